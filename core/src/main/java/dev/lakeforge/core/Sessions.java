@@ -1,0 +1,63 @@
+package dev.lakeforge.core;
+
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates Spark sessions: the embedded local default, a session from config (local, Kubernetes,
+ * standalone), or a Spark Connect client. Library code takes the {@link SparkSession} of Spark's
+ * shared API, so the same calls work on all three.
+ *
+ * <pre>{@code
+ * SparkSession spark = Sessions.local("orders-check");
+ * SparkSession k8s = Sessions.create(config.bind("spark", SparkSettings.class), "orders");
+ * SparkSession remote = Sessions.connect("sc://spark-connect:15002");
+ * }</pre>
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  /**
+   * The embedded default: {@code local[*]}, warehouse in {@code .lakeforge/warehouse}, UI off,
+   * few shuffle partitions. Needs no server. Returns the active session if one exists.
+   */
+  public static SparkSession local(String appName) {
+    return create(SparkSettings.local(), appName);
+  }
+
+  /**
+   * A classic session built from the {@code spark:} section of a config. Inside spark-submit the
+   * master and resources it was given are kept unless the config names its own.
+   */
+  public static SparkSession create(SparkSettings settings, String appName) {
+    Objects.requireNonNull(settings, "settings");
+    return builder(settings.toSparkConf(appName)).getOrCreate();
+  }
+
+  /**
+   * A Spark Connect client session on {@code sc://host:port} (the URL may carry parameters, e.g.
+   * {@code sc://host:15002/;token=...}). Needs {@code spark-connect-client-jvm} on the classpath.
+   *
+   * @throws LakeforgeException when the URL is not {@code sc://...} or the client is missing
+   */
+  public static SparkSession connect(String url) {
+    Objects.requireNonNull(url, "url");
+    if (!url.startsWith("sc://")) {
+      throw new LakeforgeException("Spark Connect URL must start with sc://, got '" + url + "'");
+    }
+    try {
+      return SparkSession.builder().config("spark.api.mode", "connect").remote(url).create();
+    } catch (NoClassDefFoundError | IllegalStateException e) {
+      throw new LakeforgeException("cannot create a Spark Connect session for " + url
+          + ": add org.apache.spark:spark-connect-client-jvm_2.13 to the classpath (" + e.getMessage() + ")", e);
+    }
+  }
+
+  static SparkSession.Builder builder(Map<String, String> conf) {
+    // 4.0.0's builder().classic() returns a Connect builder; the api mode setting is reliable.
+    SparkSession.Builder b = SparkSession.builder().config("spark.api.mode", "classic");
+    conf.forEach(b::config);
+    return b;
+  }
+}

@@ -1,0 +1,217 @@
+package dev.lakeforge.core;
+
+import static dev.lakeforge.core.config.SettingException.require;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code spark:} section of a job config: where the session runs and how it is sized.
+ *
+ * <pre>{@code
+ * spark:
+ *   master: k8s://https://kubernetes.default.svc
+ *   appName: orders-nightly
+ *   conf: {spark.sql.adaptive.enabled: true}
+ *   kubernetes:
+ *     namespace: data
+ *     image: registry.example.com/lakeforge-jobs:0.1.0
+ *     serviceAccount: spark
+ *     executors: 4
+ *     executorCores: 4
+ *     executorMemory: 8g
+ *     dynamicAllocation: {enabled: true, min: 2, max: 20}
+ * }</pre>
+ *
+ * @param master {@code local[*]}, {@code local[N]}, {@code k8s://https://host:port}, {@code
+ *     spark://host:port} or {@code yarn}; when absent, the master given by spark-submit, else
+ *     {@code local[*]}
+ * @param appName the application name (default: the job name)
+ * @param warehouse the SQL warehouse folder (default for local runs: {@code .lakeforge/warehouse})
+ * @param shufflePartitions {@code spark.sql.shuffle.partitions} (default for local runs: 2 per core, at least 4)
+ * @param ui whether the Spark UI starts (default: off for local runs)
+ * @param timeZone {@code spark.sql.session.timeZone}, e.g. {@code UTC}
+ * @param conf any other Spark settings; they win over everything above
+ * @param kubernetes settings for a {@code k8s://} master
+ */
+public record SparkSettings(
+    String master,
+    String appName,
+    String warehouse,
+    Integer shufflePartitions,
+    Boolean ui,
+    String timeZone,
+    Map<String, String> conf,
+    Kubernetes kubernetes) {
+
+  static final Pattern MASTER = Pattern.compile(
+      "local|local\\[(\\*|\\d+)(,\\d+)?]|local-cluster\\[\\d+,\\d+,\\d+]|k8s://.+|spark://.+|yarn");
+  static final Pattern MEMORY = Pattern.compile("(?i)\\d+[kmgtp]?b?");
+
+  /** The default warehouse folder of local runs, relative to the working directory. */
+  public static final String LOCAL_WAREHOUSE = ".lakeforge/warehouse";
+
+  public SparkSettings {
+    require(master == null || MASTER.matcher(master).matches(), "master",
+        "expected local[*], local[N], k8s://https://host:port, spark://host:port or yarn, got '" + master + "'");
+    require(shufflePartitions == null || shufflePartitions > 0, "shufflePartitions",
+        "must be at least 1, got " + shufflePartitions);
+    conf = conf == null ? Map.of() : Map.copyOf(conf);
+    if (master != null && master.startsWith("k8s://")) {
+      require(kubernetes != null && kubernetes.image() != null, "kubernetes.image",
+          "is required when master is " + master + " (the container image with lakeforge-jobs.jar)");
+    }
+  }
+
+  /** The embedded default: local Spark, local warehouse, UI off, few shuffle partitions. */
+  public static SparkSettings local() {
+    return new SparkSettings(null, null, null, null, null, null, null, null);
+  }
+
+  /** A copy with another master. */
+  public SparkSettings withMaster(String newMaster) {
+    return new SparkSettings(newMaster, appName, warehouse, shufflePartitions, ui, timeZone, conf, kubernetes);
+  }
+
+  /** Whether the session runs inside this JVM ({@code local...}, or no master anywhere). */
+  public boolean isLocal() {
+    String m = effectiveMaster();
+    return m == null || m.startsWith("local");
+  }
+
+  /** The master that will be used: this config's, else spark-submit's, else null (meaning local[*]). */
+  public String effectiveMaster() {
+    return master != null ? master : System.getProperty("spark.master");
+  }
+
+  /**
+   * The Spark settings this section stands for, in the order they are applied. Keys from
+   * {@code conf} come last and win.
+   */
+  public Map<String, String> toSparkConf(String defaultAppName) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String m = effectiveMaster();
+    boolean local = m == null || m.startsWith("local");
+    if (master != null) {
+      out.put("spark.master", master);
+    } else if (m == null) {
+      out.put("spark.master", "local[*]");
+    }
+    out.put("spark.app.name", appName != null ? appName : defaultAppName);
+    if (warehouse != null) {
+      out.put("spark.sql.warehouse.dir", warehouse);
+    } else if (local) {
+      out.put("spark.sql.warehouse.dir", Path.of(LOCAL_WAREHOUSE).toAbsolutePath().toUri().toString());
+    }
+    if (ui != null) {
+      out.put("spark.ui.enabled", ui.toString());
+    } else if (local) {
+      out.put("spark.ui.enabled", "false");
+    }
+    if (shufflePartitions != null) {
+      out.put("spark.sql.shuffle.partitions", shufflePartitions.toString());
+    } else if (local) {
+      out.put("spark.sql.shuffle.partitions",
+          Integer.toString(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+    }
+    if (local) {
+      out.put("spark.driver.host", "127.0.0.1");
+      out.put("spark.driver.bindAddress", "127.0.0.1");
+    }
+    if (timeZone != null) {
+      out.put("spark.sql.session.timeZone", timeZone);
+    }
+    if (kubernetes != null) {
+      kubernetes.putInto(out);
+    }
+    out.putAll(conf);
+    return out;
+  }
+
+  /**
+   * Kubernetes settings of a {@code k8s://} master.
+   *
+   * @param namespace {@code spark.kubernetes.namespace}
+   * @param image {@code spark.kubernetes.container.image} (required with a k8s master)
+   * @param serviceAccount {@code spark.kubernetes.authenticate.driver.serviceAccountName}
+   * @param executors {@code spark.executor.instances}
+   * @param executorCores {@code spark.executor.cores}
+   * @param executorMemory {@code spark.executor.memory}, e.g. {@code 8g}
+   * @param executorMemoryOverhead {@code spark.executor.memoryOverhead}, e.g. {@code 1g}
+   * @param driverCores {@code spark.driver.cores}
+   * @param driverMemory {@code spark.driver.memory}
+   * @param dynamicAllocation executor autoscaling
+   */
+  public record Kubernetes(
+      String namespace,
+      String image,
+      String serviceAccount,
+      Integer executors,
+      Integer executorCores,
+      String executorMemory,
+      String executorMemoryOverhead,
+      Integer driverCores,
+      String driverMemory,
+      DynamicAllocation dynamicAllocation) {
+
+    public Kubernetes {
+      require(executors == null || executors >= 0, "executors", "must be 0 or more, got " + executors);
+      require(executorCores == null || executorCores > 0, "executorCores", "must be at least 1, got " + executorCores);
+      require(driverCores == null || driverCores > 0, "driverCores", "must be at least 1, got " + driverCores);
+      requireMemory("executorMemory", executorMemory);
+      requireMemory("executorMemoryOverhead", executorMemoryOverhead);
+      requireMemory("driverMemory", driverMemory);
+    }
+
+    private static void requireMemory(String key, String value) {
+      require(value == null || MEMORY.matcher(value).matches(), key,
+          "expected a size such as 512m, 4g or 1t, got '" + value + "'");
+    }
+
+    void putInto(Map<String, String> out) {
+      putIf(out, "spark.kubernetes.namespace", namespace);
+      putIf(out, "spark.kubernetes.container.image", image);
+      putIf(out, "spark.kubernetes.authenticate.driver.serviceAccountName", serviceAccount);
+      putIf(out, "spark.executor.instances", executors);
+      putIf(out, "spark.executor.cores", executorCores);
+      putIf(out, "spark.executor.memory", executorMemory);
+      putIf(out, "spark.executor.memoryOverhead", executorMemoryOverhead);
+      putIf(out, "spark.driver.cores", driverCores);
+      putIf(out, "spark.driver.memory", driverMemory);
+      if (dynamicAllocation != null && dynamicAllocation.enabled()) {
+        out.put("spark.dynamicAllocation.enabled", "true");
+        // Kubernetes has no external shuffle service: track shuffle files instead.
+        out.put("spark.dynamicAllocation.shuffleTracking.enabled", "true");
+        putIf(out, "spark.dynamicAllocation.minExecutors", dynamicAllocation.min());
+        putIf(out, "spark.dynamicAllocation.maxExecutors", dynamicAllocation.max());
+        putIf(out, "spark.dynamicAllocation.initialExecutors", dynamicAllocation.initial());
+      }
+    }
+
+    private static void putIf(Map<String, String> out, String key, Object value) {
+      if (value != null) {
+        out.put(key, value.toString());
+      }
+    }
+  }
+
+  /**
+   * Dynamic allocation bounds.
+   *
+   * @param enabled whether executors scale with the backlog
+   * @param min {@code spark.dynamicAllocation.minExecutors}
+   * @param max {@code spark.dynamicAllocation.maxExecutors}
+   * @param initial {@code spark.dynamicAllocation.initialExecutors}
+   */
+  public record DynamicAllocation(boolean enabled, Integer min, Integer max, Integer initial) {
+    public DynamicAllocation {
+      require(min == null || min >= 0, "min", "must be 0 or more, got " + min);
+      require(max == null || max >= 1, "max", "must be at least 1, got " + max);
+      require(min == null || max == null || min <= max, "min", "(" + min + ") must not exceed max (" + max + ")");
+      require(initial == null || ((min == null || initial >= min) && (max == null || initial <= max)), "initial",
+          "(" + initial + ") must lie between min and max");
+    }
+  }
+}

@@ -1,0 +1,285 @@
+package dev.lakeforge.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A loaded, substituted config: YAML (or JSON) files bound to typed records on demand. Every
+ * value remembers the file and line it came from, so a bad value is reported there.
+ *
+ * <pre>{@code
+ * Config config = Config.file(Path.of("job.yaml"))
+ *     .profile("prod")                    // overlays profiles.prod, then job-prod.yaml
+ *     .set("spark.executor.instances=8")  // like --set on the command line
+ *     .load();
+ * SparkSettings spark = config.bind("spark", SparkSettings.class);
+ * }</pre>
+ *
+ * <p>Order of precedence, lowest first: the base file, its {@code profiles.<name>} section, the
+ * sibling file {@code <base>-<name>.yaml}, then {@code --set} overrides. {@code ${NAME}},
+ * {@code ${NAME:-default}} and {@code ${file:/run/secrets/x}} are substituted last, so overrides
+ * may use them too.
+ */
+public final class Config {
+  private static final ObjectMapper YAML_OUT = new ObjectMapper(
+      new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+  private final ConfigTree tree;
+  private final Redactor redactor;
+  private final Path file;
+  private final String profile;
+
+  private Config(ConfigTree tree, Redactor redactor, Path file, String profile) {
+    this.tree = tree;
+    this.redactor = redactor;
+    this.file = file;
+    this.profile = profile;
+  }
+
+  /** Starts loading a config file. */
+  public static Loader file(Path file) {
+    return new Loader(Objects.requireNonNull(file, "file"));
+  }
+
+  /** Starts a config with no file: defaults, then {@code --set} overrides. */
+  public static Loader empty() {
+    return new Loader(null);
+  }
+
+  /** Parses YAML text (with environment substitution from the process environment). */
+  public static Config parse(String yaml, String sourceName) {
+    ConfigTree t = ConfigTree.parse(yaml, sourceName);
+    Redactor r = new Redactor();
+    new Substitution(System::getenv, r).apply(t);
+    return new Config(t, r, null, null);
+  }
+
+  /**
+   * Binds a top-level section (e.g. {@code "spark"}; {@code ""} for the whole file) to a record.
+   * A missing section binds as an empty mapping, so records supply their defaults.
+   *
+   * @throws ConfigException naming file:line, key path and the expected value when it does not fit
+   */
+  public <T> T bind(String section, Class<T> type) {
+    return Binder.bind(tree, KeyPath.parse(section), type);
+  }
+
+  /** Whether the top level has this key. */
+  public boolean has(String section) {
+    return tree.root.has(section);
+  }
+
+  /** The top-level keys, in file order. */
+  public Set<String> sections() {
+    Set<String> keys = new LinkedHashSet<>();
+    tree.root.fieldNames().forEachRemaining(keys::add);
+    return keys;
+  }
+
+  /**
+   * Fails on any top-level key not in {@code accepted}, naming its line and the accepted keys.
+   */
+  public void requireOnlySections(Collection<String> accepted) {
+    Iterator<String> it = tree.root.fieldNames();
+    while (it.hasNext()) {
+      String key = it.next();
+      if (!accepted.contains(key)) {
+        throw Binder.located(tree, KeyPath.ROOT.child(key), "unknown section '" + key + "'"
+            + Binder.suggestion(key, accepted) + "; accepted sections: " + String.join(", ", new TreeSet<>(accepted)));
+      }
+    }
+  }
+
+  /** An error located at a key path of this config (file:line when the key is in a file). */
+  public ConfigException errorAt(String keyPath, String problem) {
+    return Binder.located(tree, KeyPath.parse(keyPath), problem);
+  }
+
+  /** Where the value at this dotted key path came from. */
+  public Origin originOf(String keyPath) {
+    return tree.originOf(KeyPath.parse(keyPath));
+  }
+
+  /** A path from the config, resolved against the config file's folder when relative. */
+  public Path resolvePath(String path) {
+    Path p = Path.of(path);
+    if (p.isAbsolute() || file == null) {
+      return p;
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return dir == null ? p : dir.resolve(p).normalize();
+  }
+
+  /** The redactor holding this config's secrets (also registered JVM-wide). */
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  public Optional<String> profile() {
+    return Optional.ofNullable(profile);
+  }
+
+  /** The resolved config as YAML, secrets masked. */
+  public String toYaml() {
+    try {
+      JsonNode copy = tree.root.deepCopy();
+      maskSecretKeys(copy);
+      return redactor.redact(YAML_OUT.writeValueAsString(copy));
+    } catch (IOException e) {
+      throw new ConfigException("cannot print config: " + e.getMessage(), e);
+    }
+  }
+
+  private static void maskSecretKeys(JsonNode node) {
+    if (node instanceof ObjectNode obj) {
+      List<String> names = new ArrayList<>();
+      obj.fieldNames().forEachRemaining(names::add);
+      for (String n : names) {
+        if (Redactor.isSecretKey(n) && obj.get(n).isValueNode() && !obj.get(n).isNull()) {
+          obj.put(n, Redactor.MASK);
+        } else {
+          maskSecretKeys(obj.get(n));
+        }
+      }
+    } else if (node != null && node.isArray()) {
+      node.forEach(Config::maskSecretKeys);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Config(" + (file == null ? "no file" : file) + (profile == null ? "" : ", profile " + profile)
+        + ")\n" + toYaml();
+  }
+
+  /** Builds a {@link Config}: profile, overrides and environment, then {@link #load()}. */
+  public static final class Loader {
+    private final Path file;
+    private String profile;
+    private final List<String> overrides = new ArrayList<>();
+    private Function<String, String> env = System::getenv;
+
+    private Loader(Path file) {
+      this.file = file;
+    }
+
+    /** Overlays the named profile; it must exist as {@code profiles.<name>} or {@code <base>-<name>.yaml}. */
+    public Loader profile(String name) {
+      this.profile = name == null || name.isBlank() ? null : name.trim();
+      return this;
+    }
+
+    /** Adds an override {@code key.path=value}; the value is read as YAML ({@code 8}, {@code true}, {@code [a, b]}). */
+    public Loader set(String keyEqualsValue) {
+      overrides.add(Objects.requireNonNull(keyEqualsValue, "override"));
+      return this;
+    }
+
+    public Loader set(Collection<String> keyEqualsValues) {
+      keyEqualsValues.forEach(this::set);
+      return this;
+    }
+
+    /** Where {@code ${NAME}} is looked up; the process environment by default. */
+    public Loader env(Function<String, String> lookup) {
+      this.env = Objects.requireNonNull(lookup, "lookup");
+      return this;
+    }
+
+    /**
+     * Reads, overlays, overrides and substitutes.
+     *
+     * @throws ConfigException when a file is missing or malformed, a profile is undefined, an
+     *     override is not {@code key=value}, or a reference cannot be resolved
+     */
+    public Config load() {
+      ConfigTree tree = file == null ? ConfigTree.empty("<no config file>") : read(file);
+      JsonNode profiles = tree.root.get("profiles");
+      ConfigTree profileSection = null;
+      if (profiles != null) {
+        if (profile != null && profiles.has(profile)) {
+          profileSection = tree.subtree(KeyPath.ROOT.child("profiles").child(profile));
+        } else if (!profiles.isObject()) {
+          throw Binder.located(tree, KeyPath.ROOT.child("profiles"),
+              "expected a mapping of profile names (dev, staging, prod, ...) to settings, got " + Binder.describe(profiles));
+        }
+        tree.root.remove("profiles");
+      }
+      if (profile != null) {
+        Path sibling = siblingFile(profile);
+        boolean siblingExists = sibling != null && Files.isRegularFile(sibling);
+        if (profileSection == null && !siblingExists) {
+          Set<String> defined = new TreeSet<>();
+          if (profiles != null) {
+            profiles.fieldNames().forEachRemaining(defined::add);
+          }
+          throw new ConfigException("profile '" + profile + "' is not defined: "
+              + (file == null ? "no config file was given" : "no 'profiles." + profile + "' in " + file
+              + " and no " + sibling.getFileName() + " beside it")
+              + (defined.isEmpty() ? "" : "; defined profiles: " + String.join(", ", defined)));
+        }
+        if (profileSection != null) {
+          tree.overlay(profileSection);
+        }
+        if (siblingExists) {
+          tree.overlay(read(sibling));
+        }
+      }
+      for (String o : overrides) {
+        int eq = o.indexOf('=');
+        if (eq <= 0) {
+          throw new ConfigException("--set '" + o + "': expected key=value, for example --set spark.master=local[2]");
+        }
+        String key = o.substring(0, eq).trim();
+        tree.set(key, ConfigTree.parseValue(o.substring(eq + 1)), Origin.override());
+      }
+      Redactor redactor = new Redactor();
+      new Substitution(env, redactor).apply(tree);
+      return new Config(tree, redactor, file, profile);
+    }
+
+    private Path siblingFile(String name) {
+      if (file == null) {
+        return null;
+      }
+      String base = file.getFileName().toString();
+      int dot = base.lastIndexOf('.');
+      String stem = dot > 0 ? base.substring(0, dot) : base;
+      String ext = dot > 0 ? base.substring(dot) : ".yaml";
+      return file.resolveSibling(stem + "-" + name + ext);
+    }
+
+    private static ConfigTree read(Path path) {
+      try {
+        return ConfigTree.parse(Files.readString(path, StandardCharsets.UTF_8), path.toString());
+      } catch (NoSuchFileException e) {
+        throw new ConfigException("config file " + path + " does not exist");
+      } catch (IOException e) {
+        throw new ConfigException("cannot read config file " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}
