@@ -54,8 +54,8 @@ public final class Rightsizer {
       why.add(String.format(Locale.ROOT, "GPU nodes: one executor per GPU, so %d executors per node with %d cores each.",
           executorsPerNode, coresPerExecutor));
     } else {
-      int best = 1;
-      for (int c = Math.min(MAX_CORES_PER_EXECUTOR, usableCores); c >= 1; c--) {
+      int best = Math.min(MAX_CORES_PER_EXECUTOR, usableCores);
+      for (int c = best - 1; c >= 1; c--) {
         if ((usableCores / c) * c > (usableCores / best) * best) {
           best = c;
         }

@@ -1,0 +1,322 @@
+package dev.lakeforge.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakeforge.core.SparkSettings;
+import dev.lakeforge.core.job.CostSettings;
+import dev.lakeforge.core.job.LoggingSettings;
+import dev.lakeforge.core.job.MetricsSettings;
+import dev.lakeforge.core.job.RunSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  @Test
+  void substitutesEnvironmentDefaultsSecretFilesAndEscapes() throws IOException {
+    Path secret = Files.writeString(dir.resolve("db-password"), "s3cr3t-value\n");
+    Path f = write("job.yaml", """
+        spark:
+          appName: ${APP}-nightly
+          master: ${MASTER:-local[2]}
+          conf:
+            spark.hadoop.fs.s3a.secret.key: ${file:%s}
+            literal: $${NOT_A_VAR}
+        """.formatted(secret));
+    Config c = Config.file(f).env(Map.of("APP", "orders")::get).load();
+    SparkSettings s = c.bind("spark", SparkSettings.class);
+    assertThat(s.appName()).isEqualTo("orders-nightly");
+    assertThat(s.master()).isEqualTo("local[2]");
+    assertThat(s.conf()).containsEntry("spark.hadoop.fs.s3a.secret.key", "s3cr3t-value")
+        .containsEntry("literal", "${NOT_A_VAR}");
+    assertThat(c.toYaml()).doesNotContain("s3cr3t-value").contains(Redactor.MASK);
+    assertThat(c.toString()).doesNotContain("s3cr3t-value");
+    assertThat(Redactor.global().redact("password is s3cr3t-value")).isEqualTo("password is ****");
+  }
+
+  @Test
+  void valuesUnderSecretLookingKeysAreRedactedEvenWhenLiteral() throws IOException {
+    Config c = Config.file(write("job.yaml", "db:\n  url: jdbc:postgresql://db/x\n  password: hunter2-literal\n")).load();
+    assertThat(c.toYaml()).contains("url: jdbc:postgresql://db/x").doesNotContain("hunter2-literal");
+    assertThat(c.redactor().redact("connect with hunter2-literal")).isEqualTo("connect with ****");
+  }
+
+  @Test
+  void secretTypeNeverPrintsItsValue() throws IOException {
+    record Db(String user, Secret password) {}
+    Config c = Config.file(write("job.yaml", "db: {user: app, pw_ignored: 1}\n")).load();
+    Db db = Config.parse("db: {user: app, password: pa55word-x}", "inline.yaml").bind("db", Db.class);
+    assertThat(db.password().reveal()).isEqualTo("pa55word-x");
+    assertThat(db.toString()).doesNotContain("pa55word-x").contains(Redactor.MASK);
+    assertThat(c.sections()).containsExactly("db");
+  }
+
+  @Test
+  void profileSectionThenSiblingFileThenOverridesWin() throws IOException {
+    Path base = write("job.yaml", """
+        spark:
+          appName: base
+          shufflePartitions: 4
+          conf: {spark.sql.adaptive.enabled: "true"}
+        run: {team: data}
+        profiles:
+          prod:
+            spark: {shufflePartitions: 400}
+            run: {tenant: acme}
+        """);
+    write("job-prod.yaml", "spark:\n  appName: from-sibling\n");
+    Config c = Config.file(base).profile("prod")
+        .set("spark.conf.spark.sql.adaptive.enabled=false")
+        .set("spark.conf.\"spark.executor.cores\"=4")
+        .set("run.labels.pipeline=orders")
+        .load();
+    SparkSettings s = c.bind("spark", SparkSettings.class);
+    assertThat(s.appName()).isEqualTo("from-sibling");
+    assertThat(s.shufflePartitions()).isEqualTo(400);
+    assertThat(s.conf()).containsEntry("spark.sql.adaptive.enabled", "false").containsEntry("spark.executor.cores", "4");
+    RunSettings run = c.bind("run", RunSettings.class);
+    assertThat(run.team()).isEqualTo("data");
+    assertThat(run.tenant()).isEqualTo("acme");
+    assertThat(run.labels()).containsEntry("pipeline", "orders");
+    assertThat(c.sections()).doesNotContain("profiles");
+    assertThat(c.originOf("spark.shufflePartitions").line()).isEqualTo(8);
+    assertThat(c.originOf("spark.appName").source()).endsWith("job-prod.yaml");
+    assertThat(c.originOf("run.labels.pipeline").source()).isEqualTo("--set");
+  }
+
+  @Test
+  void withoutProfileTheProfilesSectionIsIgnored() throws IOException {
+    Config c = Config.file(write("job.yaml", "spark: {appName: base}\nprofiles: {prod: {spark: {appName: p}}}\n")).load();
+    assertThat(c.bind("spark", SparkSettings.class).appName()).isEqualTo("base");
+  }
+
+  @Test
+  void overridesParseYamlScalars() throws IOException {
+    Config c = Config.empty().set("spark.kubernetes.executors=8").set("spark.master=k8s://https://k:443")
+        .set("spark.kubernetes.image=img:1").set("spark.ui=true").load();
+    SparkSettings s = c.bind("spark", SparkSettings.class);
+    assertThat(s.kubernetes().executors()).isEqualTo(8);
+    assertThat(s.ui()).isTrue();
+  }
+
+  @Test
+  void kubernetesSettingsBecomeSparkConf() {
+    Config c = Config.parse("""
+        spark:
+          master: k8s://https://kubernetes.default.svc
+          kubernetes:
+            namespace: data
+            image: registry/lakeforge-jobs:0.1.0
+            serviceAccount: spark
+            executors: 4
+            executorCores: 3
+            executorMemory: 8g
+            executorMemoryOverhead: 1g
+            dynamicAllocation: {enabled: true, min: 2, max: 20}
+          conf: {spark.executor.cores: "5"}
+        """, "k8s.yaml");
+    Map<String, String> conf = c.bind("spark", SparkSettings.class).toSparkConf("job");
+    assertThat(conf).containsEntry("spark.master", "k8s://https://kubernetes.default.svc")
+        .containsEntry("spark.kubernetes.namespace", "data")
+        .containsEntry("spark.kubernetes.container.image", "registry/lakeforge-jobs:0.1.0")
+        .containsEntry("spark.kubernetes.authenticate.driver.serviceAccountName", "spark")
+        .containsEntry("spark.executor.instances", "4")
+        .containsEntry("spark.executor.memory", "8g")
+        .containsEntry("spark.executor.memoryOverhead", "1g")
+        .containsEntry("spark.dynamicAllocation.enabled", "true")
+        .containsEntry("spark.dynamicAllocation.shuffleTracking.enabled", "true")
+        .containsEntry("spark.dynamicAllocation.minExecutors", "2")
+        .containsEntry("spark.dynamicAllocation.maxExecutors", "20")
+        .containsEntry("spark.executor.cores", "5") // conf wins
+        .doesNotContainKey("spark.sql.warehouse.dir")
+        .doesNotContainKey("spark.ui.enabled");
+  }
+
+  @Test
+  void localDefaultIsEmbedded() {
+    Map<String, String> conf = SparkSettings.local().toSparkConf("demo");
+    assertThat(conf.get("spark.master")).isEqualTo("local[*]");
+    assertThat(conf.get("spark.ui.enabled")).isEqualTo("false");
+    assertThat(conf.get("spark.sql.warehouse.dir")).endsWith(".lakeforge/warehouse");
+    assertThat(Integer.parseInt(conf.get("spark.sql.shuffle.partitions"))).isBetween(4, 64);
+  }
+
+  // ---- bad configs: each error names the file, line, key path and what was expected ----
+
+  private String error(String yaml, Class<?> type, String section) throws IOException {
+    Path f = write("bad.yaml", yaml);
+    try {
+      Config.file(f).env(Map.<String, String>of()::get).load().bind(section, type);
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("no error for:\n" + yaml);
+  }
+
+  private String loadError(Config.Loader loader) {
+    try {
+      loader.env(Map.<String, String>of()::get).load();
+    } catch (ConfigException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("no error");
+  }
+
+  @Test
+  void unknownKeyNamesLineAndSuggests() throws IOException {
+    assertThat(error("spark:\n  appName: x\n  mastr: local\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:3:3").contains("spark.mastr").contains("did you mean 'master'?")
+        .contains("accepted keys:").contains("appName");
+  }
+
+  @Test
+  void wrongTypeForInteger() throws IOException {
+    assertThat(error("spark:\n  kubernetes:\n    image: i\n    executors: four\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:4:").contains("spark.kubernetes.executors").contains("expected an integer, got 'four'");
+  }
+
+  @Test
+  void floatWhereIntegerExpected() throws IOException {
+    assertThat(error("spark:\n  shufflePartitions: 2.5\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:2:").contains("spark.shufflePartitions").contains("expected an integer");
+  }
+
+  @Test
+  void mappingWhereScalarExpected() throws IOException {
+    assertThat(error("spark:\n  appName: {a: 1}\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:2:").contains("spark.appName").contains("expected a string, got a mapping");
+  }
+
+  @Test
+  void listWhereMappingExpected() throws IOException {
+    assertThat(error("spark:\n  conf: [a, b]\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:2:").contains("spark.conf").contains("expected a mapping of keys, got a list");
+  }
+
+  @Test
+  void invalidMasterSaysWhatIsAccepted() throws IOException {
+    assertThat(error("spark:\n  master: locall[4]\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:2:").contains("spark.master").contains("expected local[*], local[N], k8s://")
+        .contains("got 'locall[4]'");
+  }
+
+  @Test
+  void kubernetesMasterNeedsImage() throws IOException {
+    assertThat(error("spark:\n  master: k8s://https://k:443\n  kubernetes: {namespace: data}\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:3:").contains("spark.kubernetes.image").contains("is required when master is k8s://");
+  }
+
+  @Test
+  void badMemorySize() throws IOException {
+    assertThat(error("spark:\n  kubernetes:\n    image: i\n    executorMemory: 8 gigs\n", SparkSettings.class, "spark"))
+        .contains("bad.yaml:4:").contains("spark.kubernetes.executorMemory").contains("expected a size such as 512m");
+  }
+
+  @Test
+  void dynamicAllocationMinAboveMax() throws IOException {
+    assertThat(error("spark:\n  kubernetes:\n    image: i\n    dynamicAllocation:\n      enabled: true\n      min: 9\n      max: 3\n",
+        SparkSettings.class, "spark"))
+        .contains("bad.yaml:6:").contains("spark.kubernetes.dynamicAllocation.min").contains("must not exceed max (3)");
+  }
+
+  @Test
+  void negativePrice() throws IOException {
+    assertThat(error("cost:\n  pricePerCoreHour: -1\n", CostSettings.class, "cost"))
+        .contains("bad.yaml:2:").contains("cost.pricePerCoreHour").contains("must be 0 or more, got -1.0");
+  }
+
+  @Test
+  void unknownEnumValueListsChoices() throws IOException {
+    assertThat(error("logging:\n  format: xml\n", LoggingSettings.class, "logging"))
+        .contains("bad.yaml:2:").contains("logging.format").contains("one of auto, json, text");
+  }
+
+  @Test
+  void badLogLevel() throws IOException {
+    assertThat(error("logging:\n  level: LOUD\n", LoggingSettings.class, "logging"))
+        .contains("bad.yaml:2:").contains("logging.level").contains("got 'LOUD'");
+  }
+
+  @Test
+  void badPushgatewayUrl() throws IOException {
+    assertThat(error("metrics:\n  pushgateway: pushgateway:9091\n", MetricsSettings.class, "metrics"))
+        .contains("bad.yaml:2:").contains("metrics.pushgateway").contains("expected http://host:port");
+  }
+
+  @Test
+  void missingEnvironmentVariableWithoutDefault() throws IOException {
+    assertThat(loadError(Config.file(write("env.yaml", "run:\n  team: ${TEAM_NAME}\n"))))
+        .contains("env.yaml:2:3").contains("run.team").contains("environment variable TEAM_NAME is not set")
+        .contains("${TEAM_NAME:-default}");
+  }
+
+  @Test
+  void malformedReference() throws IOException {
+    assertThat(loadError(Config.file(write("ref.yaml", "run:\n  team: ${1bad}\n"))))
+        .contains("ref.yaml:2:3").contains("run.team").contains("invalid reference '${1bad}'");
+  }
+
+  @Test
+  void missingSecretFile() throws IOException {
+    assertThat(loadError(Config.file(write("sec.yaml", "db:\n  password: ${file:/no/such/secret}\n"))))
+        .contains("sec.yaml:2:3").contains("db.password").contains("secret file /no/such/secret does not exist");
+  }
+
+  @Test
+  void invalidYamlNamesLine() throws IOException {
+    assertThat(loadError(Config.file(write("syntax.yaml", "spark:\n  appName: x\n  conf: {a: 1\nrun: {}\n"))))
+        .startsWith(dir.resolve("syntax.yaml") + ":").contains("invalid YAML");
+  }
+
+  @Test
+  void duplicateKey() throws IOException {
+    assertThat(loadError(Config.file(write("dup.yaml", "run:\n  team: a\n  team: b\n"))))
+        .contains("dup.yaml:3:3").contains("run.team").contains("duplicate key (first defined at line 2)");
+  }
+
+  @Test
+  void topLevelMustBeMapping() throws IOException {
+    assertThat(loadError(Config.file(write("list.yaml", "- a\n- b\n"))))
+        .contains("list.yaml:1:1").contains("expected a mapping of keys at the top level, got a list");
+  }
+
+  @Test
+  void unknownProfileListsDefinedOnes() throws IOException {
+    assertThat(loadError(Config.file(write("p.yaml", "profiles:\n  dev: {}\n  prod: {}\n")).profile("staging")))
+        .contains("profile 'staging' is not defined").contains("p-staging.yaml").contains("defined profiles: dev, prod");
+  }
+
+  @Test
+  void overrideWithoutEquals() {
+    assertThat(loadError(Config.empty().set("spark.master"))).contains("--set 'spark.master': expected key=value");
+  }
+
+  @Test
+  void overrideBelowScalar() throws IOException {
+    assertThat(loadError(Config.file(write("s.yaml", "run:\n  team: data\n")).set("run.team.name=x")))
+        .contains("--set run.team.name").contains("run.team is the string 'data'").contains("s.yaml:2:3");
+  }
+
+  @Test
+  void missingFile() {
+    assertThat(loadError(Config.file(dir.resolve("nope.yaml")))).contains("nope.yaml does not exist");
+  }
+
+  @Test
+  void unknownTopLevelSection() throws IOException {
+    Config c = Config.file(write("top.yaml", "spark: {}\nsprak: {}\n")).load();
+    assertThatThrownBy(() -> c.requireOnlySections(java.util.Set.of("spark", "run", "cost")))
+        .hasMessageContaining("top.yaml:2:1").hasMessageContaining("unknown section 'sprak'")
+        .hasMessageContaining("did you mean 'spark'?");
+  }
+}
