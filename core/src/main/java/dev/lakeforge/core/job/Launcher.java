@@ -109,6 +109,7 @@ public final class Launcher {
       CommandSpec spec = spec(job);
       CommonOptions options = new CommonOptions();
       spec.addMixin("common", CommandSpec.forAnnotatedObject(options));
+      spec.usageMessage().footer("", "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed.");
       root.addSubcommand(job.name(), new CommandLine(spec));
       common.put(job.name(), options);
     }
@@ -148,7 +149,6 @@ public final class Launcher {
     if (spec.usageMessage().description().length == 0) {
       spec.usageMessage().description(job.description());
     }
-    spec.usageMessage().footer("", "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed.");
     return spec;
   }
 
