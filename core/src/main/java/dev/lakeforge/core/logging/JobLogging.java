@@ -33,7 +33,8 @@ public final class JobLogging implements AutoCloseable {
       "org.sparkproject", "WARN",
       "io.netty", "WARN",
       "org.apache.iceberg", "WARN",
-      "org.apache.kafka", "WARN");
+      "org.apache.kafka", "WARN",
+      "org.apache.hadoop.util.NativeCodeLoader", "ERROR");
 
   private final LoggerContext context;
   private final Appender appender;
