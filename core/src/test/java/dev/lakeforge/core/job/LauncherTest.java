@@ -24,19 +24,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @SparkTest
-class LauncherTest {
+public class LauncherTest {
   private static final String CANARY = "canary-7f3e9a1c";
 
   @TempDir Path dir;
 
   /** Output of one launcher run. */
-  record Result(int code, String out, String err) {
-    String all() {
+  public record Result(int code, String out, String err) {
+    public String all() {
       return out + err;
     }
   }
 
-  static Result launch(String... args) {
+  public static Result launch(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
