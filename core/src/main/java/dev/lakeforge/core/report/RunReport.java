@@ -3,6 +3,7 @@ package dev.lakeforge.core.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,22 +77,8 @@ public record RunReport(
         "%s %s %s in %.1f s: %d jobs, %d stages, %d tasks (%d failed); read %d rows / %s, wrote %d rows / %s,"
             + " shuffled %s; %.4f core-hours, %.4f GPU-hours = %.4f %s",
         job, runId, status.toLowerCase(java.util.Locale.ROOT), wallSeconds, spark.jobs(), spark.stages(),
-        spark.tasks(), spark.failedTasks(), spark.inputRecords(), bytes(spark.inputBytes()), spark.outputRecords(),
-        bytes(spark.outputBytes()), bytes(spark.shuffleReadBytes() + spark.shuffleWriteBytes()), cost.coreHours(),
+        spark.tasks(), spark.failedTasks(), spark.inputRecords(), Units.human(spark.inputBytes()), spark.outputRecords(),
+        Units.human(spark.outputBytes()), Units.human(spark.shuffleReadBytes() + spark.shuffleWriteBytes()), cost.coreHours(),
         cost.gpuHours(), cost.total(), cost.currency());
-  }
-
-  static String bytes(long b) {
-    if (b < 1024) {
-      return b + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = b;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
   }
 }
