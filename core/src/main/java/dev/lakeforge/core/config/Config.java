@@ -109,6 +109,11 @@ public final class Config {
     }
   }
 
+  /** " (did you mean 'x'?)" when one of the accepted names is close to {@code key}, else "". */
+  public static String suggest(String key, Collection<String> accepted) {
+    return Binder.suggestion(key, accepted);
+  }
+
   /** An error located at a key path of this config (file:line when the key is in a file). */
   public ConfigException errorAt(String keyPath, String problem) {
     return Binder.located(tree, KeyPath.parse(keyPath), problem);

@@ -18,7 +18,10 @@ public final class KeyPath {
     this.segments = segments;
   }
 
-  /** Parses a dotted path; a segment in double quotes may contain dots: {@code a."b.c".d}. */
+  /**
+   * Parses a dotted path; a segment in double quotes may contain dots ({@code a."b.c".d}) and a
+   * segment may end in list indexes ({@code checks[0].constraints[2]}).
+   */
   public static KeyPath parse(String dotted) {
     if (dotted == null || dotted.isBlank()) {
       return ROOT;
@@ -44,9 +47,21 @@ public final class KeyPath {
     return new KeyPath(Collections.unmodifiableList(out));
   }
 
+  private static final java.util.regex.Pattern INDEXED = java.util.regex.Pattern.compile("([^\\[]*)((?:\\[\\d+])+)");
+
   private static void addSegment(List<Object> out, String segment, String whole) {
     if (segment.isEmpty()) {
       throw new ConfigException("key path '" + whole + "' has an empty segment");
+    }
+    java.util.regex.Matcher m = INDEXED.matcher(segment);
+    if (m.matches()) {
+      if (!m.group(1).isEmpty()) {
+        out.add(m.group(1));
+      }
+      for (String idx : m.group(2).substring(1, m.group(2).length() - 1).split("]\\[")) {
+        out.add(Integer.parseInt(idx));
+      }
+      return;
     }
     out.add(segment);
   }

@@ -319,4 +319,14 @@ class ConfigTest {
         .hasMessageContaining("top.yaml:2:1").hasMessageContaining("unknown section 'sprak'")
         .hasMessageContaining("did you mean 'spark'?");
   }
+
+  @Test
+  void keyPathsWithListIndexesBindAndLocate() throws IOException {
+    record Item(String name, int size) {}
+    Config c = Config.file(write("list.yaml", "items:\n  - {name: a, size: 1}\n  - {name: b, size: big}\n")).load();
+    assertThat(c.bind("items[0]", Item.class)).isEqualTo(new Item("a", 1));
+    assertThatThrownBy(() -> c.bind("items[1]", Item.class))
+        .hasMessageContaining("list.yaml:3:").hasMessageContaining("items[1].size").hasMessageContaining("expected an integer");
+    assertThat(KeyPath.parse("a.b[2][3].c").toString()).isEqualTo("a.b[2][3].c");
+  }
 }
