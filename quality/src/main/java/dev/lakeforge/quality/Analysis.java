@@ -1,0 +1,55 @@
+package dev.lakeforge.quality;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs analyzers over a DataFrame: all scan analyzers in one aggregation, grouping analyzers in one
+ * group-by per column set. Only aggregated values reach the driver. An analyzer that cannot run
+ * (missing column, wrong type, bad predicate) yields a failed metric; the others still succeed.
+ *
+ * <pre>{@code
+ * AnalysisResult r = Analysis.onData(df)
+ *     .addAnalyzer(Analyzer.size())
+ *     .addAnalyzer(Analyzer.mean("amount"))
+ *     .run();
+ * String json = r.successMetricsAsJson();
+ * }</pre>
+ */
+public final class Analysis {
+  private final Dataset<Row> data;
+  private final Set<Analyzer> analyzers = new LinkedHashSet<>();
+
+  private Analysis(Dataset<Row> data) {
+    this.data = Objects.requireNonNull(data, "data");
+  }
+
+  public static Analysis onData(Dataset<Row> data) {
+    return new Analysis(data);
+  }
+
+  public Analysis addAnalyzer(Analyzer analyzer) {
+    analyzers.add(Objects.requireNonNull(analyzer, "analyzer"));
+    return this;
+  }
+
+  public Analysis addAnalyzers(Collection<? extends Analyzer> more) {
+    more.forEach(this::addAnalyzer);
+    return this;
+  }
+
+  /** Computes every analyzer; each analyzer added twice is computed once. */
+  public AnalysisResult run() {
+    return Engine.run(data, new ArrayList<>(analyzers));
+  }
+
+  List<Analyzer> analyzers() {
+    return List.copyOf(analyzers);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.lakeforge.quality;
+
+/** What a metric describes; the JSON names are Deequ's (including its spelling "Mutlicolumn"). */
+public enum Entity {
+  DATASET("Dataset"),
+  COLUMN("Column"),
+  MULTICOLUMN("Mutlicolumn");
+
+  private final String json;
+
+  Entity(String json) {
+    this.json = json;
+  }
+
+  /** The name in metric JSON, as Deequ writes it, so existing dashboards keep working. */
+  public String json() {
+    return json;
+  }
+
+  static Entity of(java.util.List<String> columns) {
+    return columns.size() == 1 ? COLUMN : MULTICOLUMN;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.lakeforge.quality;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The result of one analyzer: a number, a keyed set of numbers (quantiles), a distribution
+ * (histogram, data types), or a failure saying why it could not be computed.
+ *
+ * @param analyzer what was computed
+ * @param value the number (for distributions: the number of bins), or null on failure
+ * @param keyed numbers by key (ApproxQuantiles), else empty
+ * @param distribution the histogram, or null
+ * @param failure why the metric could not be computed, or null on success
+ */
+public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed, Distribution distribution,
+    String failure) {
+
+  public Metric {
+    keyed = keyed == null ? Map.of() : Map.copyOf(keyed);
+  }
+
+  static Metric of(Analyzer a, double value) {
+    return new Metric(a, value, null, null, null);
+  }
+
+  static Metric keyed(Analyzer a, Map<String, Double> values) {
+    return new Metric(a, Double.NaN, values, null, null);
+  }
+
+  static Metric distribution(Analyzer a, Distribution d) {
+    return new Metric(a, (double) d.numberOfBins(), null, d, null);
+  }
+
+  static Metric failed(Analyzer a, String why) {
+    return new Metric(a, null, null, null, why);
+  }
+
+  static Metric empty(Analyzer a) {
+    return failed(a, "no rows to compute " + a.describe() + " from (the data, or the rows left by the filter, are"
+        + " empty, or all values are null)");
+  }
+
+  public boolean isSuccess() {
+    return failure == null;
+  }
+
+  /** The value as a number. */
+  public double doubleValue() {
+    if (!isSuccess()) {
+      throw new QualityException(analyzer.describe() + " failed: " + failure);
+    }
+    return value;
+  }
+
+  /** The metric as Deequ's flattened double metrics (empty on failure). */
+  public List<MetricRecord> flatten() {
+    if (!isSuccess()) {
+      return List.of();
+    }
+    String entity = analyzer.entity().json();
+    String instance = analyzer.instance();
+    String name = analyzer.name();
+    List<MetricRecord> out = new ArrayList<>();
+    if (distribution != null) {
+      out.add(new MetricRecord(entity, instance, name + ".bins", distribution.numberOfBins()));
+      new TreeMap<>(distribution.values()).forEach((k, v) -> {
+        out.add(new MetricRecord(entity, instance, name + ".abs." + k, v.absolute()));
+        out.add(new MetricRecord(entity, instance, name + ".ratio." + k, v.ratio()));
+      });
+    } else if (!keyed.isEmpty()) {
+      new TreeMap<>(keyed).forEach((k, v) -> out.add(new MetricRecord(entity, instance, name + "-" + k, v)));
+    } else {
+      out.add(new MetricRecord(entity, instance, name, value));
+    }
+    return out;
+  }
+}
