@@ -1,0 +1,359 @@
+package dev.lakeforge.quality;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.DoublePredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+
+/**
+ * A named group of constraints at one level, with the constraint vocabulary of Deequ's Check.
+ * Assertions are Java predicates on the metric ({@code c -> c >= 0.99}) or declarative {@link
+ * Assertion}s; {@link #where} and {@link #hint} apply to the constraint added last.
+ *
+ * <pre>{@code
+ * Check orders = Check.error("orders")
+ *     .isComplete("order_id").isUnique("order_id")
+ *     .isContainedIn("status", "NEW", "PAID", "SHIPPED", "CANCELLED")
+ *     .hasCompleteness("amount", c -> c >= 0.99).hint("the payment service drops some amounts")
+ *     .satisfies("amount >= 0", "non-negative amount", f -> f >= 0.995);
+ * }</pre>
+ */
+public final class Check {
+  /** Error fails the verification (exit code 3 in jobs); Warning only reports. */
+  public enum Level { ERROR, WARNING }
+
+  /** Types for {@link #hasDataType}, as Deequ infers them from strings. */
+  public enum DataTypes { NULL, FRACTIONAL, INTEGRAL, BOOLEAN, STRING, NUMERIC }
+
+  private final Level level;
+  private final String description;
+  private final List<Constraint> constraints = new ArrayList<>();
+
+  private Check(Level level, String description) {
+    this.level = Objects.requireNonNull(level, "level");
+    this.description = Objects.requireNonNull(description, "description");
+  }
+
+  public static Check error(String description) {
+    return new Check(Level.ERROR, description);
+  }
+
+  public static Check warning(String description) {
+    return new Check(Level.WARNING, description);
+  }
+
+  public static Check of(Level level, String description) {
+    return new Check(level, description);
+  }
+
+  public Level level() {
+    return level;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public List<Constraint> constraints() {
+    return List.copyOf(constraints);
+  }
+
+  // ---- modifiers of the last constraint --------------------------------------------------
+
+  /**
+   * Restricts the constraint added last to rows where the SQL predicate holds.
+   *
+   * @throws IllegalStateException when no constraint was added yet
+   */
+  public Check where(String filter) {
+    replaceLast(c -> c.where(filter));
+    return this;
+  }
+
+  /** Adds a hint to the failure message of the constraint added last. */
+  public Check hint(String hint) {
+    replaceLast(c -> c.withHint(hint));
+    return this;
+  }
+
+  private void replaceLast(Function<Constraint, Constraint> change) {
+    if (constraints.isEmpty()) {
+      throw new IllegalStateException("check '" + description + "' has no constraint yet to modify");
+    }
+    constraints.set(constraints.size() - 1, change.apply(constraints.get(constraints.size() - 1)));
+  }
+
+  private Check add(String name, Analyzer analyzer, DoublePredicate assertion, Function<String, Column> rowFailure) {
+    constraints.add(Constraint.onValue(name, analyzer, Assertion.of(assertion), rowFailure));
+    return this;
+  }
+
+  private static Assertion assertion(DoublePredicate p) {
+    return Assertion.of(p);
+  }
+
+  // ---- size and completeness --------------------------------------------------------------
+
+  /** The number of rows satisfies the assertion. */
+  public Check hasSize(DoublePredicate assertion) {
+    return add("hasSize", Analyzer.size(), assertion, null);
+  }
+
+  /** No value of the column is null. Row level: the value is null. */
+  public Check isComplete(String column) {
+    return add("isComplete(" + column + ")", Analyzer.completeness(column), Assertion.equalTo(1), RowRules.isNull(column));
+  }
+
+  /** The fraction of non-null values satisfies the assertion. Row level: the value is null. */
+  public Check hasCompleteness(String column, DoublePredicate assertion) {
+    return add("hasCompleteness(" + column + ")", Analyzer.completeness(column), assertion, RowRules.isNull(column));
+  }
+
+  // ---- uniqueness and distinct values ---------------------------------------------------
+
+  /** Every non-null value occurs once. Row level: the value occurs more than once. */
+  public Check isUnique(String column) {
+    return add("isUnique(" + column + ")", Analyzer.uniqueness(column), Assertion.equalTo(1),
+        RowRules.duplicate(List.of(column)));
+  }
+
+  /** The columns together identify each row. Row level: the key occurs more than once. */
+  public Check isPrimaryKey(String column, String... more) {
+    List<String> cols = new ArrayList<>(List.of(column));
+    cols.addAll(Arrays.asList(more));
+    return add("isPrimaryKey(" + String.join(", ", cols) + ")", new Analyzer.Uniqueness(cols, null),
+        Assertion.equalTo(1), RowRules.duplicate(cols));
+  }
+
+  public Check hasUniqueness(List<String> columns, DoublePredicate assertion) {
+    return add("hasUniqueness(" + String.join(", ", columns) + ")", new Analyzer.Uniqueness(columns, null), assertion, null);
+  }
+
+  public Check hasDistinctness(List<String> columns, DoublePredicate assertion) {
+    return add("hasDistinctness(" + String.join(", ", columns) + ")", new Analyzer.Distinctness(columns, null),
+        assertion, null);
+  }
+
+  public Check hasUniqueValueRatio(List<String> columns, DoublePredicate assertion) {
+    return add("hasUniqueValueRatio(" + String.join(", ", columns) + ")", new Analyzer.UniqueValueRatio(columns, null),
+        assertion, null);
+  }
+
+  /** The exact number of distinct values satisfies the assertion. */
+  public Check hasNumberOfDistinctValues(String column, DoublePredicate assertion) {
+    return add("hasNumberOfDistinctValues(" + column + ")", Analyzer.countDistinct(column), assertion, null);
+  }
+
+  public Check hasApproxCountDistinct(String column, DoublePredicate assertion) {
+    return add("hasApproxCountDistinct(" + column + ")", Analyzer.approxCountDistinct(column), assertion, null);
+  }
+
+  /** The histogram of the column satisfies the assertion (the reported value is the number of bins). */
+  public Check hasHistogramValues(String column, Predicate<Distribution> assertion) {
+    Analyzer.Histogram h = Analyzer.histogram(column);
+    constraints.add(new Constraint("hasHistogramValues(" + column + ")", h, m -> assertion.test(m.distribution()),
+        Metric::value, "a custom assertion on the histogram", null, null));
+    return this;
+  }
+
+  public Check hasEntropy(String column, DoublePredicate assertion) {
+    return add("hasEntropy(" + column + ")", Analyzer.entropy(column), assertion, null);
+  }
+
+  public Check hasMutualInformation(String first, String second, DoublePredicate assertion) {
+    return add("hasMutualInformation(" + first + ", " + second + ")", Analyzer.mutualInformation(first, second),
+        assertion, null);
+  }
+
+  // ---- statistics -------------------------------------------------------------------------
+
+  public Check hasApproxQuantile(String column, double quantile, DoublePredicate assertion) {
+    return add("hasApproxQuantile(" + column + ", " + quantile + ")", Analyzer.approxQuantile(column, quantile),
+        assertion, null);
+  }
+
+  /** The shortest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
+  public Check hasMinLength(String column, DoublePredicate assertion) {
+    return add("hasMinLength(" + column + ")", Analyzer.minLength(column), assertion,
+        RowRules.lengthOf(column, assertion(assertion)));
+  }
+
+  /** The longest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
+  public Check hasMaxLength(String column, DoublePredicate assertion) {
+    return add("hasMaxLength(" + column + ")", Analyzer.maxLength(column), assertion,
+        RowRules.lengthOf(column, assertion(assertion)));
+  }
+
+  /** The minimum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
+  public Check hasMin(String column, DoublePredicate assertion) {
+    return add("hasMin(" + column + ")", Analyzer.minimum(column), assertion, RowRules.value(column, assertion(assertion)));
+  }
+
+  /** The maximum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
+  public Check hasMax(String column, DoublePredicate assertion) {
+    return add("hasMax(" + column + ")", Analyzer.maximum(column), assertion, RowRules.value(column, assertion(assertion)));
+  }
+
+  public Check hasMean(String column, DoublePredicate assertion) {
+    return add("hasMean(" + column + ")", Analyzer.mean(column), assertion, null);
+  }
+
+  public Check hasSum(String column, DoublePredicate assertion) {
+    return add("hasSum(" + column + ")", Analyzer.sum(column), assertion, null);
+  }
+
+  public Check hasStandardDeviation(String column, DoublePredicate assertion) {
+    return add("hasStandardDeviation(" + column + ")", Analyzer.standardDeviation(column), assertion, null);
+  }
+
+  public Check hasCorrelation(String first, String second, DoublePredicate assertion) {
+    return add("hasCorrelation(" + first + ", " + second + ")", Analyzer.correlation(first, second), assertion, null);
+  }
+
+  // ---- predicates and patterns ------------------------------------------------------------
+
+  /**
+   * The fraction of rows where the SQL predicate holds satisfies the assertion (null counts as
+   * false). Row level: the predicate is false or null.
+   */
+  public Check satisfies(String predicate, String name, DoublePredicate assertion) {
+    return add(name, Analyzer.compliance(name, predicate), assertion, RowRules.violates(predicate));
+  }
+
+  /** The fraction of values containing a match of the regex satisfies the assertion. Row level: no match (or null). */
+  public Check hasPattern(String column, String regex, DoublePredicate assertion) {
+    return add("hasPattern(" + column + ", " + regex + ")", Analyzer.patternMatch(column, regex), assertion,
+        RowRules.pattern(column, regex));
+  }
+
+  public Check hasPattern(String column, String regex) {
+    return hasPattern(column, regex, Assertion.equalTo(1));
+  }
+
+  public Check containsEmail(String column, DoublePredicate assertion) {
+    return patternNamed("containsEmail", column, Patterns.EMAIL, assertion);
+  }
+
+  public Check containsEmail(String column) {
+    return containsEmail(column, Assertion.equalTo(1));
+  }
+
+  public Check containsURL(String column, DoublePredicate assertion) {
+    return patternNamed("containsURL", column, Patterns.URL, assertion);
+  }
+
+  public Check containsURL(String column) {
+    return containsURL(column, Assertion.equalTo(1));
+  }
+
+  public Check containsCreditCardNumber(String column, DoublePredicate assertion) {
+    return patternNamed("containsCreditCardNumber", column, Patterns.CREDIT_CARD, assertion);
+  }
+
+  public Check containsCreditCardNumber(String column) {
+    return containsCreditCardNumber(column, Assertion.equalTo(1));
+  }
+
+  private Check patternNamed(String name, String column, String regex, DoublePredicate assertion) {
+    return add(name + "(" + column + ")", Analyzer.patternMatch(column, regex), assertion, RowRules.pattern(column, regex));
+  }
+
+  private Check compliance(String name, String predicate, DoublePredicate assertion) {
+    return add(name, Analyzer.compliance(name, predicate), assertion, RowRules.violates(predicate));
+  }
+
+  static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  /** No value is negative (nulls pass). Row level: the value is negative. */
+  public Check isNonNegative(String column) {
+    return isNonNegative(column, Assertion.equalTo(1));
+  }
+
+  public Check isNonNegative(String column, DoublePredicate assertion) {
+    return compliance("isNonNegative(" + column + ")",
+        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 0.0) >= 0", assertion);
+  }
+
+  /** Every value is positive (nulls pass). Row level: the value is 0 or negative. */
+  public Check isPositive(String column) {
+    return isPositive(column, Assertion.equalTo(1));
+  }
+
+  public Check isPositive(String column, DoublePredicate assertion) {
+    return compliance("isPositive(" + column + ")",
+        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 1.0) > 0", assertion);
+  }
+
+  public Check isLessThan(String first, String second) {
+    return compliance("isLessThan(" + first + ", " + second + ")", quote(first) + " < " + quote(second), Assertion.equalTo(1));
+  }
+
+  public Check isLessThanOrEqualTo(String first, String second) {
+    return compliance("isLessThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " <= " + quote(second),
+        Assertion.equalTo(1));
+  }
+
+  public Check isGreaterThan(String first, String second) {
+    return compliance("isGreaterThan(" + first + ", " + second + ")", quote(first) + " > " + quote(second),
+        Assertion.equalTo(1));
+  }
+
+  public Check isGreaterThanOrEqualTo(String first, String second) {
+    return compliance("isGreaterThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " >= " + quote(second),
+        Assertion.equalTo(1));
+  }
+
+  /** Every non-null value is one of the allowed values. Row level: the value is not allowed. */
+  public Check isContainedIn(String column, String... allowed) {
+    return isContainedIn(column, List.of(allowed), Assertion.equalTo(1));
+  }
+
+  /** The fraction of rows whose value is null or allowed satisfies the assertion. */
+  public Check isContainedIn(String column, List<String> allowed, DoublePredicate assertion) {
+    String values = allowed.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'")
+        .collect(Collectors.joining(", "));
+    return compliance("isContainedIn(" + column + ", [" + String.join(", ", allowed) + "])",
+        quote(column) + " IS NULL OR " + quote(column) + " IN (" + values + ")", assertion);
+  }
+
+  /** Every non-null value lies in the range. Row level: the value lies outside it. */
+  public Check isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper) {
+    return isContainedIn(column, lower, upper, includeLower, includeUpper, Assertion.equalTo(1));
+  }
+
+  public Check isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper,
+      DoublePredicate assertion) {
+    String q = quote(column);
+    String pred = q + " IS NULL OR (" + q + (includeLower ? " >= " : " > ") + Constraint.format(lower) + " AND " + q
+        + (includeUpper ? " <= " : " < ") + Constraint.format(upper) + ")";
+    return compliance("isContainedIn(" + column + ", " + (includeLower ? "[" : "(") + Constraint.format(lower) + ", "
+        + Constraint.format(upper) + (includeUpper ? "]" : ")") + ")", pred, assertion);
+  }
+
+  /** The fraction of values inferred as the type satisfies the assertion (NUMERIC = FRACTIONAL + INTEGRAL). */
+  public Check hasDataType(String column, DataTypes type, DoublePredicate assertion) {
+    Analyzer.DataType a = Analyzer.dataType(column);
+    Assertion test = Assertion.of(assertion);
+    java.util.function.ToDoubleFunction<Metric> ratio = m -> switch (type) {
+      case NULL -> m.distribution().ratio("Unknown");
+      case NUMERIC -> m.distribution().ratio("Fractional") + m.distribution().ratio("Integral");
+      default -> m.distribution().ratio(type.name().charAt(0) + type.name().substring(1).toLowerCase(Locale.ROOT));
+    };
+    constraints.add(new Constraint("hasDataType(" + column + ", " + type + ")", a,
+        m -> test.test(ratio.applyAsDouble(m)), ratio, test.toString(), null, null));
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return level + " check '" + description + "' with " + constraints.size() + " constraint(s)";
+  }
+}

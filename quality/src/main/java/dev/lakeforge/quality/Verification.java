@@ -1,0 +1,118 @@
+package dev.lakeforge.quality;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Runs checks over a DataFrame with one shared analysis (constraints that need the same metric
+ * compute it once), or annotates each row with the constraints it breaks and splits the data.
+ *
+ * <pre>{@code
+ * VerificationResult r = Verification.onData(df).addCheck(orders).run();
+ * Split s = Verification.onData(df).addCheck(orders).split();   // good rows / bad rows + reasons
+ * s.quarantine("s3a://lake/quarantine/orders", "parquet");
+ * }</pre>
+ */
+public final class Verification {
+  /** The column holding, per row, the constraints the row breaks ({@code array<string>}). */
+  public static final String REASONS = "_dq_reasons";
+
+  private final Dataset<Row> data;
+  private final List<Check> checks = new ArrayList<>();
+  private final Set<Analyzer> required = new LinkedHashSet<>();
+
+  private Verification(Dataset<Row> data) {
+    this.data = Objects.requireNonNull(data, "data");
+  }
+
+  public static Verification onData(Dataset<Row> data) {
+    return new Verification(data);
+  }
+
+  public Verification addCheck(Check check) {
+    checks.add(Objects.requireNonNull(check, "check"));
+    return this;
+  }
+
+  public Verification addChecks(Collection<Check> more) {
+    more.forEach(this::addCheck);
+    return this;
+  }
+
+  /** An analyzer computed and reported with the checks' metrics, though no constraint needs it. */
+  public Verification addAnalyzer(Analyzer analyzer) {
+    required.add(Objects.requireNonNull(analyzer, "analyzer"));
+    return this;
+  }
+
+  public Verification addAnalyzers(Collection<? extends Analyzer> analyzers) {
+    analyzers.forEach(this::addAnalyzer);
+    return this;
+  }
+
+  /** Computes every metric once, then judges each constraint. */
+  public VerificationResult run() {
+    Analysis analysis = Analysis.onData(data);
+    checks.forEach(c -> c.constraints().forEach(k -> analysis.addAnalyzer(k.analyzer())));
+    analysis.addAnalyzers(required);
+    AnalysisResult metrics = analysis.run();
+    List<CheckResult> results = new ArrayList<>();
+    CheckStatus overall = CheckStatus.SUCCESS;
+    for (Check check : checks) {
+      List<ConstraintResult> constraintResults = new ArrayList<>();
+      boolean allPassed = true;
+      for (Constraint k : check.constraints()) {
+        ConstraintResult r = k.evaluate(metrics.metric(k.analyzer()));
+        allPassed &= r.passed();
+        constraintResults.add(r);
+      }
+      CheckStatus status = allPassed ? CheckStatus.SUCCESS
+          : check.level() == Check.Level.ERROR ? CheckStatus.ERROR : CheckStatus.WARNING;
+      overall = overall.worst(status);
+      results.add(new CheckResult(check, status, constraintResults));
+    }
+    return new VerificationResult(overall, results, metrics);
+  }
+
+  /**
+   * The data with {@value #REASONS}: for each row, {@code "<check>: <constraint>"} for every
+   * row-level constraint it breaks (empty when it breaks none). Constraints that cannot be judged
+   * per row (means, entropy, ...) are left out. Lazy: nothing runs until the result is used.
+   */
+  public Dataset<Row> annotate() {
+    List<Column> reasons = new ArrayList<>();
+    for (Check check : checks) {
+      for (Constraint k : check.constraints()) {
+        k.rowFailure().ifPresent(broken -> reasons.add(when(broken, lit(check.description() + ": " + k.name()))));
+      }
+    }
+    Column column = reasons.isEmpty() ? array().cast("array<string>")
+        : array_compact(array(reasons.toArray(Column[]::new)));
+    return data.withColumn(REASONS, column);
+  }
+
+  /** Good rows and bad rows (with their reasons), from one annotation of the data. */
+  public Split split() {
+    return new Split(annotate());
+  }
+
+  /** The row-level constraints, as {@code "<check>: <constraint>"}. */
+  public List<String> rowLevelConstraints() {
+    List<String> out = new ArrayList<>();
+    checks.forEach(c -> c.constraints().stream().filter(Constraint::isRowLevel)
+        .forEach(k -> out.add(c.description() + ": " + k.name())));
+    return out;
+  }
+}
