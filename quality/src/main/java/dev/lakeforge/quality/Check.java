@@ -82,6 +82,29 @@ public final class Check {
     return this;
   }
 
+  /** Applies a filter and a hint (either may be null) to the constraints from index {@code start} on. */
+  void modifyFrom(int start, String filter, String hint) {
+    for (int i = start; i < constraints.size(); i++) {
+      Constraint c = constraints.get(i);
+      if (filter != null) {
+        c = c.where(filter);
+      }
+      if (hint != null) {
+        c = c.withHint(hint);
+      }
+      constraints.set(i, c);
+    }
+  }
+
+  /** Used by suite files to carry a bare analyzer through the same reader as constraints. */
+  void carry(Analyzer a) {
+    constraints.add(new Constraint("analyzer", a, m -> true, m -> m.isSuccess() ? m.value() : Double.NaN, "none", null, null));
+  }
+
+  int size() {
+    return constraints.size();
+  }
+
   private void replaceLast(Function<Constraint, Constraint> change) {
     if (constraints.isEmpty()) {
       throw new IllegalStateException("check '" + description + "' has no constraint yet to modify");

@@ -1,0 +1,669 @@
+package dev.lakeforge.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakeforge.core.config.Config;
+import dev.lakeforge.core.config.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A quality suite read from a YAML or JSON file: checks with their constraints, and analyzers to
+ * compute. Loading is strict: an unknown key, a wrong type or a malformed assertion fails with the
+ * file, line, key path and the accepted values; so does a column the data does not have, before
+ * any data is read.
+ *
+ * <pre>{@code
+ * checks:
+ *   - description: orders
+ *     level: error
+ *     constraints:
+ *       - isComplete: order_id
+ *       - isUnique: order_id
+ *       - isContainedIn: {column: status, values: [NEW, PAID, SHIPPED]}
+ *       - hasCompleteness: {column: amount, assertion: ">= 0.99", hint: "payments drop amounts"}
+ *       - expect_column_values_to_be_between: {column: amount, min_value: 0, max_value: 10000}
+ * analyzers:
+ *   - size
+ *   - approxQuantile: {column: amount, quantile: 0.5}
+ * }</pre>
+ *
+ * <pre>{@code
+ * Suite suite = Suite.load(Path.of("orders.yaml"));
+ * VerificationResult r = suite.verification(orders).run();
+ * }</pre>
+ */
+public final class Suite {
+  private static final Set<String> TOP = Set.of("name", "description", "checks", "analyzers");
+  private static final Set<String> CHECK_KEYS = Set.of("description", "level", "constraints");
+  private static final Set<String> COMMON = Set.of("where", "hint");
+  private static final Set<String> ASSERTION_OPERATORS =
+      Set.of("between", "equals", "atLeast", "atMost", "greaterThan", "lessThan");
+
+  private enum Shorthand { COLUMN, COLUMNS, ASSERTION, NONE }
+
+  private record Def(Shorthand shorthand, Set<String> keys, Set<String> required, BiConsumer<Check, SuiteArgs> add) {}
+
+  private static final Map<String, Def> CONSTRAINTS = new LinkedHashMap<>();
+  private static final Map<String, Def> ANALYZERS = new LinkedHashMap<>();
+
+  /** A constraint or analyzer as written: where it is, and the columns it names. */
+  private record Entry(String path, String name, List<String> columns, List<String> predicates) {}
+
+  private final Path file;
+  private final String name;
+  private final List<Check> checks;
+  private final List<Analyzer> analyzers;
+  private final List<Entry> entries;
+  private final Config config;
+
+  private Suite(Path file, String name, List<Check> checks, List<Analyzer> analyzers, List<Entry> entries, Config config) {
+    this.file = file;
+    this.name = name;
+    this.checks = List.copyOf(checks);
+    this.analyzers = List.copyOf(analyzers);
+    this.entries = List.copyOf(entries);
+    this.config = config;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<Check> checks() {
+    return checks;
+  }
+
+  public List<Analyzer> analyzers() {
+    return analyzers;
+  }
+
+  /** The names a suite file accepts as constraints (Deequ's and Great Expectations' names). */
+  public static Set<String> constraintNames() {
+    return new TreeSet<>(CONSTRAINTS.keySet());
+  }
+
+  /** The names a suite file accepts as analyzers. */
+  public static Set<String> analyzerNames() {
+    return new TreeSet<>(ANALYZERS.keySet());
+  }
+
+  /**
+   * Reads and validates a suite file.
+   *
+   * @throws ConfigException naming file:line, key path and the accepted values
+   */
+  public static Suite load(Path file) {
+    Config config = Config.file(file).load();
+    config.requireOnlySections(TOP);
+    JsonNode root = config.bind("", JsonNode.class);
+    String name = root.has("name") ? root.get("name").asText() : file.getFileName().toString();
+    List<Entry> entries = new ArrayList<>();
+    List<Check> checks = new ArrayList<>();
+    JsonNode checksNode = root.get("checks");
+    if (checksNode != null && !checksNode.isNull()) {
+      if (!checksNode.isArray()) {
+        throw config.errorAt("checks", "expected a list of checks, got " + SuiteArgs.describe(checksNode));
+      }
+      for (int i = 0; i < checksNode.size(); i++) {
+        checks.add(readCheck(config, "checks[" + i + "]", checksNode.get(i), entries));
+      }
+    }
+    List<Analyzer> analyzers = new ArrayList<>();
+    JsonNode analyzersNode = root.get("analyzers");
+    if (analyzersNode != null && !analyzersNode.isNull()) {
+      if (!analyzersNode.isArray()) {
+        throw config.errorAt("analyzers", "expected a list of analyzers, got " + SuiteArgs.describe(analyzersNode));
+      }
+      for (int i = 0; i < analyzersNode.size(); i++) {
+        analyzers.add(readAnalyzer(config, "analyzers[" + i + "]", analyzersNode.get(i), entries));
+      }
+    }
+    if (checks.isEmpty() && analyzers.isEmpty()) {
+      throw new ConfigException(file + ": the suite has no checks and no analyzers; add 'checks:' or 'analyzers:'");
+    }
+    return new Suite(file, name, checks, analyzers, entries, config);
+  }
+
+  private static Check readCheck(Config config, String path, JsonNode node, List<Entry> entries) {
+    SuiteArgs args = new SuiteArgs(config, path, "a check", node);
+    if (!args.isMap()) {
+      throw args.error(null, "expected a check (a mapping with description, level, constraints), got "
+          + SuiteArgs.describe(node));
+    }
+    args.requireKeys(CHECK_KEYS, Set.of("description", "constraints"));
+    String levelText = args.string("level");
+    Check.Level level;
+    try {
+      level = levelText == null ? Check.Level.ERROR : Check.Level.valueOf(levelText.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw args.error("level", "expected error or warning, got '" + levelText + "'");
+    }
+    Check check = Check.of(level, args.requiredString("description"));
+    JsonNode constraints = node.get("constraints");
+    if (!constraints.isArray() || constraints.isEmpty()) {
+      throw args.error("constraints", "expected a non-empty list of constraints, got " + SuiteArgs.describe(constraints));
+    }
+    for (int i = 0; i < constraints.size(); i++) {
+      readConstraint(config, path + ".constraints[" + i + "]", constraints.get(i), check, entries);
+    }
+    return check;
+  }
+
+  private static Map.Entry<String, JsonNode> single(Config config, String path, JsonNode node, String what,
+      Set<String> accepted) {
+    if (node.isTextual()) {
+      return Map.entry(node.asText(), JsonNodeFactory.instance.nullNode());
+    }
+    if (!node.isObject() || node.size() != 1) {
+      throw config.errorAt(path, "expected one " + what + " as a mapping with a single key (e.g. 'isComplete: id'), got "
+          + (node.isObject() ? node.size() + " keys" : SuiteArgs.describe(node)));
+    }
+    return node.fields().next();
+  }
+
+  private static void readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
+    Map.Entry<String, JsonNode> e = single(config, path, node, "constraint", CONSTRAINTS.keySet());
+    String name = e.getKey();
+    Def def = CONSTRAINTS.get(name);
+    String at = node.isTextual() ? path : path + "." + name;
+    if (def == null) {
+      throw config.errorAt(at, "unknown constraint '" + name + "'" + Config.suggest(name, CONSTRAINTS.keySet())
+          + "; accepted: " + String.join(", ", constraintNames()));
+    }
+    SuiteArgs args = normalised(config, at, name, def, e.getValue());
+    int before = check.size();
+    try {
+      def.add().accept(check, args);
+    } catch (IllegalArgumentException ex) {
+      throw args.error(null, ex.getMessage());
+    }
+    check.modifyFrom(before, args.string("where"), args.string("hint"));
+    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args)));
+  }
+
+  private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
+    Map.Entry<String, JsonNode> e = single(config, path, node, "analyzer", ANALYZERS.keySet());
+    String name = e.getKey();
+    Def def = ANALYZERS.get(name);
+    String at = node.isTextual() ? path : path + "." + name;
+    if (def == null) {
+      throw config.errorAt(at, "unknown analyzer '" + name + "'" + Config.suggest(name, ANALYZERS.keySet())
+          + "; accepted: " + String.join(", ", analyzerNames()));
+    }
+    SuiteArgs args = normalised(config, at, name, def, e.getValue());
+    Check holder = Check.warning("analyzers");
+    try {
+      def.add().accept(holder, args);
+    } catch (IllegalArgumentException ex) {
+      throw args.error(null, ex.getMessage());
+    }
+    Analyzer a = holder.constraints().get(0).analyzer();
+    String where = args.string("where");
+    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args)));
+    return where == null ? a : a.where(where);
+  }
+
+  /** Turns shorthand ({@code isComplete: id}) into the long form and checks the keys. */
+  private static SuiteArgs normalised(Config config, String at, String name, Def def, JsonNode value) {
+    JsonNode node = value;
+    boolean operatorMap = def.shorthand() == Shorthand.ASSERTION && value != null && value.isObject() && value.size() == 1
+        && ASSERTION_OPERATORS.contains(value.fieldNames().next());
+    if (value == null || value.isNull() || !value.isObject() || operatorMap) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      boolean empty = value == null || value.isNull();
+      switch (def.shorthand()) {
+        case COLUMN -> {
+          if (empty || !value.isValueNode()) {
+            throw config.errorAt(at, name + " needs a column: write '" + name + ": <column>' or '" + name
+                + ": {column: <column>}'");
+          }
+          o.set("column", value);
+        }
+        case COLUMNS -> {
+          if (empty || !value.isArray()) {
+            throw config.errorAt(at, name + " needs a list of columns: write '" + name + ": [a, b]'");
+          }
+          o.set("columns", value);
+        }
+        case ASSERTION -> {
+          if (empty) {
+            throw config.errorAt(at, name + " needs an assertion, e.g. '" + name + ": \">= 1\"'");
+          }
+          o.set("assertion", value);
+        }
+        case NONE -> {
+          if (!empty) {
+            throw config.errorAt(at, name + " takes a mapping of " + String.join(", ", new TreeSet<>(def.keys()))
+                + ", got " + SuiteArgs.describe(value));
+          }
+        }
+      }
+      node = o;
+    }
+    SuiteArgs args = new SuiteArgs(config, at, name, node);
+    Set<String> keys = new HashSet<>(def.keys());
+    keys.addAll(COMMON);
+    args.requireKeys(keys, def.required());
+    return args;
+  }
+
+  private static List<String> columnsOf(SuiteArgs a) {
+    List<String> out = new ArrayList<>();
+    for (String k : List.of("column", "column_A", "column_B")) {
+      if (a.has(k)) {
+        out.add(a.string(k));
+      }
+    }
+    for (String k : List.of("columns", "column_list")) {
+      if (a.has(k)) {
+        out.addAll(a.strings(k));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> predicatesOf(SuiteArgs a) {
+    List<String> out = new ArrayList<>();
+    for (String k : List.of("predicate", "where")) {
+      if (a.has(k)) {
+        out.add(a.string(k));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What in this suite does not fit the data: missing columns, predicates and filters that do
+   * not analyse. Reads no data (analysis only), so it serves {@code --dry-run}.
+   */
+  public List<String> problems(Dataset<Row> data) {
+    StructType schema = data.schema();
+    List<String> fields = Arrays.asList(schema.fieldNames());
+    List<String> out = new ArrayList<>();
+    for (Entry e : entries) {
+      for (String c : e.columns()) {
+        if (Engine.field(schema, c) == null) {
+          out.add(config.errorAt(e.path(), "column '" + c + "' does not exist in the data" + Config.suggest(c, fields)
+              + "; columns: " + String.join(", ", fields)).getMessage());
+        }
+      }
+      for (String p : e.predicates()) {
+        String problem = Engine.predicateProblem(data, p);
+        if (problem != null) {
+          out.add(config.errorAt(e.path(), "'" + p + "' does not work on the data: " + problem).getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A verification of this suite on the data, after checking that every column exists.
+   *
+   * @throws ConfigException listing every column, predicate or filter that does not fit, with file:line
+   */
+  public Verification verification(Dataset<Row> data) {
+    List<String> problems = problems(data);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(String.join("\n", problems));
+    }
+    return Verification.onData(data).addChecks(checks).addAnalyzers(analyzers);
+  }
+
+  // ---- the vocabulary ------------------------------------------------------------------
+
+  private static Set<String> keys(String... k) {
+    return Set.of(k);
+  }
+
+  private static void constraint(String name, Shorthand s, Set<String> keys, Set<String> required,
+      BiConsumer<Check, SuiteArgs> add) {
+    CONSTRAINTS.put(name, new Def(s, keys, required, add));
+  }
+
+  private static void columnAssertion(String name, TriAdd add) {
+    constraint(name, Shorthand.NONE, keys("column", "assertion"), keys("column", "assertion"),
+        (c, a) -> add.add(c, a.requiredString("column"), a.assertion("assertion", null)));
+  }
+
+  private static void columnsAssertion(String name, TriListAdd add) {
+    constraint(name, Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"),
+        (c, a) -> add.add(c, a.strings("columns"), a.assertion("assertion", null)));
+  }
+
+  private interface TriAdd {
+    void add(Check c, String column, Assertion a);
+  }
+
+  private interface TriListAdd {
+    void add(Check c, List<String> columns, Assertion a);
+  }
+
+  private static List<String> two(SuiteArgs a, String key) {
+    List<String> cols = a.strings(key);
+    if (cols.size() != 2) {
+      throw a.error(key, a.entry + " needs exactly two columns, got " + cols.size());
+    }
+    return cols;
+  }
+
+  /** GE's min_value / max_value (either may be absent) with strict bounds, as an assertion. */
+  private static Assertion range(SuiteArgs a) {
+    Double lo = a.number("min_value");
+    Double hi = a.number("max_value");
+    if (lo == null && hi == null) {
+      throw a.error(null, a.entry + " needs min_value, max_value or both");
+    }
+    boolean strictMin = a.bool("strict_min", false);
+    boolean strictMax = a.bool("strict_max", false);
+    Assertion low = lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
+    Assertion high = hi == null ? null : strictMax ? Assertion.lessThan(hi) : Assertion.atMost(hi);
+    if (low == null) {
+      return high;
+    }
+    if (high == null) {
+      return low;
+    }
+    if (!strictMin && !strictMax) {
+      return Assertion.between(lo, hi);
+    }
+    return Assertion.of(x -> low.test(x) && high.test(x), low + " and " + high);
+  }
+
+  private static Assertion mostly(SuiteArgs a) {
+    Double m = a.number("mostly");
+    if (m == null) {
+      return Assertion.equalTo(1);
+    }
+    if (m < 0 || m > 1) {
+      throw a.error("mostly", "expected a fraction between 0 and 1, got " + m);
+    }
+    return Assertion.atLeast(m);
+  }
+
+  static {
+    Set<String> none = Set.of();
+    constraint("hasSize", Shorthand.ASSERTION, keys("assertion"), keys("assertion"),
+        (c, a) -> c.hasSize(a.assertion("assertion", null)));
+    constraint("isComplete", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.isComplete(a.requiredString("column")));
+    columnAssertion("hasCompleteness", Check::hasCompleteness);
+    constraint("isUnique", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.isUnique(a.requiredString("column")));
+    constraint("isPrimaryKey", Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+      List<String> cols = a.strings("columns");
+      c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
+    });
+    columnsAssertion("hasUniqueness", Check::hasUniqueness);
+    columnsAssertion("hasDistinctness", Check::hasDistinctness);
+    columnsAssertion("hasUniqueValueRatio", Check::hasUniqueValueRatio);
+    columnAssertion("hasNumberOfDistinctValues", Check::hasNumberOfDistinctValues);
+    constraint("hasHistogramValues", Shorthand.NONE, keys("column", "value", "ratio", "absolute"), keys("column", "value"),
+        (c, a) -> {
+          String value = a.requiredString("value");
+          if (a.has("ratio") == a.has("absolute")) {
+            throw a.error(null, "hasHistogramValues needs exactly one of 'ratio' or 'absolute' (an assertion on the value's share or count)");
+          }
+          boolean ratio = a.has("ratio");
+          Assertion test = a.assertion(ratio ? "ratio" : "absolute", null);
+          c.hasHistogramValues(a.requiredString("column"),
+              d -> test.test(ratio ? d.ratio(value) : d.absolute(value)));
+        });
+    columnAssertion("hasEntropy", Check::hasEntropy);
+    constraint("hasMutualInformation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
+      List<String> cols = two(a, "columns");
+      c.hasMutualInformation(cols.get(0), cols.get(1), a.assertion("assertion", null));
+    });
+    constraint("hasApproxQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
+        keys("column", "quantile", "assertion"),
+        (c, a) -> c.hasApproxQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
+    columnAssertion("hasMinLength", Check::hasMinLength);
+    columnAssertion("hasMaxLength", Check::hasMaxLength);
+    columnAssertion("hasMin", Check::hasMin);
+    columnAssertion("hasMax", Check::hasMax);
+    columnAssertion("hasMean", Check::hasMean);
+    columnAssertion("hasSum", Check::hasSum);
+    columnAssertion("hasStandardDeviation", Check::hasStandardDeviation);
+    columnAssertion("hasApproxCountDistinct", Check::hasApproxCountDistinct);
+    constraint("hasCorrelation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
+      List<String> cols = two(a, "columns");
+      c.hasCorrelation(cols.get(0), cols.get(1), a.assertion("assertion", null));
+    });
+    constraint("satisfies", Shorthand.NONE, keys("predicate", "name", "assertion"), keys("predicate"), (c, a) -> {
+      String predicate = a.requiredString("predicate");
+      c.satisfies(predicate, a.has("name") ? a.string("name") : predicate, a.assertion("assertion", Assertion.equalTo(1)));
+    });
+    constraint("hasPattern", Shorthand.NONE, keys("column", "pattern", "assertion"), keys("column", "pattern"), (c, a) -> {
+      String pattern = a.requiredString("pattern");
+      try {
+        java.util.regex.Pattern.compile(pattern);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw a.error("pattern", "invalid regex '" + pattern + "': " + e.getDescription());
+      }
+      c.hasPattern(a.requiredString("column"), pattern, a.assertion("assertion", Assertion.equalTo(1)));
+    });
+    for (String n : List.of("containsEmail", "containsURL", "containsCreditCardNumber", "isNonNegative", "isPositive")) {
+      constraint(n, Shorthand.COLUMN, keys("column", "assertion"), keys("column"), (c, a) -> {
+        String col = a.requiredString("column");
+        Assertion as = a.assertion("assertion", Assertion.equalTo(1));
+        switch (n) {
+          case "containsEmail" -> c.containsEmail(col, as);
+          case "containsURL" -> c.containsURL(col, as);
+          case "containsCreditCardNumber" -> c.containsCreditCardNumber(col, as);
+          case "isNonNegative" -> c.isNonNegative(col, as);
+          default -> c.isPositive(col, as);
+        }
+      });
+    }
+    for (String n : List.of("isLessThan", "isLessThanOrEqualTo", "isGreaterThan", "isGreaterThanOrEqualTo")) {
+      constraint(n, Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+        List<String> cols = two(a, "columns");
+        switch (n) {
+          case "isLessThan" -> c.isLessThan(cols.get(0), cols.get(1));
+          case "isLessThanOrEqualTo" -> c.isLessThanOrEqualTo(cols.get(0), cols.get(1));
+          case "isGreaterThan" -> c.isGreaterThan(cols.get(0), cols.get(1));
+          default -> c.isGreaterThanOrEqualTo(cols.get(0), cols.get(1));
+        }
+      });
+    }
+    constraint("isContainedIn", Shorthand.NONE,
+        keys("column", "values", "lower", "upper", "includeLower", "includeUpper", "assertion"), keys("column"), (c, a) -> {
+          String col = a.requiredString("column");
+          Assertion as = a.assertion("assertion", Assertion.equalTo(1));
+          if (a.has("values")) {
+            if (a.has("lower") || a.has("upper")) {
+              throw a.error(null, "isContainedIn takes either 'values' or 'lower'/'upper', not both");
+            }
+            c.isContainedIn(col, a.strings("values"), as);
+          } else if (a.has("lower") && a.has("upper")) {
+            c.isContainedIn(col, a.number("lower"), a.number("upper"), a.bool("includeLower", true),
+                a.bool("includeUpper", true), as);
+          } else {
+            throw a.error(null, "isContainedIn needs 'values' (a list) or both 'lower' and 'upper'");
+          }
+        });
+    constraint("hasDataType", Shorthand.NONE, keys("column", "type", "assertion"), keys("column", "type"), (c, a) -> {
+      String t = a.requiredString("type");
+      Check.DataTypes type;
+      try {
+        type = Check.DataTypes.valueOf(t.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw a.error("type", "expected one of null, fractional, integral, boolean, string, numeric, got '" + t + "'");
+      }
+      c.hasDataType(a.requiredString("column"), type, a.assertion("assertion", Assertion.equalTo(1)));
+    });
+
+    // Great Expectations names, mapped onto the same constraints.
+    constraint("expect_column_values_to_not_be_null", Shorthand.COLUMN, keys("column", "mostly"), keys("column"), (c, a) -> {
+      if (a.has("mostly")) {
+        c.hasCompleteness(a.requiredString("column"), mostly(a));
+      } else {
+        c.isComplete(a.requiredString("column"));
+      }
+    });
+    constraint("expect_column_values_to_be_unique", Shorthand.COLUMN, keys("column"), keys("column"),
+        (c, a) -> c.isUnique(a.requiredString("column")));
+    constraint("expect_compound_columns_to_be_unique", Shorthand.NONE, keys("column_list"), keys("column_list"), (c, a) -> {
+      List<String> cols = a.strings("column_list");
+      c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
+    });
+    constraint("expect_column_values_to_be_in_set", Shorthand.NONE, keys("column", "value_set", "mostly"),
+        keys("column", "value_set"), (c, a) -> c.isContainedIn(a.requiredString("column"), a.strings("value_set"), mostly(a)));
+    constraint("expect_column_values_to_be_between", Shorthand.NONE,
+        keys("column", "min_value", "max_value", "strict_min", "strict_max", "mostly"), keys("column"), (c, a) -> {
+          Double lo = a.number("min_value");
+          Double hi = a.number("max_value");
+          if (lo == null && hi == null) {
+            throw a.error(null, a.entry + " needs min_value, max_value or both");
+          }
+          c.isContainedIn(a.requiredString("column"), lo == null ? Double.NEGATIVE_INFINITY : lo,
+              hi == null ? Double.POSITIVE_INFINITY : hi, !a.bool("strict_min", false), !a.bool("strict_max", false),
+              mostly(a));
+        });
+    constraint("expect_column_values_to_match_regex", Shorthand.NONE, keys("column", "regex", "mostly"),
+        keys("column", "regex"), (c, a) -> c.hasPattern(a.requiredString("column"), a.requiredString("regex"), mostly(a)));
+    constraint("expect_table_row_count_to_be_between", Shorthand.NONE, keys("min_value", "max_value"), none,
+        (c, a) -> c.hasSize(range(a)));
+    constraint("expect_table_row_count_to_equal", Shorthand.NONE, keys("value"), keys("value"),
+        (c, a) -> c.hasSize(Assertion.equalTo(a.number("value"))));
+    Map<String, TriAdd> stats = new LinkedHashMap<>();
+    stats.put("expect_column_mean_to_be_between", Check::hasMean);
+    stats.put("expect_column_min_to_be_between", Check::hasMin);
+    stats.put("expect_column_max_to_be_between", Check::hasMax);
+    stats.put("expect_column_sum_to_be_between", Check::hasSum);
+    stats.put("expect_column_stdev_to_be_between", Check::hasStandardDeviation);
+    stats.put("expect_column_unique_value_count_to_be_between", Check::hasNumberOfDistinctValues);
+    stats.put("expect_column_proportion_of_unique_values_to_be_between",
+        (c, col, as) -> c.hasDistinctness(List.of(col), as));
+    stats.forEach((n, add) -> constraint(n, Shorthand.NONE, keys("column", "min_value", "max_value", "strict_min",
+        "strict_max"), keys("column"), (c, a) -> add.add(c, a.requiredString("column"), range(a))));
+    constraint("expect_column_value_lengths_to_be_between", Shorthand.NONE, keys("column", "min_value", "max_value"),
+        keys("column"), (c, a) -> {
+          String col = a.requiredString("column");
+          Double lo = a.number("min_value");
+          Double hi = a.number("max_value");
+          if (lo == null && hi == null) {
+            throw a.error(null, a.entry + " needs min_value, max_value or both");
+          }
+          if (lo != null) {
+            c.hasMinLength(col, Assertion.atLeast(lo));
+          }
+          if (hi != null) {
+            c.hasMaxLength(col, Assertion.atMost(hi));
+          }
+        });
+    constraint("expect_column_pair_values_a_to_be_greater_than_b", Shorthand.NONE, keys("column_A", "column_B", "or_equal"),
+        keys("column_A", "column_B"), (c, a) -> {
+          if (a.bool("or_equal", false)) {
+            c.isGreaterThanOrEqualTo(a.requiredString("column_A"), a.requiredString("column_B"));
+          } else {
+            c.isGreaterThan(a.requiredString("column_A"), a.requiredString("column_B"));
+          }
+        });
+
+    // Analyzers (computed and reported; a holder check carries each one).
+    analyzer("size", Shorthand.NONE, keys(), c -> Analyzer.size());
+    for (String n : List.of("completeness", "approxCountDistinct", "minimum", "maximum", "mean", "sum",
+        "standardDeviation", "minLength", "maxLength", "entropy", "dataType", "histogram")) {
+      ANALYZERS.put(n, new Def(Shorthand.COLUMN, n.equals("histogram") ? keys("column", "maxBins") : keys("column"),
+          keys("column"), (c, a) -> carry(c, columnAnalyzer(n, a))));
+    }
+    for (String n : List.of("uniqueness", "distinctness", "uniqueValueRatio", "countDistinct")) {
+      ANALYZERS.put(n, new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+        List<String> cols = a.strings("columns");
+        carry(c, switch (n) {
+          case "uniqueness" -> new Analyzer.Uniqueness(cols, null);
+          case "distinctness" -> new Analyzer.Distinctness(cols, null);
+          case "uniqueValueRatio" -> new Analyzer.UniqueValueRatio(cols, null);
+          default -> new Analyzer.CountDistinct(cols, null);
+        });
+      }));
+    }
+    ANALYZERS.put("approxQuantile", new Def(Shorthand.NONE, keys("column", "quantile", "relativeError"),
+        keys("column", "quantile"), (c, a) -> carry(c, new Analyzer.ApproxQuantile(a.requiredString("column"),
+            a.number("quantile"), a.has("relativeError") ? a.number("relativeError")
+            : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null))));
+    ANALYZERS.put("approxQuantiles", new Def(Shorthand.NONE, keys("column", "quantiles", "relativeError"),
+        keys("column", "quantiles"), (c, a) -> {
+          List<Double> qs = new ArrayList<>();
+          for (String q : a.strings("quantiles")) {
+            try {
+              qs.add(Double.parseDouble(q));
+            } catch (NumberFormatException e) {
+              throw a.error("quantiles", "expected numbers between 0 and 1, got '" + q + "'");
+            }
+          }
+          carry(c, new Analyzer.ApproxQuantiles(a.requiredString("column"), qs, a.has("relativeError")
+              ? a.number("relativeError") : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null));
+        }));
+    ANALYZERS.put("compliance", new Def(Shorthand.NONE, keys("name", "predicate"), keys("predicate"),
+        (c, a) -> carry(c, Analyzer.compliance(a.string("name"), a.requiredString("predicate")))));
+    ANALYZERS.put("patternMatch", new Def(Shorthand.NONE, keys("column", "pattern"), keys("column", "pattern"),
+        (c, a) -> carry(c, Analyzer.patternMatch(a.requiredString("column"), a.requiredString("pattern")))));
+    ANALYZERS.put("mutualInformation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+      List<String> cols = two(a, "columns");
+      carry(c, Analyzer.mutualInformation(cols.get(0), cols.get(1)));
+    }));
+    ANALYZERS.put("correlation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+      List<String> cols = two(a, "columns");
+      carry(c, Analyzer.correlation(cols.get(0), cols.get(1)));
+    }));
+  }
+
+  private static void analyzer(String name, Shorthand s, Set<String> keys, Function<SuiteArgs, Analyzer> make) {
+    ANALYZERS.put(name, new Def(s, keys, Set.of(), (c, a) -> carry(c, make.apply(a))));
+  }
+
+  private static Analyzer columnAnalyzer(String n, SuiteArgs a) {
+    String col = a.requiredString("column");
+    return switch (n) {
+      case "completeness" -> Analyzer.completeness(col);
+      case "approxCountDistinct" -> Analyzer.approxCountDistinct(col);
+      case "minimum" -> Analyzer.minimum(col);
+      case "maximum" -> Analyzer.maximum(col);
+      case "mean" -> Analyzer.mean(col);
+      case "sum" -> Analyzer.sum(col);
+      case "standardDeviation" -> Analyzer.standardDeviation(col);
+      case "minLength" -> Analyzer.minLength(col);
+      case "maxLength" -> Analyzer.maxLength(col);
+      case "entropy" -> Analyzer.entropy(col);
+      case "dataType" -> Analyzer.dataType(col);
+      default -> {
+        Double bins = a.number("maxBins");
+        if (bins != null && (bins < 1 || bins != Math.rint(bins))) {
+          throw a.error("maxBins", "expected a whole number of at least 1, got " + bins);
+        }
+        yield new Analyzer.Histogram(col, bins == null ? Analyzer.Histogram.DEFAULT_MAX_BINS : bins.intValue(), null);
+      }
+    };
+  }
+
+  /** Holds an analyzer in a check so suite entries share one reader. */
+  private static void carry(Check holder, Analyzer a) {
+    holder.carry(a);
+  }
+
+  @Override
+  public String toString() {
+    int n = checks.stream().mapToInt(c -> c.constraints().size()).sum();
+    return "suite '" + name + "' (" + file + "): " + checks.size() + " check(s), " + n + " constraint(s), "
+        + analyzers.size() + " analyzer(s)";
+  }
+}

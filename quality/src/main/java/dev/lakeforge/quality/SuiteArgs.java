@@ -1,0 +1,206 @@
+package dev.lakeforge.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeforge.core.config.Config;
+import dev.lakeforge.core.config.ConfigException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The arguments of one suite entry, read with errors located at file:line and key path. */
+final class SuiteArgs {
+  private final Config config;
+  final String path;
+  final String entry;
+  final JsonNode node;
+
+  SuiteArgs(Config config, String path, String entry, JsonNode node) {
+    this.config = config;
+    this.path = path;
+    this.entry = entry;
+    this.node = node;
+  }
+
+  ConfigException error(String key, String problem) {
+    return config.errorAt(key == null ? path : path + "." + key, problem);
+  }
+
+  boolean isMap() {
+    return node != null && node.isObject();
+  }
+
+  /** Fails on keys outside {@code accepted} and on missing {@code required} keys. */
+  void requireKeys(Set<String> accepted, Set<String> required) {
+    if (!isMap()) {
+      return;
+    }
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String k = names.next();
+      if (!accepted.contains(k)) {
+        throw error(k, "unknown key '" + k + "' for " + entry + Config.suggest(k, accepted) + "; accepted keys: "
+            + String.join(", ", new TreeSet<>(accepted)));
+      }
+    }
+    for (String r : required) {
+      if (!node.has(r) || node.get(r).isNull()) {
+        throw error(null, entry + " needs '" + r + "'; accepted keys: " + String.join(", ", new TreeSet<>(accepted)));
+      }
+    }
+  }
+
+  JsonNode get(String key) {
+    return isMap() ? node.get(key) : null;
+  }
+
+  boolean has(String key) {
+    JsonNode v = get(key);
+    return v != null && !v.isNull();
+  }
+
+  String string(String key) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
+      throw error(key, "expected a string, got " + describe(v));
+    }
+    return v.asText();
+  }
+
+  String requiredString(String key) {
+    String s = string(key);
+    if (s == null || s.isBlank()) {
+      throw error(key, entry + " needs '" + key + "' (a string)");
+    }
+    return s;
+  }
+
+  Double number(String key) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    if (v.isTextual()) {
+      try {
+        return Double.parseDouble(v.asText().trim());
+      } catch (NumberFormatException e) {
+        throw error(key, "expected a number, got " + describe(v));
+      }
+    }
+    throw error(key, "expected a number, got " + describe(v));
+  }
+
+  boolean bool(String key, boolean fallback) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      return fallback;
+    }
+    if (!v.isBoolean()) {
+      throw error(key, "expected true or false, got " + describe(v));
+    }
+    return v.asBoolean();
+  }
+
+  List<String> strings(String key) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    return list(v, key);
+  }
+
+  List<String> list(JsonNode v, String key) {
+    if (!v.isArray()) {
+      throw error(key, "expected a list of strings, got " + describe(v));
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode e = v.get(i);
+      if (!e.isValueNode() || e.isNull()) {
+        throw error(key == null ? "[" + i + "]" : key + "[" + i + "]", "expected a string, got " + describe(e));
+      }
+      out.add(e.asText());
+    }
+    if (out.isEmpty()) {
+      throw error(key, "expected at least one value, got an empty list");
+    }
+    return out;
+  }
+
+  /** The assertion under {@code key}: ">= 0.99", a number, {between: [a, b]}, {equals: x}, ... */
+  Assertion assertion(String key, Assertion fallback) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      if (fallback == null) {
+        throw error(null, entry + " needs '" + key + "', e.g. " + key + ": \">= 0.99\"");
+      }
+      return fallback;
+    }
+    try {
+      return parseAssertion(v);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
+    }
+  }
+
+  static Assertion parseAssertion(JsonNode v) {
+    if (v.isNumber()) {
+      return Assertion.equalTo(v.asDouble());
+    }
+    if (v.isTextual()) {
+      return Assertion.parse(v.asText());
+    }
+    if (v.isObject() && v.size() == 1) {
+      String op = v.fieldNames().next();
+      JsonNode arg = v.get(op);
+      switch (op) {
+        case "between" -> {
+          if (arg.isArray() && arg.size() == 2 && arg.get(0).isNumber() && arg.get(1).isNumber()) {
+            return Assertion.between(arg.get(0).asDouble(), arg.get(1).asDouble());
+          }
+          throw new IllegalArgumentException("malformed assertion: between needs two numbers, e.g. between: [0, 1]");
+        }
+        case "equals", "atLeast", "atMost", "greaterThan", "lessThan" -> {
+          if (!arg.isNumber()) {
+            throw new IllegalArgumentException("malformed assertion: " + op + " needs a number, got " + describe(arg));
+          }
+          double x = arg.asDouble();
+          return switch (op) {
+            case "equals" -> Assertion.equalTo(x);
+            case "atLeast" -> Assertion.atLeast(x);
+            case "atMost" -> Assertion.atMost(x);
+            case "greaterThan" -> Assertion.greaterThan(x);
+            default -> Assertion.lessThan(x);
+          };
+        }
+        default -> { }
+      }
+    }
+    throw new IllegalArgumentException("malformed assertion " + describe(v) + ": expected \">= 0.99\", \"> 0\", \"== 1\","
+        + " \"<= 10\", \"< 5\", \"!= 0\", a number, {between: [low, high]}, {equals: x}, {atLeast: x}, {atMost: x},"
+        + " {greaterThan: x} or {lessThan: x}");
+  }
+
+  static String describe(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return "nothing";
+    }
+    if (v.isObject()) {
+      return "a mapping";
+    }
+    if (v.isArray()) {
+      return "a list";
+    }
+    if (v.isTextual()) {
+      return "'" + v.asText() + "'";
+    }
+    return v.asText();
+  }
+}

@@ -1,0 +1,225 @@
+package dev.lakeforge.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.testing.SparkTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@SparkTest
+class SuiteTest {
+  @TempDir static Path dir;
+  private static Dataset<Row> orders;
+
+  @BeforeAll
+  static void data(SparkSession spark) {
+    orders = spark.sql("""
+        SELECT * FROM VALUES
+          (1, 'NEW',  10.0D, 'ada@example.com'),
+          (2, 'PAID', 20.0D, 'bob@example.org'),
+          (3, 'PAID', NULL,  'carol@example.net'),
+          (4, 'LOST', 40.0D, 'nope')
+        AS t(order_id, status, amount, email)""");
+  }
+
+  private static Path write(String name, String yaml) throws IOException {
+    return Files.writeString(dir.resolve(name), yaml);
+  }
+
+  @Test
+  void suiteFileRunsChecksAndAnalyzers() throws IOException {
+    Path f = write("orders.yaml", """
+        name: orders
+        checks:
+          - description: orders basics
+            level: error
+            constraints:
+              - isComplete: order_id
+              - isUnique: order_id
+              - hasSize: ">= 4"
+              - isContainedIn: {column: status, values: [NEW, PAID, SHIPPED]}
+              - hasCompleteness: {column: amount, assertion: {between: [0.7, 0.8]}, hint: payments drop amounts}
+              - satisfies: {predicate: "amount >= 0", name: non-negative amount}
+          - description: contact
+            level: warning
+            constraints:
+              - containsEmail: {column: email, assertion: ">= 0.75"}
+              - hasMean: {column: amount, assertion: "> 100", where: "status = 'PAID'"}
+        analyzers:
+          - size
+          - completeness: email
+          - approxQuantile: {column: amount, quantile: 0.5}
+          - uniqueness: [status, email]
+        """);
+    Suite suite = Suite.load(f);
+    assertThat(suite.name()).isEqualTo("orders");
+    assertThat(suite.checks()).hasSize(2);
+    assertThat(suite.analyzers()).hasSize(4);
+    VerificationResult r = suite.verification(orders).run();
+    assertThat(r.status()).isEqualTo(CheckStatus.ERROR);
+    assertThat(r.checkResults().get(0).constraints()).extracting(ConstraintResult::passed)
+        .containsExactly(true, true, true, false, true, false);
+    assertThat(r.checkResults().get(1).constraints()).extracting(ConstraintResult::passed).containsExactly(true, false);
+    assertThat(r.checkResults().get(1).constraints().get(1).constraint().name()).isEqualTo("hasMean(amount) where status = 'PAID'");
+    assertThat(r.metrics().metric(Analyzer.completeness("email")).value()).isEqualTo(1.0);
+    assertThat(r.metrics().metric(Analyzer.uniqueness("status", "email")).value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void jsonSuitesWorkToo() throws IOException {
+    Path f = write("orders.json", """
+        {"checks": [{"description": "ids", "constraints": [{"isComplete": "order_id"}, {"isUnique": {"column": "order_id"}}]}]}
+        """);
+    assertThat(Suite.load(f).verification(orders).run().status()).isEqualTo(CheckStatus.SUCCESS);
+  }
+
+  @Test
+  void greatExpectationsNamesMapOntoTheSameConstraints() throws IOException {
+    Path ge = write("ge.yaml", """
+        checks:
+          - description: ge
+            constraints:
+              - expect_column_values_to_not_be_null: {column: amount, mostly: 0.75}
+              - expect_column_values_to_be_unique: order_id
+              - expect_column_values_to_be_in_set: {column: status, value_set: [NEW, PAID, LOST]}
+              - expect_column_values_to_be_between: {column: amount, min_value: 10, max_value: 40}
+              - expect_column_values_to_match_regex: {column: email, regex: "@", mostly: 0.75}
+              - expect_table_row_count_to_be_between: {min_value: 1, max_value: 10}
+              - expect_table_row_count_to_equal: {value: 4}
+              - expect_column_mean_to_be_between: {column: amount, min_value: 20, max_value: 25}
+              - expect_column_value_lengths_to_be_between: {column: status, min_value: 3, max_value: 4}
+              - expect_compound_columns_to_be_unique: {column_list: [status, email]}
+              - expect_column_pair_values_a_to_be_greater_than_b: {column_A: amount, column_B: order_id, where: amount IS NOT NULL}
+              - expect_column_unique_value_count_to_be_between: {column: status, min_value: 3}
+        """);
+    VerificationResult r = Suite.load(ge).verification(orders).run();
+    assertThat(r.checkResults().get(0).constraints()).allSatisfy(k -> assertThat(k.passed()).as(k.constraint().name()).isTrue());
+    assertThat(r.checkResults().get(0).constraints()).extracting(k -> k.constraint().name()).contains(
+        "hasCompleteness(amount)", "isUnique(order_id)", "isContainedIn(status, [NEW, PAID, LOST])",
+        "isContainedIn(amount, [10, 40])", "hasMinLength(status)", "hasMaxLength(status)",
+        "isPrimaryKey(status, email)", "isGreaterThan(amount, order_id) where amount IS NOT NULL");
+    Check deequ = Check.error("deequ").hasCompleteness("amount", Assertion.atLeast(0.75)).isUnique("order_id");
+    VerificationResult same = Verification.onData(orders).addCheck(deequ).run();
+    assertThat(same.checkResults().get(0).constraints().get(0).metricValue())
+        .isEqualTo(r.checkResults().get(0).constraints().get(0).metricValue());
+  }
+
+  @Test
+  void unknownColumnAtRunTimeNamesFileLineAndColumns() throws IOException {
+    Path f = write("cols.yaml", """
+        checks:
+          - description: c
+            constraints:
+              - isComplete: order_id
+              - isComplete: amout
+              - satisfies: {predicate: "totl > 0"}
+        """);
+    Suite suite = Suite.load(f);
+    assertThat(suite.problems(orders)).hasSize(2);
+    assertThatThrownBy(() -> suite.verification(orders))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cols.yaml:5:").hasMessageContaining("checks[0].constraints[1].isComplete")
+        .hasMessageContaining("column 'amout' does not exist in the data (did you mean 'amount'?)")
+        .hasMessageContaining("columns: order_id, status, amount, email")
+        .hasMessageContaining("cols.yaml:6:").hasMessageContaining("'totl > 0' does not work on the data");
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        Arguments.of("checks: {a: 1}\n", "1:1", "checks", "expected a list of checks, got a mapping"),
+        Arguments.of("chekcs: []\n", "1:1", "chekcs", "unknown section 'chekcs' (did you mean 'checks'?)"),
+        Arguments.of("checks:\n  - constraints: [isComplete: a]\n", "2:5", "checks[0]", "needs 'description'"),
+        Arguments.of("checks:\n  - {description: d, constraints: [isComplete: a], levle: error}\n", "2:",
+            "checks[0].levle", "unknown key 'levle' for a check (did you mean 'level'?)"),
+        Arguments.of("checks:\n  - {description: d, level: fatal, constraints: [isComplete: a]}\n", "2:",
+            "checks[0].level", "expected error or warning, got 'fatal'"),
+        Arguments.of("checks:\n  - {description: d, constraints: []}\n", "2:", "checks[0].constraints",
+            "expected a non-empty list of constraints"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isCompleet: a\n", "4:",
+            "checks[0].constraints[0].isCompleet", "unknown constraint 'isCompleet' (did you mean 'isComplete'?)"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - {isComplete: a, isUnique: a}\n", "4:",
+            "checks[0].constraints[0]", "expected one constraint as a mapping with a single key"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isComplete: {colum: a}\n", "4:",
+            "checks[0].constraints[0].isComplete.colum", "unknown key 'colum' for isComplete (did you mean 'column'?); accepted keys: column, hint, where"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasCompleteness: {column: a}\n", "4:",
+            "checks[0].constraints[0].hasCompleteness", "hasCompleteness needs 'assertion'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasCompleteness: {column: a, assertion: \"about 0.9\"}\n",
+            "4:", "hasCompleteness.assertion", "malformed assertion 'about 0.9'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasCompleteness: {column: a, assertion: {between: [1]}}\n",
+            "4:", "hasCompleteness.assertion", "between needs two numbers"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasCompleteness: {column: a, assertion: {roughly: 1}}\n",
+            "4:", "hasCompleteness.assertion", "expected \">= 0.99\""),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasSize: {between: [5, 1]}\n",
+            "4:", "hasSize", "between: lower bound 5 exceeds upper bound 1"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isComplete: [a, b]\n", "4:",
+            "checks[0].constraints[0].isComplete", "isComplete needs a column"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isPrimaryKey: a\n", "4:",
+            "checks[0].constraints[0].isPrimaryKey", "isPrimaryKey needs a list of columns"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isLessThan: [a, b, c]\n", "4:",
+            "isLessThan.columns", "isLessThan needs exactly two columns, got 3"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isContainedIn: {column: s}\n", "4:",
+            "isContainedIn", "needs 'values' (a list) or both 'lower' and 'upper'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isContainedIn: {column: s, values: NEW}\n", "4:",
+            "isContainedIn.values", "expected a list of strings, got 'NEW'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasPattern: {column: s, pattern: \"([a-z\"}\n",
+            "4:", "hasPattern.pattern", "invalid regex '([a-z'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasApproxQuantile: {column: x, quantile: 1.5, assertion: 1}\n",
+            "4:", "hasApproxQuantile", "quantile must lie in [0, 1], got 1.5"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasDataType: {column: x, type: decimal}\n",
+            "4:", "hasDataType.type", "expected one of null, fractional, integral, boolean, string, numeric, got 'decimal'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - expect_column_values_to_not_be_null: {column: a, mostly: 2}\n",
+            "4:", "expect_column_values_to_not_be_null.mostly", "expected a fraction between 0 and 1, got 2.0"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - expect_column_values_to_be_between: {column: a}\n",
+            "4:", "expect_column_values_to_be_between", "needs min_value, max_value or both"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasMin: {column: a, assertion: \">= x\"}\n",
+            "4:", "hasMin.assertion", "malformed assertion '>= x'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - satisfies: {predicate: \"a > 0\", nmae: pos}\n",
+            "4:", "satisfies.nmae", "unknown key 'nmae' for satisfies (did you mean 'name'?); accepted keys: assertion, hint, name, predicate, where"),
+        Arguments.of("analyzers:\n  - approxQuantil: {column: a, quantile: 0.5}\n", "2:",
+            "analyzers[0].approxQuantil", "unknown analyzer 'approxQuantil' (did you mean 'approxQuantile'?)"),
+        Arguments.of("analyzers:\n  - histogram: {column: a, maxBins: 0}\n", "2:", "histogram.maxBins",
+            "expected a whole number of at least 1, got 0.0"),
+        Arguments.of("analyzers:\n  - approxQuantiles: {column: a, quantiles: [0.5, median]}\n", "2:",
+            "approxQuantiles.quantiles", "expected numbers between 0 and 1, got 'median'"),
+        Arguments.of("name: empty\n", null, null, "the suite has no checks and no analyzers"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - isComplete: a\n   bad indent: x\n", null, null,
+            "invalid YAML"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {3}")
+  @MethodSource("malformed")
+  void malformedSuitesFailWithLocatedMessages(String yaml, String line, String keyPath, String message) throws IOException {
+    Path f = write("bad.yaml", yaml);
+    assertThatThrownBy(() -> Suite.load(f))
+        .isInstanceOf(ConfigException.class)
+        .satisfies(e -> {
+          assertThat(e.getMessage()).startsWith(f.toString() + (line == null ? "" : ":" + line.split(":")[0] + ":"));
+          if (line != null && line.contains(":") && !line.endsWith(":")) {
+            assertThat(e.getMessage()).startsWith(f + ":" + line);
+          }
+          if (keyPath != null) {
+            assertThat(e.getMessage()).contains(keyPath);
+          }
+          assertThat(e.getMessage()).contains(message);
+        });
+  }
+
+  @Test
+  void everyConstraintNameIsDocumentedInTheErrorForUnknownNames() {
+    assertThat(Suite.constraintNames()).contains("isComplete", "hasDataType", "expect_column_values_to_be_in_set")
+        .hasSizeGreaterThan(45);
+  }
+}
