@@ -306,8 +306,13 @@ final class Engine {
     return out;
   }
 
+  /** Aggregates in one job; columns are aliased by position (Connect rejects duplicate generated names). */
   private static Row aggregate(Dataset<Row> data, List<Column> columns) {
-    return data.agg(columns.get(0), columns.subList(1, columns.size()).toArray(Column[]::new)).first();
+    Column[] named = new Column[columns.size()];
+    for (int i = 0; i < named.length; i++) {
+      named[i] = columns.get(i).as("m" + i);
+    }
+    return data.agg(named[0], java.util.Arrays.copyOfRange(named, 1, named.length)).first();
   }
 
   private static Metric finish(ScanPlan p, Row r, int offset) {
