@@ -93,13 +93,20 @@ public final class Verification {
    */
   public Dataset<Row> annotate() {
     List<Column> reasons = new ArrayList<>();
+    Column anyBroken = lit(false);
     for (Check check : checks) {
       for (Constraint k : check.constraints()) {
-        k.rowFailure().ifPresent(broken -> reasons.add(when(broken, lit(check.description() + ": " + k.name()))));
+        if (k.rowFailure().isPresent()) {
+          Column broken = k.rowFailure().get();
+          reasons.add(when(broken, lit(check.description() + ": " + k.name())));
+          anyBroken = anyBroken.or(broken);
+        }
       }
     }
-    Column column = reasons.isEmpty() ? array().cast("array<string>")
-        : array_compact(array(reasons.toArray(Column[]::new)));
+    Column empty = array().cast("array<string>");
+    // Most rows break nothing: they get the empty array without building and compacting one.
+    Column column = reasons.isEmpty() ? empty
+        : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
     return data.withColumn(REASONS, column);
   }
 
