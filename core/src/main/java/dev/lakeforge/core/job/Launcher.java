@@ -169,8 +169,21 @@ public final class Launcher {
       config = loader.profile(options.profile).set(options.overrides).load();
       Set<String> accepted = new TreeSet<>(CORE_SECTIONS);
       accepted.add(job.name());
+      List<SessionContributor> contributors = new ArrayList<>();
+      ServiceLoader.load(SessionContributor.class).forEach(contributors::add);
+      contributors.forEach(c -> accepted.add(c.section()));
       config.requireOnlySections(accepted);
       sparkSettings = config.bind("spark", SparkSettings.class);
+      Map<String, String> contributed = new LinkedHashMap<>();
+      for (SessionContributor c : contributors) {
+        contributed.putAll(c.sparkConf(config));
+      }
+      if (!contributed.isEmpty()) {
+        contributed.putAll(sparkSettings.conf());
+        sparkSettings = new SparkSettings(sparkSettings.master(), sparkSettings.appName(), sparkSettings.warehouse(),
+            sparkSettings.shufflePartitions(), sparkSettings.ui(), sparkSettings.timeZone(), contributed,
+            sparkSettings.kubernetes());
+      }
       runSettings = config.bind("run", RunSettings.class);
       cost = config.bind("cost", CostSettings.class);
       metrics = config.bind("metrics", MetricsSettings.class);

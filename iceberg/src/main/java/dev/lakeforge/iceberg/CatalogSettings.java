@@ -1,0 +1,47 @@
+package dev.lakeforge.iceberg;
+
+import static dev.lakeforge.core.config.SettingException.require;
+
+import dev.lakeforge.core.config.Secret;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One Iceberg catalog, as declared under {@code catalogs:} in a job config.
+ *
+ * <pre>{@code
+ * catalogs:
+ *   lake:    {type: hadoop, warehouse: s3a://lake/warehouse}
+ *   pg:      {type: jdbc, uri: "jdbc:postgresql://db:5432/iceberg", user: iceberg,
+ *             password: "${file:/run/secrets/pg}", warehouse: s3a://lake/warehouse}
+ *   rest:    {type: rest, uri: https://catalog.example.com, token: "${file:/run/secrets/rest}"}
+ *   nessie:  {type: nessie, uri: http://nessie:19120/api/v2, ref: main, warehouse: s3a://lake/nessie,
+ *             token: "${file:/run/secrets/nessie}"}
+ * }</pre>
+ *
+ * @param type hadoop, jdbc, rest or nessie
+ * @param warehouse where table files go (hadoop: required)
+ * @param uri the JDBC URL, REST endpoint or Nessie API v2 URL (required except for hadoop)
+ * @param user JDBC user
+ * @param password JDBC password
+ * @param ref Nessie branch or tag (default main)
+ * @param token bearer token for REST or Nessie
+ * @param cacheEnabled Spark's table cache (default false, so changes through the Java API are seen at once)
+ * @param properties more catalog properties, passed through
+ */
+public record CatalogSettings(String type, String warehouse, String uri, String user, Secret password, String ref,
+    Secret token, Boolean cacheEnabled, Map<String, String> properties) {
+
+  static final Set<String> TYPES = Set.of("hadoop", "jdbc", "rest", "nessie");
+
+  public CatalogSettings {
+    require(type != null, "type", "is required: one of hadoop, jdbc, rest, nessie");
+    type = type.toLowerCase(Locale.ROOT);
+    require(TYPES.contains(type), "type", "expected one of hadoop, jdbc, rest, nessie, got '" + type + "'");
+    require(!type.equals("hadoop") || warehouse != null, "warehouse", "is required for a hadoop catalog");
+    require(type.equals("hadoop") || uri != null, "uri", "is required for a " + type + " catalog");
+    require(!type.equals("jdbc") || uri.startsWith("jdbc:"), "uri", "expected a JDBC URL (jdbc:postgresql://host:port/db), got '" + uri + "'");
+    properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+}

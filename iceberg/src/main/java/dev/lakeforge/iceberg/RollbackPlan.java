@@ -1,0 +1,104 @@
+package dev.lakeforge.iceberg;
+
+import java.util.List;
+import java.util.Locale;
+import org.apache.iceberg.Table;
+
+/**
+ * What a rollback would change, before it does: the current and target snapshots, the snapshots
+ * it undoes, and the records and files those added and removed. Immutable; {@link #apply()}
+ * performs it through Iceberg's snapshot management (no snapshot is deleted) and records it.
+ */
+public final class RollbackPlan {
+  private final LakeTable table;
+  private final SnapshotInfo current;
+  private final SnapshotInfo target;
+  private final List<SnapshotInfo> undone;
+  private final String by;
+  private final String reason;
+
+  RollbackPlan(LakeTable table, SnapshotInfo current, SnapshotInfo target, List<SnapshotInfo> undone, String by,
+      String reason) {
+    this.table = table;
+    this.current = current;
+    this.target = target;
+    this.undone = List.copyOf(undone);
+    this.by = by;
+    this.reason = reason;
+  }
+
+  /** This plan (for the fluent {@code rollback().toSnapshot(id).preview()}). */
+  public RollbackPlan preview() {
+    return this;
+  }
+
+  public SnapshotInfo current() {
+    return current;
+  }
+
+  public SnapshotInfo target() {
+    return target;
+  }
+
+  /** The snapshots the rollback undoes, newest first. */
+  public List<SnapshotInfo> undone() {
+    return undone;
+  }
+
+  /** Records that disappear: those added by the undone snapshots. */
+  public long recordsRemoved() {
+    return undone.stream().mapToLong(SnapshotInfo::addedRecords).sum();
+  }
+
+  /** Records that come back: those deleted by the undone snapshots. */
+  public long recordsRestored() {
+    return undone.stream().mapToLong(SnapshotInfo::deletedRecords).sum();
+  }
+
+  public long filesRemoved() {
+    return undone.stream().mapToLong(SnapshotInfo::addedFiles).sum();
+  }
+
+  public long filesRestored() {
+    return undone.stream().mapToLong(SnapshotInfo::deletedFiles).sum();
+  }
+
+  /** The plan as the rollback job prints it. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "Rollback of %s from snapshot %d (%s, %d records) to snapshot %d (%s, %d records)%n",
+        table.name(), current.snapshotId(), current.committedAt(), current.totalRecords(), target.snapshotId(),
+        target.committedAt(), target.totalRecords()));
+    sb.append(String.format(Locale.ROOT, "undoes %d snapshot(s): %d records and %d files removed, %d records and %d files"
+        + " restored%n", undone.size(), recordsRemoved(), filesRemoved(), recordsRestored(), filesRestored()));
+    for (SnapshotInfo s : undone) {
+      sb.append(String.format(Locale.ROOT, "  - %d %s at %s: +%d / -%d records%n", s.snapshotId(), s.operation(),
+          s.committedAt(), s.addedRecords(), s.deletedRecords()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Performs the rollback and records who, when and why in the table's rollback log.
+   *
+   * @throws LakeTableException when the table moved since the plan was made (plan again)
+   */
+  public RollbackRecord apply() {
+    Table t = table.table();
+    if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != current.snapshotId()) {
+      throw new LakeTableException("table " + table.name() + " moved since this plan was made (current snapshot is now "
+          + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId()) + ", the plan was for "
+          + current.snapshotId() + "); make a new plan");
+    }
+    t.manageSnapshots().rollbackTo(target.snapshotId()).commit();
+    RollbackRecord record = RollbackRecord.of(current.snapshotId(), target.snapshotId(), by, reason);
+    RollbackRecord.append(t, record, null);
+    table.refresh();
+    return record;
+  }
+
+  @Override
+  public String toString() {
+    return describe();
+  }
+}
