@@ -1,0 +1,116 @@
+package dev.lakeforge.iceberg.job;
+
+import dev.lakeforge.core.config.Config;
+import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.core.job.JobContext;
+import dev.lakeforge.core.job.JobOutcome;
+import dev.lakeforge.core.job.JobPlan;
+import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.iceberg.LakeTable;
+import dev.lakeforge.iceberg.LakeTableException;
+import dev.lakeforge.iceberg.Rollback;
+import dev.lakeforge.iceberg.RollbackPlan;
+import dev.lakeforge.iceberg.RollbackRecord;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** Rolls an Iceberg table back (plan printed first; {@code --dry-run} prints only the plan), or undoes the last rollback. */
+public final class RollbackJob implements SparkJob {
+  @Option(names = "--table", required = true, paramLabel = "TABLE", description = "catalog.namespace.table")
+  String table;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Target target;
+
+  static final class Target {
+    @Option(names = "--to-snapshot", paramLabel = "ID", description = "Roll back to this snapshot.")
+    Long snapshot;
+
+    @Option(names = "--to-timestamp", paramLabel = "TIME", description = "Roll back to the table as of this ISO-8601 time.")
+    String timestamp;
+
+    @Option(names = "--to-tag", paramLabel = "TAG", description = "Roll back to the snapshot this tag points at.")
+    String tag;
+
+    @Option(names = "--undo", description = "Undo the last rollback.")
+    boolean undo;
+  }
+
+  @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why (recorded in the table's rollback log).")
+  String reason;
+
+  @Option(names = "--by", paramLabel = "WHO", description = "Who (default: the OS user).")
+  String by;
+
+  private Instant time;
+
+  @Override
+  public String name() {
+    return "rollback";
+  }
+
+  @Override
+  public String description() {
+    return "Rolls an Iceberg table back to a snapshot, time or tag (or undoes the last rollback); prints the plan first.";
+  }
+
+  @Override
+  public void configure(Config config) {
+    if (target.timestamp != null) {
+      try {
+        time = Instant.parse(target.timestamp);
+      } catch (DateTimeParseException e) {
+        throw new ConfigException("--to-timestamp " + target.timestamp + ": expected an ISO-8601 instant such as"
+            + " 2026-11-16T00:00:00Z");
+      }
+    }
+    if (by == null) {
+      by = System.getProperty("user.name", "unknown");
+    }
+  }
+
+  private RollbackPlan plan(LakeTable t) {
+    Rollback r = t.rollback().by(by).reason(reason);
+    if (target.snapshot != null) {
+      return r.toSnapshot(target.snapshot);
+    }
+    if (time != null) {
+      return r.toTimestamp(time);
+    }
+    return r.toTag(target.tag);
+  }
+
+  @Override
+  public JobPlan plan(JobContext ctx) {
+    LakeTable t = LakeTable.of(ctx.spark(), table);
+    if (target.undo) {
+      return JobPlan.of("undo the last rollback of " + table).step(t.rollbackLog().isEmpty() ? "no rollback recorded"
+          : "last recorded: " + t.rollbackLog().get(t.rollbackLog().size() - 1)).build();
+    }
+    try {
+      return JobPlan.of("roll back " + table).step(plan(t).describe().stripTrailing()).build();
+    } catch (LakeTableException e) {
+      return JobPlan.of("roll back " + table).problem(e.getMessage()).build();
+    }
+  }
+
+  @Override
+  public JobOutcome run(JobContext ctx) {
+    LakeTable t = LakeTable.of(ctx.spark(), table);
+    RollbackRecord record;
+    if (target.undo) {
+      record = t.undoLastRollback(by, reason);
+      ctx.print("Undid the rollback of " + table + ": snapshot " + record.toSnapshot() + " is current again");
+    } else {
+      RollbackPlan plan = plan(t);
+      ctx.print(plan.describe().stripTrailing());
+      record = plan.apply();
+      ctx.print("Rolled " + table + " back to snapshot " + record.toSnapshot() + " (recorded; undo with --undo)");
+    }
+    return JobOutcome.success("current snapshot " + record.toSnapshot())
+        .withDetails(Map.of("table", table, "from", record.fromSnapshot(), "to", record.toSnapshot()));
+  }
+}
