@@ -1,0 +1,129 @@
+package dev.lakeforge.iceberg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Verifies a backup against its manifest (size and checksum of every file) and restores it as a
+ * table in a catalog that can register tables (JDBC, Nessie, REST). The restored table reads the
+ * files in the backup location. The report gives the restore time (RTO).
+ *
+ * <pre>{@code
+ * Restore.Report r = Restore.from(spark, "s3a://dr-bucket/orders").asTable("pg.sales.orders_restored");
+ * }</pre>
+ */
+public final class Restore {
+  private final SparkSession spark;
+  private final String location;
+
+  private Restore(SparkSession spark, String location) {
+    this.spark = spark;
+    this.location = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+  }
+
+  public static Restore from(SparkSession spark, String backupLocation) {
+    return new Restore(spark, backupLocation);
+  }
+
+  /**
+   * How the restore went.
+   *
+   * @param manifest the backup restored
+   * @param checkedFiles files whose size and checksum matched
+   * @param problems files missing or different (empty when verified)
+   * @param table the restored table (null when only verified)
+   * @param rows rows in the restored table
+   * @param rto verification, registration and first read, together
+   */
+  public record Report(BackupManifest manifest, int checkedFiles, List<String> problems, String table, long rows,
+      Duration rto) {}
+
+  private Configuration conf() {
+    return ((org.apache.spark.sql.classic.SparkSession) spark).sparkContext().hadoopConfiguration();
+  }
+
+  BackupManifest manifest() {
+    try {
+      BackupManifest m = BackupManifest.read(conf(), location);
+      if (m == null) {
+        throw new LakeTableException("no backup at " + location + ": " + BackupManifest.FILE + " is missing");
+      }
+      return m;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the backup manifest at " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks every file of the backup against the manifest; writes nothing. */
+  public Report verify() {
+    long start = System.nanoTime();
+    BackupManifest m = manifest();
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    try {
+      for (BackupManifest.Entry e : m.files()) {
+        Path p = new Path(location, e.path());
+        FileSystem fs = p.getFileSystem(conf());
+        if (!fs.exists(p)) {
+          problems.add(e.path() + ": missing");
+        } else if (fs.getFileStatus(p).getLen() != e.size()) {
+          problems.add(e.path() + ": " + fs.getFileStatus(p).getLen() + " bytes, the manifest says " + e.size());
+        } else {
+          long crc;
+          try {
+            crc = BackupManifest.checksum(fs, p);
+          } catch (org.apache.hadoop.fs.ChecksumException bad) {
+            problems.add(e.path() + ": checksum differs from the manifest (the file system's own check failed too)");
+            continue;
+          }
+          if (crc != e.crc32c()) {
+            problems.add(e.path() + ": checksum differs from the manifest");
+          } else {
+            checked++;
+          }
+        }
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot verify the backup at " + location + ": " + ex.getMessage(), ex);
+    }
+    return new Report(m, checked, problems, null, m.records(), Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  /**
+   * Verifies, then registers the backup as table {@code name} and reads it.
+   *
+   * @throws LakeTableException when verification finds a problem (nothing is registered then), the
+   *     catalog cannot register tables, or the row count differs from the manifest
+   */
+  public Report asTable(String name) {
+    long start = System.nanoTime();
+    Report verified = verify();
+    if (!verified.problems().isEmpty()) {
+      throw new LakeTableException("backup at " + location + " failed verification, nothing restored: "
+          + String.join("; ", verified.problems()));
+    }
+    BackupManifest m = verified.manifest();
+    String catalog = name.substring(0, name.indexOf('.'));
+    String metadata = location + "/" + m.metadataFile();
+    try {
+      spark.sql("CALL " + catalog + ".system.register_table(table => '" + name.substring(catalog.length() + 1)
+          + "', metadata_file => '" + metadata + "')");
+    } catch (Exception e) {
+      throw new LakeTableException("cannot register " + name + " from " + metadata + ": " + LakeTable.firstLine(e)
+          + " (a hadoop catalog cannot register tables; restore into a jdbc, nessie or rest catalog)", e);
+    }
+    long rows = LakeTable.of(spark, name).read().count();
+    Duration rto = Duration.ofNanos(System.nanoTime() - start);
+    if (rows != m.records()) {
+      throw new LakeTableException("restored " + name + " has " + rows + " rows, the backup manifest says " + m.records());
+    }
+    return new Report(m, verified.checkedFiles(), List.of(), name, rows, rto);
+  }
+}
