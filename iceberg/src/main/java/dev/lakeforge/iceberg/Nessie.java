@@ -207,6 +207,117 @@ public final class Nessie implements AutoCloseable {
     }
   }
 
+  /**
+   * The state of a branch: its tables and their Iceberg metadata pointers, and its namespaces.
+   *
+   * @param branch the exported branch
+   * @param hash its head when exported
+   * @param exportedAt when
+   * @param contents every namespace and table on it
+   */
+  public record BranchState(String branch, String hash, String exportedAt, List<Content> contents) {
+    /** Writes the state as JSON. */
+    public void write(java.nio.file.Path file) throws java.io.IOException {
+      java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+      STATE_JSON.writeValue(file.toFile(), this);
+    }
+
+    /** Reads a state written by {@link #write}. */
+    public static BranchState read(java.nio.file.Path file) throws java.io.IOException {
+      return STATE_JSON.readValue(file.toFile(), BranchState.class);
+    }
+  }
+
+  /**
+   * One namespace or table of a branch.
+   *
+   * @param key e.g. {@code db.orders}
+   * @param type NAMESPACE or ICEBERG_TABLE
+   * @param metadataLocation the table's current metadata file
+   * @param snapshotId the table's current snapshot
+   * @param schemaId its schema id
+   * @param specId its partition spec id
+   * @param sortOrderId its sort order id
+   */
+  public record Content(String key, String type, String metadataLocation, long snapshotId, int schemaId, int specId,
+      int sortOrderId) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper STATE_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+  /** Exports the namespaces and tables of a branch (metadata pointers, not data). */
+  public BranchState export(String branch) {
+    Reference r = ref(branch);
+    try {
+      List<org.projectnessie.model.ContentKey> keys = new ArrayList<>();
+      api.getEntries().refName(branch).hashOnRef(r.getHash()).get().getEntries().forEach(e -> keys.add(e.getName()));
+      List<Content> contents = new ArrayList<>();
+      if (!keys.isEmpty()) {
+        Map<org.projectnessie.model.ContentKey, org.projectnessie.model.Content> all =
+            api.getContent().refName(branch).hashOnRef(r.getHash()).keys(keys).get();
+        all.forEach((k, c) -> {
+          if (c instanceof org.projectnessie.model.IcebergTable t) {
+            contents.add(new Content(k.toPathString(), "ICEBERG_TABLE", t.getMetadataLocation(), t.getSnapshotId(),
+                t.getSchemaId(), t.getSpecId(), t.getSortOrderId()));
+          } else if (c instanceof org.projectnessie.model.Namespace) {
+            contents.add(new Content(k.toPathString(), "NAMESPACE", null, 0, 0, 0, 0));
+          }
+        });
+      }
+      contents.sort(java.util.Comparator.comparing((Content c) -> c.type().equals("NAMESPACE") ? 0 : 1)
+          .thenComparing(Content::key));
+      return new BranchState(branch, r.getHash(), Instant.now().toString(), contents);
+    } catch (NessieNotFoundException e) {
+      throw new LakeTableException("cannot export branch '" + branch + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Recreates an exported state as a new, otherwise empty branch in one commit: each namespace and
+   * each table pointing at its exported metadata file.
+   *
+   * @throws LakeTableException when the branch exists already
+   */
+  public void importState(BranchState state, String branch) {
+    try {
+      api.createReference().reference(Branch.of(branch, emptyHash())).sourceRefName(defaultBranch()).create();
+    } catch (NessieConflictException e) {
+      throw new LakeTableException("reference '" + branch + "' already exists on the Nessie server at " + uri, e);
+    } catch (NessieNotFoundException e) {
+      throw new LakeTableException("cannot create branch '" + branch + "': " + e.getMessage(), e);
+    }
+    Branch target = (Branch) ref(branch);
+    List<org.projectnessie.model.Operation> ops = new ArrayList<>();
+    for (Content c : state.contents()) {
+      org.projectnessie.model.ContentKey key = org.projectnessie.model.ContentKey.fromPathString(c.key());
+      if (c.type().equals("NAMESPACE")) {
+        ops.add(org.projectnessie.model.Operation.Put.of(key, org.projectnessie.model.Namespace.of(key.getElements())));
+      } else {
+        ops.add(org.projectnessie.model.Operation.Put.of(key, org.projectnessie.model.IcebergTable.of(
+            c.metadataLocation(), c.snapshotId(), c.schemaId(), c.specId(), c.sortOrderId())));
+      }
+    }
+    try {
+      api.commitMultipleOperations().branch(target).operations(ops)
+          .commitMeta(org.projectnessie.model.CommitMeta.fromMessage("import of " + state.branch() + " at " + state.hash()))
+          .commit();
+    } catch (NessieConflictException | NessieNotFoundException e) {
+      throw new LakeTableException("cannot import into branch '" + branch + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** The "no ancestor" hash of this server: the parent of the default branch's first commit. */
+  private String emptyHash() throws NessieNotFoundException {
+    Reference main = ref(defaultBranch());
+    String parent = main.getHash();
+    for (LogResponse.LogEntry e : api.getCommitLog().refName(main.getName()).stream().toList()) {
+      if (e.getParentCommitHash() != null) {
+        parent = e.getParentCommitHash();
+      }
+    }
+    return parent;
+  }
+
   @Override
   public void close() {
     api.close();

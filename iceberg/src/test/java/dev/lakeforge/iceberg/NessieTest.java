@@ -91,4 +91,25 @@ class NessieTest {
       assertThatThrownBy(() -> nessie.deleteTag("main")).hasMessageContaining("'main' is a branch, not a tag");
     }
   }
+
+  @Test
+  void branchStateExportsAndImportsAsANewBranch(SparkSession spark, TestWarehouse w) throws Exception {
+    Nessie.catalogConf("nessie_restored", uri, "restored", w.resolve("nessie").toUri().toString())
+        .forEach((k, v) -> spark.conf().set(k, v));
+    try (Nessie nessie = Nessie.connect(uri)) {
+      spark.sql("CREATE NAMESPACE IF NOT EXISTS nessie_main.dr");
+      spark.sql("CREATE TABLE nessie_main.dr.a (id INT) USING iceberg");
+      spark.sql("CREATE TABLE nessie_main.dr.b (name STRING) USING iceberg");
+      spark.sql("INSERT INTO nessie_main.dr.a VALUES (1), (2), (3)");
+      spark.sql("INSERT INTO nessie_main.dr.b VALUES ('x')");
+      java.nio.file.Path file = w.resolve("nessie-main.json");
+      nessie.export("main").write(file);
+      Nessie.BranchState state = Nessie.BranchState.read(file);
+      assertThat(state.contents()).extracting(Nessie.Content::key).contains("dr", "dr.a", "dr.b");
+      nessie.importState(state, "restored");
+      assertThat(spark.table("nessie_restored.dr.a").count()).isEqualTo(3);
+      assertThat(spark.table("nessie_restored.dr.b").count()).isEqualTo(1);
+      assertThatThrownBy(() -> nessie.importState(state, "restored")).hasMessageContaining("'restored' already exists");
+    }
+  }
 }
