@@ -74,4 +74,22 @@ class BackupRestoreTest {
     assertThatThrownBy(() -> Restore.from(spark, w.resolve("nowhere").toUri().toString()).verify())
         .hasMessageContaining("no backup at").hasMessageContaining("_lakeforge_backup.json is missing");
   }
+
+  @Test
+  void backupAndRestoreJobs(SparkSession spark, TestWarehouse w) {
+    spark.sql("CREATE TABLE dr.sales.items (id INT) USING iceberg");
+    spark.sql("INSERT INTO dr.sales.items VALUES (1), (2), (3), (4)");
+    String backup = "file:" + w.resolve("backups/items");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    dev.lakeforge.core.job.Launcher l = new dev.lakeforge.core.job.Launcher(
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+    String runs = "run.reportDir=" + w.resolve("runs");
+    assertThat(l.execute("backup", "--table", "dr.sales.items", "--to", backup, "--set", runs)).isZero();
+    assertThat(l.execute("restore", "--from", backup, "--as", "dr.sales.items_restored", "--dry-run", "--set", runs)).isZero();
+    assertThat(spark.catalog().tableExists("dr.sales.items_restored")).isFalse();
+    assertThat(l.execute("restore", "--from", backup, "--as", "dr.sales.items_restored", "--set", runs)).isZero();
+    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("copied").contains("4 records")
+        .contains("file(s) verified").contains("Restored dr.sales.items_restored").contains("RTO");
+    assertThat(spark.table("dr.sales.items_restored").count()).isEqualTo(4);
+  }
 }
