@@ -97,6 +97,24 @@ public final class Restore {
   }
 
   /**
+   * Restores in place: verifies the backup first, then drops the catalog entry of {@code name}
+   * (without purging its files) and registers the backup under that name.
+   *
+   * @throws LakeTableException when verification fails (the table is left as it is then)
+   */
+  public Report inPlace(String name) {
+    Report verified = verify();
+    if (!verified.problems().isEmpty()) {
+      throw new LakeTableException("backup at " + location + " failed verification; " + name + " is left as it is: "
+          + String.join("; ", verified.problems()));
+    }
+    if (spark.catalog().tableExists(name)) {
+      spark.sql("DROP TABLE " + name);
+    }
+    return asTable(name);
+  }
+
+  /**
    * Verifies, then registers the backup as table {@code name} and reads it.
    *
    * @throws LakeTableException when verification finds a problem (nothing is registered then), the

@@ -51,6 +51,12 @@ class BackupRestoreTest {
     assertThat(second.manifest().records()).isEqualTo(4);
     Restore.from(spark, backup).asTable("dr.sales.orders_restored_2");
     DataFrameAssert.assertThat(spark.table("dr.sales.orders_restored_2")).hasSameRowsAs(t.read());
+
+    // disaster: the table is damaged by a bad delete; restore it in place under its own name
+    spark.sql("DELETE FROM dr.sales.orders WHERE status = 'PAID'");
+    Restore.Report inPlace = Restore.from(spark, backup).inPlace("dr.sales.orders");
+    assertThat(inPlace.rows()).isEqualTo(4);
+    DataFrameAssert.assertThat(spark.table("dr.sales.orders")).hasSameRowsAs(spark.table("dr.sales.orders_restored_2"));
   }
 
   @Test
