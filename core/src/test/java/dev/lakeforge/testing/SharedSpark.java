@@ -20,8 +20,13 @@ public final class SharedSpark {
 
   private SharedSpark() {}
 
-  /** The shared session, created on first use and stopped when the JVM exits. */
+  /** The shared session, created on first use and stopped when the JVM exits; made the active one. */
   public static synchronized SparkSession session() {
+    if (session != null) {
+      // A Spark Connect server in this JVM may have made one of its sessions the active one.
+      SparkSession.setActiveSession(session);
+      SparkSession.setDefaultSession(session);
+    }
     if (session == null) {
       Map<String, String> conf = new LinkedHashMap<>();
       conf.put("spark.master", "local[2]");

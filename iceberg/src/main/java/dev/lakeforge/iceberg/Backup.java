@@ -76,7 +76,7 @@ public final class Backup {
     String staging = location + "/_staging/" + System.currentTimeMillis();
     try {
       BackupManifest previous = BackupManifest.read(conf, location);
-      RewriteTablePath rewrite = SparkActions.get(table.spark()).rewriteTablePath(t)
+      RewriteTablePath rewrite = SparkActions.get(table.activeSpark()).rewriteTablePath(t)
           .rewriteLocationPrefix(source, location).endVersion(version).stagingLocation(staging);
       if (previous != null && previous.sourceLocation().equals(source) && !previous.metadataVersion().equals(version)) {
         rewrite = rewrite.startVersion(previous.metadataVersion());

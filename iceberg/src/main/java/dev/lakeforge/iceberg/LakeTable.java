@@ -56,6 +56,15 @@ public final class LakeTable {
     return spark;
   }
 
+  /**
+   * Makes this table's session the thread's active one: Iceberg's Spark actions look up helper
+   * catalogs on the active session, which in a JVM that also serves Spark Connect may be another.
+   */
+  SparkSession activeSpark() {
+    SparkSession.setActiveSession(spark);
+    return spark;
+  }
+
   /** The Iceberg table, freshly loaded. */
   public Table table() {
     try {

@@ -136,7 +136,7 @@ public final class Maintenance {
       expire.retainLast(policy.retainLast()).commit();
     }
     Table t = table.table();
-    SparkActions actions = SparkActions.get(table.spark());
+    SparkActions actions = SparkActions.get(table.activeSpark());
     long rewritten = 0;
     long rewrittenBytes = 0;
     long added = 0;
@@ -167,7 +167,7 @@ public final class Maintenance {
   private List<String> orphans(Table t, boolean dryRun) {
     long olderThan = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(policy.orphanOlderThanHours());
     List<String> found = new ArrayList<>();
-    DeleteOrphanFiles action = SparkActions.get(table.spark()).deleteOrphanFiles(t).olderThan(olderThan);
+    DeleteOrphanFiles action = SparkActions.get(table.activeSpark()).deleteOrphanFiles(t).olderThan(olderThan);
     if (dryRun) {
       action = action.deleteWith(found::add);
       action.execute();
