@@ -101,6 +101,10 @@ public final class Check {
     constraints.add(new Constraint("analyzer", a, m -> true, m -> m.isSuccess() ? m.value() : Double.NaN, "none", null, null));
   }
 
+  void addConstraint(Constraint c) {
+    constraints.add(c);
+  }
+
   int size() {
     return constraints.size();
   }

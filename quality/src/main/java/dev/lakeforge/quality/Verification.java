@@ -32,6 +32,12 @@ public final class Verification {
   private final Dataset<Row> data;
   private final List<Check> checks = new ArrayList<>();
   private final Set<Analyzer> required = new LinkedHashSet<>();
+  private final List<AnomalyCheck> anomalyChecks = new ArrayList<>();
+  private MetricsRepository repository;
+  private ResultKey saveKey;
+
+  /** An anomaly check waiting for the run: the metric's history comes from the repository. */
+  private record AnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {}
 
   private Verification(Dataset<Row> data) {
     this.data = Objects.requireNonNull(data, "data");
@@ -62,12 +68,85 @@ public final class Verification {
     return this;
   }
 
-  /** Computes every metric once, then judges each constraint. */
+  /** The repository that anomaly checks read history from. */
+  public Verification useRepository(MetricsRepository metricsRepository) {
+    this.repository = Objects.requireNonNull(metricsRepository, "repository");
+    return this;
+  }
+
+  /** Saves this run's metrics under {@code key} after the run (and reads anomaly history from the repository). */
+  public Verification saveMetricsTo(MetricsRepository metricsRepository, ResultKey key) {
+    this.repository = Objects.requireNonNull(metricsRepository, "repository");
+    this.saveKey = Objects.requireNonNull(key, "key");
+    return this;
+  }
+
+  /**
+   * Compares this run's metric with its history in the repository; an anomaly fails a Warning
+   * check. History: runs with the same tags as the save key (all runs when there is none).
+   */
+  public Verification addAnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer) {
+    return addAnomalyCheck(strategy, analyzer, null, Check.Level.WARNING);
+  }
+
+  /** An anomaly check with an explicit history query and level. */
+  public Verification addAnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {
+    anomalyChecks.add(new AnomalyCheck(Objects.requireNonNull(strategy, "strategy"), Objects.requireNonNull(analyzer,
+        "analyzer"), history, level));
+    return this;
+  }
+
+  /** Computes every metric once, then judges each constraint and anomaly check; saves the metrics when asked. */
   public VerificationResult run() {
+    if (!anomalyChecks.isEmpty() && repository == null) {
+      throw new QualityException("anomaly checks need a metrics repository: call useRepository or saveMetricsTo");
+    }
     Analysis analysis = Analysis.onData(data);
     checks.forEach(c -> c.constraints().forEach(k -> analysis.addAnalyzer(k.analyzer())));
     analysis.addAnalyzers(required);
+    anomalyChecks.forEach(a -> analysis.addAnalyzer(a.analyzer()));
     AnalysisResult metrics = analysis.run();
+    List<Check> all = new ArrayList<>(checks);
+    for (AnomalyCheck a : anomalyChecks) {
+      all.add(anomalyCheck(a, metrics));
+    }
+    VerificationResult result = judge(all, metrics);
+    if (saveKey != null) {
+      repository.save(saveKey, metrics);
+    }
+    return result;
+  }
+
+  private Check anomalyCheck(AnomalyCheck a, AnalysisResult metrics) {
+    MetricsQuery query = a.history() != null ? a.history()
+        : saveKey != null ? new MetricsQuery(saveKey.tags(), Long.MIN_VALUE, saveKey.timestamp()) : MetricsQuery.all();
+    List<Double> values = new ArrayList<>();
+    for (StoredRun run : repository.load(query)) {
+      run.value(a.analyzer()).ifPresent(values::add);
+    }
+    Metric current = metrics.metric(a.analyzer());
+    String strategyName = a.strategy().getClass().getSimpleName();
+    String failure = null;
+    if (current.isSuccess()) {
+      values.add(current.value());
+      double[] series = values.stream().mapToDouble(Double::doubleValue).toArray();
+      try {
+        List<Anomaly> found = a.strategy().detect(series, series.length - 1, series.length);
+        if (!found.isEmpty()) {
+          failure = found.get(0).detail() + " (history of " + (series.length - 1) + " run(s))";
+        }
+      } catch (QualityException e) {
+        failure = e.getMessage();
+      }
+    }
+    String why = failure;
+    Check c = Check.of(a.level(), "anomaly detection for " + a.analyzer().describe());
+    c.addConstraint(new Constraint(strategyName + "(" + a.analyzer().describe() + ")", a.analyzer(), m -> why == null,
+        Metric::value, "no anomaly by " + strategyName, why, null));
+    return c;
+  }
+
+  private static VerificationResult judge(List<Check> checks, AnalysisResult metrics) {
     List<CheckResult> results = new ArrayList<>();
     CheckStatus overall = CheckStatus.SUCCESS;
     for (Check check : checks) {

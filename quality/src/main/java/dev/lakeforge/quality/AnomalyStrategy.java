@@ -1,0 +1,210 @@
+package dev.lakeforge.quality;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Decides which points of a metric's history are anomalies, with Deequ's semantics. The series
+ * holds the history oldest first; only points in {@code [from, to)} are judged.
+ *
+ * <pre>{@code
+ * Verification.onData(df).saveMetricsTo(repository, ResultKey.now("orders"))
+ *     .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.9, 1.1), Analyzer.size())
+ *     .run();
+ * }</pre>
+ */
+public interface AnomalyStrategy {
+  /** The anomalies among {@code series[from..to)}. */
+  List<Anomaly> detect(double[] series, int from, int to);
+
+  /** Flags values below {@code lower} or above {@code upper}. */
+  static AnomalyStrategy simpleThresholds(double lower, double upper) {
+    return new SimpleThresholds(lower, upper);
+  }
+
+  /** Flags an {@code order}-th difference below {@code maxDecrease} (negative) or above {@code maxIncrease}. */
+  static AnomalyStrategy absoluteChange(double maxDecrease, double maxIncrease) {
+    return new AbsoluteChange(maxDecrease, maxIncrease, 1);
+  }
+
+  /** Flags {@code x[t] / x[t - 1]} below {@code maxRateDecrease} or above {@code maxRateIncrease}. */
+  static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease) {
+    return new RelativeRateOfChange(maxRateDecrease, maxRateIncrease, 1);
+  }
+
+  /** Running mean and deviation of the earlier points; flags points beyond 3 deviations. */
+  static AnomalyStrategy onlineNormal() {
+    return new OnlineNormal(3, 3, 0.1, true);
+  }
+
+  /** Mean and deviation of the points outside the judged interval; flags points beyond 3 deviations. */
+  static AnomalyStrategy batchNormal() {
+    return new BatchNormal(3, 3, false);
+  }
+
+  /**
+   * Values outside {@code [lower, upper]}.
+   *
+   * @param lower smallest normal value
+   * @param upper largest normal value
+   */
+  record SimpleThresholds(double lower, double upper) implements AnomalyStrategy {
+    public SimpleThresholds {
+      if (lower > upper) {
+        throw new IllegalArgumentException("lower bound " + lower + " exceeds upper bound " + upper);
+      }
+    }
+
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      List<Anomaly> out = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        if (s[i] < lower || s[i] > upper) {
+          out.add(new Anomaly(i, s[i], fmt("value %s is outside [%s, %s]", s[i], lower, upper)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) outside
+   * {@code [maxDecrease, maxIncrease]}.
+   */
+  record AbsoluteChange(double maxDecrease, double maxIncrease, int order) implements AnomalyStrategy {
+    public AbsoluteChange {
+      if (maxDecrease > maxIncrease) {
+        throw new IllegalArgumentException("maxDecrease " + maxDecrease + " exceeds maxIncrease " + maxIncrease);
+      }
+      if (order < 1) {
+        throw new IllegalArgumentException("order must be at least 1, got " + order);
+      }
+    }
+
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      double[] d = s.clone();
+      for (int k = 0; k < order; k++) {
+        double[] next = new double[d.length];
+        for (int i = d.length - 1; i > k; i--) {
+          next[i] = d[i] - d[i - 1];
+        }
+        d = next;
+      }
+      List<Anomaly> out = new ArrayList<>();
+      for (int i = Math.max(from, order); i < to; i++) {
+        if (d[i] < maxDecrease || d[i] > maxIncrease) {
+          out.add(new Anomaly(i, s[i], fmt("change of order %d is %s, outside [%s, %s]", order, d[i], maxDecrease,
+              maxIncrease)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** {@code x[t] / x[t - order]} outside {@code [maxRateDecrease, maxRateIncrease]}. */
+  record RelativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) implements AnomalyStrategy {
+    public RelativeRateOfChange {
+      if (maxRateDecrease > maxRateIncrease) {
+        throw new IllegalArgumentException("maxRateDecrease " + maxRateDecrease + " exceeds maxRateIncrease " + maxRateIncrease);
+      }
+      if (order < 1) {
+        throw new IllegalArgumentException("order must be at least 1, got " + order);
+      }
+    }
+
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      List<Anomaly> out = new ArrayList<>();
+      for (int i = Math.max(from, order); i < to; i++) {
+        double rate = s[i] / s[i - order];
+        if (rate < maxRateDecrease || rate > maxRateIncrease) {
+          out.add(new Anomaly(i, s[i], fmt("rate of change %s against %d point(s) before is outside [%s, %s]", rate,
+              order, maxRateDecrease, maxRateIncrease)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Mean and standard deviation of the points before, updated point by point (anomalies left out
+   * when {@code ignoreAnomalies}); the first {@code ignoreStartPercentage} of the series is never
+   * flagged.
+   */
+  record OnlineNormal(double lowerDeviationFactor, double upperDeviationFactor, double ignoreStartPercentage,
+      boolean ignoreAnomalies) implements AnomalyStrategy {
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      List<Anomaly> out = new ArrayList<>();
+      int skip = (int) Math.ceil(s.length * ignoreStartPercentage);
+      long n = 0;
+      double mean = 0;
+      double m2 = 0;
+      for (int i = 0; i < Math.min(to, s.length); i++) {
+        double sd = n > 1 ? Math.sqrt(m2 / n) : 0;
+        boolean anomaly = false;
+        if (i >= from && i >= skip && n > 1) {
+          double lo = mean - lowerDeviationFactor * sd;
+          double hi = mean + upperDeviationFactor * sd;
+          if (s[i] < lo || s[i] > hi) {
+            anomaly = true;
+            out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
+          }
+        }
+        if (!(anomaly && ignoreAnomalies)) {
+          n++;
+          double delta = s[i] - mean;
+          mean += delta / n;
+          m2 += delta * (s[i] - mean);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Mean and standard deviation of the points outside {@code [from, to)} (or of all, with {@code includeInterval}). */
+  record BatchNormal(double lowerDeviationFactor, double upperDeviationFactor, boolean includeInterval)
+      implements AnomalyStrategy {
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      double sum = 0;
+      int n = 0;
+      for (int i = 0; i < s.length; i++) {
+        if (includeInterval || i < from || i >= to) {
+          sum += s[i];
+          n++;
+        }
+      }
+      if (n < 2) {
+        throw new QualityException("BatchNormal needs at least 2 points of history outside the judged interval, got " + n);
+      }
+      double mean = sum / n;
+      double var = 0;
+      for (int i = 0; i < s.length; i++) {
+        if (includeInterval || i < from || i >= to) {
+          var += (s[i] - mean) * (s[i] - mean);
+        }
+      }
+      double sd = Math.sqrt(var / n);
+      double lo = mean - lowerDeviationFactor * sd;
+      double hi = mean + upperDeviationFactor * sd;
+      List<Anomaly> out = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        if (s[i] < lo || s[i] > hi) {
+          out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
+        }
+      }
+      return out;
+    }
+  }
+
+  private static String fmt(String pattern, Object... args) {
+    Object[] shown = new Object[args.length];
+    for (int i = 0; i < args.length; i++) {
+      shown[i] = args[i] instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : args[i];
+    }
+    return String.format(Locale.ROOT, pattern.replace("%s", "%s"), shown);
+  }
+}
