@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @SparkTest
 class SinglePassTest {
   /** Rows read from sources while the action runs. */
-  private static long rowsRead(SparkSession spark, Runnable action) throws Exception {
+  static long rowsRead(SparkSession spark, Runnable action) throws Exception {
     var sc = ((org.apache.spark.sql.classic.SparkSession) spark).sparkContext();
     AtomicLong read = new AtomicLong();
     SparkListener l = new SparkListener() {

@@ -21,11 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +31,6 @@ import picocli.CommandLine.Option;
  * rows, and exits 3 when an Error-level check fails (0 when only warnings fail).
  */
 public final class QualityCheckJob implements SparkJob {
-  private static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc");
-
   @Option(names = "--suite", paramLabel = "FILE", description = "The suite file (YAML or JSON).")
   Path suiteOption;
 
@@ -111,7 +106,7 @@ public final class QualityCheckJob implements SparkJob {
       throw new ConfigException("quality-check: no input: give --input TABLE|PATH or set quality-check.input");
     }
     format = formatOption != null ? formatOption : s.format();
-    if (format != null && !FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
+    if (format != null && !Inputs.FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
       throw new ConfigException("quality-check: --format " + format + " is not supported; use one of parquet, csv, json, orc");
     }
     options = s.options();
@@ -127,45 +122,14 @@ public final class QualityCheckJob implements SparkJob {
     suite = Suite.load(suitePath);
   }
 
-  /** A path when it looks like one (a folder separator, a scheme or an existing file), else a table name. */
-  private boolean isPath() {
-    return format != null || input.contains("/") || input.contains(":") || Files.exists(Path.of(input));
-  }
-
-  private String effectiveFormat() {
-    if (format != null) {
-      return format.toLowerCase(Locale.ROOT);
-    }
-    String lower = input.toLowerCase(Locale.ROOT);
-    for (String f : FORMATS) {
-      if (lower.endsWith("." + f)) {
-        return f;
-      }
-    }
-    return "parquet";
-  }
-
-  private Dataset<Row> read(SparkSession spark, boolean schemaOnly) {
-    if (!isPath()) {
-      return spark.table(input);
-    }
-    String f = effectiveFormat();
-    DataFrameReader reader = spark.read().format(f);
-    if (f.equals("csv")) {
-      reader = reader.option("header", "true").option("inferSchema", Boolean.toString(!schemaOnly));
-    }
-    reader = reader.options(options);
-    return reader.load(input);
-  }
-
-  private String source() {
-    return isPath() ? effectiveFormat() + " files at " + input : "table " + input;
+  private Inputs inputs() {
+    return new Inputs(input, format, options);
   }
 
   @Override
   public JobPlan plan(JobContext ctx) {
-    JobPlan.Builder plan = JobPlan.of("verify " + source() + " with " + suite);
-    Dataset<Row> data = read(ctx.spark(), true);
+    JobPlan.Builder plan = JobPlan.of("verify " + inputs().describe() + " with " + suite);
+    Dataset<Row> data = inputs().read(ctx.spark(), true);
     plan.step("input schema: " + data.schema().simpleString());
     for (Check c : suite.checks()) {
       plan.step(c.level() + " check '" + c.description() + "': " + c.constraints().size() + " constraint(s): "
@@ -186,7 +150,7 @@ public final class QualityCheckJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws IOException {
-    Dataset<Row> data = read(ctx.spark(), false);
+    Dataset<Row> data = inputs().read(ctx.spark(), false);
     Verification verification = suite.verification(data);
     VerificationResult result = verification.run();
     ctx.print(result.summary().stripTrailing());
@@ -212,7 +176,7 @@ public final class QualityCheckJob implements SparkJob {
       ctx.print("metrics: " + metricsOut);
     }
     long failed = result.checkResults().stream().flatMap(c -> c.constraints().stream()).filter(k -> !k.passed()).count();
-    String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + source();
+    String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + inputs().describe();
     JobOutcome outcome = result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
     return outcome.withDetails(details).withOutputs(outputs);
   }
