@@ -46,6 +46,13 @@ public final class QualityCheckJob implements SparkJob {
   @Option(names = "--result-out", paramLabel = "FILE", description = "Write the verification result as JSON (default: in run.reportDir).")
   Path resultOption;
 
+  @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report here.")
+  Path reportOption;
+
+  @Option(names = "--metrics-repository", paramLabel = "PATH",
+      description = "Save this run's metrics to a file repository here; the HTML report charts their history.")
+  String repositoryOption;
+
   @Option(names = "--good-out", paramLabel = "PATH", description = "Append rows that break no row-level constraint here.")
   String goodOption;
 
@@ -152,7 +159,25 @@ public final class QualityCheckJob implements SparkJob {
   public JobOutcome run(JobContext ctx) throws IOException {
     Dataset<Row> data = inputs().read(ctx.spark(), false);
     Verification verification = suite.verification(data);
+    dev.lakeforge.quality.MetricsRepository repository = repositoryOption == null ? null
+        : new dev.lakeforge.quality.FileMetricsRepository(repositoryOption);
+    dev.lakeforge.quality.ResultKey key = dev.lakeforge.quality.ResultKey.now(input);
+    dev.lakeforge.quality.MetricsQuery history = new dev.lakeforge.quality.MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
+    if (repository != null) {
+      verification.saveMetricsTo(repository, key);
+    }
     VerificationResult result = verification.run();
+    if (reportOption != null) {
+      dev.lakeforge.quality.HtmlReport report = dev.lakeforge.quality.HtmlReport.of(result).title("Quality of " + input);
+      if (!verification.rowLevelConstraints().isEmpty()) {
+        report.failingRows(verification.split().bad(), 20);
+      }
+      if (repository != null) {
+        report.history(repository, history);
+      }
+      report.writeTo(reportOption);
+      ctx.print("report: " + reportOption);
+    }
     ctx.print(result.summary().stripTrailing());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("suite", suite.file().toString());
