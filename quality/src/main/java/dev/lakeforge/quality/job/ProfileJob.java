@@ -8,6 +8,7 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.ColumnProfile;
 import dev.lakeforge.quality.ColumnProfiler;
+import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.Profile;
 import dev.lakeforge.quality.Suggestions;
 import java.nio.charset.StandardCharsets;
@@ -52,13 +53,13 @@ public final class ProfileJob implements SparkJob {
 
   @Override
   public void configure(Config config) {
-    if (format != null && !Inputs.FORMATS.contains(format)) {
+    if (format != null && !InputSource.FORMATS.contains(format)) {
       throw new ConfigException("profile: --format " + format + " is not supported; use one of parquet, csv, json, orc");
     }
   }
 
-  private Inputs inputs() {
-    return new Inputs(input, format, Map.of());
+  private InputSource inputs() {
+    return new InputSource(input, format, Map.of());
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.quality.Verification;
@@ -113,7 +114,7 @@ public final class QualityCheckJob implements SparkJob {
       throw new ConfigException("quality-check: no input: give --input TABLE|PATH or set quality-check.input");
     }
     format = formatOption != null ? formatOption : s.format();
-    if (format != null && !Inputs.FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
+    if (format != null && !InputSource.FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
       throw new ConfigException("quality-check: --format " + format + " is not supported; use one of parquet, csv, json, orc");
     }
     options = s.options();
@@ -129,8 +130,8 @@ public final class QualityCheckJob implements SparkJob {
     suite = Suite.load(suitePath);
   }
 
-  private Inputs inputs() {
-    return new Inputs(input, format, options);
+  private InputSource inputs() {
+    return new InputSource(input, format, options);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.lakeforge.quality.job;
+package dev.lakeforge.quality;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +11,31 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * A job's {@code --input}: a table name, or a path (anything with a folder separator or a scheme,
- * or that exists on disk) read in {@code --format} or the format its extension names (default parquet).
+ * Where data comes from, as jobs and SQL functions take it: a table name, or a path (anything with
+ * a folder separator or a scheme, or that exists on disk) read in {@code format} or the format its
+ * extension names (default parquet; CSV with a header).
+ *
+ * <pre>{@code
+ * Dataset<Row> df = InputSource.of("s3a://landing/orders/2026-11-23.csv").read(spark, false);
+ * }</pre>
+ *
+ * @param input a table name or a path
+ * @param format parquet, csv, json or orc; null to infer
+ * @param options reader options
  */
-record Inputs(String input, String format, Map<String, String> options) {
-  static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc");
+public record InputSource(String input, String format, Map<String, String> options) {
+  /** The formats a path can be read in. */
+  public static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc");
 
-  boolean isPath() {
+  public static InputSource of(String input) {
+    return new InputSource(input, null, Map.of());
+  }
+
+  public boolean isPath() {
     return format != null || input.contains("/") || input.contains(":") || Files.exists(Path.of(input));
   }
 
-  String effectiveFormat() {
+  public String effectiveFormat() {
     if (format != null) {
       return format.toLowerCase(Locale.ROOT);
     }
@@ -35,7 +49,7 @@ record Inputs(String input, String format, Map<String, String> options) {
   }
 
   /** Reads the input; with {@code schemaOnly}, CSV is read without inferring types (no data scan). */
-  Dataset<Row> read(SparkSession spark, boolean schemaOnly) {
+  public Dataset<Row> read(SparkSession spark, boolean schemaOnly) {
     if (!isPath()) {
       return spark.table(input);
     }
@@ -47,7 +61,7 @@ record Inputs(String input, String format, Map<String, String> options) {
     return reader.options(options == null ? Map.of() : options).load(input);
   }
 
-  String describe() {
+  public String describe() {
     return isPath() ? effectiveFormat() + " files at " + input : "table " + input;
   }
 }
