@@ -75,22 +75,9 @@ public class QualityBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    spark = SparkSession.builder().config("spark.api.mode", "classic").master("local[2]").appName("lakeforge-bench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    spark = BenchData.session("lakeforge-bench");
     dir = Files.createTempDirectory("lakeforge-bench");
-    spark.range(rows).selectExpr(
-            "id",
-            "CAST(id % 1000 AS INT) AS customer",
-            "CASE WHEN id % 97 = 0 THEN NULL ELSE CAST(id % 5000 AS DOUBLE) / 10 END AS amount",
-            "CAST(id % 7 AS INT) AS quantity",
-            "element_at(array('NEW', 'PAID', 'SHIPPED', 'CANCELLED'), CAST(id % 4 + 1 AS INT)) AS status",
-            "concat('user', CAST(id % 10000 AS STRING), '@example.com') AS email",
-            "CAST(id % 100 AS DOUBLE) / 100 AS discount",
-            "CASE WHEN id % 50 = 0 THEN NULL ELSE concat('SKU-', CAST(id % 300 AS STRING)) END AS sku",
-            "CAST(id % 3 AS DOUBLE) AS tax",
-            "CAST(id % 365 AS INT) AS day")
-        .write().parquet(dir.resolve("orders").toString());
+    BenchData.write(spark, rows, dir.resolve("orders").toString());
     data = spark.read().parquet(dir.resolve("orders").toString());
     suite = Check.error("orders")
         .isComplete("id").isComplete("customer").hasCompleteness("amount", c -> c >= 0.98).isComplete("status")

@@ -1,10 +1,10 @@
 package dev.lakeforge.quality;
 
-/** What a metric describes; the JSON names are Deequ's (including its spelling "Mutlicolumn"). */
+/** What a metric describes; the JSON names are Deequ 2.1's ({@code Dataset}, {@code Column}, {@code Multicolumn}). */
 public enum Entity {
   DATASET("Dataset"),
   COLUMN("Column"),
-  MULTICOLUMN("Mutlicolumn");
+  MULTICOLUMN("Multicolumn");
 
   private final String json;
 

@@ -185,7 +185,7 @@ class AnalyzerTest {
         .addAnalyzer(Analyzer.uniqueness("id", "name")).addAnalyzer(Analyzer.completeness("nope")).run();
     assertThat(r.successMetricsAsJson()).isEqualTo("[{\"entity\":\"Dataset\",\"instance\":\"*\",\"name\":\"Size\",\"value\":5.0},"
         + "{\"entity\":\"Column\",\"instance\":\"name\",\"name\":\"Completeness\",\"value\":0.8},"
-        + "{\"entity\":\"Mutlicolumn\",\"instance\":\"id,name\",\"name\":\"Uniqueness\",\"value\":1.0}]");
+        + "{\"entity\":\"Multicolumn\",\"instance\":\"id,name\",\"name\":\"Uniqueness\",\"value\":1.0}]");
     Dataset<Row> df = r.successMetricsAsDataFrame(spark);
     assertThat(df.count()).isEqualTo(3);
     assertThat(df.where("name = 'Completeness'").first().getDouble(3)).isEqualTo(0.8);
