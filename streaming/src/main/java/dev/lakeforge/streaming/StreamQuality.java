@@ -1,0 +1,303 @@
+package dev.lakeforge.streaming;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.iceberg.LakeTable;
+import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.CheckResult;
+import dev.lakeforge.quality.ConstraintResult;
+import dev.lakeforge.quality.Split;
+import dev.lakeforge.quality.Verification;
+import dev.lakeforge.quality.VerificationResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import org.apache.iceberg.Snapshot;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A validated Kafka consumer on Structured Streaming:
+ * <ol>
+ *   <li><b>decode</b>: JSON with a declared schema; a record that is empty, not valid UTF-8, not
+ *       JSON, of a wrong type, or missing a required field goes to the dead-letter topic with its
+ *       original key and bytes and the reason, never dropped;</li>
+ *   <li><b>validate</b>: each micro-batch runs the checks with row-level reasons; rows that break
+ *       one go to the dead-letter topic with the reasons, the others continue;</li>
+ *   <li><b>alert</b>: when a batch fails an Error-level check, a JSON alert (pipeline, check,
+ *       constraint, value, expected, batch id, first offending offsets) goes to the alert topic;</li>
+ *   <li><b>sink</b>: good rows are appended to an Iceberg table exactly once: each batch's commit
+ *       carries its query and batch id, and a replayed batch is skipped.</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * StreamingQuery q = StreamQuality.fromKafka(spark, "broker:9092").topics("orders")
+ *     .json(schema, "order_id").validate(Check.error("orders").isNonNegative("amount"))
+ *     .deadLetterTopic("orders-dlq").alertTopic("quality-alerts").toIceberg("lake.sales.orders")
+ *     .checkpoint("s3a://lake/checkpoints/orders").start();
+ * }</pre>
+ *
+ * <p>Dead-letter records carry headers {@code dlq.reason}, {@code dlq.topic}, {@code dlq.partition},
+ * {@code dlq.offset} and {@code dlq.timestamp}. The dead-letter and alert topics are written at
+ * least once (a replayed batch may repeat them); the Iceberg table exactly once.
+ */
+public final class StreamQuality {
+  private static final Logger LOG = LogManager.getLogger(StreamQuality.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The Iceberg snapshot summary key that records which streaming batch a commit holds. */
+  public static final String BATCH_PROPERTY = "lakeforge.stream-batch";
+  static final String REASON = "_reason";
+
+  private final SparkSession spark;
+  private final String bootstrap;
+  private final Map<String, String> kafkaOptions = new LinkedHashMap<>();
+  private String topics;
+  private String pattern;
+  private StructType schema;
+  private List<String> required = List.of();
+  private final List<Check> checks = new ArrayList<>();
+  private String deadLetterTopic;
+  private String alertTopic;
+  private String table;
+  private String checkpoint;
+  private String name = "stream-quality";
+  private Trigger trigger = Trigger.ProcessingTime("1 second");
+
+  private StreamQuality(SparkSession spark, String bootstrap) {
+    this.spark = spark;
+    this.bootstrap = bootstrap;
+  }
+
+  public static StreamQuality fromKafka(SparkSession spark, String bootstrapServers) {
+    return new StreamQuality(Objects.requireNonNull(spark, "spark"), Objects.requireNonNull(bootstrapServers, "bootstrap"));
+  }
+
+  public StreamQuality topics(String... names) {
+    this.topics = String.join(",", names);
+    return this;
+  }
+
+  public StreamQuality topicPattern(String regex) {
+    this.pattern = regex;
+    return this;
+  }
+
+  /** Passes a setting to the Kafka source: {@code startingOffsets}, {@code maxOffsetsPerTrigger}, {@code kafka.*}. */
+  public StreamQuality option(String key, String value) {
+    kafkaOptions.put(key, value);
+    return this;
+  }
+
+  /** The JSON schema of record values, and the fields that must be present. */
+  public StreamQuality json(StructType valueSchema, String... requiredFields) {
+    this.schema = valueSchema;
+    this.required = List.of(requiredFields);
+    return this;
+  }
+
+  public StreamQuality validate(Check... more) {
+    checks.addAll(List.of(more));
+    return this;
+  }
+
+  public StreamQuality deadLetterTopic(String topic) {
+    this.deadLetterTopic = topic;
+    return this;
+  }
+
+  public StreamQuality alertTopic(String topic) {
+    this.alertTopic = topic;
+    return this;
+  }
+
+  public StreamQuality toIceberg(String tableName) {
+    this.table = tableName;
+    return this;
+  }
+
+  public StreamQuality checkpoint(String location) {
+    this.checkpoint = location;
+    return this;
+  }
+
+  /** The pipeline's name in alerts and as the query name (default {@code stream-quality}). */
+  public StreamQuality name(String pipeline) {
+    this.name = pipeline;
+    return this;
+  }
+
+  public StreamQuality trigger(Trigger t) {
+    this.trigger = t;
+    return this;
+  }
+
+  /**
+   * Starts the query.
+   *
+   * @throws StreamingException naming what is missing (topics, schema, dead-letter topic, table, checkpoint)
+   */
+  public StreamingQuery start() {
+    if (topics == null && pattern == null) {
+      throw new StreamingException(name + ": no topics: call topics(...) or topicPattern(...)");
+    }
+    if (schema == null || deadLetterTopic == null || table == null || checkpoint == null) {
+      throw new StreamingException(name + ": json(schema), deadLetterTopic, toIceberg and checkpoint are required");
+    }
+    for (String r : required) {
+      if (!List.of(schema.fieldNames()).contains(r)) {
+        throw new StreamingException(name + ": required field '" + r + "' is not in the schema " + schema.simpleString());
+      }
+    }
+    var reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrap)
+        .option("includeHeaders", "true").option("failOnDataLoss", "false");
+    reader = topics != null ? reader.option("subscribe", topics) : reader.option("subscribePattern", pattern);
+    reader = reader.options(kafkaOptions);
+    Dataset<Row> decoded = decode(reader.load());
+    try {
+      return decoded.writeStream().queryName(name).option("checkpointLocation", checkpoint).trigger(trigger)
+          .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch).start();
+    } catch (TimeoutException e) {
+      throw new StreamingException(name + ": the query did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** Adds the parsed value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). */
+  Dataset<Row> decode(Dataset<Row> raw) {
+    StructType withCorrupt = schema.add("_corrupt", DataTypes.StringType);
+    Column text = col("value").cast("string");
+    Column parsed = from_json(text, withCorrupt, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
+    Column reason = when(col("value").isNull().or(length(col("value")).equalTo(0)), lit("empty payload"))
+        .when(org.apache.spark.sql.functions.expr("NOT is_valid_utf8(CAST(value AS STRING))"), lit("value is not valid UTF-8"))
+        .when(trim(text).startsWith("{").equalTo(false), lit("value is not a JSON object"))
+        .when(col("_v").isNull(), lit("value is not valid JSON"))
+        .when(col("_v._corrupt").isNotNull(), lit("malformed JSON or a value of the wrong type for " + schema.simpleString()));
+    for (String r : required) {
+      reason = reason.when(col("_v." + r).isNull(), lit("required field '" + r + "' is missing or null"));
+    }
+    return raw.withColumn("_v", parsed).withColumn(REASON, reason);
+  }
+
+  private void processBatch(Dataset<Row> batch, Long batchId) {
+    Dataset<Row> b = batch.persist();
+    try {
+      Dataset<Row> undecodable = b.where(col(REASON).isNotNull());
+      List<Column> fields = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        fields.add(col("_v." + f.name()).as(f.name()));
+      }
+      Column[] meta = {col("topic").as("_topic"), col("partition").as("_partition"), col("offset").as("_offset"),
+          col("timestamp").as("_timestamp"), col("key").as("_key"), col("value").as("_value")};
+      List<Column> all = new ArrayList<>(fields);
+      all.addAll(List.of(meta));
+      Dataset<Row> decoded = b.where(col(REASON).isNull()).select(all.toArray(Column[]::new));
+      Verification v = Verification.onData(decoded).addChecks(checks);
+      VerificationResult result = v.run();
+      Split split = v.split();
+      Dataset<Row> invalid = split.bad().withColumn(REASON, concat_ws("; ", col(Verification.REASONS)));
+      long dead = toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value")
+          + toDeadLetter(invalid, "_topic", "_partition", "_offset", "_timestamp", "_key", "_value");
+      long written = sink(split.good().selectExpr(schema.fieldNames()), batchId);
+      if (result.hasErrors() && alertTopic != null) {
+        alert(result, split.bad(), batchId);
+      }
+      LOG.info("{} batch {}: {} row(s) to {}, {} dead-lettered, checks {}", name, batchId, written, table, dead,
+          result.status());
+    } finally {
+      b.unpersist();
+    }
+  }
+
+  private long toDeadLetter(Dataset<Row> rows, String topic, String partition, String offset, String timestamp, String key,
+      String value) {
+    Dataset<Row> out = rows.select(col(key).as("key"), col(value).as("value"),
+        array(header("dlq.reason", col(REASON)), header("dlq.topic", col(topic)), header("dlq.partition", col(partition)),
+            header("dlq.offset", col(offset)), header("dlq.timestamp", col(timestamp))).as("headers"));
+    long n = out.count();
+    if (n > 0) {
+      out.write().format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", deadLetterTopic)
+          .option("includeHeaders", "true").save();
+    }
+    return n;
+  }
+
+  private static Column header(String name, Column value) {
+    return struct(lit(name).as("key"), value.cast("string").cast("binary").as("value"));
+  }
+
+  /** Appends unless an earlier attempt of this batch already committed (a replay after a crash). */
+  private long sink(Dataset<Row> good, long batchId) {
+    String id = name + ":" + batchId;
+    LakeTable t = LakeTable.of(spark, table);
+    for (Snapshot s : t.table().snapshots()) {
+      if (id.equals(s.summary().get(BATCH_PROPERTY))) {
+        LOG.info("{} batch {} is already in {} (snapshot {}); skipping the replay", name, batchId, table, s.snapshotId());
+        return 0;
+      }
+    }
+    long n = good.count();
+    try {
+      good.writeTo(table).option("snapshot-property." + BATCH_PROPERTY, id).append();
+    } catch (Exception e) {
+      throw new StreamingException(name + ": cannot append batch " + batchId + " to " + table + ": " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  private void alert(VerificationResult result, Dataset<Row> bad, long batchId) {
+    List<Long> offsets = new ArrayList<>();
+    bad.select("_offset").limit(5).collectAsList().forEach(r -> offsets.add(r.getLong(0)));
+    List<Row> alerts = new ArrayList<>();
+    for (CheckResult c : result.checkResults()) {
+      if (c.check().level() != Check.Level.ERROR) {
+        continue;
+      }
+      for (ConstraintResult k : c.constraints()) {
+        if (k.passed()) {
+          continue;
+        }
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("pipeline", name);
+        a.put("check", c.check().description());
+        a.put("constraint", k.constraint().name());
+        a.put("metric", k.constraint().analyzer().describe());
+        a.put("value", k.metricValue());
+        a.put("expected", k.constraint().requirement());
+        a.put("batchId", batchId);
+        a.put("firstOffendingOffsets", offsets);
+        a.put("at", Instant.now().toString());
+        try {
+          alerts.add(RowFactory.create(name, JSON.writeValueAsString(a)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new StreamingException("cannot write an alert: " + e.getMessage(), e);
+        }
+      }
+    }
+    StructType s = new StructType().add("key", DataTypes.StringType).add("value", DataTypes.StringType);
+    spark.createDataFrame(alerts, s).write().format("kafka").option("kafka.bootstrap.servers", bootstrap)
+        .option("topic", alertTopic).save();
+  }
+}

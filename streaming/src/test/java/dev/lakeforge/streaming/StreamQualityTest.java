@@ -1,0 +1,158 @@
+package dev.lakeforge.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakeforge.quality.Check;
+import dev.lakeforge.testing.SparkTest;
+import dev.lakeforge.testing.TestWarehouse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+/** The validated consumer against a real Kafka broker: dead letters, alerts, exactly-once Iceberg sink. */
+@SparkTest
+class StreamQualityTest {
+  private static final StructType SCHEMA = new StructType()
+      .add("order_id", DataTypes.LongType).add("status", DataTypes.StringType).add("amount", DataTypes.DoubleType);
+
+  /** Malformed records; none may be dropped and none may fail the query. */
+  static List<byte[]> corpus() {
+    List<byte[]> bad = new ArrayList<>();
+    for (String s : List.of("{\"order_id\": 1, \"sta", "{\"order_id\": \"abc\", \"status\": \"NEW\", \"amount\": 1.0}",
+        "{\"order_id\": 99999999999999999999999999, \"status\": \"NEW\", \"amount\": 1.0}",
+        "{\"status\": \"NEW\", \"amount\": 1.0}", "{\"order_id\": null, \"status\": \"NEW\"}", "", "[1, 2, 3]",
+        "\"just a string\"", "not json at all", "{\"order_id\": 7, \"amount\": \"lots\"}")) {
+      bad.add(s.getBytes(StandardCharsets.UTF_8));
+    }
+    bad.add(new byte[] {'{', '"', 'o', 'r', 'd', 'e', 'r', '_', 'i', 'd', '"', ':', '8', ',', '"', 's', '"', ':', '"', (byte) 0xff,
+        (byte) 0xfe, '"', '}'});
+    return bad;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestKafka.bootstrap());
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("acks", "all");
+    return new KafkaProducer<>(p);
+  }
+
+  private static void produce(String topic, int from, int to, List<byte[]> extra) throws Exception {
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (int i = from; i < to; i++) {
+        String v = "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": " + (i % 10 == 9 ? -1.0 : i * 1.5) + "}";
+        p.send(new ProducerRecord<>(topic, ("k" + i).getBytes(StandardCharsets.UTF_8), v.getBytes(StandardCharsets.UTF_8))).get();
+      }
+      for (byte[] e : extra) {
+        p.send(new ProducerRecord<>(topic, "bad".getBytes(StandardCharsets.UTF_8), e)).get();
+      }
+    }
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int atLeast) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestKafka.bootstrap());
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (System.nanoTime() < deadline) {
+        c.poll(Duration.ofMillis(300)).forEach(out::add);
+        if (out.size() >= atLeast) {
+          c.poll(Duration.ofMillis(500)).forEach(out::add);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+    var h = r.headers().lastHeader(key);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
+
+  private static void run(SparkSession spark, String checkpoint) throws Exception {
+    StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("orders-pipeline").topics("orders")
+        .option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", "40")
+        .json(SCHEMA, "order_id")
+        .validate(Check.error("orders").isNonNegative("amount").isComplete("status"))
+        .deadLetterTopic("orders-dlq").alertTopic("quality-alerts").toIceberg("lake.stream.orders")
+        .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
+  }
+
+  @Test
+  void badRecordsAreDeadLetteredGoodOnesLandOnceAndFailedChecksAlert(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("orders", "orders-dlq", "quality-alerts");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.orders");
+    spark.sql("CREATE TABLE lake.stream.orders (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    List<byte[]> corpus = corpus();
+    produce("orders", 0, 100, corpus);
+    String checkpoint = w.resolve("checkpoint").toString();
+    run(spark, checkpoint);
+
+    // 100 good records, of which every tenth has a negative amount and is dead-lettered by the check
+    assertThat(spark.table("lake.stream.orders").count()).isEqualTo(90);
+    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.orders").first().getLong(0)).isEqualTo(90);
+    List<ConsumerRecord<byte[], byte[]>> dead = consumeAll("orders-dlq", corpus.size() + 10);
+    assertThat(dead).hasSize(corpus.size() + 10);
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      assertThat(header(r, "dlq.reason")).as(new String(r.value(), StandardCharsets.UTF_8)).isNotBlank();
+      assertThat(header(r, "dlq.topic")).isEqualTo("orders");
+      assertThat(header(r, "dlq.offset")).isNotBlank();
+    }
+    List<String> reasons = dead.stream().map(r -> header(r, "dlq.reason")).toList();
+    assertThat(reasons).contains("empty payload", "value is not valid UTF-8", "value is not a JSON object",
+        "required field 'order_id' is missing or null", "orders: isNonNegative(amount)");
+    assertThat(reasons).anyMatch(r -> r.startsWith("malformed JSON or a value of the wrong type"));
+    // the original bytes are kept exactly, invalid UTF-8 too
+    assertThat(dead.stream().map(ConsumerRecord::value).toList())
+        .anyMatch(v -> java.util.Arrays.equals(v, corpus.get(corpus.size() - 1)));
+    List<ConsumerRecord<byte[], byte[]>> alerts = consumeAll("quality-alerts", 1);
+    assertThat(alerts).isNotEmpty();
+    String alert = new String(alerts.get(0).value(), StandardCharsets.UTF_8);
+    assertThat(alert).contains("\"pipeline\":\"orders-pipeline\"").contains("\"constraint\":\"isNonNegative(amount)\"")
+        .contains("\"batchId\"").contains("\"firstOffendingOffsets\"");
+
+    // more data after a restart from the checkpoint: each record still lands once
+    produce("orders", 100, 150, List.of());
+    run(spark, checkpoint);
+    assertThat(spark.table("lake.stream.orders").count()).isEqualTo(135);
+
+    // a crash after the Iceberg commit but before the checkpoint commit: the batch is replayed and skipped
+    Path commits = Path.of(checkpoint, "commits");
+    Path last;
+    try (Stream<Path> s = Files.list(commits)) {
+      last = s.filter(p -> p.getFileName().toString().matches("\\d+")).max(Comparator.comparingLong(
+          p -> Long.parseLong(p.getFileName().toString()))).orElseThrow();
+    }
+    Files.delete(last);
+    Files.deleteIfExists(commits.resolve("." + last.getFileName() + ".crc"));
+    run(spark, checkpoint);
+    assertThat(spark.table("lake.stream.orders").count()).isEqualTo(135);
+    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.orders").first().getLong(0)).isEqualTo(135);
+  }
+}

@@ -1,0 +1,18 @@
+package dev.lakeforge.streaming;
+
+import dev.lakeforge.iceberg.CatalogSettings;
+import dev.lakeforge.iceberg.Catalogs;
+import dev.lakeforge.testing.SparkTestConfigurer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** The shared test session gets Iceberg's extensions and a hadoop catalog {@code lake}. */
+public final class StreamingTestSession implements SparkTestConfigurer {
+  @Override
+  public void configure(Map<String, String> conf, Path root) {
+    conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
+    conf.putAll(Catalogs.sparkConf("lake",
+        new CatalogSettings("hadoop", root.resolve("lake").toUri().toString(), null, null, null, null, null, null, null)));
+    conf.put("spark.sql.streaming.noDataMicroBatches.enabled", "false");
+  }
+}

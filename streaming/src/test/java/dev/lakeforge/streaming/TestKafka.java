@@ -1,0 +1,121 @@
+package dev.lakeforge.streaming;
+
+import dev.lakeforge.testing.SharedSpark;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * One real Kafka broker (KRaft, combined broker and controller) per test JVM, in a child process
+ * with its own classpath (written by the kafka-broker module), on free ports.
+ */
+final class TestKafka {
+  private static Process broker;
+  private static String bootstrap;
+
+  private TestKafka() {}
+
+  static synchronized String bootstrap() {
+    if (broker == null) {
+      start();
+    }
+    return bootstrap;
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void start() {
+    try {
+      String classpath = Files.readString(Path.of(System.getProperty("lakeforge.kafka.classpath",
+          "kafka-broker/target/kafka-classpath.txt"))).trim();
+      Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "kafka-");
+      int port = freePort();
+      int controller = freePort();
+      Path props = dir.resolve("server.properties");
+      Files.writeString(props, String.join("\n",
+          "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
+          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
+          "inter.broker.listener.name=PLAINTEXT", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+          "log.dirs=" + dir.resolve("logs"), "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+          "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", "num.partitions=2",
+          "auto.create.topics.enable=true") + "\n");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> base = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath));
+      List<String> format = new ArrayList<>(base);
+      format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+          "-c", props.toString()));
+      Process f = new ProcessBuilder(format).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+      if (f.waitFor() != 0) {
+        throw new IllegalStateException("kafka storage format failed; see " + dir.resolve("format.log"));
+      }
+      List<String> run = new ArrayList<>(base);
+      run.addAll(List.of("-Dlog4j.configuration=file:" + writeLog4j(dir), "kafka.Kafka", props.toString()));
+      broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "lakeforge-test-kafka-stop"));
+      bootstrap = "127.0.0.1:" + port;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      Exception last = null;
+      while (System.nanoTime() < deadline) {
+        if (!broker.isAlive()) {
+          throw new IllegalStateException("the Kafka broker exited at start; see " + dir.resolve("broker.log"));
+        }
+        try (Admin admin = admin()) {
+          admin.describeCluster().nodes().get();
+          return;
+        } catch (Exception e) {
+          last = e;
+          Thread.sleep(200);
+        }
+      }
+      throw new IllegalStateException("the Kafka broker did not answer on " + bootstrap + " within 60 s", last);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start the Kafka broker: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String writeLog4j(Path dir) throws IOException {
+    Path p = dir.resolve("log4j.properties");
+    Files.writeString(p, "log4j.rootLogger=WARN, f\nlog4j.appender.f=org.apache.log4j.FileAppender\n"
+        + "log4j.appender.f.File=" + dir.resolve("server.log") + "\nlog4j.appender.f.layout=org.apache.log4j.PatternLayout\n"
+        + "log4j.appender.f.layout.ConversionPattern=%d %p %c: %m%n\n");
+    return p.toString();
+  }
+
+  static Admin admin() {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker == null ? bootstrap() : bootstrap);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    return Admin.create(p);
+  }
+
+  static void createTopics(String... names) throws Exception {
+    try (Admin admin = admin()) {
+      List<NewTopic> topics = new ArrayList<>();
+      for (String n : names) {
+        topics.add(new NewTopic(n, 2, (short) 1).configs(Map.of()));
+      }
+      admin.createTopics(topics).all().get();
+    }
+  }
+}
