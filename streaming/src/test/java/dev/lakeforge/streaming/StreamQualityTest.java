@@ -155,4 +155,41 @@ class StreamQualityTest {
     assertThat(spark.table("lake.stream.orders").count()).isEqualTo(135);
     assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.orders").first().getLong(0)).isEqualTo(135);
   }
+
+  @Test
+  void streamQualityJobRunsFromYaml(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("payments", "payments-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.payments");
+    spark.sql("CREATE TABLE lake.stream.payments (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    produce("payments", 0, 30, List.of("oops".getBytes(StandardCharsets.UTF_8)));
+    Path suite = Files.writeString(w.resolve("payments-suite.yaml"),
+        "checks:\n  - description: payments\n    constraints:\n      - isNonNegative: amount\n");
+    Path config = Files.writeString(w.resolve("stream.yaml"), """
+        stream-quality:
+          name: payments-pipeline
+          kafka: {bootstrapServers: "%s", topics: [payments], startingOffsets: earliest}
+          schema: "order_id BIGINT, status STRING, amount DOUBLE"
+          required: [order_id]
+          suite: payments-suite.yaml
+          deadLetterTopic: payments-dlq
+          table: lake.stream.payments
+          checkpoint: %s
+          trigger: availableNow
+        run: {reportDir: %s}
+        """.formatted(TestKafka.bootstrap(), w.resolve("payments-checkpoint"), w.resolve("runs")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream())).execute("stream-quality", "--config", config.toString());
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(spark.table("lake.stream.payments").count()).isEqualTo(27);
+    assertThat(consumeAll("payments-dlq", 4)).hasSize(4);
+    Path bad = Files.writeString(w.resolve("bad-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers: x, topics: [t]}\n"
+        + "  schema: \"order_id BIGIN\"\n  deadLetterTopic: d\n  table: lake.stream.payments\n  checkpoint: /tmp/c\n");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int badCode = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", bad.toString());
+    assertThat(badCode).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-stream.yaml:").contains("stream-quality.schema")
+        .contains("is not valid SQL DDL");
+  }
 }

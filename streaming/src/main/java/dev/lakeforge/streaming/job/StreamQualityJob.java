@@ -1,0 +1,202 @@
+package dev.lakeforge.streaming.job;
+
+import static dev.lakeforge.core.config.SettingException.require;
+
+import dev.lakeforge.core.config.Config;
+import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.core.config.SettingException;
+import dev.lakeforge.core.job.JobContext;
+import dev.lakeforge.core.job.JobOutcome;
+import dev.lakeforge.core.job.JobPlan;
+import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.quality.Suite;
+import dev.lakeforge.streaming.StreamQuality;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Runs the validated Kafka consumer from a YAML config. On SIGTERM it lets the current batch
+ * finish and commit, then stops and exits 0.
+ *
+ * <pre>{@code
+ * stream-quality:
+ *   name: orders-pipeline
+ *   kafka:
+ *     bootstrapServers: broker:9092
+ *     topics: [orders]
+ *     startingOffsets: earliest
+ *     maxOffsetsPerTrigger: 10000
+ *     options: {kafka.security.protocol: SSL, kafka.ssl.truststore.location: /etc/kafka/truststore.jks,
+ *               kafka.ssl.truststore.password: "${file:/run/secrets/truststore}"}
+ *   schema: "order_id BIGINT, status STRING, amount DOUBLE"
+ *   required: [order_id]
+ *   suite: orders-suite.yaml
+ *   deadLetterTopic: orders-dlq
+ *   alertTopic: quality-alerts
+ *   table: lake.sales.orders
+ *   checkpoint: s3a://lake/checkpoints/orders
+ *   trigger: 1s          # or availableNow: process what is there, then stop
+ * }</pre>
+ */
+public final class StreamQualityJob implements SparkJob {
+  private static final Logger LOG = LogManager.getLogger(StreamQualityJob.class);
+
+  /**
+   * The Kafka source.
+   *
+   * @param bootstrapServers host:port list
+   * @param topics topics to read
+   * @param pattern a topic regex instead of topics
+   * @param startingOffsets earliest or latest (default latest)
+   * @param maxOffsetsPerTrigger back-pressure: records per batch at most
+   * @param options more source options, passed through (kafka.*, consumer group, TLS and SASL settings)
+   */
+  public record Kafka(String bootstrapServers, List<String> topics, String pattern, String startingOffsets,
+      Long maxOffsetsPerTrigger, Map<String, String> options) {
+    public Kafka {
+      require(bootstrapServers != null, "bootstrapServers", "is required, e.g. broker:9092");
+      require(topics != null || pattern != null, "topics", "give topics (a list) or pattern (a regex)");
+      options = options == null ? Map.of() : Map.copyOf(options);
+    }
+  }
+
+  /**
+   * The {@code stream-quality:} section.
+   *
+   * @param name the pipeline's name (in alerts and the query name)
+   * @param kafka the source
+   * @param schema the value schema as SQL DDL, e.g. {@code order_id BIGINT, status STRING}
+   * @param required fields that must be present and non-null
+   * @param suite the quality suite file (relative to the config file)
+   * @param deadLetterTopic where undecodable and invalid records go
+   * @param alertTopic where alerts go
+   * @param table the Iceberg table good rows are appended to
+   * @param checkpoint the checkpoint location
+   * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
+   */
+  public record Settings(String name, Kafka kafka, String schema, List<String> required, String suite,
+      String deadLetterTopic, String alertTopic, String table, String checkpoint, String trigger) {
+    public Settings {
+      name = name == null ? "stream-quality" : name;
+      require(kafka != null, "kafka", "is required: bootstrapServers and topics");
+      require(schema != null, "schema", "is required: the value schema as SQL DDL, e.g. \"id BIGINT, name STRING\"");
+      try {
+        StructType.fromDDL(schema);
+      } catch (Exception e) {
+        throw new SettingException("schema", "is not valid SQL DDL: " + e.getMessage().lines().findFirst().orElse(""));
+      }
+      required = required == null ? List.of() : List.copyOf(required);
+      require(deadLetterTopic != null, "deadLetterTopic", "is required: bad records are never dropped");
+      require(table != null, "table", "is required: the Iceberg table for good rows");
+      require(checkpoint != null, "checkpoint", "is required for exactly-once");
+      trigger = trigger == null ? "1s" : trigger;
+    }
+  }
+
+  private Settings settings;
+  private Suite suite;
+
+  @Override
+  public String name() {
+    return "stream-quality";
+  }
+
+  @Override
+  public String description() {
+    return "Consumes Kafka, validates each batch, dead-letters bad records, alerts, and writes good rows to Iceberg exactly once.";
+  }
+
+  @Override
+  public void configure(Config config) {
+    settings = config.bind(name(), Settings.class);
+    suite = settings.suite() == null ? null : Suite.load(config.resolvePath(settings.suite()));
+    if (!settings.trigger().equals("availableNow")) {
+      try {
+        Trigger.ProcessingTime(settings.trigger());
+      } catch (IllegalArgumentException e) {
+        throw config.errorAt("stream-quality.trigger", "expected an interval such as 1s or 500ms, or availableNow, got '"
+            + settings.trigger() + "'");
+      }
+    }
+  }
+
+  private StreamQuality pipeline(JobContext ctx) {
+    Kafka k = settings.kafka();
+    StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name())
+        .json(StructType.fromDDL(settings.schema()), settings.required().toArray(String[]::new))
+        .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint())
+        .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow() : Trigger.ProcessingTime(settings.trigger()));
+    q = k.topics() != null ? q.topics(k.topics().toArray(String[]::new)) : q.topicPattern(k.pattern());
+    if (k.startingOffsets() != null) {
+      q.option("startingOffsets", k.startingOffsets());
+    }
+    if (k.maxOffsetsPerTrigger() != null) {
+      q.option("maxOffsetsPerTrigger", k.maxOffsetsPerTrigger().toString());
+    }
+    k.options().forEach(q::option);
+    if (settings.alertTopic() != null) {
+      q.alertTopic(settings.alertTopic());
+    }
+    if (suite != null) {
+      suite.checks().forEach(q::validate);
+    }
+    return q;
+  }
+
+  @Override
+  public JobPlan plan(JobContext ctx) {
+    JobPlan.Builder plan = JobPlan.of("stream " + settings.kafka().topics() + " from " + settings.kafka().bootstrapServers()
+        + " into " + settings.table());
+    plan.step("decode JSON " + settings.schema() + ", required " + settings.required() + "; bad records -> "
+        + settings.deadLetterTopic());
+    plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic());
+    plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
+        + settings.trigger());
+    try {
+      dev.lakeforge.iceberg.LakeTable.of(ctx.spark(), settings.table());
+    } catch (RuntimeException e) {
+      plan.problem(e.getMessage());
+    }
+    return plan.build();
+  }
+
+  @Override
+  public JobOutcome run(JobContext ctx) throws Exception {
+    StreamingQuery query = pipeline(ctx).start();
+    AtomicBoolean stopping = new AtomicBoolean();
+    installGracefulStop(query, stopping);
+    query.awaitTermination();
+    String summary = "query " + settings.name() + (stopping.get() ? " stopped after SIGTERM" : " finished");
+    ctx.print(summary + "; last progress: " + (query.lastProgress() == null ? "none" : query.lastProgress().json()));
+    return JobOutcome.success(summary).withDetails(Map.of("table", settings.table()));
+  }
+
+  /** On SIGTERM: wait for the batch in flight to commit, then stop the query, so the job exits 0. */
+  private static void installGracefulStop(StreamingQuery query, AtomicBoolean stopping) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
+        stopping.set(true);
+        Thread t = new Thread(() -> {
+          try {
+            while (query.isActive() && query.status().isTriggerActive()) {
+              Thread.sleep(100);
+            }
+            query.stop();
+          } catch (Exception e) {
+            LOG.warn("graceful stop of {} failed: {}", query.name(), e.getMessage());
+          }
+        }, "lakeforge-graceful-stop");
+        t.setDaemon(true);
+        t.start();
+      });
+    } catch (IllegalArgumentException noSignals) {
+      LOG.warn("SIGTERM cannot be handled here; the query stops when the JVM does");
+    }
+  }
+}
