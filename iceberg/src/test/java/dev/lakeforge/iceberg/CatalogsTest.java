@@ -62,7 +62,7 @@ class CatalogsTest {
 
   @Test
   void jdbcCatalogOnARealPostgresql(SparkSession spark, TestWarehouse w) throws Exception {
-    String url = TestPostgres.jdbcUrl();
+    String url = dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl();
     Map<String, String> conf = Catalogs.sparkConf("pg", new CatalogSettings("jdbc", w.resolve("pg").toUri().toString(),
         url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), null, null, null, null));
     conf.forEach((k, v) -> spark.conf().set(k, v));
@@ -75,7 +75,7 @@ class CatalogsTest {
     long first = t.history().get(1).snapshotId();
     t.rollback().toSnapshot(first).apply();
     assertThat(t.read().count()).isEqualTo(2);
-    try (Connection c = TestPostgres.server().getPostgresDatabase().getConnection();
+    try (Connection c = dev.lakeforge.testing.EmbeddedPostgresServer.server().getPostgresDatabase().getConnection();
          ResultSet rs = c.createStatement().executeQuery(
              "SELECT table_namespace, table_name FROM iceberg_tables WHERE catalog_name = 'pg'")) {
       assertThat(rs.next()).isTrue();

@@ -84,6 +84,13 @@ public final class StreamQuality {
   private String alertTopic;
   private String table;
   private String checkpoint;
+  private PostgresTarget postgres;
+  private String outputTopic;
+  private String dedupField;
+  private String dedupDelay;
+
+  /** Where the PostgreSQL sink writes. */
+  private record PostgresTarget(String url, String user, String password, String table, List<String> keys) {}
   private String name = "stream-quality";
   private Trigger trigger = Trigger.ProcessingTime("1 second");
 
@@ -139,6 +146,36 @@ public final class StreamQuality {
     return this;
   }
 
+  /**
+   * Also upserts good rows into a PostgreSQL table keyed by {@code keyColumns} (which need a
+   * primary key or unique constraint there), so a replayed batch writes nothing twice.
+   */
+  public StreamQuality toPostgres(String jdbcUrl, String user, dev.lakeforge.core.config.Secret password, String pgTable,
+      String... keyColumns) {
+    if (keyColumns.length == 0) {
+      throw new StreamingException(name + ": the PostgreSQL sink needs the business key column(s)");
+    }
+    this.postgres = new PostgresTarget(jdbcUrl, user, password == null ? null : password.reveal(), pgTable,
+        List.of(keyColumns));
+    return this;
+  }
+
+  /** Also writes good rows as JSON to a Kafka topic (at least once), keyed by the source record's key. */
+  public StreamQuality toKafkaTopic(String topic) {
+    this.outputTopic = topic;
+    return this;
+  }
+
+  /**
+   * Drops records whose {@code keyField} repeats within {@code delay} of Kafka record time
+   * ({@code dropDuplicatesWithinWatermark}); undecodable records are never merged.
+   */
+  public StreamQuality deduplicate(String keyField, String delay) {
+    this.dedupField = keyField;
+    this.dedupDelay = delay;
+    return this;
+  }
+
   public StreamQuality checkpoint(String location) {
     this.checkpoint = location;
     return this;
@@ -177,6 +214,17 @@ public final class StreamQuality {
     reader = topics != null ? reader.option("subscribe", topics) : reader.option("subscribePattern", pattern);
     reader = reader.options(kafkaOptions);
     Dataset<Row> decoded = decode(reader.load());
+    if (dedupField != null) {
+      if (!List.of(schema.fieldNames()).contains(dedupField)) {
+        throw new StreamingException(name + ": deduplication field '" + dedupField + "' is not in the schema "
+            + schema.simpleString());
+      }
+      Column dedupKey = when(col(REASON).isNull().and(col("_v." + dedupField).isNotNull()),
+          col("_v." + dedupField).cast("string"))
+          .otherwise(concat_ws("/", lit("raw"), col("topic"), col("partition").cast("string"), col("offset").cast("string")));
+      decoded = decoded.withColumn("_dedup", dedupKey).withWatermark("timestamp", dedupDelay)
+          .dropDuplicatesWithinWatermark("_dedup");
+    }
     try {
       return decoded.writeStream().queryName(name).option("checkpointLocation", checkpoint).trigger(trigger)
           .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch).start();
@@ -220,7 +268,21 @@ public final class StreamQuality {
       Dataset<Row> invalid = split.bad().withColumn(REASON, concat_ws("; ", col(Verification.REASONS)));
       long dead = toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value")
           + toDeadLetter(invalid, "_topic", "_partition", "_offset", "_timestamp", "_key", "_value");
-      long written = sink(split.good().selectExpr(schema.fieldNames()), batchId);
+      Dataset<Row> good = split.good();
+      long written = sink(good.selectExpr(schema.fieldNames()), batchId);
+      if (postgres != null) {
+        good.selectExpr(schema.fieldNames()).foreachPartition(new PostgresUpsert(postgres.url(), postgres.user(),
+            postgres.password(), postgres.table(), List.of(schema.fieldNames()), postgres.keys()));
+      }
+      if (outputTopic != null) {
+        List<Column> values = new ArrayList<>();
+        for (String f : schema.fieldNames()) {
+          values.add(col(f));
+        }
+        good.select(col("_key").as("key"), org.apache.spark.sql.functions.to_json(struct(values.toArray(Column[]::new)))
+            .as("value")).write().format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", outputTopic)
+            .save();
+      }
       if (result.hasErrors() && alertTopic != null) {
         alert(result, split.bad(), batchId);
       }

