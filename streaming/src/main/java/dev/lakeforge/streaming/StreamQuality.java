@@ -249,6 +249,18 @@ public final class StreamQuality {
     return raw.withColumn("_v", parsed).withColumn(REASON, reason);
   }
 
+  /** The source's {@code kafka.*} settings that also apply to writers (TLS, SASL), not the consumer-only ones. */
+  Map<String, String> writerOptions() {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("kafka.bootstrap.servers", bootstrap);
+    kafkaOptions.forEach((k, v) -> {
+      if (k.startsWith("kafka.") && !k.startsWith("kafka.group.") && !k.equals("kafka.isolation.level")) {
+        out.put(k, v);
+      }
+    });
+    return out;
+  }
+
   private void processBatch(Dataset<Row> batch, Long batchId) {
     Dataset<Row> b = batch.persist();
     try {
@@ -280,7 +292,7 @@ public final class StreamQuality {
           values.add(col(f));
         }
         good.select(col("_key").as("key"), org.apache.spark.sql.functions.to_json(struct(values.toArray(Column[]::new)))
-            .as("value")).write().format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", outputTopic)
+            .as("value")).write().format("kafka").options(writerOptions()).option("topic", outputTopic)
             .save();
       }
       if (result.hasErrors() && alertTopic != null) {
@@ -300,7 +312,7 @@ public final class StreamQuality {
             header("dlq.offset", col(offset)), header("dlq.timestamp", col(timestamp))).as("headers"));
     long n = out.count();
     if (n > 0) {
-      out.write().format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", deadLetterTopic)
+      out.write().format("kafka").options(writerOptions()).option("topic", deadLetterTopic)
           .option("includeHeaders", "true").save();
     }
     return n;
@@ -359,7 +371,6 @@ public final class StreamQuality {
       }
     }
     StructType s = new StructType().add("key", DataTypes.StringType).add("value", DataTypes.StringType);
-    spark.createDataFrame(alerts, s).write().format("kafka").option("kafka.bootstrap.servers", bootstrap)
-        .option("topic", alertTopic).save();
+    spark.createDataFrame(alerts, s).write().format("kafka").options(writerOptions()).option("topic", alertTopic).save();
   }
 }

@@ -235,4 +235,41 @@ class StreamQualityTest {
     }
     assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
   }
+
+  @Test
+  void tlsListenerWithTruststoreFromASecretFile(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("secure", "secure-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.secure");
+    spark.sql("CREATE TABLE lake.stream.secure (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    produce("secure", 0, 10, List.of("nope".getBytes(StandardCharsets.UTF_8)));
+    Path secret = Files.writeString(w.resolve("truststore-password"), TestKafka.STORE_PASSWORD + "\n");
+    Path config = Files.writeString(w.resolve("secure.yaml"), """
+        stream-quality:
+          name: secure-pipeline
+          kafka:
+            bootstrapServers: "%s"
+            topics: [secure]
+            startingOffsets: earliest
+            options:
+              kafka.security.protocol: SSL
+              kafka.ssl.truststore.location: "%s"
+              kafka.ssl.truststore.type: JKS
+              kafka.ssl.truststore.password: "${file:%s}"
+          schema: "order_id BIGINT, status STRING, amount DOUBLE"
+          required: [order_id]
+          deadLetterTopic: secure-dlq
+          table: lake.stream.secure
+          checkpoint: %s
+          trigger: availableNow
+        run: {reportDir: %s}
+        """.formatted(TestKafka.sslBootstrap(), TestKafka.truststore(), secret, w.resolve("secure-checkpoint"), w.resolve("runs")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(spark.table("lake.stream.secure").count()).isEqualTo(10);   // no suite: only decoding can reject
+    assertThat(consumeAll("secure-dlq", 1)).hasSize(1);                     // written over TLS too
+    assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.STORE_PASSWORD);
+  }
 }

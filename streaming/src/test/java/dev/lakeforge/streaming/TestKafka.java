@@ -22,6 +22,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 final class TestKafka {
   private static Process broker;
   private static String bootstrap;
+  private static String sslBootstrap;
+  private static Path truststore;
+  static final String STORE_PASSWORD = "test-store-pass";
 
   private TestKafka() {}
 
@@ -47,12 +50,25 @@ final class TestKafka {
       Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "kafka-");
       int port = freePort();
       int controller = freePort();
+      int ssl = freePort();
+      Path keystore = dir.resolve("broker.jks");
+      truststore = dir.resolve("truststore.jks");
+      keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
+          "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keystore.toString(), "-storepass",
+          STORE_PASSWORD, "-keypass", STORE_PASSWORD, "-storetype", "JKS");
+      keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
+          "-file", dir.resolve("broker.crt").toString());
+      keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.crt").toString(), "-keystore",
+          truststore.toString(), "-storepass", STORE_PASSWORD, "-storetype", "JKS");
       Path props = dir.resolve("server.properties");
       Files.writeString(props, String.join("\n",
           "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
-          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-          "inter.broker.listener.name=PLAINTEXT", "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + ",SSL://127.0.0.1:" + ssl,
+          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + ssl,
+          "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
+          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL",
+          "ssl.keystore.location=" + keystore, "ssl.keystore.password=" + STORE_PASSWORD, "ssl.key.password=" + STORE_PASSWORD,
+          "ssl.keystore.type=JKS", "ssl.client.auth=none",
           "log.dirs=" + dir.resolve("logs"), "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
           "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", "num.partitions=2",
           "auto.create.topics.enable=true") + "\n");
@@ -70,6 +86,7 @@ final class TestKafka {
       broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "lakeforge-test-kafka-stop"));
       bootstrap = "127.0.0.1:" + port;
+      sslBootstrap = "127.0.0.1:" + ssl;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Exception last = null;
       while (System.nanoTime() < deadline) {
@@ -90,6 +107,29 @@ final class TestKafka {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The TLS listener (a certificate for 127.0.0.1 made with keytool at start). */
+  static synchronized String sslBootstrap() {
+    bootstrap();
+    return sslBootstrap;
+  }
+
+  /** The truststore holding the broker's certificate (password {@link #STORE_PASSWORD}). */
+  static Path truststore() {
+    bootstrap();
+    return truststore;
+  }
+
+  private static void keytool(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
     }
   }
 
