@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /** Parses and prints sizes ({@code 128m}, {@code 1.5t}, {@code 500GB}) and durations ({@code 90s}, {@code 1h30m}). */
 public final class Units {
   private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b)?\\s*");
-  private static final Pattern DURATION = Pattern.compile("(?i)(?:(\\d+)h)?\\s*(?:(\\d+)m(?!s))?\\s*(?:(\\d+)s)?");
+  private static final Pattern DURATION =
+      Pattern.compile("(?i)(?:(\\d+)h)?\\s*(?:(\\d+)m(?!s))?\\s*(?:(\\d+)s)?\\s*(?:(\\d+)ms)?");
 
   private Units() {}
 
@@ -29,7 +30,7 @@ public final class Units {
   }
 
   /**
-   * A duration: {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m} or ISO-8601 {@code PT1H30M}.
+   * A duration: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m} or ISO-8601 {@code PT1H30M}.
    *
    * @throws IllegalArgumentException naming the text when it is not a duration
    */
@@ -39,13 +40,14 @@ public final class Units {
     }
     Matcher m = text == null ? null : DURATION.matcher(text.trim());
     if (m == null || text.isBlank() || !m.matches()) {
-      throw new IllegalArgumentException("expected a duration such as 90s, 30m, 2h or 1h30m, got '" + text + "'");
+      throw new IllegalArgumentException("expected a duration such as 500ms, 90s, 30m, 2h or 1h30m, got '" + text + "'");
     }
     long s = 0;
     s += m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 3600;
     s += m.group(2) == null ? 0 : Long.parseLong(m.group(2)) * 60;
     s += m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-    return Duration.ofSeconds(s);
+    long ms = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    return Duration.ofSeconds(s).plusMillis(ms);
   }
 
   /** A size for Spark settings: whole gibibytes as {@code 12g}, else mebibytes as {@code 1536m}. */

@@ -65,8 +65,10 @@ class RightsizerTest {
   void rejectsImpossibleInputs() {
     assertThatThrownBy(() -> new NodeShape(0, Units.bytes("8g"), 0)).hasMessageContaining("node cores must be at least 1");
     assertThatThrownBy(() -> Units.bytes("lots")).hasMessageContaining("expected a size such as 512m");
-    assertThatThrownBy(() -> Units.duration("soon")).hasMessageContaining("expected a duration such as 90s");
+    assertThatThrownBy(() -> Units.duration("soon")).hasMessageContaining("expected a duration such as 500ms, 90s");
     assertThat(Units.duration("1h30m")).isEqualTo(Duration.ofMinutes(90));
+    assertThat(Units.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Units.duration("1s")).isEqualTo(Duration.ofSeconds(1));
     assertThat(Units.bytes("1.5g")).isEqualTo(1536L << 20);
   }
 }

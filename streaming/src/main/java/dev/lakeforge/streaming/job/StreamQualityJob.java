@@ -118,7 +118,7 @@ public final class StreamQualityJob implements SparkJob {
     suite = settings.suite() == null ? null : Suite.load(config.resolvePath(settings.suite()));
     if (!settings.trigger().equals("availableNow")) {
       try {
-        Trigger.ProcessingTime(settings.trigger());
+        dev.lakeforge.core.Units.duration(settings.trigger());
       } catch (IllegalArgumentException e) {
         throw config.errorAt("stream-quality.trigger", "expected an interval such as 1s or 500ms, or availableNow, got '"
             + settings.trigger() + "'");
@@ -131,7 +131,8 @@ public final class StreamQualityJob implements SparkJob {
     StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name())
         .json(StructType.fromDDL(settings.schema()), settings.required().toArray(String[]::new))
         .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint())
-        .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow() : Trigger.ProcessingTime(settings.trigger()));
+        .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow()
+            : Trigger.ProcessingTime(dev.lakeforge.core.Units.duration(settings.trigger()).toMillis()));
     q = k.topics() != null ? q.topics(k.topics().toArray(String[]::new)) : q.topicPattern(k.pattern());
     if (k.startingOffsets() != null) {
       q.option("startingOffsets", k.startingOffsets());
