@@ -78,6 +78,33 @@ public final class StreamQuality {
   private String topics;
   private String pattern;
   private StructType schema;
+  private String avroSchema;
+  private final Stats stats = new Stats();
+
+  /**
+   * What the query did so far, for the run report.
+   *
+   * @param recordsIn records read from Kafka
+   * @param good rows written to the sinks
+   * @param deadLettered records sent to the dead-letter topic (undecodable or invalid)
+   * @param alerts alerts published
+   * @param batches micro-batches processed
+   */
+  public record Counts(long recordsIn, long good, long deadLettered, long alerts, long batches) {}
+
+  /** Counters the batches add to (batches run on the driver, one at a time). */
+  static final class Stats {
+    final java.util.concurrent.atomic.AtomicLong in = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong good = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong dead = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong alerts = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+  }
+
+  /** The counts of the query this pipeline started. */
+  public Counts counts() {
+    return new Counts(stats.in.get(), stats.good.get(), stats.dead.get(), stats.alerts.get(), stats.batches.get());
+  }
   private List<String> required = List.of();
   private final List<Check> checks = new ArrayList<>();
   private String deadLetterTopic;
@@ -122,6 +149,18 @@ public final class StreamQuality {
   /** The JSON schema of record values, and the fields that must be present. */
   public StreamQuality json(StructType valueSchema, String... requiredFields) {
     this.schema = valueSchema;
+    this.required = List.of(requiredFields);
+    return this;
+  }
+
+  /**
+   * Record values are Avro binary in this writer schema (JSON text of an Avro schema, e.g. read
+   * from a {@code .avsc} file); {@code requiredFields} must be present and non-null.
+   */
+  public StreamQuality avro(String avroSchemaJson, String... requiredFields) {
+    this.avroSchema = avroSchemaJson;
+    this.schema = (StructType) org.apache.spark.sql.avro.SchemaConverters.toSqlType(
+        new org.apache.avro.Schema.Parser().parse(avroSchemaJson)).dataType();
     this.required = List.of(requiredFields);
     return this;
   }
@@ -202,7 +241,8 @@ public final class StreamQuality {
       throw new StreamingException(name + ": no topics: call topics(...) or topicPattern(...)");
     }
     if (schema == null || deadLetterTopic == null || table == null || checkpoint == null) {
-      throw new StreamingException(name + ": json(schema), deadLetterTopic, toIceberg and checkpoint are required");
+      throw new StreamingException(name + ": json(schema) or avro(schema), deadLetterTopic, toIceberg and checkpoint are"
+          + " required");
     }
     for (String r : required) {
       if (!List.of(schema.fieldNames()).contains(r)) {
@@ -235,6 +275,20 @@ public final class StreamQuality {
 
   /** Adds the parsed value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). */
   Dataset<Row> decode(Dataset<Row> raw) {
+    if (avroSchema != null) {
+      Column parsedAvro = org.apache.spark.sql.avro.functions.from_avro(col("value"), avroSchema, Map.of("mode", "PERMISSIVE"));
+      // PERMISSIVE from_avro gives a struct of nulls for bytes that do not decode
+      Column allNull = lit(true);
+      for (String f : schema.fieldNames()) {
+        allNull = allNull.and(col("_v." + f).isNull());
+      }
+      Column why = when(col("value").isNull().or(length(col("value")).equalTo(0)), lit("empty payload"))
+          .when(col("_v").isNull().or(allNull), lit("value is not valid Avro for the schema"));
+      for (String r : required) {
+        why = why.when(col("_v." + r).isNull(), lit("required field '" + r + "' is missing or null"));
+      }
+      return raw.withColumn("_v", parsedAvro).withColumn(REASON, why);
+    }
     StructType withCorrupt = schema.add("_corrupt", DataTypes.StringType);
     Column text = col("value").cast("string");
     Column parsed = from_json(text, withCorrupt, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
@@ -295,9 +349,15 @@ public final class StreamQuality {
             .as("value")).write().format("kafka").options(writerOptions()).option("topic", outputTopic)
             .save();
       }
+      long alerts = 0;
       if (result.hasErrors() && alertTopic != null) {
-        alert(result, split.bad(), batchId);
+        alerts = alert(result, split.bad(), batchId);
       }
+      stats.in.addAndGet(b.count());
+      stats.good.addAndGet(written);
+      stats.dead.addAndGet(dead);
+      stats.alerts.addAndGet(alerts);
+      stats.batches.incrementAndGet();
       LOG.info("{} batch {}: {} row(s) to {}, {} dead-lettered, checks {}", name, batchId, written, table, dead,
           result.status());
     } finally {
@@ -341,7 +401,7 @@ public final class StreamQuality {
     return n;
   }
 
-  private void alert(VerificationResult result, Dataset<Row> bad, long batchId) {
+  private long alert(VerificationResult result, Dataset<Row> bad, long batchId) {
     List<Long> offsets = new ArrayList<>();
     bad.select("_offset").limit(5).collectAsList().forEach(r -> offsets.add(r.getLong(0)));
     List<Row> alerts = new ArrayList<>();
@@ -372,5 +432,6 @@ public final class StreamQuality {
     }
     StructType s = new StructType().add("key", DataTypes.StringType).add("value", DataTypes.StringType);
     spark.createDataFrame(alerts, s).write().format("kafka").options(writerOptions()).option("topic", alertTopic).save();
+    return alerts.size();
   }
 }

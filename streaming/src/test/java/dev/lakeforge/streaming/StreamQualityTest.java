@@ -272,4 +272,103 @@ class StreamQualityTest {
     assertThat(consumeAll("secure-dlq", 1)).hasSize(1);                     // written over TLS too
     assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.STORE_PASSWORD);
   }
+
+  @Test
+  void avroRecordsDecodeAndUndecodableOnesAreDeadLetteredWithCountsInTheRunReport(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    TestKafka.createTopics("avro-orders", "avro-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.avro_orders");
+    spark.sql("CREATE TABLE lake.stream.avro_orders (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    String avsc = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"order_id\",\"type\":\"long\"},"
+        + "{\"name\":\"status\",\"type\":[\"null\",\"string\"]},{\"name\":\"amount\",\"type\":[\"null\",\"double\"]}]}";
+    Path schemaFile = Files.writeString(w.resolve("order.avsc"), avsc);
+    org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(avsc);
+    List<byte[]> values = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+      r.put("order_id", (long) i);
+      r.put("status", "NEW");
+      r.put("amount", i * 2.0);
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+      new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(r, encoder);
+      encoder.flush();
+      values.add(bytes.toByteArray());
+    }
+    values.add(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});   // not Avro for this schema
+    values.add(new byte[0]);                                           // empty
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (byte[] v : values) {
+        p.send(new ProducerRecord<>("avro-orders", null, v)).get();
+      }
+    }
+    Path config = Files.writeString(w.resolve("avro.yaml"), """
+        stream-quality:
+          name: avro-pipeline
+          kafka: {bootstrapServers: "%s", topics: [avro-orders], startingOffsets: earliest}
+          avroSchemaFile: order.avsc
+          required: [order_id]
+          deadLetterTopic: avro-dlq
+          table: lake.stream.avro_orders
+          checkpoint: %s
+          trigger: availableNow
+        run: {reportDir: %s}
+        """.formatted(TestKafka.bootstrap(), w.resolve("avro-checkpoint"), w.resolve("avro-runs")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(new java.io.ByteArrayOutputStream())).execute("stream-quality", "--config", config.toString());
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(spark.table("lake.stream.avro_orders").count()).isEqualTo(12);
+    assertThat(spark.table("lake.stream.avro_orders").where("order_id = 11").first().getDouble(2)).isEqualTo(22.0);
+    List<String> reasons = consumeAll("avro-dlq", 2).stream().map(r -> header(r, "dlq.reason")).toList();
+    assertThat(reasons).containsExactlyInAnyOrder("value is not valid Avro for the schema", "empty payload");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("14 in, 12 good, 2 dead-lettered, 0 alert(s)");
+    try (var reports = Files.list(w.resolve("avro-runs"))) {
+      String report = Files.readString(reports.findFirst().orElseThrow());
+      assertThat(report).contains("\"recordsIn\" : 14").contains("\"deadLettered\" : 2").contains("\"lag\"");
+    }
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "SASL {0}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "PLAIN, org.apache.kafka.common.security.plain.PlainLoginModule",
+      "SCRAM-SHA-256, org.apache.kafka.common.security.scram.ScramLoginModule"})
+  void saslPlainAndScramWithTheJaasConfigFromASecretFile(String mechanism, String loginModule, SparkSession spark,
+      TestWarehouse w) throws Exception {
+    String topic = "sasl-" + mechanism.toLowerCase(java.util.Locale.ROOT);
+    String table = "lake.stream.sasl_" + mechanism.toLowerCase(java.util.Locale.ROOT).replace("-", "_");
+    TestKafka.createTopics(topic, topic + "-dlq");
+    spark.sql("DROP TABLE IF EXISTS " + table);
+    spark.sql("CREATE TABLE " + table + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    produce(topic, 0, 5, List.of("x".getBytes(StandardCharsets.UTF_8)));
+    Path jaas = Files.writeString(w.resolve(topic + ".jaas"), loginModule + " required username=\"" + TestKafka.SASL_USER
+        + "\" password=\"" + TestKafka.SASL_PASSWORD + "\";");
+    Path config = Files.writeString(w.resolve(topic + ".yaml"), """
+        stream-quality:
+          name: %s
+          kafka:
+            bootstrapServers: "%s"
+            topics: [%s]
+            startingOffsets: earliest
+            options:
+              kafka.security.protocol: SASL_PLAINTEXT
+              kafka.sasl.mechanism: %s
+              kafka.sasl.jaas.config: "${file:%s}"
+          schema: "order_id BIGINT, status STRING, amount DOUBLE"
+          deadLetterTopic: %s-dlq
+          table: %s
+          checkpoint: %s
+          trigger: availableNow
+        run: {reportDir: %s}
+        """.formatted(topic, TestKafka.saslBootstrap(), topic, mechanism, jaas, topic, table, w.resolve(topic + "-checkpoint"),
+        w.resolve("runs")));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(spark.table(table).count()).isEqualTo(5);
+    assertThat(consumeAll(topic + "-dlq", 1)).hasSize(1);
+    assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.SASL_PASSWORD);
+  }
 }

@@ -23,6 +23,10 @@ final class TestKafka {
   private static Process broker;
   private static String bootstrap;
   private static String sslBootstrap;
+  private static String saslBootstrap;
+  /** A SASL user known to the broker for both PLAIN and SCRAM-SHA-256. */
+  static final String SASL_USER = "alice";
+  static final String SASL_PASSWORD = "alice-secret-pw";
   private static Path truststore;
   static final String STORE_PASSWORD = "test-store-pass";
 
@@ -51,6 +55,7 @@ final class TestKafka {
       int port = freePort();
       int controller = freePort();
       int ssl = freePort();
+      int sasl = freePort();
       Path keystore = dir.resolve("broker.jks");
       truststore = dir.resolve("truststore.jks");
       keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
@@ -63,10 +68,16 @@ final class TestKafka {
       Path props = dir.resolve("server.properties");
       Files.writeString(props, String.join("\n",
           "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
-          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + ",SSL://127.0.0.1:" + ssl,
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + ssl,
+          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + ",SSL://127.0.0.1:" + ssl
+              + ",SASL_PLAINTEXT://127.0.0.1:" + sasl,
+          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + ssl + ",SASL_PLAINTEXT://127.0.0.1:" + sasl,
           "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
-          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL",
+          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT",
+          "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256",
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+              + " user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";",
+          "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
+              + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
           "ssl.keystore.location=" + keystore, "ssl.keystore.password=" + STORE_PASSWORD, "ssl.key.password=" + STORE_PASSWORD,
           "ssl.keystore.type=JKS", "ssl.client.auth=none",
           "log.dirs=" + dir.resolve("logs"), "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
@@ -76,7 +87,7 @@ final class TestKafka {
       List<String> base = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath));
       List<String> format = new ArrayList<>(base);
       format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
-          "-c", props.toString()));
+          "-c", props.toString(), "--add-scram", "SCRAM-SHA-256=[name=" + SASL_USER + ",password=" + SASL_PASSWORD + "]"));
       Process f = new ProcessBuilder(format).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
       if (f.waitFor() != 0) {
         throw new IllegalStateException("kafka storage format failed; see " + dir.resolve("format.log"));
@@ -87,6 +98,7 @@ final class TestKafka {
       Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "lakeforge-test-kafka-stop"));
       bootstrap = "127.0.0.1:" + port;
       sslBootstrap = "127.0.0.1:" + ssl;
+      saslBootstrap = "127.0.0.1:" + sasl;
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Exception last = null;
       while (System.nanoTime() < deadline) {
@@ -114,6 +126,12 @@ final class TestKafka {
   static synchronized String sslBootstrap() {
     bootstrap();
     return sslBootstrap;
+  }
+
+  /** The SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256, user {@link #SASL_USER}). */
+  static synchronized String saslBootstrap() {
+    bootstrap();
+    return saslBootstrap;
   }
 
   /** The truststore holding the broker's certificate (password {@link #STORE_PASSWORD}). */

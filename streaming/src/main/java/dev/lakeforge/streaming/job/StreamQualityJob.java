@@ -71,7 +71,8 @@ public final class StreamQualityJob implements SparkJob {
    *
    * @param name the pipeline's name (in alerts and the query name)
    * @param kafka the source
-   * @param schema the value schema as SQL DDL, e.g. {@code order_id BIGINT, status STRING}
+   * @param schema the JSON value schema as SQL DDL, e.g. {@code order_id BIGINT, status STRING}
+   * @param avroSchemaFile instead of {@code schema}: values are Avro binary in this writer schema (.avsc)
    * @param required fields that must be present and non-null
    * @param suite the quality suite file (relative to the config file)
    * @param deadLetterTopic where undecodable and invalid records go
@@ -80,16 +81,19 @@ public final class StreamQualityJob implements SparkJob {
    * @param checkpoint the checkpoint location
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
    */
-  public record Settings(String name, Kafka kafka, String schema, List<String> required, String suite,
+  public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, List<String> required, String suite,
       String deadLetterTopic, String alertTopic, String table, String checkpoint, String trigger) {
     public Settings {
       name = name == null ? "stream-quality" : name;
       require(kafka != null, "kafka", "is required: bootstrapServers and topics");
-      require(schema != null, "schema", "is required: the value schema as SQL DDL, e.g. \"id BIGINT, name STRING\"");
-      try {
-        StructType.fromDDL(schema);
-      } catch (Exception e) {
-        throw new SettingException("schema", "is not valid SQL DDL: " + e.getMessage().lines().findFirst().orElse(""));
+      require(schema != null || avroSchemaFile != null, "schema",
+          "is required: the JSON value schema as SQL DDL, e.g. \"id BIGINT, name STRING\" (or avroSchemaFile)");
+      if (schema != null) {
+        try {
+          StructType.fromDDL(schema);
+        } catch (Exception e) {
+          throw new SettingException("schema", "is not valid SQL DDL: " + e.getMessage().lines().findFirst().orElse(""));
+        }
       }
       required = required == null ? List.of() : List.copyOf(required);
       require(deadLetterTopic != null, "deadLetterTopic", "is required: bad records are never dropped");
@@ -101,6 +105,7 @@ public final class StreamQualityJob implements SparkJob {
 
   private Settings settings;
   private Suite suite;
+  private String avro;
 
   @Override
   public String name() {
@@ -116,6 +121,16 @@ public final class StreamQualityJob implements SparkJob {
   public void configure(Config config) {
     settings = config.bind(name(), Settings.class);
     suite = settings.suite() == null ? null : Suite.load(config.resolvePath(settings.suite()));
+    if (settings.avroSchemaFile() != null) {
+      try {
+        avro = java.nio.file.Files.readString(config.resolvePath(settings.avroSchemaFile()));
+        new org.apache.avro.Schema.Parser().parse(avro);
+      } catch (java.io.IOException e) {
+        throw config.errorAt("stream-quality.avroSchemaFile", "cannot read " + settings.avroSchemaFile() + ": " + e.getMessage());
+      } catch (org.apache.avro.SchemaParseException e) {
+        throw config.errorAt("stream-quality.avroSchemaFile", "is not an Avro schema: " + e.getMessage());
+      }
+    }
     if (!settings.trigger().equals("availableNow")) {
       try {
         dev.lakeforge.core.Units.duration(settings.trigger());
@@ -128,8 +143,10 @@ public final class StreamQualityJob implements SparkJob {
 
   private StreamQuality pipeline(JobContext ctx) {
     Kafka k = settings.kafka();
-    StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name())
-        .json(StructType.fromDDL(settings.schema()), settings.required().toArray(String[]::new))
+    StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name());
+    q = avro != null ? q.avro(avro, settings.required().toArray(String[]::new))
+        : q.json(StructType.fromDDL(settings.schema()), settings.required().toArray(String[]::new));
+    q = q
         .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint())
         .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(dev.lakeforge.core.Units.duration(settings.trigger()).toMillis()));
@@ -154,7 +171,8 @@ public final class StreamQualityJob implements SparkJob {
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("stream " + settings.kafka().topics() + " from " + settings.kafka().bootstrapServers()
         + " into " + settings.table());
-    plan.step("decode JSON " + settings.schema() + ", required " + settings.required() + "; bad records -> "
+    plan.step("decode " + (avro != null ? "Avro (" + settings.avroSchemaFile() + ")" : "JSON " + settings.schema())
+        + ", required " + settings.required() + "; bad records -> "
         + settings.deadLetterTopic());
     plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic());
     plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
@@ -169,13 +187,23 @@ public final class StreamQualityJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
-    StreamingQuery query = pipeline(ctx).start();
+    StreamQuality pipeline = pipeline(ctx);
+    StreamingQuery query = pipeline.start();
     AtomicBoolean stopping = new AtomicBoolean();
     installGracefulStop(query, stopping);
     query.awaitTermination();
-    String summary = "query " + settings.name() + (stopping.get() ? " stopped after SIGTERM" : " finished");
-    ctx.print(summary + "; last progress: " + (query.lastProgress() == null ? "none" : query.lastProgress().json()));
-    return JobOutcome.success(summary).withDetails(Map.of("table", settings.table()));
+    StreamQuality.Counts n = pipeline.counts();
+    String lag = "unknown";
+    if (query.lastProgress() != null && query.lastProgress().sources().length > 0) {
+      Map<String, String> metrics = query.lastProgress().sources()[0].metrics();
+      lag = metrics.getOrDefault("maxOffsetsBehindLatest", "0");
+    }
+    String summary = "query " + settings.name() + (stopping.get() ? " stopped after SIGTERM" : " finished") + ": "
+        + n.recordsIn() + " in, " + n.good() + " good, " + n.deadLettered() + " dead-lettered, " + n.alerts()
+        + " alert(s) in " + n.batches() + " batch(es); lag " + lag;
+    ctx.print(summary);
+    return JobOutcome.success(summary).withDetails(Map.of("table", settings.table(), "recordsIn", n.recordsIn(),
+        "good", n.good(), "deadLettered", n.deadLettered(), "alerts", n.alerts(), "batches", n.batches(), "lag", lag));
   }
 
   /** On SIGTERM: wait for the batch in flight to commit, then stop the query, so the job exits 0. */
