@@ -114,6 +114,8 @@ public final class StreamQuality {
   private PostgresTarget postgres;
   private String outputTopic;
   private String dedupField;
+  private dev.lakeforge.quality.MetricsRepository repository;
+  private final List<Object[]> anomalyChecks = new ArrayList<>();
   private String dedupDelay;
 
   /** Where the PostgreSQL sink writes. */
@@ -212,6 +214,21 @@ public final class StreamQuality {
   public StreamQuality deduplicate(String keyField, String delay) {
     this.dedupField = keyField;
     this.dedupDelay = delay;
+    return this;
+  }
+
+  /**
+   * Saves each batch's metrics to a repository (tagged {@code pipeline=<name>}) and alerts when a
+   * metric is anomalous against the history of earlier batches.
+   *
+   * <pre>{@code
+   * .alertOnAnomaly(repository, AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size())
+   * }</pre>
+   */
+  public StreamQuality alertOnAnomaly(dev.lakeforge.quality.MetricsRepository metricsRepository,
+      dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer) {
+    this.repository = Objects.requireNonNull(metricsRepository, "repository");
+    anomalyChecks.add(new Object[] {strategy, analyzer});
     return this;
   }
 
@@ -329,6 +346,12 @@ public final class StreamQuality {
       all.addAll(List.of(meta));
       Dataset<Row> decoded = b.where(col(REASON).isNull()).select(all.toArray(Column[]::new));
       Verification v = Verification.onData(decoded).addChecks(checks);
+      if (repository != null) {
+        v.saveMetricsTo(repository, new dev.lakeforge.quality.ResultKey(System.currentTimeMillis(), Map.of("pipeline", name)));
+        for (Object[] a : anomalyChecks) {
+          v.addAnomalyCheck((dev.lakeforge.quality.AnomalyStrategy) a[0], (dev.lakeforge.quality.Analyzer) a[1]);
+        }
+      }
       VerificationResult result = v.run();
       Split split = v.split();
       Dataset<Row> invalid = split.bad().withColumn(REASON, concat_ws("; ", col(Verification.REASONS)));
@@ -350,8 +373,12 @@ public final class StreamQuality {
             .save();
       }
       long alerts = 0;
-      if (result.hasErrors() && alertTopic != null) {
-        alerts = alert(result, split.bad(), batchId);
+      boolean anomaly = result.checkResults().stream()
+          .anyMatch(c -> c.check().description().startsWith("anomaly detection for") && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
+      if ((result.hasErrors() || anomaly) && alertTopic != null) {
+        Row first = b.agg(org.apache.spark.sql.functions.min("timestamp")).first();
+        long earliest = first.isNullAt(0) ? System.currentTimeMillis() : first.getTimestamp(0).getTime();
+        alerts = alert(result, split.bad(), batchId, earliest);
       }
       stats.in.addAndGet(b.count());
       stats.good.addAndGet(written);
@@ -401,12 +428,13 @@ public final class StreamQuality {
     return n;
   }
 
-  private long alert(VerificationResult result, Dataset<Row> bad, long batchId) {
+  private long alert(VerificationResult result, Dataset<Row> bad, long batchId, long earliestRecordMillis) {
     List<Long> offsets = new ArrayList<>();
     bad.select("_offset").limit(5).collectAsList().forEach(r -> offsets.add(r.getLong(0)));
     List<Row> alerts = new ArrayList<>();
     for (CheckResult c : result.checkResults()) {
-      if (c.check().level() != Check.Level.ERROR) {
+      boolean anomalyCheck = c.check().description().startsWith("anomaly detection for");
+      if (c.check().level() != Check.Level.ERROR && !anomalyCheck) {
         continue;
       }
       for (ConstraintResult k : c.constraints()) {
@@ -415,6 +443,7 @@ public final class StreamQuality {
         }
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("pipeline", name);
+        a.put("kind", anomalyCheck ? "anomaly" : "check");
         a.put("check", c.check().description());
         a.put("constraint", k.constraint().name());
         a.put("metric", k.constraint().analyzer().describe());
@@ -423,6 +452,8 @@ public final class StreamQuality {
         a.put("batchId", batchId);
         a.put("firstOffendingOffsets", offsets);
         a.put("at", Instant.now().toString());
+        // record time to alert, measured when the alert is built (the write follows at once)
+        a.put("latencyMs", System.currentTimeMillis() - earliestRecordMillis);
         try {
           alerts.add(RowFactory.create(name, JSON.writeValueAsString(a)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

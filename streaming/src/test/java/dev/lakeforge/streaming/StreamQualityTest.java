@@ -371,4 +371,71 @@ class StreamQualityTest {
     assertThat(consumeAll(topic + "-dlq", 1)).hasSize(1);
     assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.SASL_PASSWORD);
   }
+
+  @Test
+  void anomaliesAgainstEarlierBatchesAlertWithTheirLatency(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("clicks", "clicks-dlq", "clicks-alerts");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.clicks");
+    spark.sql("CREATE TABLE lake.stream.clicks (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    dev.lakeforge.quality.MetricsRepository repo =
+        new dev.lakeforge.quality.FileMetricsRepository(w.resolve("clicks-metrics").toUri().toString());
+    String checkpoint = w.resolve("clicks-checkpoint").toString();
+    for (int round = 0; round < 4; round++) {
+      int size = round < 3 ? 10 : 60;   // three quiet batches of 10, then a burst of 60
+      produce("clicks", round * 100, round * 100 + size, List.of());
+      StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("clicks").topics("clicks")
+          .option("startingOffsets", "earliest").json(SCHEMA, "order_id")
+          .alertOnAnomaly(repo, dev.lakeforge.quality.AnomalyStrategy.relativeRateOfChange(0.5, 2.0),
+              dev.lakeforge.quality.Analyzer.size())
+          .deadLetterTopic("clicks-dlq").alertTopic("clicks-alerts").toIceberg("lake.stream.clicks")
+          .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
+    }
+    List<ConsumerRecord<byte[], byte[]>> alerts = consumeAll("clicks-alerts", 1);
+    assertThat(alerts).hasSize(1);
+    String alert = new String(alerts.get(0).value(), StandardCharsets.UTF_8);
+    assertThat(alert).contains("\"kind\":\"anomaly\"").contains("\"pipeline\":\"clicks\"").contains("RelativeRateOfChange")
+        .contains("\"value\":60.0").contains("\"latencyMs\":");
+    long latency = Long.parseLong(alert.replaceAll(".*\"latencyMs\":(\\d+).*", "$1"));
+    assertThat(latency).isPositive().isLessThan(120_000);
+    assertThat(spark.table("lake.stream.clicks").count()).isEqualTo(90);
+  }
+
+  @Test
+  void brokerDownAndBackLosesNothing(SparkSession spark, TestWarehouse w) throws Exception {
+    TestKafka.createTopics("outage", "outage-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.outage");
+    spark.sql("CREATE TABLE lake.stream.outage (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    String checkpoint = w.resolve("outage-checkpoint").toString();
+    java.util.function.Supplier<org.apache.spark.sql.streaming.StreamingQuery> start = () ->
+        StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("outage").topics("outage")
+            .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deadLetterTopic("outage-dlq")
+            .toIceberg("lake.stream.outage").checkpoint(checkpoint).trigger(Trigger.ProcessingTime(300)).start();
+    produce("outage", 0, 20, List.of());
+    var query = start.get();
+    waitFor(() -> spark.table("lake.stream.outage").count() == 20, query);
+    TestKafka.restart(Duration.ofSeconds(3));
+    produce("outage", 20, 40, List.of());
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (spark.table("lake.stream.outage").count() < 40 && System.nanoTime() < deadline) {
+      if (!query.isActive()) {
+        query = start.get();   // as a supervisor (Kubernetes) would restart a failed job: from the checkpoint
+      }
+      Thread.sleep(300);
+    }
+    query.stop();
+    assertThat(spark.table("lake.stream.outage").count()).isEqualTo(40);
+    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.outage").first().getLong(0)).isEqualTo(40);
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done, org.apache.spark.sql.streaming.StreamingQuery q)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+      if (q.exception().isDefined()) {
+        throw q.exception().get();
+      }
+      Thread.sleep(200);
+    }
+    assertThat(done.getAsBoolean()).as("condition within 60 s").isTrue();
+  }
 }

@@ -21,6 +21,8 @@ import org.apache.kafka.clients.admin.NewTopic;
  */
 final class TestKafka {
   private static Process broker;
+  private static List<String> brokerCommand;
+  private static Path brokerLog;
   private static String bootstrap;
   private static String sslBootstrap;
   private static String saslBootstrap;
@@ -94,7 +96,9 @@ final class TestKafka {
       }
       List<String> run = new ArrayList<>(base);
       run.addAll(List.of("-Dlog4j.configuration=file:" + writeLog4j(dir), "kafka.Kafka", props.toString()));
-      broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(dir.resolve("broker.log").toFile()).start();
+      brokerCommand = run;
+      brokerLog = dir.resolve("broker.log");
+      broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(brokerLog.toFile()).start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "lakeforge-test-kafka-stop"));
       bootstrap = "127.0.0.1:" + port;
       sslBootstrap = "127.0.0.1:" + ssl;
@@ -120,6 +124,26 @@ final class TestKafka {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Stops the broker (SIGTERM), keeps it down for {@code down}, starts it again on the same ports and data. */
+  static synchronized void restart(Duration down) throws Exception {
+    bootstrap();
+    broker.destroy();
+    broker.waitFor();
+    Thread.sleep(down.toMillis());
+    broker = new ProcessBuilder(brokerCommand).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile())).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Admin admin = admin()) {
+        admin.describeCluster().nodes().get();
+        return;
+      } catch (Exception e) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IllegalStateException("the Kafka broker did not come back on " + bootstrap + "; see " + brokerLog);
   }
 
   /** The TLS listener (a certificate for 127.0.0.1 made with keytool at start). */
