@@ -290,8 +290,12 @@ public final class StreamQuality {
     }
   }
 
-  /** Adds the parsed value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). */
-  Dataset<Row> decode(Dataset<Row> raw) {
+  /**
+   * The decode step alone, on Kafka-shaped rows (a binary {@code value} column): adds the parsed
+   * value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). For batch
+   * use and benchmarks; {@link #start} applies it to the stream.
+   */
+  public Dataset<Row> decode(Dataset<Row> raw) {
     if (avroSchema != null) {
       Column parsedAvro = org.apache.spark.sql.avro.functions.from_avro(col("value"), avroSchema, Map.of("mode", "PERMISSIVE"));
       // PERMISSIVE from_avro gives a struct of nulls for bytes that do not decode
