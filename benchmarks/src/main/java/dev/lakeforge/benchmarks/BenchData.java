@@ -12,6 +12,13 @@ final class BenchData {
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
   }
 
+  /** Deletes a benchmark's temporary folder. */
+  static void delete(java.nio.file.Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
   static void write(SparkSession spark, long rows, String path) {
     spark.range(rows).selectExpr(
             "id",

@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,9 +76,7 @@ public class IcebergMetadataBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     spark.stop();
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
+    BenchData.delete(dir);
   }
 
   @Benchmark
