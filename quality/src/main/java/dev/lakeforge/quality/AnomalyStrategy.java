@@ -44,6 +44,54 @@ public interface AnomalyStrategy {
   }
 
   /**
+   * Flags a point whose z-score against the {@code window} points just before it is beyond
+   * {@code threshold} (e.g. the mean amount per batch against the last 20 batches).
+   */
+  static AnomalyStrategy rollingZScore(int window, double threshold) {
+    return new RollingZScore(window, threshold);
+  }
+
+  /**
+   * A z-score against a rolling window: {@code |x - mean(previous window)| / stddev(previous window) > threshold}.
+   *
+   * @param window how many earlier points form the baseline
+   * @param threshold how many standard deviations are normal
+   */
+  record RollingZScore(int window, double threshold) implements AnomalyStrategy {
+    public RollingZScore {
+      if (window < 2) {
+        throw new IllegalArgumentException("window must be at least 2, got " + window);
+      }
+      if (threshold <= 0) {
+        throw new IllegalArgumentException("threshold must be positive, got " + threshold);
+      }
+    }
+
+    @Override
+    public List<Anomaly> detect(double[] s, int from, int to) {
+      List<Anomaly> out = new ArrayList<>();
+      for (int i = Math.max(from, window); i < to; i++) {
+        double mean = 0;
+        for (int k = i - window; k < i; k++) {
+          mean += s[k];
+        }
+        mean /= window;
+        double var = 0;
+        for (int k = i - window; k < i; k++) {
+          var += (s[k] - mean) * (s[k] - mean);
+        }
+        double sd = Math.sqrt(var / window);
+        double z = sd == 0 ? (s[i] == mean ? 0 : Double.POSITIVE_INFINITY) : (s[i] - mean) / sd;
+        if (Math.abs(z) > threshold) {
+          out.add(new Anomaly(i, s[i], fmt("z-score %s against the previous %d points (mean %s, deviation %s) is beyond %s",
+              z, window, mean, sd, threshold)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
    * Values outside {@code [lower, upper]}.
    *
    * @param lower smallest normal value

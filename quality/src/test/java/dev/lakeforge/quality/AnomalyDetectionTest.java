@@ -68,6 +68,18 @@ class AnomalyDetectionTest {
   }
 
   @Test
+  void rollingZScoreAgainstTheRecentWindow() {
+    double[] s = noise(40, 20, 0.5, 5);
+    s[30] = 26;            // a jump in the per-batch mean
+    for (int i = 35; i < 40; i++) {
+      s[i] += 10;          // a level shift: flagged when it starts, then it becomes the new normal
+    }
+    List<Integer> flagged = flagged(AnomalyStrategy.rollingZScore(10, 4), s, 10, s.length);
+    assertThat(flagged).contains(30, 35).doesNotContain(39);
+    assertThat(flagged(AnomalyStrategy.rollingZScore(10, 4), noise(40, 20, 0.5, 9), 10, 40)).isEmpty();
+  }
+
+  @Test
   void holtWintersFollowsAWeeklyPatternAndFlagsTheOddDay() {
     double[] weekday = {100, 105, 103, 108, 110, 60, 55};
     Random r = new Random(3);
