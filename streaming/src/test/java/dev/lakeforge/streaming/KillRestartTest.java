@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The job runs in its own JVM, which is killed with SIGKILL in the middle of the stream, five
  * times, each time after at least one more batch committed; restarted from the checkpoint, the
- * Iceberg table holds every record exactly once.
+ * Iceberg table and the PostgreSQL table each hold every record exactly once.
  */
 @SparkTest
 class KillRestartTest {
@@ -37,6 +37,7 @@ class KillRestartTest {
           required: [order_id]
           deadLetterTopic: killed-dlq
           table: lake.stream.killed
+          postgres: {url: "%s", user: postgres, password: postgres, table: killed, key: [order_id]}
           checkpoint: %s
           trigger: %s
         catalogs:
@@ -44,7 +45,8 @@ class KillRestartTest {
         spark: {master: "local[2]", shufflePartitions: 2}
         logging: {level: WARN}
         run: {reportDir: %s}
-        """.formatted(TestKafka.bootstrap(), w.resolve("killed-checkpoint"), trigger,
+        """.formatted(TestKafka.bootstrap(), dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), w.resolve("killed-checkpoint"),
+        trigger,
         SharedSpark.root().resolve("lake").toUri(), w.resolve("runs")));
   }
 
@@ -74,10 +76,15 @@ class KillRestartTest {
   }
 
   @Test
-  void sigkillMidStreamFiveTimesStillHoldsEachRecordOnce(SparkSession spark, TestWarehouse w) throws Exception {
+  void sigkillMidStreamFiveTimesStillHoldsEachRecordOnceInIcebergAndPostgres(SparkSession spark, TestWarehouse w) throws Exception {
     TestKafka.createTopics("killed", "killed-dlq");
     spark.sql("DROP TABLE IF EXISTS lake.stream.killed");
     spark.sql("CREATE TABLE lake.stream.killed (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres")) {
+      c.createStatement().execute("DROP TABLE IF EXISTS killed");
+      c.createStatement().execute("CREATE TABLE killed (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
+    }
     Properties p = new Properties();
     p.put("bootstrap.servers", TestKafka.bootstrap());
     p.put("key.serializer", StringSerializer.class.getName());
@@ -107,6 +114,12 @@ class KillRestartTest {
     assertThat(drain.waitFor()).as("the draining run; see %s", log).isZero();
     assertThat(spark.table("lake.stream.killed").count()).isEqualTo(RECORDS);
     assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.killed").first().getLong(0)).isEqualTo(RECORDS);
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM killed")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("PostgreSQL holds each record once after 5 SIGKILLs").isEqualTo(RECORDS);
+      assertThat(rs.getLong(2)).isEqualTo(RECORDS);
+    }
     assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("Exception in thread \"main\"");
   }
 }

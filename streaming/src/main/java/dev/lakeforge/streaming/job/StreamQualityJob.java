@@ -78,11 +78,15 @@ public final class StreamQualityJob implements SparkJob {
    * @param deadLetterTopic where undecodable and invalid records go
    * @param alertTopic where alerts go
    * @param table the Iceberg table good rows are appended to
+   * @param postgres also upsert good rows into PostgreSQL
+   * @param outputTopic also write good rows as JSON to this topic
+   * @param deduplicate drop repeated keys within a watermark
    * @param checkpoint the checkpoint location
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
    */
   public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, List<String> required, String suite,
-      String deadLetterTopic, String alertTopic, String table, String checkpoint, String trigger) {
+      String deadLetterTopic, String alertTopic, String table, Postgres postgres, String outputTopic, Dedup deduplicate,
+      String checkpoint, String trigger) {
     public Settings {
       name = name == null ? "stream-quality" : name;
       require(kafka != null, "kafka", "is required: bootstrapServers and topics");
@@ -100,6 +104,36 @@ public final class StreamQualityJob implements SparkJob {
       require(table != null, "table", "is required: the Iceberg table for good rows");
       require(checkpoint != null, "checkpoint", "is required for exactly-once");
       trigger = trigger == null ? "1s" : trigger;
+    }
+  }
+
+  /**
+   * The PostgreSQL sink: good rows are upserted by a business key.
+   *
+   * @param url JDBC URL
+   * @param user the user
+   * @param password the password (a secret: use ${file:...})
+   * @param table the table (with a primary key or unique constraint on the key)
+   * @param key the business key column(s)
+   */
+  public record Postgres(String url, String user, dev.lakeforge.core.config.Secret password, String table, List<String> key) {
+    public Postgres {
+      require(url != null && url.startsWith("jdbc:postgresql:"), "url", "expected jdbc:postgresql://host:port/db, got '" + url + "'");
+      require(table != null, "table", "is required");
+      require(key != null && !key.isEmpty(), "key", "is required: the business key column(s)");
+    }
+  }
+
+  /**
+   * Deduplication within a watermark.
+   *
+   * @param key the field whose repeats are dropped
+   * @param within how long a key is remembered, e.g. {@code 1 hour}
+   */
+  public record Dedup(String key, String within) {
+    public Dedup {
+      require(key != null, "key", "is required");
+      within = within == null ? "1 hour" : within;
     }
   }
 
@@ -160,6 +194,16 @@ public final class StreamQualityJob implements SparkJob {
     k.options().forEach(q::option);
     if (settings.alertTopic() != null) {
       q.alertTopic(settings.alertTopic());
+    }
+    if (settings.postgres() != null) {
+      Postgres pg = settings.postgres();
+      q.toPostgres(pg.url(), pg.user(), pg.password(), pg.table(), pg.key().toArray(String[]::new));
+    }
+    if (settings.outputTopic() != null) {
+      q.toKafkaTopic(settings.outputTopic());
+    }
+    if (settings.deduplicate() != null) {
+      q.deduplicate(settings.deduplicate().key(), settings.deduplicate().within());
     }
     if (suite != null) {
       suite.checks().forEach(q::validate);
