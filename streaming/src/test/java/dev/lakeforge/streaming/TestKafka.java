@@ -19,7 +19,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * One real Kafka broker (KRaft, combined broker and controller) per test JVM, in a child process
  * with its own classpath (written by the kafka-broker module), on free ports.
  */
-final class TestKafka {
+public final class TestKafka {
   private static Process broker;
   private static List<String> brokerCommand;
   private static Path brokerLog;
@@ -34,7 +34,7 @@ final class TestKafka {
 
   private TestKafka() {}
 
-  static synchronized String bootstrap() {
+  public static synchronized String bootstrap() {
     if (broker == null) {
       start();
     }
@@ -183,7 +183,7 @@ final class TestKafka {
     return p.toString();
   }
 
-  static Admin admin() {
+  public static Admin admin() {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker == null ? bootstrap() : bootstrap);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -191,7 +191,7 @@ final class TestKafka {
     return Admin.create(p);
   }
 
-  static void createTopics(String... names) throws Exception {
+  public static void createTopics(String... names) throws Exception {
     try (Admin admin = admin()) {
       List<NewTopic> topics = new ArrayList<>();
       for (String n : names) {
