@@ -339,6 +339,12 @@ public final class StreamQuality {
   private void processBatch(Dataset<Row> batch, Long batchId) {
     Dataset<Row> b = batch.persist();
     try {
+      // One pass over the cached batch for its size, undecodable count and earliest record time.
+      Row sizes = b.agg(org.apache.spark.sql.functions.count(lit(1)),
+          org.apache.spark.sql.functions.count(col(REASON)), org.apache.spark.sql.functions.min("timestamp")).first();
+      long total = sizes.getLong(0);
+      long undecodableCount = sizes.getLong(1);
+      long earliest = sizes.isNullAt(2) ? System.currentTimeMillis() : sizes.getTimestamp(2).getTime();
       Dataset<Row> undecodable = b.where(col(REASON).isNotNull());
       List<Column> fields = new ArrayList<>();
       for (StructField f : schema.fields()) {
@@ -359,7 +365,7 @@ public final class StreamQuality {
       VerificationResult result = v.run();
       Split split = v.split();
       Dataset<Row> invalid = split.bad().withColumn(REASON, concat_ws("; ", col(Verification.REASONS)));
-      long dead = toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value")
+      long dead = (undecodableCount == 0 ? 0 : toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value"))
           + toDeadLetter(invalid, "_topic", "_partition", "_offset", "_timestamp", "_key", "_value");
       Dataset<Row> good = split.good();
       long written = sink(good.selectExpr(schema.fieldNames()), batchId);
@@ -380,11 +386,9 @@ public final class StreamQuality {
       boolean anomaly = result.checkResults().stream()
           .anyMatch(c -> c.check().description().startsWith("anomaly detection for") && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
       if ((result.hasErrors() || anomaly) && alertTopic != null) {
-        Row first = b.agg(org.apache.spark.sql.functions.min("timestamp")).first();
-        long earliest = first.isNullAt(0) ? System.currentTimeMillis() : first.getTimestamp(0).getTime();
         alerts = alert(result, split.bad(), batchId, earliest);
       }
-      stats.in.addAndGet(b.count());
+      stats.in.addAndGet(total);
       stats.good.addAndGet(written);
       stats.dead.addAndGet(dead);
       stats.alerts.addAndGet(alerts);
