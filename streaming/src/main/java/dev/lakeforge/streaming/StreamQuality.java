@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -368,9 +369,10 @@ public final class StreamQuality {
       long dead = (undecodableCount == 0 ? 0 : toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value"))
           + toDeadLetter(invalid, "_topic", "_partition", "_offset", "_timestamp", "_key", "_value");
       Dataset<Row> good = split.good();
-      long written = sink(good.selectExpr(schema.fieldNames()), batchId);
+      Dataset<Row> goodRecords = good.selectExpr(schema.fieldNames());
+      long written = sink(goodRecords, batchId);
       if (postgres != null) {
-        good.selectExpr(schema.fieldNames()).foreachPartition(new PostgresUpsert(postgres.url(), postgres.user(),
+        goodRecords.foreachPartition(new PostgresUpsert(postgres.url(), postgres.user(),
             postgres.password(), postgres.table(), List.of(schema.fieldNames()), postgres.keys()));
       }
       if (outputTopic != null) {
@@ -417,14 +419,23 @@ public final class StreamQuality {
     return struct(lit(name).as("key"), value.cast("string").cast("binary").as("value"));
   }
 
-  /** Appends unless an earlier attempt of this batch already committed (a replay after a crash). */
+  /**
+   * Appends unless an earlier attempt of this batch already committed (a replay after a crash).
+   * Only the newest commit of this pipeline among the table's current ancestors can be the batch
+   * being replayed, so the walk stops there instead of reading every snapshot on every batch.
+   */
   private long sink(Dataset<Row> good, long batchId) {
     String id = name + ":" + batchId;
     LakeTable t = LakeTable.of(spark, table);
-    for (Snapshot s : t.table().snapshots()) {
-      if (id.equals(s.summary().get(BATCH_PROPERTY))) {
-        LOG.info("{} batch {} is already in {} (snapshot {}); skipping the replay", name, batchId, table, s.snapshotId());
-        return 0;
+    for (Snapshot s : SnapshotUtil.currentAncestors(t.table())) {
+      String committed = s.summary().get(BATCH_PROPERTY);
+      if (committed != null && committed.startsWith(name + ":")) {
+        if (id.equals(committed)) {
+          LOG.info("{} batch {} is already in {} (snapshot {}); skipping the replay", name, batchId, table,
+              s.snapshotId());
+          return 0;
+        }
+        break;
       }
     }
     long n = good.count();
