@@ -3,9 +3,13 @@ package dev.lakeforge.streaming;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -267,8 +271,11 @@ public final class StreamQuality {
         throw new StreamingException(name + ": required field '" + r + "' is not in the schema " + schema.simpleString());
       }
     }
+    // A consumer that has read to the end of a partition leaves a fetch waiting at the broker for
+    // fetch.max.wait.ms (Kafka's default 500 ms), and the next batch's read waits for it: a short
+    // wait keeps small batches, and so alerts, fast. The user's kafka.* options still win.
     var reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", bootstrap)
-        .option("includeHeaders", "true").option("failOnDataLoss", "false");
+        .option("failOnDataLoss", "false").option("kafka.fetch.max.wait.ms", "50");
     reader = topics != null ? reader.option("subscribe", topics) : reader.option("subscribePattern", pattern);
     reader = reader.options(kafkaOptions);
     Dataset<Row> decoded = decode(reader.load());
@@ -329,34 +336,57 @@ public final class StreamQuality {
   Map<String, String> writerOptions() {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("kafka.bootstrap.servers", bootstrap);
+    // Dead letters come in bursts: batch them (Kafka's defaults are 16 KiB batches, no linger).
+    out.put("kafka.batch.size", "262144");
+    out.put("kafka.linger.ms", "5");
     kafkaOptions.forEach((k, v) -> {
-      if (k.startsWith("kafka.") && !k.startsWith("kafka.group.") && !k.equals("kafka.isolation.level")) {
+      if (k.startsWith("kafka.") && !CONSUMER_ONLY.matcher(k).matches()) {
         out.put(k, v);
       }
     });
     return out;
   }
 
+  /** Source settings a producer does not know (it would warn about each). */
+  private static final java.util.regex.Pattern CONSUMER_ONLY = java.util.regex.Pattern.compile(
+      "kafka\\.(group\\..*|isolation\\.level|fetch\\..*|max\\.partition\\.fetch\\.bytes|max\\.poll\\..*|session\\.timeout\\.ms"
+          + "|heartbeat\\.interval\\.ms|auto\\..*|check\\.crcs|client\\.rack|partition\\.assignment\\.strategy)");
+
+  /**
+   * One micro-batch. The batch is decoded, flattened and annotated with its row-level reasons, then
+   * persisted; a single aggregation over it (the job that fills the cache) gives the batch's size,
+   * its undecodable and invalid counts and its earliest record time. Every later step reads the
+   * cache and knows its counts in advance, so no write is preceded by a count, and a write with
+   * nothing to write is skipped. Alerts go out as soon as the checks are judged, before the
+   * dead-letter and sink writes, to keep alert latency low.
+   */
   private void processBatch(Dataset<Row> batch, Long batchId) {
-    Dataset<Row> b = batch.persist();
+    List<Column> flat = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      flat.add(col("_v." + f.name()).as(f.name()));
+    }
+    flat.addAll(List.of(col("topic").as("_topic"), col("partition").as("_partition"), col("offset").as("_offset"),
+        col("timestamp").as("_timestamp"), col("key").as("_key"), col("value").as("_value"), col(REASON)));
+    // The batch is cached for a few seconds and read a few times: compressing the cache costs more
+    // (dictionary statistics on every value) than it saves. The batch runs in the query's own
+    // session (a clone Structured Streaming makes), so this setting stays out of the user's session.
+    batch.sparkSession().conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
+    Dataset<Row> b = Verification.onData(batch.select(flat.toArray(Column[]::new))).addChecks(checks).annotate()
+        .persist();
     try {
-      // One pass over the cached batch for its size, undecodable count and earliest record time.
-      Row sizes = b.agg(org.apache.spark.sql.functions.count(lit(1)),
-          org.apache.spark.sql.functions.count(col(REASON)), org.apache.spark.sql.functions.min("timestamp")).first();
+      Column decodable = col(REASON).isNull();
+      Column invalid = decodable.and(size(col(Verification.REASONS)).gt(0));
+      Column good = decodable.and(size(col(Verification.REASONS)).equalTo(0));
+      long started = System.nanoTime();
+      Row sizes = b.agg(count(lit(1)), count(col(REASON)), count_if(invalid), min("_timestamp")).first();
       long total = sizes.getLong(0);
       long undecodableCount = sizes.getLong(1);
-      long earliest = sizes.isNullAt(2) ? System.currentTimeMillis() : sizes.getTimestamp(2).getTime();
-      Dataset<Row> undecodable = b.where(col(REASON).isNotNull());
-      List<Column> fields = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        fields.add(col("_v." + f.name()).as(f.name()));
-      }
-      Column[] meta = {col("topic").as("_topic"), col("partition").as("_partition"), col("offset").as("_offset"),
-          col("timestamp").as("_timestamp"), col("key").as("_key"), col("value").as("_value")};
-      List<Column> all = new ArrayList<>(fields);
-      all.addAll(List.of(meta));
-      Dataset<Row> decoded = b.where(col(REASON).isNull()).select(all.toArray(Column[]::new));
-      Verification v = Verification.onData(decoded).addChecks(checks);
+      long invalidCount = sizes.getLong(2);
+      long goodCount = total - undecodableCount - invalidCount;
+      long earliest = sizes.isNullAt(3) ? System.currentTimeMillis() : sizes.getTimestamp(3).getTime();
+
+      long read = System.nanoTime();
+      Verification v = Verification.onData(b.where(decodable).drop(Verification.REASONS, REASON)).addChecks(checks);
       if (repository != null) {
         v.saveMetricsTo(repository, new dev.lakeforge.quality.ResultKey(System.currentTimeMillis(), Map.of("pipeline", name)));
         for (Object[] a : anomalyChecks) {
@@ -364,55 +394,62 @@ public final class StreamQuality {
         }
       }
       VerificationResult result = v.run();
-      Split split = v.split();
-      Dataset<Row> invalid = split.bad().withColumn(REASON, concat_ws("; ", col(Verification.REASONS)));
-      long dead = (undecodableCount == 0 ? 0 : toDeadLetter(undecodable, "topic", "partition", "offset", "timestamp", "key", "value"))
-          + toDeadLetter(invalid, "_topic", "_partition", "_offset", "_timestamp", "_key", "_value");
-      Dataset<Row> good = split.good();
-      Dataset<Row> goodRecords = good.selectExpr(schema.fieldNames());
-      long written = sink(goodRecords, batchId);
-      if (postgres != null) {
+      long alerts = 0;
+      boolean anomaly = result.checkResults().stream().anyMatch(c -> c.check().description().startsWith("anomaly detection for")
+          && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
+      if ((result.hasErrors() || anomaly) && alertTopic != null) {
+        alerts = alert(result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
+      }
+
+      long judged = System.nanoTime();
+      if (undecodableCount > 0) {
+        toDeadLetter(b.where(col(REASON).isNotNull()));
+      }
+      if (invalidCount > 0) {
+        toDeadLetter(b.where(invalid).withColumn(REASON, concat_ws("; ", col(Verification.REASONS))));
+      }
+      long deadLettered = System.nanoTime();
+      Dataset<Row> goodRows = b.where(good);
+      Dataset<Row> goodRecords = goodRows.selectExpr(schema.fieldNames());
+      long written = goodCount == 0 ? 0 : sink(goodRecords, goodCount, batchId);
+      if (postgres != null && goodCount > 0) {
         goodRecords.foreachPartition(new PostgresUpsert(postgres.url(), postgres.user(),
             postgres.password(), postgres.table(), List.of(schema.fieldNames()), postgres.keys()));
       }
-      if (outputTopic != null) {
+      if (outputTopic != null && goodCount > 0) {
         List<Column> values = new ArrayList<>();
         for (String f : schema.fieldNames()) {
           values.add(col(f));
         }
-        good.select(col("_key").as("key"), org.apache.spark.sql.functions.to_json(struct(values.toArray(Column[]::new)))
+        goodRows.select(col("_key").as("key"), org.apache.spark.sql.functions.to_json(struct(values.toArray(Column[]::new)))
             .as("value")).write().format("kafka").options(writerOptions()).option("topic", outputTopic)
             .save();
       }
-      long alerts = 0;
-      boolean anomaly = result.checkResults().stream()
-          .anyMatch(c -> c.check().description().startsWith("anomaly detection for") && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
-      if ((result.hasErrors() || anomaly) && alertTopic != null) {
-        alerts = alert(result, split.bad(), batchId, earliest);
-      }
+      long dead = undecodableCount + invalidCount;
       stats.in.addAndGet(total);
       stats.good.addAndGet(written);
       stats.dead.addAndGet(dead);
       stats.alerts.addAndGet(alerts);
       stats.batches.incrementAndGet();
-      LOG.info("{} batch {}: {} row(s) to {}, {} dead-lettered, checks {}", name, batchId, written, table, dead,
-          result.status());
+      LOG.info("{} batch {}: {} row(s) to {}, {} dead-lettered, checks {} (read {} ms, checks and alerts {} ms,"
+          + " dead letters {} ms, sinks {} ms)", name, batchId, written, table, dead, result.status(), millis(started, read), millis(read, judged),
+          millis(judged, deadLettered), millis(deadLettered, System.nanoTime()));
     } finally {
       b.unpersist();
     }
   }
 
-  private long toDeadLetter(Dataset<Row> rows, String topic, String partition, String offset, String timestamp, String key,
-      String value) {
-    Dataset<Row> out = rows.select(col(key).as("key"), col(value).as("value"),
-        array(header("dlq.reason", col(REASON)), header("dlq.topic", col(topic)), header("dlq.partition", col(partition)),
-            header("dlq.offset", col(offset)), header("dlq.timestamp", col(timestamp))).as("headers"));
-    long n = out.count();
-    if (n > 0) {
-      out.write().format("kafka").options(writerOptions()).option("topic", deadLetterTopic)
-          .option("includeHeaders", "true").save();
-    }
-    return n;
+  private static long millis(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
+  }
+
+  /** Writes rows of the persisted batch (with {@code _reason}) to the dead-letter topic. */
+  private void toDeadLetter(Dataset<Row> rows) {
+    rows.select(col("_key").as("key"), col("_value").as("value"),
+        array(header("dlq.reason", col(REASON)), header("dlq.topic", col("_topic")), header("dlq.partition", col("_partition")),
+            header("dlq.offset", col("_offset")), header("dlq.timestamp", col("_timestamp"))).as("headers"))
+        .write().format("kafka").options(writerOptions()).option("topic", deadLetterTopic)
+        .option("includeHeaders", "true").save();
   }
 
   private static Column header(String name, Column value) {
@@ -424,7 +461,7 @@ public final class StreamQuality {
    * Only the newest commit of this pipeline among the table's current ancestors can be the batch
    * being replayed, so the walk stops there instead of reading every snapshot on every batch.
    */
-  private long sink(Dataset<Row> good, long batchId) {
+  private long sink(Dataset<Row> good, long rows, long batchId) {
     String id = name + ":" + batchId;
     LakeTable t = LakeTable.of(spark, table);
     for (Snapshot s : SnapshotUtil.currentAncestors(t.table())) {
@@ -438,18 +475,19 @@ public final class StreamQuality {
         break;
       }
     }
-    long n = good.count();
     try {
       good.writeTo(table).option("snapshot-property." + BATCH_PROPERTY, id).append();
     } catch (Exception e) {
       throw new StreamingException(name + ": cannot append batch " + batchId + " to " + table + ": " + e.getMessage(), e);
     }
-    return n;
+    return rows;
   }
 
   private long alert(VerificationResult result, Dataset<Row> bad, long batchId, long earliestRecordMillis) {
     List<Long> offsets = new ArrayList<>();
-    bad.select("_offset").limit(5).collectAsList().forEach(r -> offsets.add(r.getLong(0)));
+    if (bad != null) {
+      bad.select("_offset").limit(5).collectAsList().forEach(r -> offsets.add(r.getLong(0)));
+    }
     List<Row> alerts = new ArrayList<>();
     for (CheckResult c : result.checkResults()) {
       boolean anomalyCheck = c.check().description().startsWith("anomaly detection for");
@@ -471,6 +509,7 @@ public final class StreamQuality {
         a.put("batchId", batchId);
         a.put("firstOffendingOffsets", offsets);
         a.put("at", Instant.now().toString());
+        a.put("earliestRecordTime", Instant.ofEpochMilli(earliestRecordMillis).toString());
         // record time to alert, measured when the alert is built (the write follows at once)
         a.put("latencyMs", System.currentTimeMillis() - earliestRecordMillis);
         try {

@@ -135,7 +135,12 @@ class StreamQualityTest {
     assertThat(alerts).isNotEmpty();
     String alert = new String(alerts.get(0).value(), StandardCharsets.UTF_8);
     assertThat(alert).contains("\"pipeline\":\"orders-pipeline\"").contains("\"constraint\":\"isNonNegative(amount)\"")
-        .contains("\"batchId\"").contains("\"firstOffendingOffsets\"");
+        .contains("\"batchId\"").doesNotContain("\"firstOffendingOffsets\":[]");
+    // the earliest record time of the batch, so a consumer can tell how late the alert is
+    java.time.Instant earliest = java.time.Instant.parse(alert.replaceAll(".*\"earliestRecordTime\":\"([^\"]+)\".*", "$1"));
+    assertThat(alerts.get(0).timestamp()).isGreaterThanOrEqualTo(earliest.toEpochMilli());
+    // the pipeline's cache setting stays in the query's own session
+    assertThat(spark.conf().get("spark.sql.inMemoryColumnarStorage.compressed")).isEqualTo("true");
 
     // more data after a restart from the checkpoint: each record still lands once
     produce("orders", 100, 150, List.of());
