@@ -161,6 +161,18 @@ public final class StreamQuality {
   }
 
   /**
+   * The JSON schema of record values from a file: a JSON Schema document, Spark's JSON form of a
+   * schema, or SQL DDL (see {@link ValueSchema}). The file's required fields and
+   * {@code moreRequired} must be present.
+   */
+  public StreamQuality jsonSchemaFile(java.nio.file.Path file, String... moreRequired) {
+    ValueSchema v = ValueSchema.read(file);
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(v.required());
+    all.addAll(List.of(moreRequired));
+    return json(v.schema(), all.toArray(String[]::new));
+  }
+
+  /**
    * Record values are Avro binary in this writer schema (JSON text of an Avro schema, e.g. read
    * from a {@code .avsc} file); {@code requiredFields} must be present and non-null.
    */

@@ -169,12 +169,16 @@ class StreamQualityTest {
     produce("payments", 0, 30, List.of("oops".getBytes(StandardCharsets.UTF_8)));
     Path suite = Files.writeString(w.resolve("payments-suite.yaml"),
         "checks:\n  - description: payments\n    constraints:\n      - isNonNegative: amount\n");
+    // the value schema from a JSON Schema file, whose required list is enforced
+    Files.writeString(w.resolve("payment.schema.json"), """
+        {"type": "object", "properties": {"order_id": {"type": "integer"}, "status": {"type": "string"},
+         "amount": {"type": ["number", "null"]}}, "required": ["order_id"]}
+        """);
     Path config = Files.writeString(w.resolve("stream.yaml"), """
         stream-quality:
           name: payments-pipeline
           kafka: {bootstrapServers: "%s", topics: [payments], startingOffsets: earliest}
-          schema: "order_id BIGINT, status STRING, amount DOUBLE"
-          required: [order_id]
+          schemaFile: payment.schema.json
           suite: payments-suite.yaml
           deadLetterTopic: payments-dlq
           table: lake.stream.payments
@@ -196,6 +200,16 @@ class StreamQualityTest {
     assertThat(badCode).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-stream.yaml:").contains("stream-quality.schema")
         .contains("is not valid SQL DDL");
+    Files.writeString(w.resolve("ref.schema.json"), "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/a\"}}}");
+    Path badFile = Files.writeString(w.resolve("bad-file-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers: x,"
+        + " topics: [t]}\n  schemaFile: ref.schema.json\n  deadLetterTopic: d\n  table: lake.stream.payments\n"
+        + "  checkpoint: /tmp/c\n");
+    java.io.ByteArrayOutputStream fileErr = new java.io.ByteArrayOutputStream();
+    int badFileCode = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(fileErr, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", badFile.toString());
+    assertThat(badFileCode).isEqualTo(2);
+    assertThat(fileErr.toString(StandardCharsets.UTF_8)).contains("bad-file-stream.yaml:").contains("stream-quality.schemaFile")
+        .contains("ref.schema.json at /properties/a: $ref is not supported");
   }
 
   @Test

@@ -11,6 +11,8 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.streaming.StreamQuality;
+import dev.lakeforge.streaming.StreamingException;
+import dev.lakeforge.streaming.ValueSchema;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +75,8 @@ public final class StreamQualityJob implements SparkJob {
    * @param kafka the source
    * @param schema the JSON value schema as SQL DDL, e.g. {@code order_id BIGINT, status STRING}
    * @param avroSchemaFile instead of {@code schema}: values are Avro binary in this writer schema (.avsc)
+   * @param schemaFile instead of {@code schema}: the JSON value schema from a file (JSON Schema, Spark's
+   *     JSON schema, or SQL DDL); its required fields are added to {@code required}
    * @param required fields that must be present and non-null
    * @param suite the quality suite file (relative to the config file)
    * @param deadLetterTopic where undecodable and invalid records go
@@ -84,14 +88,17 @@ public final class StreamQualityJob implements SparkJob {
    * @param checkpoint the checkpoint location
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
    */
-  public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, List<String> required, String suite,
+  public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, String schemaFile,
+      List<String> required, String suite,
       String deadLetterTopic, String alertTopic, String table, Postgres postgres, String outputTopic, Dedup deduplicate,
       String checkpoint, String trigger) {
     public Settings {
       name = name == null ? "stream-quality" : name;
       require(kafka != null, "kafka", "is required: bootstrapServers and topics");
-      require(schema != null || avroSchemaFile != null, "schema",
-          "is required: the JSON value schema as SQL DDL, e.g. \"id BIGINT, name STRING\" (or avroSchemaFile)");
+      int given = (schema != null ? 1 : 0) + (avroSchemaFile != null ? 1 : 0) + (schemaFile != null ? 1 : 0);
+      require(given > 0, "schema",
+          "is required: the JSON value schema as SQL DDL, e.g. \"id BIGINT, name STRING\" (or schemaFile, or avroSchemaFile)");
+      require(given == 1, schema != null ? "schema" : "schemaFile", "give one of schema, schemaFile and avroSchemaFile");
       if (schema != null) {
         try {
           StructType.fromDDL(schema);
@@ -140,6 +147,7 @@ public final class StreamQualityJob implements SparkJob {
   private Settings settings;
   private Suite suite;
   private String avro;
+  private ValueSchema valueSchema;
 
   @Override
   public String name() {
@@ -165,6 +173,19 @@ public final class StreamQualityJob implements SparkJob {
         throw config.errorAt("stream-quality.avroSchemaFile", "is not an Avro schema: " + e.getMessage());
       }
     }
+    if (settings.schemaFile() != null) {
+      try {
+        valueSchema = ValueSchema.read(config.resolvePath(settings.schemaFile()));
+      } catch (StreamingException e) {
+        throw config.errorAt("stream-quality.schemaFile", e.getMessage());
+      }
+      for (String r : settings.required()) {
+        if (!List.of(valueSchema.schema().fieldNames()).contains(r)) {
+          throw config.errorAt("stream-quality.required", "'" + r + "' is not a field of " + settings.schemaFile() + "; fields: "
+              + String.join(", ", valueSchema.schema().fieldNames()));
+        }
+      }
+    }
     if (!settings.trigger().equals("availableNow")) {
       try {
         dev.lakeforge.core.Units.duration(settings.trigger());
@@ -178,8 +199,16 @@ public final class StreamQualityJob implements SparkJob {
   private StreamQuality pipeline(JobContext ctx) {
     Kafka k = settings.kafka();
     StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name());
-    q = avro != null ? q.avro(avro, settings.required().toArray(String[]::new))
-        : q.json(StructType.fromDDL(settings.schema()), settings.required().toArray(String[]::new));
+    String[] required = settings.required().toArray(String[]::new);
+    if (avro != null) {
+      q = q.avro(avro, required);
+    } else if (valueSchema != null) {
+      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(valueSchema.required());
+      all.addAll(settings.required());
+      q = q.json(valueSchema.schema(), all.toArray(String[]::new));
+    } else {
+      q = q.json(StructType.fromDDL(settings.schema()), required);
+    }
     q = q
         .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint())
         .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow()
@@ -215,9 +244,12 @@ public final class StreamQualityJob implements SparkJob {
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("stream " + settings.kafka().topics() + " from " + settings.kafka().bootstrapServers()
         + " into " + settings.table());
-    plan.step("decode " + (avro != null ? "Avro (" + settings.avroSchemaFile() + ")" : "JSON " + settings.schema())
-        + ", required " + settings.required() + "; bad records -> "
-        + settings.deadLetterTopic());
+    String decode = avro != null ? "Avro (" + settings.avroSchemaFile() + ")"
+        : valueSchema != null ? "JSON " + valueSchema.schema().toDDL() + " (" + settings.schemaFile() + ")"
+        : "JSON " + settings.schema();
+    List<String> required = new java.util.ArrayList<>(valueSchema == null ? List.of() : valueSchema.required());
+    settings.required().stream().filter(r -> !required.contains(r)).forEach(required::add);
+    plan.step("decode " + decode + ", required " + required + "; bad records -> " + settings.deadLetterTopic());
     plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic());
     plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
         + settings.trigger());
