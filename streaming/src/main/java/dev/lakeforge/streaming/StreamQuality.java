@@ -91,16 +91,18 @@ public final class StreamQuality {
    *
    * @param recordsIn records read from Kafka
    * @param good rows written to the sinks
-   * @param deadLettered records sent to the dead-letter topic (undecodable or invalid)
+   * @param bad decoded rows that broke a row-level constraint
+   * @param deadLettered records sent to the dead-letter topic: the bad rows and the undecodable records
    * @param alerts alerts published
    * @param batches micro-batches processed
    */
-  public record Counts(long recordsIn, long good, long deadLettered, long alerts, long batches) {}
+  public record Counts(long recordsIn, long good, long bad, long deadLettered, long alerts, long batches) {}
 
   /** Counters the batches add to (batches run on the driver, one at a time). */
   static final class Stats {
     final java.util.concurrent.atomic.AtomicLong in = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong good = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong bad = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong dead = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong alerts = new java.util.concurrent.atomic.AtomicLong();
     final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
@@ -108,7 +110,8 @@ public final class StreamQuality {
 
   /** The counts of the query this pipeline started. */
   public Counts counts() {
-    return new Counts(stats.in.get(), stats.good.get(), stats.dead.get(), stats.alerts.get(), stats.batches.get());
+    return new Counts(stats.in.get(), stats.good.get(), stats.bad.get(), stats.dead.get(), stats.alerts.get(),
+        stats.batches.get());
   }
   private List<String> required = List.of();
   private final List<Check> checks = new ArrayList<>();
@@ -122,6 +125,10 @@ public final class StreamQuality {
   private dev.lakeforge.quality.MetricsRepository repository;
   private final List<Object[]> anomalyChecks = new ArrayList<>();
   private String dedupDelay;
+  private volatile StreamingQuery query;
+  private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  /** A batch that started after the stop request waits here, having done nothing, for the stop. */
+  private final java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
 
   /** Where the PostgreSQL sink writes. */
   private record PostgresTarget(String url, String user, String password, String table, List<String> keys) {}
@@ -303,10 +310,40 @@ public final class StreamQuality {
           .dropDuplicatesWithinWatermark("_dedup");
     }
     try {
-      return decoded.writeStream().queryName(name).option("checkpointLocation", checkpoint).trigger(trigger)
+      query = decoded.writeStream().queryName(name).option("checkpointLocation", checkpoint).trigger(trigger)
           .foreachBatch((VoidFunction2<Dataset<Row>, Long>) this::processBatch).start();
+      return query;
     } catch (TimeoutException e) {
       throw new StreamingException(name + ": the query did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stops the query between batches, for a SIGTERM: the batch in flight finishes and commits, and
+   * no further batch does any work. If Spark has already planned the next batch, that batch runs
+   * after a restart from the checkpoint, with the same offsets. Returns once the query has stopped.
+   *
+   * <pre>{@code
+   * Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stopGracefully));
+   * }</pre>
+   */
+  public void stopGracefully() {
+    StreamingQuery q = query;
+    if (q == null) {
+      return;
+    }
+    stopRequested.set(true);
+    try {
+      // stop when idle between triggers, or when the next batch has parked before doing anything
+      while (q.isActive() && q.status().isTriggerActive() && !parked.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        // the batch in flight is still running
+      }
+      q.stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StreamingException(name + ": interrupted while stopping", e);
+    } catch (TimeoutException e) {
+      throw new StreamingException(name + ": the query did not stop: " + e.getMessage(), e);
     }
   }
 
@@ -372,7 +409,13 @@ public final class StreamQuality {
    * nothing to write is skipped. Alerts go out as soon as the checks are judged, before the
    * dead-letter and sink writes, to keep alert latency low.
    */
-  private void processBatch(Dataset<Row> batch, Long batchId) {
+  private void processBatch(Dataset<Row> batch, Long batchId) throws InterruptedException {
+    if (stopRequested.get()) {
+      // Stopping: this batch does nothing and is not committed; stop() interrupts the wait.
+      LOG.info("{} batch {} left for the next run: the query is stopping", name, batchId);
+      parked.countDown();
+      Thread.sleep(Long.MAX_VALUE);
+    }
     List<Column> flat = new ArrayList<>();
     for (StructField f : schema.fields()) {
       flat.add(col("_v." + f.name()).as(f.name()));
@@ -440,6 +483,7 @@ public final class StreamQuality {
       long dead = undecodableCount + invalidCount;
       stats.in.addAndGet(total);
       stats.good.addAndGet(written);
+      stats.bad.addAndGet(invalidCount);
       stats.dead.addAndGet(dead);
       stats.alerts.addAndGet(alerts);
       stats.batches.incrementAndGet();

@@ -20,34 +20,63 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job runs in its own JVM, which is killed with SIGKILL in the middle of the stream, five
- * times, each time after at least one more batch committed; restarted from the checkpoint, the
- * Iceberg table and the PostgreSQL table each hold every record exactly once.
+ * The job runs in its own JVM. Killed with SIGKILL in the middle of the stream, five times, each
+ * time after at least one more batch committed, and restarted from the checkpoint, the Iceberg
+ * table and the PostgreSQL table each hold every record exactly once. Stopped with SIGTERM, it
+ * finishes the batch in flight, commits it and exits 0, with its counts in the run report.
  */
 @SparkTest
 class KillRestartTest {
   private static final int RECORDS = 300;
+  /** Every tenth record has a negative amount and is dead-lettered. */
+  private static final int GOOD = RECORDS - RECORDS / 10;
 
-  private static Path config(TestWarehouse w, String trigger) throws Exception {
-    return Files.writeString(w.resolve("killed-" + trigger + ".yaml"), """
+  /** The job's config for topic {@code name}: the Iceberg table, PostgreSQL table and checkpoint are named after it. */
+  private static Path config(TestWarehouse w, String name, String trigger) throws Exception {
+    return Files.writeString(w.resolve(name + "-" + trigger + ".yaml"), """
         stream-quality:
-          name: killed-pipeline
-          kafka: {bootstrapServers: "%s", topics: [killed], startingOffsets: earliest, maxOffsetsPerTrigger: 15}
+          name: %1$s-pipeline
+          kafka: {bootstrapServers: "%2$s", topics: [%1$s], startingOffsets: earliest, maxOffsetsPerTrigger: 15}
           schema: "order_id BIGINT, status STRING, amount DOUBLE"
           required: [order_id]
-          deadLetterTopic: killed-dlq
-          table: lake.stream.killed
-          postgres: {url: "%s", user: postgres, password: postgres, table: killed, key: [order_id]}
-          checkpoint: %s
-          trigger: %s
+          suite: %1$s-suite.yaml
+          deadLetterTopic: %1$s-dlq
+          table: lake.stream.%1$s
+          postgres: {url: "%3$s", user: postgres, password: postgres, table: %1$s, key: [order_id]}
+          checkpoint: %4$s
+          trigger: %5$s
         catalogs:
-          lake: {type: hadoop, warehouse: "%s"}
+          lake: {type: hadoop, warehouse: "%6$s"}
         spark: {master: "local[2]", shufflePartitions: 2}
         logging: {level: WARN}
-        run: {reportDir: %s}
-        """.formatted(TestKafka.bootstrap(), dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), w.resolve("killed-checkpoint"),
-        trigger,
-        SharedSpark.root().resolve("lake").toUri(), w.resolve("runs")));
+        run: {reportDir: %7$s}
+        """.formatted(name, TestKafka.bootstrap(), dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(),
+        w.resolve(name + "-checkpoint"), trigger, SharedSpark.root().resolve("lake").toUri(), w.resolve(name + "-runs")));
+  }
+
+  /** A topic of {@link #RECORDS} records (every tenth with a negative amount), its tables and its suite. */
+  private static void prepare(SparkSession spark, TestWarehouse w, String name) throws Exception {
+    TestKafka.createTopics(name, name + "-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream." + name);
+    spark.sql("CREATE TABLE lake.stream." + name + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres")) {
+      c.createStatement().execute("DROP TABLE IF EXISTS " + name);
+      c.createStatement().execute("CREATE TABLE " + name + " (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
+    }
+    Files.writeString(w.resolve(name + "-suite.yaml"),
+        "checks:\n  - description: amounts\n    constraints:\n      - isNonNegative: amount\n");
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestKafka.bootstrap());
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = 0; i < RECORDS; i++) {
+        producer.send(new ProducerRecord<>(name, "k" + i, "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": "
+            + (i % 10 == 0 ? -1.0 : 1.0) + "}"));
+      }
+      producer.flush();
+    }
   }
 
   private static Process launch(Path config, Path log) throws Exception {
@@ -77,25 +106,8 @@ class KillRestartTest {
 
   @Test
   void sigkillMidStreamFiveTimesStillHoldsEachRecordOnceInIcebergAndPostgres(SparkSession spark, TestWarehouse w) throws Exception {
-    TestKafka.createTopics("killed", "killed-dlq");
-    spark.sql("DROP TABLE IF EXISTS lake.stream.killed");
-    spark.sql("CREATE TABLE lake.stream.killed (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
-        "postgres")) {
-      c.createStatement().execute("DROP TABLE IF EXISTS killed");
-      c.createStatement().execute("CREATE TABLE killed (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
-    }
-    Properties p = new Properties();
-    p.put("bootstrap.servers", TestKafka.bootstrap());
-    p.put("key.serializer", StringSerializer.class.getName());
-    p.put("value.serializer", StringSerializer.class.getName());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>("killed", "k" + i, "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": 1.0}"));
-      }
-      producer.flush();
-    }
-    Path streaming = config(w, "500ms");
+    prepare(spark, w, "killed");
+    Path streaming = config(w, "killed", "500ms");
     Path log = SharedSpark.root().resolve("kill-restart-child.log");
     Files.deleteIfExists(log);
     Path checkpoint = w.resolve("killed-checkpoint");
@@ -110,16 +122,71 @@ class KillRestartTest {
       child.destroyForcibly();   // SIGKILL: no shutdown hooks, no graceful stop
       child.waitFor();
     }
-    Process drain = launch(config(w, "availableNow"), log);
+    Process drain = launch(config(w, "killed", "availableNow"), log);
     assertThat(drain.waitFor()).as("the draining run; see %s", log).isZero();
-    assertThat(spark.table("lake.stream.killed").count()).isEqualTo(RECORDS);
-    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.killed").first().getLong(0)).isEqualTo(RECORDS);
+    assertThat(spark.table("lake.stream.killed").count()).isEqualTo(GOOD);
+    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.killed").first().getLong(0)).isEqualTo(GOOD);
     try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
         "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM killed")) {
       rs.next();
-      assertThat(rs.getLong(1)).as("PostgreSQL holds each record once after 5 SIGKILLs").isEqualTo(RECORDS);
-      assertThat(rs.getLong(2)).isEqualTo(RECORDS);
+      assertThat(rs.getLong(1)).as("PostgreSQL holds each record once after 5 SIGKILLs").isEqualTo(GOOD);
+      assertThat(rs.getLong(2)).isEqualTo(GOOD);
     }
     assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("Exception in thread \"main\"");
+  }
+
+  @Test
+  void sigtermFinishesTheBatchInFlightCommitsAndExitsZeroWithTheCountsInTheRunReport(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    prepare(spark, w, "termed");
+    Path log = SharedSpark.root().resolve("sigterm-child.log");
+    Files.deleteIfExists(log);
+    Path checkpoint = w.resolve("termed-checkpoint");
+    Process child = launch(config(w, "termed", "500ms"), log);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (committedBatches(checkpoint) < 2 && System.nanoTime() < deadline && child.isAlive()) {
+      Thread.sleep(100);
+    }
+    assertThat(committedBatches(checkpoint)).as("two batches committed before SIGTERM; see %s", log).isGreaterThanOrEqualTo(2);
+    child.destroy();   // SIGTERM
+    assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within 60 s; see %s", log).isTrue();
+    assertThat(child.exitValue()).as("exit code after SIGTERM; see %s", log).isZero();
+    assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("stopped after SIGTERM");
+
+    // the batch in flight finished and committed; a batch Spark had already planned did nothing
+    long planned;
+    try (var s = Files.list(checkpoint.resolve("offsets"))) {
+      planned = s.filter(p -> p.getFileName().toString().matches("\\d+")).count();
+    }
+    long committed = committedBatches(checkpoint);
+    assertThat(planned - committed).isBetween(0L, 1L);
+
+    Path report;
+    try (var s = Files.list(w.resolve("termed-runs"))) {
+      report = s.filter(p -> p.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    var details = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("details");
+    long in = details.path("recordsIn").asLong();
+    long good = details.path("good").asLong();
+    long bad = details.path("bad").asLong();
+    assertThat(in).as("records in, in %s: the query stopped early", report).isPositive().isLessThan(RECORDS);
+    assertThat(good + bad).isEqualTo(in);
+    assertThat(bad).isEqualTo(details.path("deadLettered").asLong()).isPositive();
+    assertThat(details.path("batches").asLong()).isEqualTo(committed);
+    assertThat(details.has("alerts")).isTrue();
+    assertThat(details.path("lag").asText()).isNotEmpty();
+    // what the report counts is what the sinks hold, once
+    assertThat(spark.table("lake.stream.termed").count()).isEqualTo(good);
+
+    // a restart finishes the rest, the planned batch included, each record once
+    Process drain = launch(config(w, "termed", "availableNow"), log);
+    assertThat(drain.waitFor()).as("the draining run; see %s", log).isZero();
+    assertThat(spark.table("lake.stream.termed").count()).isEqualTo(GOOD);
+    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.termed").first().getLong(0)).isEqualTo(GOOD);
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM termed")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(GOOD);
+    }
   }
 }

@@ -341,7 +341,7 @@ class StreamQualityTest {
     assertThat(spark.table("lake.stream.avro_orders").where("order_id = 11").first().getDouble(2)).isEqualTo(22.0);
     List<String> reasons = consumeAll("avro-dlq", 2).stream().map(r -> header(r, "dlq.reason")).toList();
     assertThat(reasons).containsExactlyInAnyOrder("value is not valid Avro for the schema", "empty payload");
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("14 in, 12 good, 2 dead-lettered, 0 alert(s)");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("14 in, 12 good, 0 bad, 2 dead-lettered, 0 alert(s)");
     try (var reports = Files.list(w.resolve("avro-runs"))) {
       String report = Files.readString(reports.findFirst().orElseThrow());
       assertThat(report).contains("\"recordsIn\" : 14").contains("\"deadLettered\" : 2").contains("\"lag\"");

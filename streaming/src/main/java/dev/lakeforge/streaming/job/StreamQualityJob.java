@@ -266,7 +266,7 @@ public final class StreamQualityJob implements SparkJob {
     StreamQuality pipeline = pipeline(ctx);
     StreamingQuery query = pipeline.start();
     AtomicBoolean stopping = new AtomicBoolean();
-    installGracefulStop(query, stopping);
+    installGracefulStop(pipeline, stopping);
     query.awaitTermination();
     StreamQuality.Counts n = pipeline.counts();
     String lag = "unknown";
@@ -275,26 +275,24 @@ public final class StreamQualityJob implements SparkJob {
       lag = metrics.getOrDefault("maxOffsetsBehindLatest", "0");
     }
     String summary = "query " + settings.name() + (stopping.get() ? " stopped after SIGTERM" : " finished") + ": "
-        + n.recordsIn() + " in, " + n.good() + " good, " + n.deadLettered() + " dead-lettered, " + n.alerts()
-        + " alert(s) in " + n.batches() + " batch(es); lag " + lag;
+        + n.recordsIn() + " in, " + n.good() + " good, " + n.bad() + " bad, " + n.deadLettered() + " dead-lettered, "
+        + n.alerts() + " alert(s) in " + n.batches() + " batch(es); lag " + lag;
     ctx.print(summary);
     return JobOutcome.success(summary).withDetails(Map.of("table", settings.table(), "recordsIn", n.recordsIn(),
-        "good", n.good(), "deadLettered", n.deadLettered(), "alerts", n.alerts(), "batches", n.batches(), "lag", lag));
+        "good", n.good(), "bad", n.bad(), "deadLettered", n.deadLettered(), "alerts", n.alerts(), "batches", n.batches(),
+        "lag", lag));
   }
 
-  /** On SIGTERM: wait for the batch in flight to commit, then stop the query, so the job exits 0. */
-  private static void installGracefulStop(StreamingQuery query, AtomicBoolean stopping) {
+  /** On SIGTERM: the batch in flight finishes and commits, then the query stops, so the job exits 0. */
+  private static void installGracefulStop(StreamQuality pipeline, AtomicBoolean stopping) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
         stopping.set(true);
         Thread t = new Thread(() -> {
           try {
-            while (query.isActive() && query.status().isTriggerActive()) {
-              Thread.sleep(100);
-            }
-            query.stop();
-          } catch (Exception e) {
-            LOG.warn("graceful stop of {} failed: {}", query.name(), e.getMessage());
+            pipeline.stopGracefully();
+          } catch (RuntimeException e) {
+            LOG.warn("graceful stop failed: {}", e.getMessage());
           }
         }, "lakeforge-graceful-stop");
         t.setDaemon(true);
