@@ -16,20 +16,26 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import dev.lakeforge.quality.Check;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The job runs in its own JVM. Killed with SIGKILL in the middle of the stream, five times, each
- * time after at least one more batch committed, and restarted from the checkpoint, the Iceberg
- * table and the PostgreSQL table each hold every record exactly once. Stopped with SIGTERM, it
- * finishes the batch in flight, commits it and exits 0, with its counts in the run report.
+ * Exactly once across restarts. Whether the query is stopped mid-stream in this JVM, or the job's
+ * own JVM is killed with SIGKILL, five times each, with more data produced before each restart,
+ * the Iceberg table and the PostgreSQL table each hold every good record exactly once. Stopped with
+ * SIGTERM, the job finishes the batch in flight, commits it and exits 0, with its counts in the
+ * run report.
  */
 @SparkTest
 class KillRestartTest {
   private static final int RECORDS = 300;
-  /** Every tenth record has a negative amount and is dead-lettered. */
-  private static final int GOOD = RECORDS - RECORDS / 10;
+  /** Records produced after each kill. */
+  private static final int MORE = 30;
 
   /** The job's config for topic {@code name}: the Iceberg table, PostgreSQL table and checkpoint are named after it. */
   private static Path config(TestWarehouse w, String name, String trigger) throws Exception {
@@ -54,6 +60,40 @@ class KillRestartTest {
         w.resolve(name + "-checkpoint"), trigger, SharedSpark.root().resolve("lake").toUri(), w.resolve(name + "-runs")));
   }
 
+  /** Records {@code from} to {@code to - 1}; every tenth has a negative amount, which the suite rejects. */
+  private static void produce(String topic, int from, int to) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", TestKafka.bootstrap());
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+      for (int i = from; i < to; i++) {
+        producer.send(new ProducerRecord<>(topic, "k" + i, "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": "
+            + (i % 10 == 0 ? -1.0 : 1.0) + "}"));
+      }
+      producer.flush();
+    }
+  }
+
+  /** The Iceberg table and the PostgreSQL table each hold exactly the good records of 0 to {@code produced - 1}, once. */
+  private static void assertEachGoodRecordOnce(SparkSession spark, String name, int produced) throws Exception {
+    long good = produced - (produced + 9) / 10;
+    String misplaced = " WHERE order_id % 10 = 0 OR order_id < 0 OR order_id >= " + produced;
+    Row iceberg = spark.sql("SELECT count(*), count(DISTINCT order_id), count_if(order_id % 10 = 0 OR order_id < 0"
+        + " OR order_id >= " + produced + ") FROM lake.stream." + name).first();
+    assertThat(iceberg.getLong(0)).as("rows in lake.stream.%s", name).isEqualTo(good);
+    assertThat(iceberg.getLong(1)).as("distinct keys in lake.stream.%s", name).isEqualTo(good);
+    assertThat(iceberg.getLong(2)).as("keys that should not be there").isZero();
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id), (SELECT count(*)"
+        + " FROM " + name + misplaced + ") FROM " + name)) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("rows in PostgreSQL %s", name).isEqualTo(good);
+      assertThat(rs.getLong(2)).isEqualTo(good);
+      assertThat(rs.getLong(3)).isZero();
+    }
+  }
+
   /** A topic of {@link #RECORDS} records (every tenth with a negative amount), its tables and its suite. */
   private static void prepare(SparkSession spark, TestWarehouse w, String name) throws Exception {
     TestKafka.createTopics(name, name + "-dlq");
@@ -66,17 +106,7 @@ class KillRestartTest {
     }
     Files.writeString(w.resolve(name + "-suite.yaml"),
         "checks:\n  - description: amounts\n    constraints:\n      - isNonNegative: amount\n");
-    Properties p = new Properties();
-    p.put("bootstrap.servers", TestKafka.bootstrap());
-    p.put("key.serializer", StringSerializer.class.getName());
-    p.put("value.serializer", StringSerializer.class.getName());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-      for (int i = 0; i < RECORDS; i++) {
-        producer.send(new ProducerRecord<>(name, "k" + i, "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": "
-            + (i % 10 == 0 ? -1.0 : 1.0) + "}"));
-      }
-      producer.flush();
-    }
+    produce(name, 0, RECORDS);
   }
 
   private static Process launch(Path config, Path log) throws Exception {
@@ -121,18 +151,43 @@ class KillRestartTest {
       assertThat(committedBatches(checkpoint)).as("a batch committed before kill %d; see %s", kill, log).isGreaterThan(before);
       child.destroyForcibly();   // SIGKILL: no shutdown hooks, no graceful stop
       child.waitFor();
+      produce("killed", RECORDS + (kill - 1) * MORE, RECORDS + kill * MORE);   // more data for the restart
     }
     Process drain = launch(config(w, "killed", "availableNow"), log);
     assertThat(drain.waitFor()).as("the draining run; see %s", log).isZero();
-    assertThat(spark.table("lake.stream.killed").count()).isEqualTo(GOOD);
-    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.killed").first().getLong(0)).isEqualTo(GOOD);
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
-        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM killed")) {
-      rs.next();
-      assertThat(rs.getLong(1)).as("PostgreSQL holds each record once after 5 SIGKILLs").isEqualTo(GOOD);
-      assertThat(rs.getLong(2)).isEqualTo(GOOD);
-    }
+    assertEachGoodRecordOnce(spark, "killed", RECORDS + 5 * MORE);
     assertThat(Files.readString(log, StandardCharsets.UTF_8)).doesNotContain("Exception in thread \"main\"");
+  }
+
+  @Test
+  void stoppingTheQueryMidStreamFiveTimesAndProducingMoreStillHoldsEachRecordOnce(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    prepare(spark, w, "stopped");
+    String checkpoint = w.resolve("stopped-checkpoint").toString();
+    java.util.function.Function<Trigger, StreamingQuery> start = trigger -> StreamQuality
+        .fromKafka(spark, TestKafka.bootstrap()).name("stopped-pipeline").topics("stopped")
+        .option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", "15")
+        .json(StructType.fromDDL("order_id BIGINT, status STRING, amount DOUBLE"), "order_id")
+        .validate(Check.error("amounts").isNonNegative("amount")).deadLetterTopic("stopped-dlq")
+        .toIceberg("lake.stream.stopped")
+        .toPostgres(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+            dev.lakeforge.core.config.Secret.of("postgres"), "stopped", "order_id")
+        .checkpoint(checkpoint).trigger(trigger).start();
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 1; round <= 5; round++) {
+      long before = committedBatches(Path.of(checkpoint));
+      StreamingQuery q = start.apply(Trigger.ProcessingTime(100));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (committedBatches(Path.of(checkpoint)) <= before && System.nanoTime() < deadline && q.isActive()) {
+        Thread.sleep(20);
+      }
+      assertThat(committedBatches(Path.of(checkpoint))).as("a batch committed in round %d", round).isGreaterThan(before);
+      Thread.sleep(random.nextInt(400));   // into a later batch
+      q.stop();                            // interrupts whatever the batch in flight was doing
+      produce("stopped", RECORDS + (round - 1) * MORE, RECORDS + round * MORE);   // more data for the restart
+    }
+    start.apply(Trigger.AvailableNow()).awaitTermination();
+    assertEachGoodRecordOnce(spark, "stopped", RECORDS + 5 * MORE);
   }
 
   @Test
@@ -177,16 +232,15 @@ class KillRestartTest {
     assertThat(details.path("lag").asText()).isNotEmpty();
     // what the report counts is what the sinks hold, once
     assertThat(spark.table("lake.stream.termed").count()).isEqualTo(good);
+    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM termed")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo(good);
+    }
 
     // a restart finishes the rest, the planned batch included, each record once
     Process drain = launch(config(w, "termed", "availableNow"), log);
     assertThat(drain.waitFor()).as("the draining run; see %s", log).isZero();
-    assertThat(spark.table("lake.stream.termed").count()).isEqualTo(GOOD);
-    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.termed").first().getLong(0)).isEqualTo(GOOD);
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
-        "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM termed")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isEqualTo(GOOD);
-    }
+    assertEachGoodRecordOnce(spark, "termed", RECORDS);
   }
 }
