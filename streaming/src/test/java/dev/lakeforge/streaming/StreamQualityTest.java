@@ -162,6 +162,54 @@ class StreamQualityTest {
   }
 
   @Test
+  void aGeneratedCorpusOfMalformedRecordsAllLandsInTheDeadLetterTopicWithItsReasonAndTheQueryNeverFails(SparkSession spark,
+      TestWarehouse w) throws Exception {
+    TestKafka.createTopics("mangled", "mangled-dlq");
+    spark.sql("DROP TABLE IF EXISTS lake.stream.mangled");
+    spark.sql("CREATE TABLE lake.stream.mangled (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    List<MalformedCorpus.Malformed> corpus = MalformedCorpus.generate(20261123L, 40);
+    java.util.Map<String, MalformedCorpus.Malformed> sent = new java.util.HashMap<>();   // "partition/offset" -> record
+    java.util.Random random = new java.util.Random(1);
+    int good = 0;
+    try (KafkaProducer<byte[], byte[]> p = producer()) {
+      for (int i = 0; i < corpus.size(); i++) {
+        MalformedCorpus.Malformed m = corpus.get(i);
+        var at = p.send(new ProducerRecord<>("mangled", ("bad-" + i).getBytes(StandardCharsets.UTF_8), m.value())).get();
+        sent.put(at.partition() + "/" + at.offset(), m);
+        if (i % 4 == 0) {
+          p.send(new ProducerRecord<>("mangled", ("good-" + good).getBytes(StandardCharsets.UTF_8),
+              MalformedCorpus.valid(good, random).getBytes(StandardCharsets.UTF_8))).get();
+          good++;
+        }
+      }
+      // a huge but valid value (600 KB of status) is a good record, not a failure
+      p.send(new ProducerRecord<>("mangled", ("good-" + good).getBytes(StandardCharsets.UTF_8), ("{\"order_id\": " + good
+          + ", \"status\": \"" + "x".repeat(600_000) + "\", \"amount\": 1.0}").getBytes(StandardCharsets.UTF_8))).get();
+      good++;
+    }
+    StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("mangled").topics("mangled")
+        .option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", "100").json(SCHEMA, "order_id")
+        .validate(Check.error("mangled").isNonNegative("amount")).deadLetterTopic("mangled-dlq")
+        .toIceberg("lake.stream.mangled").checkpoint(w.resolve("mangled-checkpoint").toString())
+        .trigger(Trigger.AvailableNow()).start().awaitTermination();   // throws if the query failed
+
+    assertThat(spark.sql("SELECT count(*), count(DISTINCT order_id), max(order_id) FROM lake.stream.mangled").first())
+        .isEqualTo(org.apache.spark.sql.RowFactory.create((long) good, (long) good, (long) good - 1));
+    List<ConsumerRecord<byte[], byte[]>> dead = consumeAll("mangled-dlq", corpus.size());
+    assertThat(dead).hasSize(corpus.size());
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (ConsumerRecord<byte[], byte[]> r : dead) {
+      String at = header(r, "dlq.partition") + "/" + header(r, "dlq.offset");
+      MalformedCorpus.Malformed m = sent.get(at);
+      assertThat(m).as("dead letter for %s is one of the malformed records", at).isNotNull();
+      assertThat(seen.add(at)).as("%s dead-lettered once", at).isTrue();
+      assertThat(r.value()).as("original bytes of %s (%s)", at, m.kind()).isEqualTo(m.value());
+      assertThat(new String(r.key(), StandardCharsets.UTF_8)).startsWith("bad-");
+      assertThat(header(r, "dlq.reason")).as("reason for %s (%s)", at, m.kind()).matches(m.kind().reason);
+    }
+  }
+
+  @Test
   void streamQualityJobRunsFromYaml(SparkSession spark, TestWarehouse w) throws Exception {
     TestKafka.createTopics("payments", "payments-dlq");
     spark.sql("DROP TABLE IF EXISTS lake.stream.payments");
