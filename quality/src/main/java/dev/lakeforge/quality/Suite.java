@@ -40,6 +40,12 @@ import org.apache.spark.sql.types.StructType;
  * analyzers:
  *   - size
  *   - approxQuantile: {column: amount, quantile: 0.5}
+ * anomalies:                         # against the metrics repository's history
+ *   - analyzer: size
+ *     strategy: {relativeRateOfChange: {maxRateDecrease: 0.5, maxRateIncrease: 2.0}}
+ *   - analyzer: {mean: amount}
+ *     strategy: {rollingZScore: {window: 20, threshold: 3}}
+ *     level: error                   # warning by default
  * }</pre>
  *
  * <pre>{@code
@@ -48,7 +54,31 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  */
 public final class Suite {
-  private static final Set<String> TOP = Set.of("name", "description", "checks", "analyzers");
+  private static final Set<String> TOP = Set.of("name", "description", "checks", "analyzers", "anomalies");
+  private static final Set<String> ANOMALY_KEYS = Set.of("analyzer", "strategy", "level");
+  /** Strategy names, with their parameters (all required). */
+  private static final Map<String, List<String>> STRATEGIES = new LinkedHashMap<>();
+
+  static {
+    STRATEGIES.put("simpleThresholds", List.of("lower", "upper"));
+    STRATEGIES.put("absoluteChange", List.of("maxDecrease", "maxIncrease"));
+    STRATEGIES.put("relativeRateOfChange", List.of("maxRateDecrease", "maxRateIncrease"));
+    STRATEGIES.put("onlineNormal", List.of());
+    STRATEGIES.put("batchNormal", List.of());
+    STRATEGIES.put("rollingZScore", List.of("window", "threshold"));
+    STRATEGIES.put("holtWintersDaily", List.of());
+    STRATEGIES.put("holtWintersWeekly", List.of());
+  }
+
+  /**
+   * An anomaly check of a suite: the analyzer's metric is judged by the strategy against its
+   * history in a metrics repository.
+   *
+   * @param analyzer the metric
+   * @param strategy how an anomaly is recognised
+   * @param level the check's level (warning by default, as in Deequ)
+   */
+  public record Anomaly(Analyzer analyzer, AnomalyStrategy strategy, Check.Level level) {}
   private static final Set<String> CHECK_KEYS = Set.of("description", "level", "constraints");
   private static final Set<String> COMMON = Set.of("where", "hint");
   private static final Set<String> ASSERTION_OPERATORS =
@@ -68,14 +98,17 @@ public final class Suite {
   private final String name;
   private final List<Check> checks;
   private final List<Analyzer> analyzers;
+  private final List<Anomaly> anomalies;
   private final List<Entry> entries;
   private final Config config;
 
-  private Suite(Path file, String name, List<Check> checks, List<Analyzer> analyzers, List<Entry> entries, Config config) {
+  private Suite(Path file, String name, List<Check> checks, List<Analyzer> analyzers, List<Anomaly> anomalies,
+      List<Entry> entries, Config config) {
     this.file = file;
     this.name = name;
     this.checks = List.copyOf(checks);
     this.analyzers = List.copyOf(analyzers);
+    this.anomalies = List.copyOf(anomalies);
     this.entries = List.copyOf(entries);
     this.config = config;
   }
@@ -94,6 +127,11 @@ public final class Suite {
 
   public List<Analyzer> analyzers() {
     return analyzers;
+  }
+
+  /** The anomaly checks; they need a metrics repository with the history. */
+  public List<Anomaly> anomalies() {
+    return anomalies;
   }
 
   /** The names a suite file accepts as constraints (Deequ's and Great Expectations' names). */
@@ -137,10 +175,84 @@ public final class Suite {
         analyzers.add(readAnalyzer(config, "analyzers[" + i + "]", analyzersNode.get(i), entries));
       }
     }
-    if (checks.isEmpty() && analyzers.isEmpty()) {
-      throw new ConfigException(file + ": the suite has no checks and no analyzers; add 'checks:' or 'analyzers:'");
+    List<Anomaly> anomalies = new ArrayList<>();
+    JsonNode anomaliesNode = root.get("anomalies");
+    if (anomaliesNode != null && !anomaliesNode.isNull()) {
+      if (!anomaliesNode.isArray()) {
+        throw config.errorAt("anomalies", "expected a list of anomaly checks, got " + SuiteArgs.describe(anomaliesNode));
+      }
+      for (int i = 0; i < anomaliesNode.size(); i++) {
+        anomalies.add(readAnomaly(config, "anomalies[" + i + "]", anomaliesNode.get(i), entries));
+      }
     }
-    return new Suite(file, name, checks, analyzers, entries, config);
+    if (checks.isEmpty() && analyzers.isEmpty() && anomalies.isEmpty()) {
+      throw new ConfigException(file + ": the suite has no checks, analyzers or anomalies; add 'checks:' or 'analyzers:'");
+    }
+    return new Suite(file, name, checks, analyzers, anomalies, entries, config);
+  }
+
+  private static Anomaly readAnomaly(Config config, String path, JsonNode node, List<Entry> entries) {
+    SuiteArgs args = new SuiteArgs(config, path, "an anomaly check", node);
+    if (!args.isMap()) {
+      throw args.error(null, "expected an anomaly check (a mapping with analyzer, strategy and level), got "
+          + SuiteArgs.describe(node));
+    }
+    args.requireKeys(ANOMALY_KEYS, Set.of("analyzer", "strategy"));
+    Analyzer analyzer = readAnalyzer(config, path + ".analyzer", node.get("analyzer"), entries);
+    String levelText = args.string("level");
+    Check.Level level;
+    try {
+      level = levelText == null ? Check.Level.WARNING : Check.Level.valueOf(levelText.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw args.error("level", "expected error or warning, got '" + levelText + "'");
+    }
+    return new Anomaly(analyzer, readStrategy(config, path + ".strategy", node.get("strategy")), level);
+  }
+
+  private static AnomalyStrategy readStrategy(Config config, String path, JsonNode node) {
+    Map.Entry<String, JsonNode> e = single(config, path, node, "strategy", STRATEGIES.keySet());
+    String name = e.getKey();
+    List<String> params = STRATEGIES.get(name);
+    String at = node.isTextual() ? path : path + "." + name;
+    if (params == null) {
+      throw config.errorAt(at, "unknown strategy '" + name + "'" + Config.suggest(name, STRATEGIES.keySet())
+          + "; accepted: " + String.join(", ", STRATEGIES.keySet()));
+    }
+    JsonNode value = e.getValue();
+    if (params.isEmpty()) {
+      if (value != null && !value.isNull() && !(value.isObject() && value.isEmpty())) {
+        throw config.errorAt(at, name + " takes no parameters, got " + SuiteArgs.describe(value));
+      }
+    } else if (value == null || !value.isObject()) {
+      throw config.errorAt(at, name + " needs " + String.join(" and ", params) + ", e.g. '" + name + ": {"
+          + String.join(": ..., ", params) + ": ...}'");
+    }
+    SuiteArgs args = new SuiteArgs(config, at, name, value);
+    if (!params.isEmpty()) {
+      args.requireKeys(Set.copyOf(params), Set.copyOf(params));
+    }
+    java.util.function.Function<String, Double> p = args::number;
+    try {
+      return switch (name) {
+        case "simpleThresholds" -> AnomalyStrategy.simpleThresholds(p.apply("lower"), p.apply("upper"));
+        case "absoluteChange" -> AnomalyStrategy.absoluteChange(p.apply("maxDecrease"), p.apply("maxIncrease"));
+        case "relativeRateOfChange" -> AnomalyStrategy.relativeRateOfChange(p.apply("maxRateDecrease"),
+            p.apply("maxRateIncrease"));
+        case "onlineNormal" -> AnomalyStrategy.onlineNormal();
+        case "batchNormal" -> AnomalyStrategy.batchNormal();
+        case "rollingZScore" -> {
+          double window = p.apply("window");
+          if (window != Math.rint(window) || window < 2) {
+            throw args.error("window", "expected a whole number of points, at least 2, got " + window);
+          }
+          yield AnomalyStrategy.rollingZScore((int) window, p.apply("threshold"));
+        }
+        case "holtWintersDaily" -> HoltWinters.dailyWithWeeklySeasonality();
+        default -> HoltWinters.weeklyWithYearlySeasonality();
+      };
+    } catch (IllegalArgumentException ex) {
+      throw args.error(null, ex.getMessage());
+    }
   }
 
   private static Check readCheck(Config config, String path, JsonNode node, List<Entry> entries) {
@@ -317,7 +429,9 @@ public final class Suite {
   }
 
   /**
-   * A verification of this suite on the data, after checking that every column exists.
+   * A verification of this suite on the data, after checking that every column exists. When the
+   * suite has anomaly checks, give the verification a repository ({@code saveMetricsTo} or
+   * {@code useRepository}).
    *
    * @throws ConfigException listing every column, predicate or filter that does not fit, with file:line
    */
@@ -326,7 +440,9 @@ public final class Suite {
     if (!problems.isEmpty()) {
       throw new ConfigException(String.join("\n", problems));
     }
-    return Verification.onData(data).addChecks(checks).addAnalyzers(analyzers);
+    Verification v = Verification.onData(data).addChecks(checks).addAnalyzers(analyzers);
+    anomalies.forEach(a -> v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level()));
+    return v;
   }
 
   // ---- the vocabulary ------------------------------------------------------------------

@@ -8,6 +8,7 @@ import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -76,6 +77,29 @@ class SuiteTest {
     assertThat(r.checkResults().get(1).constraints().get(1).constraint().name()).isEqualTo("hasMean(amount) where status = 'PAID'");
     assertThat(r.metrics().metric(Analyzer.completeness("email")).value()).isEqualTo(1.0);
     assertThat(r.metrics().metric(Analyzer.uniqueness("status", "email")).value()).isEqualTo(1.0);
+  }
+
+  @Test
+  void anomalyChecksJudgeAMetricAgainstItsHistoryInTheRepository() throws IOException {
+    Path f = write("anomalies.yaml", """
+        anomalies:
+          - analyzer: size
+            strategy: {simpleThresholds: {lower: 0, upper: 3}}
+            level: error
+          - analyzer: {mean: amount}
+            strategy: {relativeRateOfChange: {maxRateDecrease: 0.5, maxRateIncrease: 2.0}}
+        """);
+    Suite suite = Suite.load(f);
+    assertThat(suite.anomalies()).extracting(Suite.Anomaly::level).containsExactly(Check.Level.ERROR, Check.Level.WARNING);
+    FileMetricsRepository repository = new FileMetricsRepository(dir.resolve("anomaly-metrics").toString());
+    // an earlier run with a mean amount of 10: today's mean of 23.3 is more than twice that
+    repository.save(new ResultKey(1L, Map.of("table", "orders")), Analysis.onData(orders.where("order_id = 1"))
+        .addAnalyzer(Analyzer.mean("amount")).run());
+    VerificationResult r = suite.verification(orders).saveMetricsTo(repository, new ResultKey(2L, Map.of("table", "orders")))
+        .run();
+    assertThat(r.checkResults()).extracting(CheckResult::status).containsExactly(CheckStatus.ERROR, CheckStatus.WARNING);
+    assertThat(r.status()).isEqualTo(CheckStatus.ERROR);
+    assertThat(repository.load(MetricsQuery.all())).hasSize(2);
   }
 
   @Test
@@ -194,7 +218,20 @@ class SuiteTest {
             "expected a whole number of at least 1, got 0.0"),
         Arguments.of("analyzers:\n  - approxQuantiles: {column: a, quantiles: [0.5, median]}\n", "2:",
             "approxQuantiles.quantiles", "expected numbers between 0 and 1, got 'median'"),
-        Arguments.of("name: empty\n", null, null, "the suite has no checks and no analyzers"),
+        Arguments.of("name: empty\n", null, null, "the suite has no checks, analyzers or anomalies"),
+        Arguments.of("anomalies:\n  - analyzer: size\n    strategy: relativeRate\n", "3:", "anomalies[0].strategy",
+            "unknown strategy 'relativeRate'; accepted: simpleThresholds, absoluteChange, relativeRateOfChange"),
+        Arguments.of("anomalies:\n  - analyzer: size\n    strategy: {rollingZScore: {window: 20}}\n", "3:",
+            "anomalies[0].strategy.rollingZScore", "rollingZScore needs 'threshold'"),
+        Arguments.of("anomalies:\n  - analyzer: size\n    strategy: {rollingZScore: {window: 2.5, threshold: 3}}\n", "3:",
+            "rollingZScore.window", "expected a whole number of points, at least 2, got 2.5"),
+        Arguments.of("anomalies:\n  - analyzer: size\n    strategy: rollingZScore\n", "3:", "anomalies[0].strategy",
+            "rollingZScore needs window and threshold"),
+        Arguments.of("anomalies:\n  - analyzer: size\n", "2:", "anomalies[0]", "an anomaly check needs 'strategy'"),
+        Arguments.of("anomalies:\n  - analyzer: mena\n    strategy: onlineNormal\n", "2:", "anomalies[0].analyzer",
+            "unknown analyzer 'mena' (did you mean 'mean'?)"),
+        Arguments.of("anomalies:\n  - analyzer: size\n    strategy: onlineNormal\n    level: fatal\n", "4:",
+            "anomalies[0].level", "expected error or warning, got 'fatal'"),
         Arguments.of("checks:\n  - description: d\n    constraints:\n      - isComplete: a\n   bad indent: x\n", null, null,
             "invalid YAML"));
   }

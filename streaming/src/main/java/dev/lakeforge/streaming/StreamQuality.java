@@ -123,7 +123,13 @@ public final class StreamQuality {
   private String outputTopic;
   private String dedupField;
   private dev.lakeforge.quality.MetricsRepository repository;
-  private final List<Object[]> anomalyChecks = new ArrayList<>();
+  private final List<dev.lakeforge.quality.Analyzer> tracked = new ArrayList<>();
+
+  /** An anomaly check on each batch: the analyzer's metric against the pipeline's earlier batches. */
+  private record AnomalyRule(dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer,
+      Check.Level level) {}
+
+  private final List<AnomalyRule> anomalyChecks = new ArrayList<>();
   private String dedupDelay;
   private volatile StreamingQuery query;
   private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
@@ -251,8 +257,31 @@ public final class StreamQuality {
    */
   public StreamQuality alertOnAnomaly(dev.lakeforge.quality.MetricsRepository metricsRepository,
       dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer) {
+    return alertOnAnomaly(metricsRepository, strategy, analyzer, Check.Level.WARNING);
+  }
+
+  /** As {@link #alertOnAnomaly(dev.lakeforge.quality.MetricsRepository, dev.lakeforge.quality.AnomalyStrategy,
+   * dev.lakeforge.quality.Analyzer)}, with the level of the anomaly check (an anomaly alerts at either level). */
+  public StreamQuality alertOnAnomaly(dev.lakeforge.quality.MetricsRepository metricsRepository,
+      dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer, Check.Level level) {
     this.repository = Objects.requireNonNull(metricsRepository, "repository");
-    anomalyChecks.add(new Object[] {strategy, analyzer});
+    anomalyChecks.add(new AnomalyRule(Objects.requireNonNull(strategy, "strategy"), Objects.requireNonNull(analyzer,
+        "analyzer"), Objects.requireNonNull(level, "level")));
+    return this;
+  }
+
+  /**
+   * Saves each batch's metrics to a repository, tagged {@code pipeline=<name>}: those of the checks
+   * and anomaly checks, and of {@code alsoCompute}.
+   *
+   * <pre>{@code
+   * .saveMetricsTo(new FileMetricsRepository("s3a://lake/dq/orders-metrics"), Analyzer.mean("amount"))
+   * }</pre>
+   */
+  public StreamQuality saveMetricsTo(dev.lakeforge.quality.MetricsRepository metricsRepository,
+      dev.lakeforge.quality.Analyzer... alsoCompute) {
+    this.repository = Objects.requireNonNull(metricsRepository, "repository");
+    tracked.addAll(List.of(alsoCompute));
     return this;
   }
 
@@ -443,9 +472,10 @@ public final class StreamQuality {
       long read = System.nanoTime();
       Verification v = Verification.onData(b.where(decodable).drop(Verification.REASONS, REASON)).addChecks(checks);
       if (repository != null) {
+        v.addAnalyzers(tracked);
         v.saveMetricsTo(repository, new dev.lakeforge.quality.ResultKey(System.currentTimeMillis(), Map.of("pipeline", name)));
-        for (Object[] a : anomalyChecks) {
-          v.addAnomalyCheck((dev.lakeforge.quality.AnomalyStrategy) a[0], (dev.lakeforge.quality.Analyzer) a[1]);
+        for (AnomalyRule a : anomalyChecks) {
+          v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level());
         }
       }
       VerificationResult result = v.run();

@@ -211,12 +211,23 @@ class StreamQualityTest {
 
   @Test
   void streamQualityJobRunsFromYaml(SparkSession spark, TestWarehouse w) throws Exception {
-    TestKafka.createTopics("payments", "payments-dlq");
+    TestKafka.createTopics("payments", "payments-dlq", "payments-alerts");
     spark.sql("DROP TABLE IF EXISTS lake.stream.payments");
     spark.sql("CREATE TABLE lake.stream.payments (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     produce("payments", 0, 30, List.of("oops".getBytes(StandardCharsets.UTF_8)));
-    Path suite = Files.writeString(w.resolve("payments-suite.yaml"),
-        "checks:\n  - description: payments\n    constraints:\n      - isNonNegative: amount\n");
+    // a warning-level check (no alert), and an anomaly check on the batch size (an alert)
+    Files.writeString(w.resolve("payments-suite.yaml"), """
+        checks:
+          - description: payments
+            level: warning
+            constraints:
+              - isNonNegative: amount
+        analyzers:
+          - mean: amount
+        anomalies:
+          - analyzer: size
+            strategy: {simpleThresholds: {lower: 0, upper: 20}}
+        """);
     // the value schema from a JSON Schema file, whose required list is enforced
     Files.writeString(w.resolve("payment.schema.json"), """
         {"type": "object", "properties": {"order_id": {"type": "integer"}, "status": {"type": "string"},
@@ -228,7 +239,9 @@ class StreamQualityTest {
           kafka: {bootstrapServers: "%s", topics: [payments], startingOffsets: earliest}
           schemaFile: payment.schema.json
           suite: payments-suite.yaml
+          metricsRepository: payments-metrics
           deadLetterTopic: payments-dlq
+          alertTopic: payments-alerts
           table: lake.stream.payments
           checkpoint: %s
           trigger: availableNow
@@ -240,6 +253,17 @@ class StreamQualityTest {
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(spark.table("lake.stream.payments").count()).isEqualTo(27);
     assertThat(consumeAll("payments-dlq", 4)).hasSize(4);
+    // the batch's metrics are in the repository, the suite's analyzers too, and the anomaly alerted
+    List<dev.lakeforge.quality.StoredRun> runs = new dev.lakeforge.quality.FileMetricsRepository(
+        w.resolve("payments-metrics").toString()).load(dev.lakeforge.quality.MetricsQuery.all());
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).key().tags()).containsEntry("pipeline", "payments-pipeline");
+    assertThat(runs.get(0).value(dev.lakeforge.quality.Analyzer.size())).hasValue(30.0);
+    assertThat(runs.get(0).value(dev.lakeforge.quality.Analyzer.mean("amount"))).isPresent();
+    List<ConsumerRecord<byte[], byte[]>> alerts = consumeAll("payments-alerts", 1);
+    assertThat(alerts).hasSize(1);
+    assertThat(new String(alerts.get(0).value(), StandardCharsets.UTF_8)).contains("\"kind\":\"anomaly\"")
+        .contains("\"metric\":\"Size(*)\"");
     Path bad = Files.writeString(w.resolve("bad-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers: x, topics: [t]}\n"
         + "  schema: \"order_id BIGIN\"\n  deadLetterTopic: d\n  table: lake.stream.payments\n  checkpoint: /tmp/c\n");
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

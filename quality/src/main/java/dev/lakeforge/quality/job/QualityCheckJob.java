@@ -128,6 +128,10 @@ public final class QualityCheckJob implements SparkJob {
       throw new ConfigException("quality-check: suite file " + suitePath + " does not exist");
     }
     suite = Suite.load(suitePath);
+    if (!suite.anomalies().isEmpty() && repositoryOption == null) {
+      throw new ConfigException("quality-check: " + suitePath + " has anomaly checks, which compare with earlier runs:"
+          + " give --metrics-repository PATH");
+    }
   }
 
   private InputSource inputs() {

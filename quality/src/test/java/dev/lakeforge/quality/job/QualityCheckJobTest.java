@@ -115,6 +115,30 @@ class QualityCheckJobTest {
   }
 
   @Test
+  void anomalyChecksCompareWithEarlierRunsInTheMetricsRepositoryAndNeedOne() throws IOException {
+    Path anomalies = suite("anomalies.yaml", """
+        anomalies:
+          - analyzer: size
+            strategy: {relativeRateOfChange: {maxRateDecrease: 0.5, maxRateIncrease: 1.5}}
+            level: error
+        """);
+    Path growing = Files.writeString(dir.resolve("growing.csv"), Files.readString(csv));
+    Result none = launch("quality-check", "--suite", anomalies.toString(), "--input", growing.toString());
+    assertThat(none.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(none.err()).contains("has anomaly checks, which compare with earlier runs: give --metrics-repository PATH");
+    String repository = dir.resolve("anomaly-metrics").toString();
+    Result first = launch("quality-check", "--suite", anomalies.toString(), "--input", growing.toString(),
+        "--metrics-repository", repository);
+    assertThat(first.code()).as(first.out() + first.err()).isZero();
+    // twice the rows of the last run: a rate of change of 2, above 1.5
+    Files.writeString(growing, Files.readString(csv) + "5,NEW,1\n6,NEW,2\n7,NEW,3\n8,NEW,4\n");
+    Result second = launch("quality-check", "--suite", anomalies.toString(), "--input", growing.toString(),
+        "--metrics-repository", repository);
+    assertThat(second.code()).as(second.out() + second.err()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(second.out()).contains("anomaly detection for Size(*)");
+  }
+
+  @Test
   void dryRunValidatesSuiteAgainstSchemaAndWritesNothing() throws IOException {
     Path missing = suite("dry.yaml", "checks:\n  - description: x\n    constraints:\n      - isComplete: amount\n"
         + "      - satisfies: {predicate: \"amount > limit\"}\n");

@@ -38,7 +38,8 @@ import org.apache.spark.sql.types.StructType;
  *               kafka.ssl.truststore.password: "${file:/run/secrets/truststore}"}
  *   schema: "order_id BIGINT, status STRING, amount DOUBLE"
  *   required: [order_id]
- *   suite: orders-suite.yaml
+ *   suite: orders-suite.yaml       # its anomalies: judge each batch against the earlier ones
+ *   metricsRepository: s3a://lake/dq/orders-metrics
  *   deadLetterTopic: orders-dlq
  *   alertTopic: quality-alerts
  *   table: lake.sales.orders
@@ -79,6 +80,8 @@ public final class StreamQualityJob implements SparkJob {
    *     JSON schema, or SQL DDL); its required fields are added to {@code required}
    * @param required fields that must be present and non-null
    * @param suite the quality suite file (relative to the config file)
+   * @param metricsRepository where each batch's metrics are saved (a file repository: a path or URI); the
+   *     suite's anomaly checks compare with the earlier batches there
    * @param deadLetterTopic where undecodable and invalid records go
    * @param alertTopic where alerts go
    * @param table the Iceberg table good rows are appended to
@@ -89,7 +92,7 @@ public final class StreamQualityJob implements SparkJob {
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
    */
   public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, String schemaFile,
-      List<String> required, String suite,
+      List<String> required, String suite, String metricsRepository,
       String deadLetterTopic, String alertTopic, String table, Postgres postgres, String outputTopic, Dedup deduplicate,
       String checkpoint, String trigger) {
     public Settings {
@@ -148,6 +151,7 @@ public final class StreamQualityJob implements SparkJob {
   private Suite suite;
   private String avro;
   private ValueSchema valueSchema;
+  private String metricsRepository;
 
   @Override
   public String name() {
@@ -163,6 +167,13 @@ public final class StreamQualityJob implements SparkJob {
   public void configure(Config config) {
     settings = config.bind(name(), Settings.class);
     suite = settings.suite() == null ? null : Suite.load(config.resolvePath(settings.suite()));
+    if (suite != null && !suite.anomalies().isEmpty() && settings.metricsRepository() == null) {
+      throw config.errorAt("stream-quality.suite", settings.suite() + " has anomaly checks, which compare each batch with the"
+          + " earlier ones: set stream-quality.metricsRepository");
+    }
+    String repo = settings.metricsRepository();
+    metricsRepository = repo == null ? null : repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? repo
+        : config.resolvePath(repo).toString();
     if (settings.avroSchemaFile() != null) {
       try {
         avro = java.nio.file.Files.readString(config.resolvePath(settings.avroSchemaFile()));
@@ -237,6 +248,14 @@ public final class StreamQualityJob implements SparkJob {
     if (suite != null) {
       suite.checks().forEach(q::validate);
     }
+    if (metricsRepository != null) {
+      dev.lakeforge.quality.FileMetricsRepository repository = new dev.lakeforge.quality.FileMetricsRepository(metricsRepository);
+      q.saveMetricsTo(repository, suite == null ? new dev.lakeforge.quality.Analyzer[0]
+          : suite.analyzers().toArray(dev.lakeforge.quality.Analyzer[]::new));
+      for (Suite.Anomaly a : suite == null ? List.<Suite.Anomaly>of() : suite.anomalies()) {
+        q.alertOnAnomaly(repository, a.strategy(), a.analyzer(), a.level());
+      }
+    }
     return q;
   }
 
@@ -250,7 +269,9 @@ public final class StreamQualityJob implements SparkJob {
     List<String> required = new java.util.ArrayList<>(valueSchema == null ? List.of() : valueSchema.required());
     settings.required().stream().filter(r -> !required.contains(r)).forEach(required::add);
     plan.step("decode " + decode + ", required " + required + "; bad records -> " + settings.deadLetterTopic());
-    plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic());
+    plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic()
+        + (metricsRepository == null ? "" : "; metrics -> " + metricsRepository
+            + (suite == null || suite.anomalies().isEmpty() ? "" : ", " + suite.anomalies().size() + " anomaly check(s)")));
     plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
         + settings.trigger());
     try {
