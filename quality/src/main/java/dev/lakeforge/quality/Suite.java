@@ -155,40 +155,31 @@ public final class Suite {
     JsonNode root = config.bind("", JsonNode.class);
     String name = root.has("name") ? root.get("name").asText() : file.getFileName().toString();
     List<Entry> entries = new ArrayList<>();
-    List<Check> checks = new ArrayList<>();
-    JsonNode checksNode = root.get("checks");
-    if (checksNode != null && !checksNode.isNull()) {
-      if (!checksNode.isArray()) {
-        throw config.errorAt("checks", "expected a list of checks, got " + SuiteArgs.describe(checksNode));
-      }
-      for (int i = 0; i < checksNode.size(); i++) {
-        checks.add(readCheck(config, "checks[" + i + "]", checksNode.get(i), entries));
-      }
-    }
-    List<Analyzer> analyzers = new ArrayList<>();
-    JsonNode analyzersNode = root.get("analyzers");
-    if (analyzersNode != null && !analyzersNode.isNull()) {
-      if (!analyzersNode.isArray()) {
-        throw config.errorAt("analyzers", "expected a list of analyzers, got " + SuiteArgs.describe(analyzersNode));
-      }
-      for (int i = 0; i < analyzersNode.size(); i++) {
-        analyzers.add(readAnalyzer(config, "analyzers[" + i + "]", analyzersNode.get(i), entries));
-      }
-    }
-    List<Anomaly> anomalies = new ArrayList<>();
-    JsonNode anomaliesNode = root.get("anomalies");
-    if (anomaliesNode != null && !anomaliesNode.isNull()) {
-      if (!anomaliesNode.isArray()) {
-        throw config.errorAt("anomalies", "expected a list of anomaly checks, got " + SuiteArgs.describe(anomaliesNode));
-      }
-      for (int i = 0; i < anomaliesNode.size(); i++) {
-        anomalies.add(readAnomaly(config, "anomalies[" + i + "]", anomaliesNode.get(i), entries));
-      }
-    }
+    List<Check> checks = readList(config, root, "checks", "checks", (at, n) -> readCheck(config, at, n, entries));
+    List<Analyzer> analyzers = readList(config, root, "analyzers", "analyzers", (at, n) -> readAnalyzer(config, at, n, entries));
+    List<Anomaly> anomalies = readList(config, root, "anomalies", "anomaly checks",
+        (at, n) -> readAnomaly(config, at, n, entries));
     if (checks.isEmpty() && analyzers.isEmpty() && anomalies.isEmpty()) {
       throw new ConfigException(file + ": the suite has no checks, analyzers or anomalies; add 'checks:' or 'analyzers:'");
     }
     return new Suite(file, name, checks, analyzers, anomalies, entries, config);
+  }
+
+  /** The top-level list {@code key}, each entry read with its key path ({@code key[i]}); empty when absent. */
+  private static <T> List<T> readList(Config config, JsonNode root, String key, String what,
+      java.util.function.BiFunction<String, JsonNode, T> read) {
+    List<T> out = new ArrayList<>();
+    JsonNode node = root.get(key);
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      throw config.errorAt(key, "expected a list of " + what + ", got " + SuiteArgs.describe(node));
+    }
+    for (int i = 0; i < node.size(); i++) {
+      out.add(read.apply(key + "[" + i + "]", node.get(i)));
+    }
+    return out;
   }
 
   private static Anomaly readAnomaly(Config config, String path, JsonNode node, List<Entry> entries) {

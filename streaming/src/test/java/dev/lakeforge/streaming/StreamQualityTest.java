@@ -266,22 +266,28 @@ class StreamQualityTest {
         .contains("\"metric\":\"Size(*)\"");
     Path bad = Files.writeString(w.resolve("bad-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers: x, topics: [t]}\n"
         + "  schema: \"order_id BIGIN\"\n  deadLetterTopic: d\n  table: lake.stream.payments\n  checkpoint: /tmp/c\n");
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int badCode = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", bad.toString());
-    assertThat(badCode).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-stream.yaml:").contains("stream-quality.schema")
-        .contains("is not valid SQL DDL");
+    assertThat(usageError(bad)).contains("bad-stream.yaml:").contains("stream-quality.schema").contains("is not valid SQL DDL");
     Files.writeString(w.resolve("ref.schema.json"), "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/a\"}}}");
     Path badFile = Files.writeString(w.resolve("bad-file-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers: x,"
         + " topics: [t]}\n  schemaFile: ref.schema.json\n  deadLetterTopic: d\n  table: lake.stream.payments\n"
         + "  checkpoint: /tmp/c\n");
-    java.io.ByteArrayOutputStream fileErr = new java.io.ByteArrayOutputStream();
-    int badFileCode = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-        new java.io.PrintStream(fileErr, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", badFile.toString());
-    assertThat(badFileCode).isEqualTo(2);
-    assertThat(fileErr.toString(StandardCharsets.UTF_8)).contains("bad-file-stream.yaml:").contains("stream-quality.schemaFile")
+    assertThat(usageError(badFile)).contains("bad-file-stream.yaml:").contains("stream-quality.schemaFile")
         .contains("ref.schema.json at /properties/a: $ref is not supported");
+    Path noRepository = Files.writeString(w.resolve("no-repository-stream.yaml"), "stream-quality:\n  kafka: {bootstrapServers:"
+        + " x, topics: [t]}\n  schema: \"order_id BIGINT\"\n  suite: payments-suite.yaml\n  deadLetterTopic: d\n"
+        + "  table: lake.stream.payments\n  checkpoint: /tmp/c\n");
+    assertThat(usageError(noRepository)).contains("no-repository-stream.yaml:").contains("stream-quality.suite")
+        .contains("has anomaly checks, which compare each batch with the earlier ones: set stream-quality.metricsRepository");
+  }
+
+  /** Runs the job on a config that must be refused: exit code 2; returns what it printed to stderr. */
+  private static String usageError(Path config) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(printed).isEqualTo(2);
+    return printed;
   }
 
   @Test
