@@ -182,6 +182,15 @@ public final class Suite {
     return out;
   }
 
+  private static Check.Level level(SuiteArgs args, Check.Level fallback) {
+    String text = args.string("level");
+    try {
+      return text == null ? fallback : Check.Level.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw args.error("level", "expected error or warning, got '" + text + "'");
+    }
+  }
+
   private static Anomaly readAnomaly(Config config, String path, JsonNode node, List<Entry> entries) {
     SuiteArgs args = new SuiteArgs(config, path, "an anomaly check", node);
     if (!args.isMap()) {
@@ -190,13 +199,7 @@ public final class Suite {
     }
     args.requireKeys(ANOMALY_KEYS, Set.of("analyzer", "strategy"));
     Analyzer analyzer = readAnalyzer(config, path + ".analyzer", node.get("analyzer"), entries);
-    String levelText = args.string("level");
-    Check.Level level;
-    try {
-      level = levelText == null ? Check.Level.WARNING : Check.Level.valueOf(levelText.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw args.error("level", "expected error or warning, got '" + levelText + "'");
-    }
+    Check.Level level = level(args, Check.Level.WARNING);
     return new Anomaly(analyzer, readStrategy(config, path + ".strategy", node.get("strategy")), level);
   }
 
@@ -253,14 +256,7 @@ public final class Suite {
           + SuiteArgs.describe(node));
     }
     args.requireKeys(CHECK_KEYS, Set.of("description", "constraints"));
-    String levelText = args.string("level");
-    Check.Level level;
-    try {
-      level = levelText == null ? Check.Level.ERROR : Check.Level.valueOf(levelText.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw args.error("level", "expected error or warning, got '" + levelText + "'");
-    }
-    Check check = Check.of(level, args.requiredString("description"));
+    Check check = Check.of(level(args, Check.Level.ERROR), args.requiredString("description"));
     JsonNode constraints = node.get("constraints");
     if (!constraints.isArray() || constraints.isEmpty()) {
       throw args.error("constraints", "expected a non-empty list of constraints, got " + SuiteArgs.describe(constraints));
