@@ -352,8 +352,15 @@ public final class StreamQuality {
    * no further batch does any work. If Spark has already planned the next batch, that batch runs
    * after a restart from the checkpoint, with the same offsets. Returns once the query has stopped.
    *
+   * <p>Call it from your stop path (a signal handler, an admin endpoint), not from a JVM shutdown
+   * hook: Spark's own hooks stop the SparkContext concurrently. The {@code stream-quality} job
+   * calls it on SIGTERM.
+   *
    * <pre>{@code
-   * Runtime.getRuntime().addShutdownHook(new Thread(pipeline::stopGracefully));
+   * StreamQuality pipeline = StreamQuality.fromKafka(spark, brokers)...;
+   * StreamingQuery query = pipeline.start();
+   * // later, from another thread:
+   * pipeline.stopGracefully();
    * }</pre>
    */
   public void stopGracefully() {
