@@ -20,7 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
  * with its own classpath (written by the kafka-broker module), on free ports.
  */
 public final class TestKafka {
-  private static Process broker;
+  private static volatile Process broker;
   private static List<String> brokerCommand;
   private static Path brokerLog;
   private static String bootstrap;
@@ -99,7 +99,8 @@ public final class TestKafka {
       brokerCommand = run;
       brokerLog = dir.resolve("broker.log");
       broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(brokerLog.toFile()).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "lakeforge-test-kafka-stop"));
+      // reads the field at exit: restart() replaces the process, and the new one must not outlive the JVM
+      Runtime.getRuntime().addShutdownHook(new Thread(TestKafka::stopBroker, "lakeforge-test-kafka-stop"));
       bootstrap = "127.0.0.1:" + port;
       sslBootstrap = "127.0.0.1:" + ssl;
       saslBootstrap = "127.0.0.1:" + sasl;
@@ -123,6 +124,13 @@ public final class TestKafka {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void stopBroker() {
+    Process p = broker;
+    if (p != null) {
+      p.destroy();
     }
   }
 
