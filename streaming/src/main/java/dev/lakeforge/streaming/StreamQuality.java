@@ -487,8 +487,9 @@ public final class StreamQuality {
       }
       VerificationResult result = v.run();
       long alerts = 0;
-      boolean anomaly = result.checkResults().stream().anyMatch(c -> c.check().description().startsWith("anomaly detection for")
-          && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
+      boolean anomaly = result.checkResults().stream()
+          .anyMatch(c -> c.check().description().startsWith("anomaly detection for")
+              && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
       if ((result.hasErrors() || anomaly) && alertTopic != null) {
         alerts = alert(result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
       }
@@ -525,8 +526,8 @@ public final class StreamQuality {
       stats.alerts.addAndGet(alerts);
       stats.batches.incrementAndGet();
       LOG.info("{} batch {}: {} row(s) to {}, {} dead-lettered, checks {} (read {} ms, checks and alerts {} ms,"
-          + " dead letters {} ms, sinks {} ms)", name, batchId, written, table, dead, result.status(), millis(started, read), millis(read, judged),
-          millis(judged, deadLettered), millis(deadLettered, System.nanoTime()));
+          + " dead letters {} ms, sinks {} ms)", name, batchId, written, table, dead, result.status(),
+          millis(started, read), millis(read, judged), millis(judged, deadLettered), millis(deadLettered, System.nanoTime()));
     } finally {
       b.unpersist();
     }
