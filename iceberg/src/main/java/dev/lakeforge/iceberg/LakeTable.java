@@ -2,6 +2,7 @@ package dev.lakeforge.iceberg;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeforge.core.LakeforgeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,7 +73,7 @@ public final class LakeTable {
       t.refresh();
       return t;
     } catch (Exception e) {
-      throw new LakeTableException("cannot load Iceberg table " + name + ": " + firstLine(e)
+      throw new LakeTableException("cannot load Iceberg table " + name + ": " + LakeforgeException.firstLine(e)
           + " (is the catalog configured, and is the name catalog.namespace.table?)", e);
     }
   }
@@ -218,8 +219,4 @@ public final class LakeTable {
     return r;
   }
 
-  static String firstLine(Throwable e) {
-    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-    return msg.lines().findFirst().orElse(msg);
-  }
 }

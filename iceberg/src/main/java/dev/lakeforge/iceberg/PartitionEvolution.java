@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.LakeforgeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -69,7 +70,7 @@ public final class PartitionEvolution {
         table.spark().sql(sql);
       } catch (Exception e) {
         throw new LakeTableException("partition change refused for " + table.name() + ": " + sql + ": "
-            + LakeTable.firstLine(e), e);
+            + LakeforgeException.firstLine(e), e);
       }
     }
     table.refresh();

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.LakeforgeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -134,7 +135,7 @@ public final class Restore {
       spark.sql("CALL " + catalog + ".system.register_table(table => '" + name.substring(catalog.length() + 1)
           + "', metadata_file => '" + metadata + "')");
     } catch (Exception e) {
-      throw new LakeTableException("cannot register " + name + " from " + metadata + ": " + LakeTable.firstLine(e)
+      throw new LakeTableException("cannot register " + name + " from " + metadata + ": " + LakeforgeException.firstLine(e)
           + " (a hadoop catalog cannot register tables; restore into a jdbc, nessie or rest catalog)", e);
     }
     long rows = LakeTable.of(spark, name).read().count();

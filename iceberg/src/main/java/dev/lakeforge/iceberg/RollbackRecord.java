@@ -2,6 +2,7 @@ package dev.lakeforge.iceberg;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.LakeforgeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, Stri
       return new ArrayList<>(JSON.readValue(json, new TypeReference<List<RollbackRecord>>() {}));
     } catch (Exception e) {
       throw new LakeTableException("table property " + PROPERTY + " of " + t.name() + " is not a rollback log: "
-          + LakeTable.firstLine(e), e);
+          + LakeforgeException.firstLine(e), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.quality.Verification;
@@ -123,7 +124,7 @@ public final class WriteAuditPublish {
         rows.writeTo(table.name() + ".branch_" + name).append();
       } catch (Exception e) {
         throw new LakeTableException("cannot write the new rows to branch " + name + " of " + table.name() + ": "
-            + LakeTable.firstLine(e), e);
+            + LakeforgeException.firstLine(e), e);
       }
       t.refresh();
       long head = t.refs().get(name).snapshotId();
@@ -152,11 +153,11 @@ public final class WriteAuditPublish {
       } catch (ValidationException | org.apache.iceberg.exceptions.CommitFailedException e) {
         if (attempt >= maxAttempts) {
           throw new LakeTableException("write-audit-publish into " + table.name() + " gave up after " + attempt
-              + " attempt(s): main kept moving during the audit (" + LakeTable.firstLine(e) + "); main holds none of"
+              + " attempt(s): main kept moving during the audit (" + LakeforgeException.firstLine(e) + "); main holds none of"
               + " the new rows; the last audited rows stay on branch " + name, e);
         }
         LOG.warn("main of {} moved during the audit ({}); writing and auditing again ({} of {})", table.name(),
-            LakeTable.firstLine(e), attempt + 1, maxAttempts);
+            LakeforgeException.firstLine(e), attempt + 1, maxAttempts);
         continue;
       }
       if (!keepPublishedBranch) {

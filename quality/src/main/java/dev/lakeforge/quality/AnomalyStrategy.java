@@ -116,18 +116,23 @@ public interface AnomalyStrategy {
     }
   }
 
+  /** The argument checks of the change strategies. */
+  private static void checkBounds(String lowName, double low, String highName, double high, int order) {
+    if (low > high) {
+      throw new IllegalArgumentException(lowName + " " + low + " exceeds " + highName + " " + high);
+    }
+    if (order < 1) {
+      throw new IllegalArgumentException("order must be at least 1, got " + order);
+    }
+  }
+
   /**
    * The {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) outside
    * {@code [maxDecrease, maxIncrease]}.
    */
   record AbsoluteChange(double maxDecrease, double maxIncrease, int order) implements AnomalyStrategy {
     public AbsoluteChange {
-      if (maxDecrease > maxIncrease) {
-        throw new IllegalArgumentException("maxDecrease " + maxDecrease + " exceeds maxIncrease " + maxIncrease);
-      }
-      if (order < 1) {
-        throw new IllegalArgumentException("order must be at least 1, got " + order);
-      }
+      checkBounds("maxDecrease", maxDecrease, "maxIncrease", maxIncrease, order);
     }
 
     @Override
@@ -154,12 +159,7 @@ public interface AnomalyStrategy {
   /** {@code x[t] / x[t - order]} outside {@code [maxRateDecrease, maxRateIncrease]}. */
   record RelativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) implements AnomalyStrategy {
     public RelativeRateOfChange {
-      if (maxRateDecrease > maxRateIncrease) {
-        throw new IllegalArgumentException("maxRateDecrease " + maxRateDecrease + " exceeds maxRateIncrease " + maxRateIncrease);
-      }
-      if (order < 1) {
-        throw new IllegalArgumentException("order must be at least 1, got " + order);
-      }
+      checkBounds("maxRateDecrease", maxRateDecrease, "maxRateIncrease", maxRateIncrease, order);
     }
 
     @Override

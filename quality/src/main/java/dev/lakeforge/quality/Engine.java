@@ -20,6 +20,7 @@ import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.LakeforgeException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -292,14 +293,14 @@ final class Engine {
       }
     } catch (RuntimeException fused) {
       if (plans.size() == 1) {
-        out.put(plans.get(0).analyzer(), Metric.failed(plans.get(0).analyzer(), firstLine(fused)));
+        out.put(plans.get(0).analyzer(), Metric.failed(plans.get(0).analyzer(), LakeforgeException.firstLine(fused)));
         return out;
       }
       for (ScanPlan p : plans) {
         try {
           out.put(p.analyzer(), finish(p, aggregate(data, p.columns()), 0));
         } catch (RuntimeException e) {
-          out.put(p.analyzer(), Metric.failed(p.analyzer(), firstLine(e)));
+          out.put(p.analyzer(), Metric.failed(p.analyzer(), LakeforgeException.firstLine(e)));
         }
       }
     }
@@ -323,10 +324,6 @@ final class Engine {
     return p.finish().apply(values);
   }
 
-  static String firstLine(Throwable e) {
-    String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-    return msg.lines().map(String::strip).filter(s -> !s.isEmpty()).findFirst().orElse(msg);
-  }
 
   // ---- grouping analyzers ---------------------------------------------------------------
 
@@ -341,7 +338,7 @@ final class Engine {
         out.putAll(frequencies(data, group));
       }
     } catch (RuntimeException e) {
-      group.forEach(a -> out.put(a, Metric.failed(a, firstLine(e))));
+      group.forEach(a -> out.put(a, Metric.failed(a, LakeforgeException.firstLine(e))));
     }
     return out;
   }

@@ -204,15 +204,11 @@ public final class Suite {
   }
 
   private static AnomalyStrategy readStrategy(Config config, String path, JsonNode node) {
-    Map.Entry<String, JsonNode> e = single(config, path, node, "strategy", STRATEGIES.keySet());
-    String name = e.getKey();
-    List<String> params = STRATEGIES.get(name);
-    String at = node.isTextual() ? path : path + "." + name;
-    if (params == null) {
-      throw config.errorAt(at, "unknown strategy '" + name + "'" + Config.suggest(name, STRATEGIES.keySet())
-          + "; accepted: " + String.join(", ", STRATEGIES.keySet()));
-    }
-    JsonNode value = e.getValue();
+    Named<List<String>> n = named(config, path, node, "strategy", STRATEGIES, STRATEGIES.keySet());
+    String name = n.name();
+    List<String> params = n.def();
+    String at = n.at();
+    JsonNode value = n.value();
     if (params.isEmpty()) {
       if (value != null && !value.isNull() && !(value.isObject() && value.isEmpty())) {
         throw config.errorAt(at, name + " takes no parameters, got " + SuiteArgs.describe(value));
@@ -279,16 +275,29 @@ public final class Suite {
     return node.fields().next();
   }
 
-  private static void readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
-    Map.Entry<String, JsonNode> e = single(config, path, node, "constraint", CONSTRAINTS.keySet());
+  /** One entry of a vocabulary, as written: its name, definition, key path and arguments. */
+  private record Named<T>(String name, T def, String at, JsonNode value) {}
+
+  /** Reads {@code name} or {@code name: args} and looks the name up in {@code defs}, or fails listing {@code accepted}. */
+  private static <T> Named<T> named(Config config, String path, JsonNode node, String what, Map<String, T> defs,
+      java.util.Collection<String> accepted) {
+    Map.Entry<String, JsonNode> e = single(config, path, node, what, defs.keySet());
     String name = e.getKey();
-    Def def = CONSTRAINTS.get(name);
     String at = node.isTextual() ? path : path + "." + name;
+    T def = defs.get(name);
     if (def == null) {
-      throw config.errorAt(at, "unknown constraint '" + name + "'" + Config.suggest(name, CONSTRAINTS.keySet())
-          + "; accepted: " + String.join(", ", constraintNames()));
+      throw config.errorAt(at, "unknown " + what + " '" + name + "'" + Config.suggest(name, defs.keySet()) + "; accepted: "
+          + String.join(", ", accepted));
     }
-    SuiteArgs args = normalised(config, at, name, def, e.getValue());
+    return new Named<>(name, def, at, e.getValue());
+  }
+
+  private static void readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
+    Named<Def> n = named(config, path, node, "constraint", CONSTRAINTS, constraintNames());
+    String name = n.name();
+    Def def = n.def();
+    String at = n.at();
+    SuiteArgs args = normalised(config, at, name, def, n.value());
     int before = check.size();
     try {
       def.add().accept(check, args);
@@ -300,15 +309,11 @@ public final class Suite {
   }
 
   private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
-    Map.Entry<String, JsonNode> e = single(config, path, node, "analyzer", ANALYZERS.keySet());
-    String name = e.getKey();
-    Def def = ANALYZERS.get(name);
-    String at = node.isTextual() ? path : path + "." + name;
-    if (def == null) {
-      throw config.errorAt(at, "unknown analyzer '" + name + "'" + Config.suggest(name, ANALYZERS.keySet())
-          + "; accepted: " + String.join(", ", analyzerNames()));
-    }
-    SuiteArgs args = normalised(config, at, name, def, e.getValue());
+    Named<Def> n = named(config, path, node, "analyzer", ANALYZERS, analyzerNames());
+    String name = n.name();
+    Def def = n.def();
+    String at = n.at();
+    SuiteArgs args = normalised(config, at, name, def, n.value());
     Check holder = Check.warning("analyzers");
     try {
       def.add().accept(holder, args);

@@ -132,6 +132,8 @@ public final class StreamQuality {
   private final List<AnomalyRule> anomalyChecks = new ArrayList<>();
   private String dedupDelay;
   private volatile StreamingQuery query;
+  /** The Iceberg sink's handle, made at the first batch (batches run one at a time, on the driver). */
+  private LakeTable sinkTable;
   private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
   /** A batch that started after the stop request waits here, having done nothing, for the stop. */
   private final java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
@@ -557,8 +559,10 @@ public final class StreamQuality {
    */
   private long sink(Dataset<Row> good, long rows, long batchId) {
     String id = name + ":" + batchId;
-    LakeTable t = LakeTable.of(spark, table);
-    for (Snapshot s : SnapshotUtil.currentAncestors(t.table())) {
+    if (sinkTable == null) {
+      sinkTable = LakeTable.of(spark, table);
+    }
+    for (Snapshot s : SnapshotUtil.currentAncestors(sinkTable.table())) {   // loads and refreshes the table once
       String committed = s.summary().get(BATCH_PROPERTY);
       if (committed != null && committed.startsWith(name + ":")) {
         if (id.equals(committed)) {

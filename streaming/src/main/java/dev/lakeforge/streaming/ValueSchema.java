@@ -3,6 +3,7 @@ package dev.lakeforge.streaming;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.LakeforgeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public record ValueSchema(StructType schema, List<String> required) {
     try {
       schema = StructType.fromDDL(ddl.toString().strip());
     } catch (Exception e) {
-      throw new StreamingException(file + ": not a JSON Schema, a Spark schema or valid SQL DDL: " + firstLine(e), e);
+      throw new StreamingException(file + ": not a JSON Schema, a Spark schema or valid SQL DDL: " + LakeforgeException.firstLine(e), e);
     }
     return new ValueSchema(schema, nonNullable(schema));
   }
@@ -91,15 +92,10 @@ public record ValueSchema(StructType schema, List<String> required) {
     try {
       type = DataType.fromJson(json);
     } catch (Exception e) {
-      throw new StreamingException(file + ": not a valid Spark schema: " + firstLine(e), e);
+      throw new StreamingException(file + ": not a valid Spark schema: " + LakeforgeException.firstLine(e), e);
     }
     StructType schema = (StructType) type;
     return new ValueSchema(schema, nonNullable(schema));
-  }
-
-  private static String firstLine(Exception e) {
-    String m = String.valueOf(e.getMessage());
-    return m.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(m);
   }
 
   private static List<String> nonNullable(StructType schema) {

@@ -247,10 +247,8 @@ class StreamQualityTest {
           trigger: availableNow
         run: {reportDir: %s}
         """.formatted(TestKafka.bootstrap(), w.resolve("payments-checkpoint"), w.resolve("runs")));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        new java.io.PrintStream(new java.io.ByteArrayOutputStream())).execute("stream-quality", "--config", config.toString());
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    JobRun run = runJob(config);
+    assertThat(run.code()).as(run.out()).isZero();
     assertThat(spark.table("lake.stream.payments").count()).isEqualTo(27);
     assertThat(consumeAll("payments-dlq", 4)).hasSize(4);
     // the batch's metrics are in the repository, the suite's analyzers too, and the anomaly alerted
@@ -280,14 +278,22 @@ class StreamQualityTest {
         .contains("has anomaly checks, which compare each batch with the earlier ones: set stream-quality.metricsRepository");
   }
 
+  /** What the {@code stream-quality} job printed, and its exit code. */
+  private record JobRun(int code, String out, String err) {}
+
+  private static JobRun runJob(Path config) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    return new JobRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
   /** Runs the job on a config that must be refused: exit code 2; returns what it printed to stderr. */
   private static String usageError(Path config) {
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
-        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
-    String printed = err.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(printed).isEqualTo(2);
-    return printed;
+    JobRun run = runJob(config);
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
+    return run.err();
   }
 
   @Test
@@ -360,14 +366,11 @@ class StreamQualityTest {
           trigger: availableNow
         run: {reportDir: %s}
         """.formatted(TestKafka.sslBootstrap(), TestKafka.truststore(), secret, w.resolve("secure-checkpoint"), w.resolve("runs")));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    JobRun run = runJob(config);
+    assertThat(run.code()).as(run.out()).isZero();
     assertThat(spark.table("lake.stream.secure").count()).isEqualTo(10);   // no suite: only decoding can reject
     assertThat(consumeAll("secure-dlq", 1)).hasSize(1);                     // written over TLS too
-    assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.STORE_PASSWORD);
+    assertThat(run.out() + run.err()).doesNotContain(TestKafka.STORE_PASSWORD);
   }
 
   @Test
@@ -411,15 +414,13 @@ class StreamQualityTest {
           trigger: availableNow
         run: {reportDir: %s}
         """.formatted(TestKafka.bootstrap(), w.resolve("avro-checkpoint"), w.resolve("avro-runs")));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        new java.io.PrintStream(new java.io.ByteArrayOutputStream())).execute("stream-quality", "--config", config.toString());
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    JobRun run = runJob(config);
+    assertThat(run.code()).as(run.out()).isZero();
     assertThat(spark.table("lake.stream.avro_orders").count()).isEqualTo(12);
     assertThat(spark.table("lake.stream.avro_orders").where("order_id = 11").first().getDouble(2)).isEqualTo(22.0);
     List<String> reasons = consumeAll("avro-dlq", 2).stream().map(r -> header(r, "dlq.reason")).toList();
     assertThat(reasons).containsExactlyInAnyOrder("value is not valid Avro for the schema", "empty payload");
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("14 in, 12 good, 0 bad, 2 dead-lettered, 0 alert(s)");
+    assertThat(run.out()).contains("14 in, 12 good, 0 bad, 2 dead-lettered, 0 alert(s)");
     try (var reports = Files.list(w.resolve("avro-runs"))) {
       String report = Files.readString(reports.findFirst().orElseThrow());
       assertThat(report).contains("\"recordsIn\" : 14").contains("\"deadLettered\" : 2").contains("\"lag\"");
@@ -459,14 +460,11 @@ class StreamQualityTest {
         run: {reportDir: %s}
         """.formatted(topic, TestKafka.saslBootstrap(), topic, mechanism, jaas, topic, table, w.resolve(topic + "-checkpoint"),
         w.resolve("runs")));
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    JobRun run = runJob(config);
+    assertThat(run.code()).as(run.out()).isZero();
     assertThat(spark.table(table).count()).isEqualTo(5);
     assertThat(consumeAll(topic + "-dlq", 1)).hasSize(1);
-    assertThat(out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8)).doesNotContain(TestKafka.SASL_PASSWORD);
+    assertThat(run.out() + run.err()).doesNotContain(TestKafka.SASL_PASSWORD);
   }
 
   @Test

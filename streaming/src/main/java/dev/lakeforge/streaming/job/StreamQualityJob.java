@@ -106,7 +106,7 @@ public final class StreamQualityJob implements SparkJob {
         try {
           StructType.fromDDL(schema);
         } catch (Exception e) {
-          throw new SettingException("schema", "is not valid SQL DDL: " + e.getMessage().lines().findFirst().orElse(""));
+          throw new SettingException("schema", "is not valid SQL DDL: " + dev.lakeforge.core.LakeforgeException.firstLine(e));
         }
       }
       required = required == null ? List.of() : List.copyOf(required);
