@@ -58,8 +58,7 @@ public class IcebergMetadataBenchmark {
         .appName("lakeforge-iceberg-bench").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", new dev.lakeforge.iceberg.CatalogSettings("hadoop", "file:" + dir, null, null, null, null,
-        null, null, null)).forEach(b::config);
+    Catalogs.sparkConf("bench", dev.lakeforge.iceberg.CatalogSettings.hadoop(dev.lakeforge.core.Location.of(dir.toString()))).forEach(b::config);
     spark = b.getOrCreate();
     spark.sql("CREATE TABLE bench.db.events (id BIGINT, v DOUBLE) USING iceberg");
     long perSnapshot = rows / 10;

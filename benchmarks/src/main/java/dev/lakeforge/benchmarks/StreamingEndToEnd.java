@@ -147,8 +147,7 @@ public final class StreamingEndToEnd {
         .appName("lakeforge-streaming-e2e").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", new CatalogSettings("hadoop", "file:" + work.resolve("lake"), null, null, null, null, null,
-        null, null)).forEach(b::config);
+    Catalogs.sparkConf("bench", CatalogSettings.hadoop(dev.lakeforge.core.Location.of(work.resolve("lake")))).forEach(b::config);
     SparkSession spark = b.getOrCreate();
     spark.streams().addListener(PROGRESS);
 

@@ -1,18 +1,38 @@
 package dev.lakeforge.core;
 
+import java.util.Objects;
+
 /**
  * Core's one exception type: every message names the thing that was wrong (file, line, key,
- * statement) and, where there is one, the fix.
+ * statement) and, where there is one, the fix. Its {@link ErrorKind} says what the caller can do
+ * and gives the launcher's exit code.
  */
 public class LakeforgeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
+  private final ErrorKind kind;
 
+  /** An {@link ErrorKind#INTERNAL} error. */
   public LakeforgeException(String message) {
-    super(message);
+    this(ErrorKind.INTERNAL, message, null);
   }
 
+  /** An {@link ErrorKind#INTERNAL} error. */
   public LakeforgeException(String message, Throwable cause) {
+    this(ErrorKind.INTERNAL, message, cause);
+  }
+
+  public LakeforgeException(ErrorKind kind, String message) {
+    this(kind, message, null);
+  }
+
+  public LakeforgeException(ErrorKind kind, String message, Throwable cause) {
     super(message, cause);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /** What the caller can do about it. */
+  public ErrorKind kind() {
+    return kind;
   }
 
   /**

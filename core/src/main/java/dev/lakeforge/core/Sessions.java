@@ -2,6 +2,7 @@ package dev.lakeforge.core;
 
 import java.util.Map;
 import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -52,6 +53,26 @@ public final class Sessions {
       throw new LakeforgeException("cannot create a Spark Connect session for " + url
           + ": add org.apache.spark:spark-connect-client-jvm_2.13 to the classpath (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * The session's Hadoop settings (object store endpoints and credentials from {@code
+   * spark.hadoop.*}) for code that opens files itself; a plain configuration for a Spark Connect
+   * session, whose settings live on the server.
+   */
+  public static Configuration hadoopConfiguration(SparkSession spark) {
+    return spark instanceof org.apache.spark.sql.classic.SparkSession classic
+        ? classic.sparkContext().hadoopConfiguration() : new Configuration();
+  }
+
+  /** The master a session runs on ({@code local[*]}, {@code spark://...}, {@code k8s://...}); null over Spark Connect. */
+  public static String master(SparkSession spark) {
+    return spark instanceof org.apache.spark.sql.classic.SparkSession classic ? classic.sparkContext().master() : null;
+  }
+
+  /** {@code client} or {@code cluster}: where the driver of a session runs; null over Spark Connect. */
+  public static String deployMode(SparkSession spark) {
+    return spark instanceof org.apache.spark.sql.classic.SparkSession classic ? classic.sparkContext().deployMode() : null;
   }
 
   static SparkSession.Builder builder(Map<String, String> conf) {

@@ -2,7 +2,6 @@ package dev.lakeforge.core;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -29,7 +28,8 @@ import java.util.regex.Pattern;
  *     spark://host:port} or {@code yarn}; when absent, the master given by spark-submit, else
  *     {@code local[*]}
  * @param appName the application name (default: the job name)
- * @param warehouse the SQL warehouse folder (default for local runs: {@code .lakeforge/warehouse})
+ * @param warehouse the SQL warehouse folder (default for local runs: {@code .lakeforge/warehouse} in the
+ *     working directory); a relative path starts at the config file's folder
  * @param shufflePartitions {@code spark.sql.shuffle.partitions} (default for local runs: 2 per core, at least 4)
  * @param ui whether the Spark UI starts (default: off for local runs)
  * @param timeZone {@code spark.sql.session.timeZone}, e.g. {@code UTC}
@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
 public record SparkSettings(
     String master,
     String appName,
-    String warehouse,
+    Location warehouse,
     Integer shufflePartitions,
     Boolean ui,
     String timeZone,
@@ -52,6 +52,13 @@ public record SparkSettings(
 
   /** The default warehouse folder of local runs, relative to the working directory. */
   public static final String LOCAL_WAREHOUSE = ".lakeforge/warehouse";
+
+  /**
+   * Spark settings whose value is a path: a relative one in {@code conf} starts at the config
+   * file's folder, like every other path in a config, and reaches Spark as an absolute URI.
+   */
+  static final Pattern PATH_KEYS = Pattern.compile("spark\\.sql\\.catalog\\.[^.]+\\.warehouse|spark\\.sql\\.warehouse\\.dir"
+      + "|spark\\.eventLog\\.dir|spark\\.sql\\.streaming\\.checkpointLocation|spark\\.history\\.fs\\.logDirectory");
 
   public SparkSettings {
     require(master == null || MASTER.matcher(master).matches(), "master",
@@ -73,6 +80,28 @@ public record SparkSettings(
   /** A copy with another master. */
   public SparkSettings withMaster(String newMaster) {
     return new SparkSettings(newMaster, appName, warehouse, shufflePartitions, ui, timeZone, conf, kubernetes);
+  }
+
+  /** A copy whose {@code conf} is this map. */
+  public SparkSettings withConf(Map<String, String> newConf) {
+    return new SparkSettings(master, appName, warehouse, shufflePartitions, ui, timeZone, newConf, kubernetes);
+  }
+
+  /** Whether a Spark setting holds a path (a warehouse, the event log or checkpoint folder). */
+  public static boolean isPathKey(String key) {
+    return PATH_KEYS.matcher(key).matches();
+  }
+
+  /**
+   * The SQL warehouse: this section's, else {@code .lakeforge/warehouse} in the working directory for
+   * local runs, else null (Spark's default).
+   */
+  public Location warehouseLocation() {
+    String dir = conf.get("spark.sql.warehouse.dir");
+    if (dir != null) {
+      return Location.of(dir);
+    }
+    return warehouse != null ? warehouse : isLocal() ? Location.of(LOCAL_WAREHOUSE) : null;
   }
 
   /** Whether the session runs inside this JVM ({@code local...}, or no master anywhere). */
@@ -101,9 +130,9 @@ public record SparkSettings(
     }
     out.put("spark.app.name", appName != null ? appName : defaultAppName);
     if (warehouse != null) {
-      out.put("spark.sql.warehouse.dir", warehouse);
+      out.put("spark.sql.warehouse.dir", warehouse.uri());
     } else if (local) {
-      out.put("spark.sql.warehouse.dir", Path.of(LOCAL_WAREHOUSE).toAbsolutePath().toUri().toString());
+      out.put("spark.sql.warehouse.dir", Location.of(LOCAL_WAREHOUSE).uri());
     }
     if (ui != null) {
       out.put("spark.ui.enabled", ui.toString());

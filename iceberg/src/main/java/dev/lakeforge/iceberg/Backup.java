@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.Location;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -40,9 +41,17 @@ public final class Backup {
     return new Backup(table);
   }
 
-  /** The backup location (any Hadoop-compatible path). */
+  /**
+   * The backup location: any Hadoop-compatible URI, or a local path (a relative one starts at the
+   * working directory; the backup records it as an absolute URI).
+   */
   public Backup to(String backupLocation) {
-    this.location = backupLocation.endsWith("/") ? backupLocation.substring(0, backupLocation.length() - 1) : backupLocation;
+    return to(Location.of(backupLocation));
+  }
+
+  /** The backup location. */
+  public Backup to(Location backupLocation) {
+    this.location = backupLocation.uri();
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.lakeforge.iceberg;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.Set;
  * }</pre>
  *
  * @param type hadoop, jdbc, rest or nessie
- * @param warehouse where table files go (hadoop: required)
+ * @param warehouse where table files go (hadoop: required); a relative path starts at the config file's folder
  * @param uri the JDBC URL, REST endpoint or Nessie API v2 URL (required except for hadoop)
  * @param user JDBC user
  * @param password JDBC password
@@ -30,7 +31,7 @@ import java.util.Set;
  * @param cacheEnabled Spark's table cache (default false, so changes through the Java API are seen at once)
  * @param properties more catalog properties, passed through
  */
-public record CatalogSettings(String type, String warehouse, String uri, String user, Secret password, String ref,
+public record CatalogSettings(String type, Location warehouse, String uri, String user, Secret password, String ref,
     Secret token, Boolean cacheEnabled, Map<String, String> properties) {
 
   static final Set<String> TYPES = Set.of("hadoop", "jdbc", "rest", "nessie");
@@ -43,5 +44,10 @@ public record CatalogSettings(String type, String warehouse, String uri, String 
     require(type.equals("hadoop") || uri != null, "uri", "is required for a " + type + " catalog");
     require(!type.equals("jdbc") || uri.startsWith("jdbc:"), "uri", "expected a JDBC URL (jdbc:postgresql://host:port/db), got '" + uri + "'");
     properties = properties == null ? Map.of() : Map.copyOf(properties);
+  }
+
+  /** A hadoop catalog: tables in folders under {@code warehouse}, no server. */
+  public static CatalogSettings hadoop(Location warehouse) {
+    return new CatalogSettings("hadoop", warehouse, null, null, null, null, null, null, null);
   }
 }

@@ -53,7 +53,7 @@ public final class Catalogs {
       }
     }
     if (s.warehouse() != null) {
-      c.put(p + ".warehouse", s.warehouse());
+      c.put(p + ".warehouse", s.warehouse().uri());
     }
     c.put(p + ".cache-enabled", Boolean.toString(s.cacheEnabled() != null && s.cacheEnabled()));
     s.properties().forEach((k, v) -> c.put(p + "." + k, v));

@@ -2,7 +2,9 @@ package dev.lakeforge.iceberg;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.SparkErrors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -73,6 +75,9 @@ public final class LakeTable {
       t.refresh();
       return t;
     } catch (Exception e) {
+      if (SparkErrors.kind(e) == ErrorKind.NOT_FOUND) {
+        throw new LakeTableException(ErrorKind.NOT_FOUND, "cannot load Iceberg table " + name + ": " + SparkErrors.describe(e), e);
+      }
       throw new LakeTableException("cannot load Iceberg table " + name + ": " + LakeforgeException.firstLine(e)
           + " (is the catalog configured, and is the name catalog.namespace.table?)", e);
     }

@@ -1,6 +1,9 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Location;
+import dev.lakeforge.core.SparkErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -13,8 +16,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Verifies a backup against its manifest (size and checksum of every file) and restores it as a
- * table in a catalog that can register tables (JDBC, Nessie, REST). The restored table reads the
- * files in the backup location. The report gives the restore time (RTO).
+ * table: the catalog registers the backup's metadata (a hadoop catalog writes a metadata file in
+ * its warehouse that points there), so the restored table reads the files in the backup location.
+ * The report gives the restore time (RTO).
  *
  * <pre>{@code
  * Restore.Report r = Restore.from(spark, "s3a://dr-bucket/orders").asTable("pg.sales.orders_restored");
@@ -24,12 +28,21 @@ public final class Restore {
   private final SparkSession spark;
   private final String location;
 
-  private Restore(SparkSession spark, String location) {
+  private Restore(SparkSession spark, Location location) {
     this.spark = spark;
-    this.location = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+    this.location = location.uri();
   }
 
+  /**
+   * A restore from a backup: any Hadoop-compatible URI, or a local path (a relative one starts at
+   * the working directory).
+   */
   public static Restore from(SparkSession spark, String backupLocation) {
+    return from(spark, Location.of(backupLocation));
+  }
+
+  /** A restore from a backup location. */
+  public static Restore from(SparkSession spark, Location backupLocation) {
     return new Restore(spark, backupLocation);
   }
 
@@ -109,8 +122,9 @@ public final class Restore {
       throw new LakeTableException("backup at " + location + " failed verification; " + name + " is left as it is: "
           + String.join("; ", verified.problems()));
     }
-    if (spark.catalog().tableExists(name)) {
-      spark.sql("DROP TABLE " + name);
+    CatalogTable target = CatalogTable.of(spark, name);
+    if (target.catalog().tableExists(target.id())) {
+      target.catalog().dropTable(target.id(), false);
     }
     return asTable(name);
   }
@@ -119,7 +133,7 @@ public final class Restore {
    * Verifies, then registers the backup as table {@code name} and reads it.
    *
    * @throws LakeTableException when verification finds a problem (nothing is registered then), the
-   *     catalog cannot register tables, or the row count differs from the manifest
+   *     catalog is not declared or cannot register the table, or the row count differs from the manifest
    */
   public Report asTable(String name) {
     long start = System.nanoTime();
@@ -129,14 +143,13 @@ public final class Restore {
           + String.join("; ", verified.problems()));
     }
     BackupManifest m = verified.manifest();
-    String catalog = name.substring(0, name.indexOf('.'));
+    CatalogTable target = CatalogTable.of(spark, name);
     String metadata = location + "/" + m.metadataFile();
     try {
-      spark.sql("CALL " + catalog + ".system.register_table(table => '" + name.substring(catalog.length() + 1)
-          + "', metadata_file => '" + metadata + "')");
-    } catch (Exception e) {
-      throw new LakeTableException("cannot register " + name + " from " + metadata + ": " + LakeforgeException.firstLine(e)
-          + " (a hadoop catalog cannot register tables; restore into a jdbc, nessie or rest catalog)", e);
+      target.catalog().registerTable(target.id(), metadata);
+    } catch (RuntimeException e) {
+      throw new LakeTableException(SparkErrors.kind(e) == ErrorKind.INTERNAL ? ErrorKind.INTERNAL : ErrorKind.USAGE,
+          "cannot register " + name + " from " + metadata + ": " + LakeforgeException.firstLine(e), e);
     }
     long rows = LakeTable.of(spark, name).read().count();
     Duration rto = Duration.ofNanos(System.nanoTime() - start);

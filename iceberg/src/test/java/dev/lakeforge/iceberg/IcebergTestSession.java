@@ -10,6 +10,6 @@ public final class IcebergTestSession implements SparkTestConfigurer {
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
     conf.putAll(Catalogs.sparkConf("lake",
-        new CatalogSettings("hadoop", root.resolve("lake").toUri().toString(), null, null, null, null, null, null, null)));
+        CatalogSettings.hadoop(dev.lakeforge.core.Location.of(root.resolve("lake")))));
   }
 }

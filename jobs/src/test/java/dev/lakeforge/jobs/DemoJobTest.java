@@ -26,7 +26,7 @@ class DemoJobTest {
 
   private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... extra) {
     String[] args = new String[] {"sql", "--config", DEMO.toString(),
-        "--set", "spark.conf.\"spark.sql.catalog.lake.warehouse\"=" + lake.toUri(),
+        "--set", "catalogs.lake.type=hadoop", "--set", "catalogs.lake.warehouse=" + lake.toUri(),
         "--set", "run.reportDir=" + dir.resolve("runs")};
     String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
         .toArray(String[]::new);

@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -32,7 +33,19 @@ public record InputSource(String input, String format, Map<String, String> optio
   }
 
   public boolean isPath() {
-    return format != null || input.contains("/") || input.contains(":") || Files.exists(Path.of(input));
+    return isPath(Location.workingDirectory());
+  }
+
+  private boolean isPath(Path base) {
+    return format != null || input.contains("/") || input.contains(":") || Files.exists(base.resolve(input));
+  }
+
+  /**
+   * This source with a relative path made absolute against {@code base} (a config file's folder,
+   * or the working directory for a command-line option); a table name stays as it is.
+   */
+  public InputSource resolvedAgainst(Path base) {
+    return isPath(base) ? new InputSource(Location.of(input, base).uri(), format, options) : this;
   }
 
   public String effectiveFormat() {

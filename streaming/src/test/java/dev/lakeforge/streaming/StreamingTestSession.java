@@ -12,7 +12,7 @@ public final class StreamingTestSession implements SparkTestConfigurer {
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
     conf.putAll(Catalogs.sparkConf("lake",
-        new CatalogSettings("hadoop", root.resolve("lake").toUri().toString(), null, null, null, null, null, null, null)));
+        CatalogSettings.hadoop(dev.lakeforge.core.Location.of(root.resolve("lake")))));
     conf.put("spark.sql.streaming.noDataMicroBatches.enabled", "false");
   }
 }

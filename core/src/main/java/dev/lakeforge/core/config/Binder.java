@@ -1,5 +1,9 @@
 package dev.lakeforge.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +13,13 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.lakeforge.core.Location;
+import java.io.IOException;
+import java.util.ArrayDeque;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -31,6 +40,7 @@ final class Binder {
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .addModule(new SimpleModule("lakeforge-config").addDeserializer(Location.class, new LocationDeserializer()))
       .build();
 
   private Binder() {}
@@ -41,7 +51,8 @@ final class Binder {
       node = JsonNodeFactory.instance.objectNode();
     }
     try {
-      return MAPPER.treeToValue(node, type);
+      return MAPPER.reader().withAttribute(ConfigTree.class, tree).withAttribute(KeyPath.class, section)
+          .treeToValue(node, type);
     } catch (UnrecognizedPropertyException e) {
       KeyPath parent = section.resolve(relative(e.getPath()).parent());
       String key = e.getPropertyName();
@@ -69,6 +80,53 @@ final class Binder {
       throw located(tree, at, e.getOriginalMessage());
     } catch (Exception e) {
       throw located(tree, section, e.getMessage());
+    }
+  }
+
+  /**
+   * Binds a {@link Location}: a relative path starts at the folder of the file the value came from
+   * (the working directory for {@code --set} values and defaults).
+   */
+  private static final class LocationDeserializer extends StdScalarDeserializer<Location> {
+    private static final long serialVersionUID = 1L;
+
+    LocationDeserializer() {
+      super(Location.class);
+    }
+
+    @Override
+    public Location deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() != JsonToken.VALUE_STRING) {
+        return (Location) ctxt.handleUnexpectedToken(Location.class, p);
+      }
+      String text = p.getText();
+      Path base = Location.workingDirectory();
+      if (ctxt.getAttribute(ConfigTree.class) instanceof ConfigTree tree
+          && ctxt.getAttribute(KeyPath.class) instanceof KeyPath section) {
+        base = tree.originOf(section.resolve(keyPath(p.getParsingContext()))).baseDirectory();
+      }
+      try {
+        return Location.of(text, base);
+      } catch (IllegalArgumentException e) {
+        return (Location) ctxt.handleWeirdStringValue(Location.class, text, e.getMessage());
+      }
+    }
+
+    /** The path of the value being read, relative to the bound section. */
+    private static KeyPath keyPath(JsonStreamContext context) {
+      ArrayDeque<Object> segments = new ArrayDeque<>();
+      for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+        if (c.inArray()) {
+          segments.push(c.getCurrentIndex());
+        } else if (c.inObject() && c.getCurrentName() != null) {
+          segments.push(c.getCurrentName());
+        }
+      }
+      KeyPath path = KeyPath.ROOT;
+      for (Object s : segments) {
+        path = s instanceof Integer i ? path.index(i) : path.child((String) s);
+      }
+      return path;
     }
   }
 
@@ -104,6 +162,9 @@ final class Binder {
     }
     if (t == String.class || t == Secret.class || t == Path.class) {
       return "a string";
+    }
+    if (t == Location.class) {
+      return "a path or URI";
     }
     if (t.isEnum()) {
       return "one of " + Arrays.stream(t.getEnumConstants())

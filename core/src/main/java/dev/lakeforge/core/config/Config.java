@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.Location;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -124,14 +125,22 @@ public final class Config {
     return tree.originOf(KeyPath.parse(keyPath));
   }
 
-  /** A path from the config, resolved against the config file's folder when relative. */
-  public Path resolvePath(String path) {
-    Path p = Path.of(path);
-    if (p.isAbsolute() || file == null) {
-      return p;
+  /**
+   * The folder a relative path written at this key starts from: the folder of the file that set
+   * it, or the working directory for {@code --set} values and defaults. Settings records get this
+   * rule for free with fields of type {@link Location}.
+   */
+  public Path baseDirectoryOf(String keyPath) {
+    return tree.originOf(KeyPath.parse(keyPath)).baseDirectory();
+  }
+
+  /** {@code text}, written at this key, as an absolute location (see {@link #baseDirectoryOf}). */
+  public Location location(String keyPath, String text) {
+    try {
+      return Location.of(text, baseDirectoryOf(keyPath));
+    } catch (IllegalArgumentException e) {
+      throw errorAt(keyPath, e.getMessage());
     }
-    Path dir = file.toAbsolutePath().getParent();
-    return dir == null ? p : dir.resolve(p).normalize();
   }
 
   /** The redactor holding this config's secrets (also registered JVM-wide). */

@@ -1,5 +1,6 @@
 package dev.lakeforge.core.config;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 
 /**
@@ -10,10 +11,10 @@ public class ConfigException extends LakeforgeException {
   private static final long serialVersionUID = 1L;
 
   public ConfigException(String message) {
-    super(message);
+    super(ErrorKind.USAGE, message);
   }
 
   public ConfigException(String message, Throwable cause) {
-    super(message, cause);
+    super(ErrorKind.USAGE, message, cause);
   }
 }

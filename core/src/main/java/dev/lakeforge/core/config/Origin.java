@@ -1,5 +1,8 @@
 package dev.lakeforge.core.config;
 
+import dev.lakeforge.core.Location;
+import java.nio.file.Path;
+
 /**
  * Where a config value came from: a file and line, a {@code --set} override, or a default.
  *
@@ -14,6 +17,20 @@ public record Origin(String source, int line, int column) {
 
   boolean isFile() {
     return line > 0;
+  }
+
+  /**
+   * The folder a relative path written here starts from: the folder of the file it came from, or
+   * the working directory for {@code --set} values, defaults and text not read from a file.
+   */
+  public Path baseDirectory() {
+    if (isFile() && !source.equals("--set") && !source.startsWith("<")) {
+      Path parent = Path.of(source).toAbsolutePath().getParent();
+      if (parent != null) {
+        return parent;
+      }
+    }
+    return Location.workingDirectory();
   }
 
   @Override

@@ -111,8 +111,9 @@ final class Substitution {
     if (file.isEmpty()) {
       throw Binder.located(tree, path, "'${file:}' names no file: write ${file:/run/secrets/name}");
     }
+    Path resolved = tree.originOf(path).baseDirectory().resolve(file).normalize();
     try {
-      String content = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      String content = Files.readString(resolved, StandardCharsets.UTF_8);
       // Secret files mounted by Kubernetes or Docker often end with one newline.
       if (content.endsWith("\r\n")) {
         content = content.substring(0, content.length() - 2);
@@ -121,7 +122,7 @@ final class Substitution {
       }
       return content;
     } catch (NoSuchFileException e) {
-      throw Binder.located(tree, path, "secret file " + file + " does not exist");
+      throw Binder.located(tree, path, "secret file " + resolved + " does not exist");
     } catch (IOException e) {
       throw Binder.located(tree, path, "cannot read secret file " + file + ": " + e.getMessage());
     }

@@ -1,6 +1,9 @@
 package dev.lakeforge.core.job;
 
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Sessions;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
@@ -87,6 +90,9 @@ public final class Launcher {
     @Option(names = "--dry-run", description = "Resolve config, build and validate the plan, print it; write nothing.")
     boolean dryRun;
 
+    @Option(names = "--verbose", description = "Log the stack trace of an error in what was asked, too.")
+    boolean verbose;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
   }
@@ -113,6 +119,8 @@ public final class Launcher {
       root.addSubcommand(job.name(), new CommandLine(spec));
       common.put(job.name(), options);
     }
+    // Paths given on the command line start at the working directory; jobs see them as absolute URIs.
+    root.registerConverter(Location.class, Location::of);
     root.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     ParseResult parsed;
     try {
@@ -135,7 +143,7 @@ public final class Launcher {
       return ExitCode.OK;
     }
     SparkJob job = (SparkJob) sub.commandSpec().userObject();
-    return run(job, common.get(job.name()));
+    return run(job, common.get(job.name()), jobs.stream().map(SparkJob::name).toList());
   }
 
   private static CommandSpec spec(SparkJob job) {
@@ -156,7 +164,11 @@ public final class Launcher {
     return RUN_TIME.format(Instant.now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
   }
 
-  private int run(SparkJob job, CommonOptions options) {
+  /**
+   * @param jobNames every registered job: one config file may hold the sections of several jobs
+   *     (a table's DDL for {@code sql} and the stream that fills it), and each job reads its own
+   */
+  private int run(SparkJob job, CommonOptions options, List<String> jobNames) {
     String runId = newRunId();
     Config config;
     SparkSettings sparkSettings;
@@ -168,7 +180,7 @@ public final class Launcher {
       Config.Loader loader = options.config == null ? Config.empty() : Config.file(options.config);
       config = loader.profile(options.profile).set(options.overrides).load();
       Set<String> accepted = new TreeSet<>(CORE_SECTIONS);
-      accepted.add(job.name());
+      accepted.addAll(jobNames);
       List<SessionContributor> contributors = new ArrayList<>();
       ServiceLoader.load(SessionContributor.class).forEach(contributors::add);
       contributors.forEach(c -> accepted.add(c.section()));
@@ -178,12 +190,8 @@ public final class Launcher {
       for (SessionContributor c : contributors) {
         contributed.putAll(c.sparkConf(config));
       }
-      if (!contributed.isEmpty()) {
-        contributed.putAll(sparkSettings.conf());
-        sparkSettings = new SparkSettings(sparkSettings.master(), sparkSettings.appName(), sparkSettings.warehouse(),
-            sparkSettings.shufflePartitions(), sparkSettings.ui(), sparkSettings.timeZone(), contributed,
-            sparkSettings.kubernetes());
-      }
+      contributed.putAll(absolutePaths(config, sparkSettings.conf()));
+      sparkSettings = sparkSettings.withConf(contributed);
       runSettings = config.bind("run", RunSettings.class);
       cost = config.bind("cost", CostSettings.class);
       metrics = config.bind("metrics", MetricsSettings.class);
@@ -197,9 +205,17 @@ public final class Launcher {
     Map<String, String> sparkConf = sparkConf(sparkSettings, job.name(), logging, json);
     try (JobLogging ignored = JobLogging.install(json, logging.level(), logging.levels(), job.name(), runId, err)) {
       return options.dryRun
-          ? dryRun(job, runId, config, sparkConf)
-          : runForReal(job, runId, config, sparkConf, sparkSettings, runSettings, cost, metrics);
+          ? dryRun(job, runId, config, sparkConf, options.verbose)
+          : runForReal(job, runId, config, sparkConf, runSettings, cost, metrics, options.verbose);
     }
+  }
+
+  /** The {@code spark.conf} settings, with relative paths (warehouses, event log) made absolute URIs. */
+  private static Map<String, String> absolutePaths(Config config, Map<String, String> conf) {
+    Map<String, String> out = new LinkedHashMap<>(conf);
+    out.replaceAll((key, value) -> SparkSettings.isPathKey(key)
+        ? config.location("spark.conf.\"" + key + "\"", value).uri() : value);
+    return out;
   }
 
   private static Map<String, String> sparkConf(SparkSettings s, String jobName, LoggingSettings logging, boolean json) {
@@ -210,7 +226,7 @@ public final class Launcher {
     return conf;
   }
 
-  private int dryRun(SparkJob job, String runId, Config config, Map<String, String> sparkConf) {
+  private int dryRun(SparkJob job, String runId, Config config, Map<String, String> sparkConf, boolean verbose) {
     Redactor r = config.redactor();
     out.println("Dry run of job '" + job.name() + "' (run " + runId + "): nothing is executed or written.");
     out.println("Config: " + config.file().map(Path::toString).orElse("(none)")
@@ -222,20 +238,60 @@ public final class Launcher {
       sparkConf.forEach((k, v) -> out.println(k + " = " + (Redactor.isSecretKey(k) ? Redactor.MASK : r.redact(v))));
     }
     out.println("--- plan ---");
+    Map<String, String> validation = job.needsSpark() ? localValidationConf(sparkConf) : sparkConf;
+    if (validation != sparkConf) {
+      out.println("Plans are validated on a local session: the cluster (" + sparkConf.getOrDefault("spark.master",
+          System.getProperty("spark.master")) + ") is not contacted.");
+    }
     try {
       JobContext ctx = new JobContext(job.name(), runId, config,
-          job.needsSpark() ? memo(() -> Sessions.create(sparkSettingsFrom(sparkConf), job.name())) : null, out, true);
+          job.needsSpark() ? memo(() -> Sessions.create(sparkSettingsFrom(validation), job.name())) : null, out, true);
       JobPlan plan = job.plan(ctx);
       out.print(r.redact(plan.render()));
       return plan.isValid() ? ExitCode.OK : ExitCode.USAGE;
-    } catch (ConfigException e) {
-      err.println("lakeforge " + job.name() + ": " + r.redact(e.getMessage()));
-      return ExitCode.USAGE;
-    } catch (RuntimeException e) {
-      LOG.error("dry run of {} failed", job.name(), e);
-      err.println("lakeforge " + job.name() + ": dry run failed: " + r.redact(String.valueOf(e.getMessage())));
-      return ExitCode.JOB_FAILED;
+    } catch (Exception | LinkageError e) {
+      return failed(job, "dry run of " + job.name(), e, r, verbose);
     }
+  }
+
+  /**
+   * A dry run never needs the cluster: a session whose master is not local is replaced by a local
+   * one with the same catalogs and settings, without cluster resources or an event log.
+   */
+  static Map<String, String> localValidationConf(Map<String, String> conf) {
+    String master = conf.getOrDefault("spark.master", System.getProperty("spark.master"));
+    if (master == null || master.startsWith("local")) {
+      return conf;
+    }
+    Map<String, String> local = new LinkedHashMap<>(conf);
+    local.keySet().removeIf(k -> k.startsWith("spark.kubernetes.") || k.startsWith("spark.dynamicAllocation.")
+        || k.startsWith("spark.executor.") || k.equals("spark.submit.deployMode") || k.startsWith("spark.driver."));
+    local.put("spark.master", "local[*]");
+    local.put("spark.submit.deployMode", "client");
+    local.put("spark.driver.host", "127.0.0.1");
+    local.put("spark.driver.bindAddress", "127.0.0.1");
+    local.put("spark.ui.enabled", "false");
+    local.put("spark.eventLog.enabled", "false");
+    return local;
+  }
+
+  /**
+   * Reports a failure in one place: a user's mistake (a missing table, a wrong option) as one line
+   * and its exit code, with the stack trace only when {@code --verbose}; anything else with the trace.
+   */
+  private int failed(SparkJob job, String what, Throwable e, Redactor r, boolean verbose) {
+    ErrorKind kind = SparkErrors.kind(e);
+    if (kind.isUserError()) {
+      String line = r.redact(SparkErrors.describe(e));
+      if (verbose) {
+        LOG.error("{}: {}", what, line, e);
+      }
+      err.println("lakeforge " + job.name() + ": " + line);
+    } else {
+      LOG.error("{} failed", what, e);
+      err.println("lakeforge " + job.name() + ": failed: " + r.redact(String.valueOf(e.getMessage())));
+    }
+    return kind.exitCode();
   }
 
   /** The settings whose conf is exactly this map (what the dry run printed is what runs). */
@@ -244,7 +300,7 @@ public final class Launcher {
   }
 
   private int runForReal(SparkJob job, String runId, Config config, Map<String, String> sparkConf,
-      SparkSettings sparkSettings, RunSettings runSettings, CostSettings costSettings, MetricsSettings metrics) {
+      RunSettings runSettings, CostSettings costSettings, MetricsSettings metrics, boolean verbose) {
     Redactor r = config.redactor();
     Instant started = Instant.now();
     boolean sessionExisted = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
@@ -265,22 +321,16 @@ public final class Launcher {
       status = outcome.status().name();
       summary = outcome.summary();
       code = outcome.exitCode();
-    } catch (ConfigException e) {
-      status = "FAILED";
-      summary = e.getMessage();
-      code = ExitCode.USAGE;
-      err.println("lakeforge " + job.name() + ": " + r.redact(e.getMessage()));
     } catch (Exception | LinkageError e) {
       status = "FAILED";
-      summary = String.valueOf(e.getMessage());
-      code = ExitCode.JOB_FAILED;
-      LOG.error("job {} run {} failed", job.name(), runId, e);
-      err.println("lakeforge " + job.name() + ": failed: " + r.redact(summary));
+      summary = SparkErrors.kind(e).isUserError() ? SparkErrors.describe(e) : String.valueOf(e.getMessage());
+      code = failed(job, "job " + job.name() + " run " + runId, e, r, verbose);
     }
     RunMetrics m = recorder == null ? RunMetrics.NONE : recorder.stop();
     Instant ended = Instant.now();
     RunReport report = new RunReport(job.name(), runId, status, summary, runSettings.team(), runSettings.tenant(),
-        runSettings.labels(), spark == null ? null : sparkConf.get("spark.master"), started.toString(), ended.toString(),
+        runSettings.labels(), spark == null ? null : Sessions.master(spark), spark == null ? null : Sessions.deployMode(spark),
+        started.toString(), ended.toString(),
         (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0, m,
         Cost.of(m.coreSeconds(), m.gpuSeconds(), costSettings.pricePerCoreHour(), costSettings.pricePerGpuHour(),
             costSettings.currency()),
@@ -295,7 +345,7 @@ public final class Launcher {
   private int publish(RunReport report, RunSettings run, MetricsSettings metrics, JobOutcome outcome, Redactor r, int code) {
     String fileName = report.job() + "-" + report.runId() + ".json";
     try {
-      Path written = report.writeTo(Path.of(run.reportDir()), fileName, r);
+      Path written = report.writeTo(run.reportDir().toPath(), fileName, r);
       if (outcome != null) {
         for (String output : outcome.outputs()) {
           Path dir = Path.of(output);
@@ -307,7 +357,7 @@ public final class Launcher {
       LOG.info("run report: {} ({})", report.oneLine(), written);
       MetricsExport export = new MetricsExport(report);
       if (metrics.file() != null) {
-        export.writeTo(Path.of(metrics.file()));
+        export.writeTo(metrics.file().toPath());
       }
       if (metrics.pushgateway() != null) {
         export.push(metrics.pushgateway(), metrics.pushJob(), report.job());

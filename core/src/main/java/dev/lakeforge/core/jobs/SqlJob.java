@@ -1,6 +1,7 @@
 package dev.lakeforge.core.jobs;
 
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.TextTable;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
@@ -64,9 +65,9 @@ public final class SqlJob implements SparkJob {
   public void configure(Config config) {
     settings = config.bind("sql", SqlSettings.class);
     if (fileOption != null) {
-      file = fileOption;
+      file = fileOption.toAbsolutePath().normalize();
     } else if (settings.file() != null) {
-      file = config.resolvePath(settings.file());
+      file = settings.file().toPath();
     } else {
       throw new ConfigException("sql job: no SQL file: give --file FILE or set sql.file in the config");
     }
@@ -137,7 +138,8 @@ public final class SqlJob implements SparkJob {
           verdict = "not analysed: it uses what statement " + creator + " creates (" + parsed.nodeName() + ")";
         } else {
           verdict = "analysis error";
-          plan.problem(locate(e, s) + ": statement " + s.number() + ": " + firstLine(e));
+          plan.problem(locate(e, s) + ": statement " + s.number() + ": "
+              + SparkErrors.missing(e).filter(m -> m.startsWith("catalog")).orElseGet(() -> firstLine(e)));
         }
       }
       plan.step("statement " + s.number() + " (" + where + ") " + s.headline() + "  -> " + verdict);
@@ -196,7 +198,8 @@ public final class SqlJob implements SparkJob {
         }
       } catch (Exception e) {
         if (e instanceof AnalysisException ae) {
-          throw new LakeforgeException(locate(ae, s) + ": statement " + s.number() + ": " + firstLine(ae), ae);
+          throw new LakeforgeException(SparkErrors.kind(ae), locate(ae, s) + ": statement " + s.number() + ": "
+              + firstLine(ae), ae);
         }
         throw new LakeforgeException(where + ": statement " + s.number() + " failed: " + firstLine(e), e);
       }

@@ -22,7 +22,8 @@ import java.util.Map;
  * @param team from {@code run.team}
  * @param tenant from {@code run.tenant}
  * @param labels from {@code run.labels}
- * @param master the Spark master
+ * @param master the Spark master the run used, e.g. {@code k8s://https://...} or {@code local[*]}
+ * @param deployMode {@code client} or {@code cluster}
  * @param startedAt ISO-8601 start time
  * @param endedAt ISO-8601 end time
  * @param wallSeconds end minus start
@@ -39,6 +40,7 @@ public record RunReport(
     String tenant,
     Map<String, String> labels,
     String master,
+    String deployMode,
     String startedAt,
     String endedAt,
     double wallSeconds,

@@ -3,6 +3,7 @@ package dev.lakeforge.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.job.CostSettings;
 import dev.lakeforge.core.job.LoggingSettings;
@@ -11,6 +12,7 @@ import dev.lakeforge.core.job.RunSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +44,62 @@ class ConfigTest {
     assertThat(c.toYaml()).doesNotContain("s3cr3t-value").contains(Redactor.MASK);
     assertThat(c.toString()).doesNotContain("s3cr3t-value");
     assertThat(Redactor.global().redact("password is s3cr3t-value")).isEqualTo("password is ****");
+  }
+
+  /** One rule for every path: a config file's folder for what it writes, the working directory for --set. */
+  @Test
+  void relativePathsStartAtTheConfigFilesFolderAndSetValuesAtTheWorkingDirectory() throws IOException {
+    record Sink(Location out, List<Location> more, String name) {}
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    Files.writeString(conf.resolve("token"), "t0k3n-from-file\n");
+    Path f = Files.writeString(conf.resolve("job.yaml"), """
+        sink:
+          out: data/../out/orders
+          more: [quarantine, s3a://bucket/x/, /abs/path, "file:///abs/uri/"]
+          name: ${file:token}
+        spark:
+          warehouse: lake
+          conf:
+            spark.sql.catalog.pg.warehouse: pg-files
+        run:
+          reportDir: runs
+        """);
+    Config c = Config.file(f).set("run.labels.x=1").load();
+    Sink sink = c.bind("sink", Sink.class);
+    assertThat(sink.out().uri()).isEqualTo("file:" + conf.resolve("out/orders"));
+    assertThat(sink.more()).extracting(Location::uri).containsExactly("file:" + conf.resolve("quarantine"),
+        "s3a://bucket/x", "file:/abs/path", "file:/abs/uri");
+    assertThat(sink.name()).isEqualTo("t0k3n-from-file");
+    assertThat(c.bind("spark", SparkSettings.class).warehouse().toPath()).isEqualTo(conf.resolve("lake"));
+    assertThat(c.bind("run", RunSettings.class).reportDir().toPath()).isEqualTo(conf.resolve("runs"));
+    assertThat(c.location("spark.conf.\"spark.sql.catalog.pg.warehouse\"", "pg-files").toPath())
+        .isEqualTo(conf.resolve("pg-files"));
+
+    Config overridden = Config.file(f).set("sink.out=from-cli").set("run.reportDir=reports").load();
+    Path cwd = Path.of("").toAbsolutePath();
+    assertThat(overridden.bind("sink", Sink.class).out().toPath()).isEqualTo(cwd.resolve("from-cli"));
+    assertThat(overridden.bind("run", RunSettings.class).reportDir().toPath()).isEqualTo(cwd.resolve("reports"));
+    assertThat(Config.empty().load().bind("run", RunSettings.class).reportDir().toPath())
+        .isEqualTo(cwd.resolve(".lakeforge/runs"));
+  }
+
+  @Test
+  void aMissingRelativeSecretFileIsNamedWithTheFolderItWasLookedFor() throws IOException {
+    Path conf = Files.createDirectories(dir.resolve("conf2"));
+    Path f = Files.writeString(conf.resolve("job.yaml"), "db:\n  password: ${file:secrets/db}\n");
+    assertThatThrownBy(() -> Config.file(f).load()).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:2:").hasMessageContaining("secret file " + conf.resolve("secrets/db") + " does not exist");
+  }
+
+  @Test
+  void anEmptyLocationIsAConfigErrorAtItsLine() throws IOException {
+    record Sink(Location out) {}
+    Config c = Config.file(write("job.yaml", "sink:\n  out: ' '\n")).load();
+    assertThatThrownBy(() -> c.bind("sink", Sink.class)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("job.yaml:2:").hasMessageContaining("sink.out");
+    Config n = Config.file(write("job2.yaml", "sink:\n  out: 3\n")).load();
+    assertThatThrownBy(() -> n.bind("sink", Sink.class)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sink.out: expected a path or URI");
   }
 
   @Test

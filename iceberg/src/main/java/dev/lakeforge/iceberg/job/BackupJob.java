@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg.job;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
@@ -11,7 +12,6 @@ import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.Backup;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.Nessie;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -34,7 +34,7 @@ public final class BackupJob implements SparkJob {
   String branch = "main";
 
   @Option(names = "--to", required = true, paramLabel = "LOCATION", description = "Backup location (a file for Nessie).")
-  String to;
+  Location to;
 
   /** The {@code backup:} section. @param nessieToken bearer token for the Nessie server */
   public record Settings(Secret nessieToken) {}
@@ -91,7 +91,7 @@ public final class BackupJob implements SparkJob {
     }
     try (Nessie n = Nessie.connect(nessieUri, token)) {
       Nessie.BranchState state = n.export(branch);
-      state.write(Path.of(to));
+      state.write(to.toPath());
       ctx.print("Exported Nessie branch " + branch + " at " + state.hash() + " (" + state.contents().size()
           + " namespaces and tables) to " + to);
       return JobOutcome.success("exported " + branch);

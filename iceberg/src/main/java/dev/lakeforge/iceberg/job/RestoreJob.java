@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg.job;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.config.Secret;
@@ -9,7 +10,6 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.Nessie;
 import dev.lakeforge.iceberg.Restore;
-import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -24,9 +24,9 @@ import picocli.CommandLine.Option;
  */
 public final class RestoreJob implements SparkJob {
   @Option(names = "--from", required = true, paramLabel = "LOCATION", description = "The backup (a file for Nessie).")
-  String from;
+  Location from;
 
-  @Option(names = "--as", paramLabel = "TABLE", description = "The table to restore as (in a jdbc, nessie or rest catalog).")
+  @Option(names = "--as", paramLabel = "TABLE", description = "The table to restore as (catalog.namespace.table).")
   String as;
 
   @Option(names = "--nessie-uri", paramLabel = "URI", description = "Import a Nessie branch state instead.")
@@ -70,7 +70,7 @@ public final class RestoreJob implements SparkJob {
   public JobPlan plan(JobContext ctx) throws RuntimeException {
     if (nessieUri != null) {
       try {
-        Nessie.BranchState s = Nessie.BranchState.read(Path.of(from));
+        Nessie.BranchState s = Nessie.BranchState.read(from.toPath());
         return JobPlan.of("import Nessie state of " + s.branch() + " as branch " + branch)
             .step(s.contents().size() + " namespaces and tables, exported at " + s.exportedAt()).build();
       } catch (java.io.IOException e) {
@@ -89,7 +89,7 @@ public final class RestoreJob implements SparkJob {
   public JobOutcome run(JobContext ctx) throws Exception {
     if (nessieUri != null) {
       try (Nessie n = Nessie.connect(nessieUri, token)) {
-        Nessie.BranchState s = Nessie.BranchState.read(Path.of(from));
+        Nessie.BranchState s = Nessie.BranchState.read(from.toPath());
         n.importState(s, branch);
         ctx.print("Imported " + s.contents().size() + " namespaces and tables of " + s.branch() + " as branch " + branch);
         return JobOutcome.success("imported as " + branch);

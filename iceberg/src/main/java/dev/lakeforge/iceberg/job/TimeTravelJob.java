@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg.job;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.TextTable;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
@@ -28,7 +29,7 @@ public final class TimeTravelJob implements SparkJob {
   Long export;
 
   @Option(names = "--to", paramLabel = "PATH", description = "Where --export writes.")
-  String to;
+  Location to;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet", description = "Export format (default parquet).")
   String format;
@@ -117,7 +118,7 @@ public final class TimeTravelJob implements SparkJob {
       }
     }
     if (export != null) {
-      t.exportSnapshot(export, to, format);
+      t.exportSnapshot(export, to.uri(), format);
       ctx.print("Exported snapshot " + export + " to " + to + " as " + format);
       summary += "; exported " + export;
     }

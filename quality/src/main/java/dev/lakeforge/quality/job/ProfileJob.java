@@ -1,5 +1,6 @@
 package dev.lakeforge.quality.job;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.job.JobContext;
@@ -59,7 +60,7 @@ public final class ProfileJob implements SparkJob {
   }
 
   private InputSource inputs() {
-    return new InputSource(input, format, Map.of());
+    return new InputSource(input, format, Map.of()).resolvedAgainst(Location.workingDirectory());
   }
 
   @Override

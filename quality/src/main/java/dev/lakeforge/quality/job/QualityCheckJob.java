@@ -1,13 +1,23 @@
 package dev.lakeforge.quality.job;
 
+import static dev.lakeforge.core.config.SettingException.require;
+
+import dev.lakeforge.core.Location;
+import dev.lakeforge.core.Sessions;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
+import dev.lakeforge.core.job.RunSettings;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.FileMetricsRepository;
+import dev.lakeforge.quality.HtmlReport;
 import dev.lakeforge.quality.InputSource;
+import dev.lakeforge.quality.MetricsQuery;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.quality.Verification;
@@ -52,18 +62,19 @@ public final class QualityCheckJob implements SparkJob {
 
   @Option(names = "--metrics-repository", paramLabel = "PATH",
       description = "Save this run's metrics to a file repository here; the HTML report charts their history.")
-  String repositoryOption;
+  Location repositoryOption;
 
   @Option(names = "--good-out", paramLabel = "PATH", description = "Append rows that break no row-level constraint here.")
-  String goodOption;
+  Location goodOption;
 
   @Option(names = "--bad-out", paramLabel = "PATH", description = "Append rows that break a row-level constraint here, with the reasons.")
-  String badOption;
+  Location badOption;
 
   /**
-   * The {@code quality-check:} section; command-line options win.
+   * The {@code quality-check:} section; command-line options win. Relative paths start at the
+   * config file's folder (on the command line: at the working directory).
    *
-   * @param suite the suite file (relative to the config file)
+   * @param suite the suite file
    * @param input a table name or a path
    * @param format parquet, csv, json or orc
    * @param options reader options, e.g. {header: "true"} for CSV
@@ -73,24 +84,27 @@ public final class QualityCheckJob implements SparkJob {
    * @param badOut where bad rows go (quarantine)
    * @param outputFormat format of the good and bad rows (default parquet)
    */
-  public record Settings(String suite, String input, String format, Map<String, String> options, String metricsOut,
-      String resultOut, String goodOut, String badOut, String outputFormat) {
+  public record Settings(Location suite, String input, String format, Map<String, String> options, Location metricsOut,
+      Location resultOut, Location goodOut, Location badOut, String outputFormat) {
     public Settings {
       options = options == null ? Map.of() : Map.copyOf(options);
       outputFormat = outputFormat == null ? "parquet" : outputFormat;
+      require(suite == null || suite.isLocal(), "suite", "must be a local file, got " + suite);
+      require(metricsOut == null || metricsOut.isLocal(), "metricsOut", "must be a local file, got " + metricsOut);
+      require(resultOut == null || resultOut.isLocal(), "resultOut", "must be a local file, got " + resultOut);
     }
   }
 
   private Suite suite;
-  private String input;
+  private InputSource input;
   private String format;
   private Map<String, String> options;
   private Path metricsOut;
   private Path resultOut;
-  private String goodOut;
-  private String badOut;
+  private Location goodOut;
+  private Location badOut;
   private String outputFormat;
-  private String reportDir;
+  private Path reportDir;
 
   @Override
   public String name() {
@@ -105,12 +119,13 @@ public final class QualityCheckJob implements SparkJob {
   @Override
   public void configure(Config config) {
     Settings s = config.bind(name(), Settings.class);
-    Path suitePath = suiteOption != null ? suiteOption : s.suite() != null ? config.resolvePath(s.suite()) : null;
+    Path suitePath = suiteOption != null ? suiteOption.toAbsolutePath().normalize()
+        : s.suite() != null ? s.suite().toPath() : null;
     if (suitePath == null) {
       throw new ConfigException("quality-check: no suite: give --suite FILE or set quality-check.suite");
     }
-    input = inputOption != null ? inputOption : s.input();
-    if (input == null || input.isBlank()) {
+    String inputText = inputOption != null ? inputOption : s.input();
+    if (inputText == null || inputText.isBlank()) {
       throw new ConfigException("quality-check: no input: give --input TABLE|PATH or set quality-check.input");
     }
     format = formatOption != null ? formatOption : s.format();
@@ -118,12 +133,14 @@ public final class QualityCheckJob implements SparkJob {
       throw new ConfigException("quality-check: --format " + format + " is not supported; use one of parquet, csv, json, orc");
     }
     options = s.options();
-    metricsOut = metricsOption != null ? metricsOption : s.metricsOut() == null ? null : config.resolvePath(s.metricsOut());
-    resultOut = resultOption != null ? resultOption : s.resultOut() == null ? null : config.resolvePath(s.resultOut());
+    input = new InputSource(inputText, format, options)
+        .resolvedAgainst(inputOption != null ? Location.workingDirectory() : config.baseDirectoryOf(name() + ".input"));
+    metricsOut = metricsOption != null ? metricsOption : s.metricsOut() == null ? null : s.metricsOut().toPath();
+    resultOut = resultOption != null ? resultOption : s.resultOut() == null ? null : s.resultOut().toPath();
     goodOut = goodOption != null ? goodOption : s.goodOut();
     badOut = badOption != null ? badOption : s.badOut();
     outputFormat = s.outputFormat();
-    reportDir = config.bind("run", dev.lakeforge.core.job.RunSettings.class).reportDir();
+    reportDir = config.bind("run", RunSettings.class).reportDir().toPath();
     if (!Files.isRegularFile(suitePath)) {
       throw new ConfigException("quality-check: suite file " + suitePath + " does not exist");
     }
@@ -134,14 +151,10 @@ public final class QualityCheckJob implements SparkJob {
     }
   }
 
-  private InputSource inputs() {
-    return new InputSource(input, format, options);
-  }
-
   @Override
   public JobPlan plan(JobContext ctx) {
-    JobPlan.Builder plan = JobPlan.of("verify " + inputs().describe() + " with " + suite);
-    Dataset<Row> data = inputs().read(ctx.spark(), true);
+    JobPlan.Builder plan = JobPlan.of("verify " + input.describe() + " with " + suite);
+    Dataset<Row> data = input.read(ctx.spark(), true);
     plan.step("input schema: " + data.schema().simpleString());
     for (Check c : suite.checks()) {
       plan.step(c.level() + " check '" + c.description() + "': " + c.constraints().size() + " constraint(s): "
@@ -162,18 +175,18 @@ public final class QualityCheckJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws IOException {
-    Dataset<Row> data = inputs().read(ctx.spark(), false);
+    Dataset<Row> data = input.read(ctx.spark(), false);
     Verification verification = suite.verification(data);
-    dev.lakeforge.quality.MetricsRepository repository = repositoryOption == null ? null
-        : new dev.lakeforge.quality.FileMetricsRepository(repositoryOption);
-    dev.lakeforge.quality.ResultKey key = dev.lakeforge.quality.ResultKey.now(input);
-    dev.lakeforge.quality.MetricsQuery history = new dev.lakeforge.quality.MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
+    MetricsRepository repository = repositoryOption == null ? null
+        : new FileMetricsRepository(repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
+    ResultKey key = ResultKey.now(input.input());
+    MetricsQuery history = new MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
     if (repository != null) {
       verification.saveMetricsTo(repository, key);
     }
     VerificationResult result = verification.run();
     if (reportOption != null) {
-      dev.lakeforge.quality.HtmlReport report = dev.lakeforge.quality.HtmlReport.of(result).title("Quality of " + input);
+      HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
       if (!verification.rowLevelConstraints().isEmpty()) {
         report.failingRows(verification.split().bad(), 20);
       }
@@ -186,11 +199,11 @@ public final class QualityCheckJob implements SparkJob {
     ctx.print(result.summary().stripTrailing());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("suite", suite.file().toString());
-    details.put("input", input);
+    details.put("input", input.input());
     details.put("status", result.status().name());
     List<String> outputs = new ArrayList<>();
     if (goodOut != null || badOut != null) {
-      Split.Counts counts = verification.split().write(goodOut, badOut, outputFormat);
+      Split.Counts counts = verification.split().write(uri(goodOut), uri(badOut), outputFormat);
       ctx.print("rows: " + counts.good() + " good" + (goodOut == null ? "" : " -> " + goodOut) + ", " + counts.bad()
           + " bad" + (badOut == null ? "" : " -> " + badOut));
       details.put("goodRows", counts.good());
@@ -198,7 +211,7 @@ public final class QualityCheckJob implements SparkJob {
       addLocal(outputs, goodOut);
       addLocal(outputs, badOut);
     }
-    Path resultFile = resultOut != null ? resultOut : Path.of(reportDir, name() + "-" + ctx.runId() + "-result.json");
+    Path resultFile = resultOut != null ? resultOut : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
     write(resultFile, result.toJson());
     ctx.print("result: " + resultFile);
     if (metricsOut != null) {
@@ -206,15 +219,19 @@ public final class QualityCheckJob implements SparkJob {
       ctx.print("metrics: " + metricsOut);
     }
     long failed = result.checkResults().stream().flatMap(c -> c.constraints().stream()).filter(k -> !k.passed()).count();
-    String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + inputs().describe();
+    String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + input.describe();
     JobOutcome outcome = result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
     return outcome.withDetails(details).withOutputs(outputs);
   }
 
-  private static void addLocal(List<String> outputs, String path) {
-    if (path != null && !path.contains("://")) {
-      outputs.add(path.startsWith("file:") ? path.substring(5) : path);
+  private static void addLocal(List<String> outputs, Location location) {
+    if (location != null && location.isLocal()) {
+      outputs.add(location.toPath().toString());
     }
+  }
+
+  private static String uri(Location location) {
+    return location == null ? null : location.uri();
   }
 
   private static void write(Path file, String text) {

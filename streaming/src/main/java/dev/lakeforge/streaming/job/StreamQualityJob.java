@@ -2,6 +2,7 @@ package dev.lakeforge.streaming.job;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.config.SettingException;
@@ -79,7 +80,7 @@ public final class StreamQualityJob implements SparkJob {
    * @param schemaFile instead of {@code schema}: the JSON value schema from a file (JSON Schema, Spark's
    *     JSON schema, or SQL DDL); its required fields are added to {@code required}
    * @param required fields that must be present and non-null
-   * @param suite the quality suite file (relative to the config file)
+   * @param suite the quality suite file
    * @param metricsRepository where each batch's metrics are saved (a file repository: a path or URI); the
    *     suite's anomaly checks compare with the earlier batches there
    * @param deadLetterTopic where undecodable and invalid records go
@@ -88,13 +89,13 @@ public final class StreamQualityJob implements SparkJob {
    * @param postgres also upsert good rows into PostgreSQL
    * @param outputTopic also write good rows as JSON to this topic
    * @param deduplicate drop repeated keys within a watermark
-   * @param checkpoint the checkpoint location
+   * @param checkpoint the checkpoint location (relative paths in this section start at the config file's folder)
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
    */
-  public record Settings(String name, Kafka kafka, String schema, String avroSchemaFile, String schemaFile,
-      List<String> required, String suite, String metricsRepository,
+  public record Settings(String name, Kafka kafka, String schema, Location avroSchemaFile, Location schemaFile,
+      List<String> required, Location suite, Location metricsRepository,
       String deadLetterTopic, String alertTopic, String table, Postgres postgres, String outputTopic, Dedup deduplicate,
-      String checkpoint, String trigger) {
+      Location checkpoint, String trigger) {
     public Settings {
       name = name == null ? "stream-quality" : name;
       require(kafka != null, "kafka", "is required: bootstrapServers and topics");
@@ -114,6 +115,9 @@ public final class StreamQualityJob implements SparkJob {
       require(table != null, "table", "is required: the Iceberg table for good rows");
       require(checkpoint != null, "checkpoint", "is required for exactly-once");
       trigger = trigger == null ? "1s" : trigger;
+      require(suite == null || suite.isLocal(), "suite", "must be a local file, got " + suite);
+      require(schemaFile == null || schemaFile.isLocal(), "schemaFile", "must be a local file, got " + schemaFile);
+      require(avroSchemaFile == null || avroSchemaFile.isLocal(), "avroSchemaFile", "must be a local file, got " + avroSchemaFile);
     }
   }
 
@@ -166,17 +170,15 @@ public final class StreamQualityJob implements SparkJob {
   @Override
   public void configure(Config config) {
     settings = config.bind(name(), Settings.class);
-    suite = settings.suite() == null ? null : Suite.load(config.resolvePath(settings.suite()));
+    suite = settings.suite() == null ? null : Suite.load(settings.suite().toPath());
     if (suite != null && !suite.anomalies().isEmpty() && settings.metricsRepository() == null) {
       throw config.errorAt("stream-quality.suite", settings.suite() + " has anomaly checks, which compare each batch with the"
           + " earlier ones: set stream-quality.metricsRepository");
     }
-    String repo = settings.metricsRepository();
-    metricsRepository = repo == null ? null : repo.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") ? repo
-        : config.resolvePath(repo).toString();
+    metricsRepository = settings.metricsRepository() == null ? null : settings.metricsRepository().uri();
     if (settings.avroSchemaFile() != null) {
       try {
-        avro = java.nio.file.Files.readString(config.resolvePath(settings.avroSchemaFile()));
+        avro = java.nio.file.Files.readString(settings.avroSchemaFile().toPath());
         new org.apache.avro.Schema.Parser().parse(avro);
       } catch (java.io.IOException e) {
         throw config.errorAt("stream-quality.avroSchemaFile", "cannot read " + settings.avroSchemaFile() + ": " + e.getMessage());
@@ -186,7 +188,7 @@ public final class StreamQualityJob implements SparkJob {
     }
     if (settings.schemaFile() != null) {
       try {
-        valueSchema = ValueSchema.read(config.resolvePath(settings.schemaFile()));
+        valueSchema = ValueSchema.read(settings.schemaFile().toPath());
       } catch (StreamingException e) {
         throw config.errorAt("stream-quality.schemaFile", e.getMessage());
       }
@@ -221,7 +223,7 @@ public final class StreamQualityJob implements SparkJob {
       q = q.json(StructType.fromDDL(settings.schema()), required);
     }
     q = q
-        .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint())
+        .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint().uri())
         .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow()
             : Trigger.ProcessingTime(dev.lakeforge.core.Units.duration(settings.trigger()).toMillis()));
     q = k.topics() != null ? q.topics(k.topics().toArray(String[]::new)) : q.topicPattern(k.pattern());
@@ -249,7 +251,8 @@ public final class StreamQualityJob implements SparkJob {
       suite.checks().forEach(q::validate);
     }
     if (metricsRepository != null) {
-      dev.lakeforge.quality.FileMetricsRepository repository = new dev.lakeforge.quality.FileMetricsRepository(metricsRepository);
+      dev.lakeforge.quality.FileMetricsRepository repository = new dev.lakeforge.quality.FileMetricsRepository(metricsRepository,
+          dev.lakeforge.core.Sessions.hadoopConfiguration(ctx.spark()));
       q.saveMetricsTo(repository, suite == null ? new dev.lakeforge.quality.Analyzer[0]
           : suite.analyzers().toArray(dev.lakeforge.quality.Analyzer[]::new));
       for (Suite.Anomaly a : suite == null ? List.<Suite.Anomaly>of() : suite.anomalies()) {

@@ -1,0 +1,94 @@
+package dev.lakeforge.core;
+
+import java.io.FileNotFoundException;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.SparkThrowable;
+
+/**
+ * Tells a user's mistake from a failure in what Spark, Iceberg and Hadoop throw, and says it in
+ * one line: a table, namespace, catalog or path that does not exist is {@link ErrorKind#NOT_FOUND}
+ * (exit code 2), named, with the fix.
+ *
+ * <pre>{@code
+ * ErrorKind kind = SparkErrors.kind(e);                 // INTERNAL when it is not a known mistake
+ * String line = SparkErrors.describe(e);                // "table lake.sales.orders does not exist"
+ * }</pre>
+ */
+public final class SparkErrors {
+  private SparkErrors() {}
+
+  /** The kind of an error: a {@link LakeforgeException}'s own, a known mistake, else {@link ErrorKind#INTERNAL}. */
+  public static ErrorKind kind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
+        return le.kind();
+      }
+    }
+    return missing(e).isPresent() ? ErrorKind.NOT_FOUND : ErrorKind.INTERNAL;
+  }
+
+  /** One line for the user: what is missing and how to fix it, else the first line of the message. */
+  public static String describe(Throwable e) {
+    if (e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
+      return LakeforgeException.firstLine(e);
+    }
+    return missing(e).orElseGet(() -> LakeforgeException.firstLine(e));
+  }
+
+  /** What is missing, when the error (or a cause) says a table, namespace, catalog or path does not exist. */
+  public static Optional<String> missing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      Optional<String> found = t instanceof SparkThrowable st ? fromCondition(st) : fromClass(t);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> fromCondition(SparkThrowable st) {
+    String condition = st.getCondition();
+    if (condition == null) {
+      return Optional.empty();
+    }
+    Map<String, String> p = st.getMessageParameters();
+    String c = condition.contains(".") ? condition.substring(0, condition.indexOf('.')) : condition;
+    return switch (c) {
+      case "TABLE_OR_VIEW_NOT_FOUND" -> Optional.of("table " + unquote(p.get("relationName")) + " does not exist");
+      case "SCHEMA_NOT_FOUND" -> {
+        String ns = unquote(p.get("schemaName"));
+        yield Optional.of("namespace " + ns + " does not exist (create it with CREATE NAMESPACE " + ns + ")");
+      }
+      case "REQUIRES_SINGLE_PART_NAMESPACE" -> {
+        String ns = unquote(p.get("namespace"));
+        yield Optional.of(undeclared(ns.contains(".") ? ns.substring(0, ns.indexOf('.')) : ns));
+      }
+      case "CATALOG_NOT_FOUND" -> Optional.of(undeclared(unquote(p.get("catalogName"))));
+      case "PATH_NOT_FOUND" -> Optional.of("path " + p.get("path") + " does not exist");
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<String> fromClass(Throwable t) {
+    String name = t.getClass().getName();
+    if (name.equals("org.apache.iceberg.exceptions.NoSuchTableException")
+        || name.equals("org.apache.iceberg.exceptions.NoSuchNamespaceException")
+        || name.equals("org.apache.iceberg.exceptions.NoSuchViewException")) {
+      return Optional.of(LakeforgeException.firstLine(t));
+    }
+    if (t instanceof FileNotFoundException) {
+      return Optional.of("file not found: " + LakeforgeException.firstLine(t));
+    }
+    return Optional.empty();
+  }
+
+  private static String undeclared(String catalog) {
+    return "catalog '" + catalog + "' is not declared: declare it under catalogs: in the job config, for example"
+        + " catalogs." + catalog + ": {type: hadoop, warehouse: /data/" + catalog + "}";
+  }
+
+  private static String unquote(String identifier) {
+    return identifier == null ? "?" : identifier.replace("`", "");
+  }
+}

@@ -1,0 +1,146 @@
+package dev.lakeforge.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Java program in a child process, run the way users run it: its own working directory,
+ * environment and output files, with this JVM's Spark flags. For tests that must leave the test
+ * JVM: another working directory, a kill, spark-submit, a server with clashing dependencies.
+ *
+ * <pre>{@code
+ * ChildJvm.Result r = ChildJvm.launcher("sql", "--config", config.toString()).in(elsewhere).run(Duration.ofMinutes(3));
+ * assertThat(r.exitCode()).as(r.output()).isZero();
+ * }</pre>
+ */
+public final class ChildJvm {
+  private final String mainClass;
+  private final String classpath;
+  private final List<String> args;
+  private final List<String> jvmArgs = new ArrayList<>();
+  private final Map<String, String> env = new LinkedHashMap<>();
+  private Path workingDirectory;
+  private String heap = "1g";
+
+  private ChildJvm(String mainClass, String classpath, List<String> args) {
+    this.mainClass = mainClass;
+    this.classpath = classpath;
+    this.args = args;
+    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+  }
+
+  /** The {@code lakeforge} launcher on this test JVM's classpath. */
+  public static ChildJvm launcher(String... args) {
+    return of("dev.lakeforge.core.job.Launcher", System.getProperty("java.class.path"), args);
+  }
+
+  /** Any main class on a classpath. */
+  public static ChildJvm of(String mainClass, String classpath, String... args) {
+    return new ChildJvm(mainClass, classpath, List.of(args));
+  }
+
+  /** Runs in this working directory (default: the test JVM's). */
+  public ChildJvm in(Path dir) {
+    this.workingDirectory = dir;
+    return this;
+  }
+
+  public ChildJvm env(String name, String value) {
+    env.put(name, value);
+    return this;
+  }
+
+  public ChildJvm heap(String size) {
+    this.heap = size;
+    return this;
+  }
+
+  public ChildJvm jvmArg(String arg) {
+    jvmArgs.add(arg);
+    return this;
+  }
+
+  /** The command line. */
+  public List<String> command() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java());
+    cmd.add("-Xmx" + heap);
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Dio.netty")
+            || a.startsWith("-Djdk.reflect") || a.startsWith("-Djava.io.tmpdir"))
+        .forEach(cmd::add);
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", classpath, mainClass));
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /** This JVM's {@code java} executable. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Starts it, standard output and error appended to {@code log}. */
+  public Process start(Path log) throws IOException {
+    ProcessBuilder pb = builder().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    return pb.start();
+  }
+
+  private ProcessBuilder builder() {
+    ProcessBuilder pb = new ProcessBuilder(command());
+    if (workingDirectory != null) {
+      pb.directory(workingDirectory.toFile());
+    }
+    pb.environment().putAll(env);
+    return pb;
+  }
+
+  /**
+   * What a finished run printed.
+   *
+   * @param exitCode the process's exit code
+   * @param stdout standard output
+   * @param stderr standard error (the launcher's log)
+   */
+  public record Result(int exitCode, String stdout, String stderr) {
+    /** Both streams, for assertion messages. */
+    public String output() {
+      return "--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+    }
+  }
+
+  /**
+   * Runs to the end and returns what it printed.
+   *
+   * @param timeout a generous bound; the process is killed and the test fails after it
+   */
+  public Result run(Duration timeout) {
+    try {
+      Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "child-");
+      Path out = dir.resolve("stdout");
+      Path err = dir.resolve("stderr");
+      Process p = builder().redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        throw new AssertionError("still running after " + timeout + ": " + String.join(" ", args) + "\n"
+            + new Result(-1, Files.readString(out), Files.readString(err)).output());
+      }
+      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
