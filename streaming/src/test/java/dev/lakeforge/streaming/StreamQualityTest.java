@@ -248,7 +248,7 @@ class StreamQualityTest {
         run: {reportDir: %s}
         """.formatted(TestKafka.bootstrap(), w.resolve("payments-checkpoint"), w.resolve("runs")));
     JobRun run = runJob(config);
-    assertThat(run.code()).as(run.out()).isZero();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(spark.table("lake.stream.payments").count()).isEqualTo(27);
     assertThat(consumeAll("payments-dlq", 4)).hasSize(4);
     // the batch's metrics are in the repository, the suite's analyzers too, and the anomaly alerted
@@ -367,7 +367,7 @@ class StreamQualityTest {
         run: {reportDir: %s}
         """.formatted(TestKafka.sslBootstrap(), TestKafka.truststore(), secret, w.resolve("secure-checkpoint"), w.resolve("runs")));
     JobRun run = runJob(config);
-    assertThat(run.code()).as(run.out()).isZero();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(spark.table("lake.stream.secure").count()).isEqualTo(10);   // no suite: only decoding can reject
     assertThat(consumeAll("secure-dlq", 1)).hasSize(1);                     // written over TLS too
     assertThat(run.out() + run.err()).doesNotContain(TestKafka.STORE_PASSWORD);
@@ -415,7 +415,7 @@ class StreamQualityTest {
         run: {reportDir: %s}
         """.formatted(TestKafka.bootstrap(), w.resolve("avro-checkpoint"), w.resolve("avro-runs")));
     JobRun run = runJob(config);
-    assertThat(run.code()).as(run.out()).isZero();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(spark.table("lake.stream.avro_orders").count()).isEqualTo(12);
     assertThat(spark.table("lake.stream.avro_orders").where("order_id = 11").first().getDouble(2)).isEqualTo(22.0);
     List<String> reasons = consumeAll("avro-dlq", 2).stream().map(r -> header(r, "dlq.reason")).toList();
@@ -461,7 +461,7 @@ class StreamQualityTest {
         """.formatted(topic, TestKafka.saslBootstrap(), topic, mechanism, jaas, topic, table, w.resolve(topic + "-checkpoint"),
         w.resolve("runs")));
     JobRun run = runJob(config);
-    assertThat(run.code()).as(run.out()).isZero();
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(spark.table(table).count()).isEqualTo(5);
     assertThat(consumeAll(topic + "-dlq", 1)).hasSize(1);
     assertThat(run.out() + run.err()).doesNotContain(TestKafka.SASL_PASSWORD);

@@ -12,6 +12,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.appender.OutputStreamAppender;
 import org.apache.logging.log4j.core.config.Configuration;
 import org.apache.logging.log4j.core.config.LoggerConfig;
+import org.apache.spark.SparkContext$;
 
 /**
  * Routes all logging of a job run through one appender: JSON lines or text, job name and run id
@@ -62,6 +63,7 @@ public final class JobLogging implements AutoCloseable {
    */
   public static JobLogging install(boolean json, String level, Map<String, String> levels, String job, String runId,
       PrintStream target) {
+    initializeSparkLogging();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration cfg = ctx.getConfiguration();
     LoggerConfig root = cfg.getRootLogger();
@@ -78,6 +80,19 @@ public final class JobLogging implements AutoCloseable {
     all.forEach((name, lvl) -> installed.setLevel(cfg, name, Level.toLevel(lvl, Level.INFO)));
     ctx.updateLoggers();
     return installed;
+  }
+
+  /**
+   * Lets Spark set up its logging now, before the job's appender is installed. Otherwise the
+   * SparkContext does it when it starts, and under spark-submit (which leaves Spark's "default
+   * profile" flag set) it then replaces the whole configuration, this appender included.
+   */
+  private static void initializeSparkLogging() {
+    try {
+      SparkContext$.MODULE$.initializeLogIfNecessary(false, true);
+    } catch (LinkageError noSpark) {
+      // Not a Spark JVM (a calculator job run without Spark on the classpath): nothing to settle.
+    }
   }
 
   private void setLevel(Configuration cfg, String name, Level level) {
