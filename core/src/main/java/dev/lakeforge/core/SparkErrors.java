@@ -8,7 +8,8 @@ import org.apache.spark.SparkThrowable;
 /**
  * Tells a user's mistake from a failure in what Spark, Iceberg and Hadoop throw, and says it in
  * one line: a table, namespace, catalog or path that does not exist is {@link ErrorKind#NOT_FOUND}
- * (exit code 2), named, with the fix.
+ * (exit code 2), named, with the fix; SQL that does not parse or analyse (SQLSTATE class 42) is
+ * {@link ErrorKind#USAGE}.
  *
  * <pre>{@code
  * ErrorKind kind = SparkErrors.kind(e);                 // INTERNAL when it is not a known mistake
@@ -25,7 +26,15 @@ public final class SparkErrors {
         return le.kind();
       }
     }
-    return missing(e).isPresent() ? ErrorKind.NOT_FOUND : ErrorKind.INTERNAL;
+    if (missing(e).isPresent()) {
+      return ErrorKind.NOT_FOUND;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("42")) {
+        return ErrorKind.USAGE;
+      }
+    }
+    return ErrorKind.INTERNAL;
   }
 
   /** One line for the user: what is missing and how to fix it, else the first line of the message. */

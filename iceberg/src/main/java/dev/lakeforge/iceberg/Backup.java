@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public final class Backup {
     }
     Table t = table.table();
     if (t.currentSnapshot() == null) {
-      throw new LakeTableException("backup of " + table.name() + ": the table has no snapshot to back up");
+      throw new LakeTableException(ErrorKind.USAGE, "backup of " + table.name() + ": the table has no snapshot to back up");
     }
     Configuration conf = hadoop(table);
     String metadataFile = ((HasTableOperations) t).operations().current().metadataFileLocation();

@@ -170,10 +170,10 @@ public final class LakeTable {
     List<RollbackRecord> reversed = new ArrayList<>(log);
     Collections.reverse(reversed);
     RollbackRecord last = reversed.stream().filter(r -> !r.undo() && !r.undone()).findFirst()
-        .orElseThrow(() -> new LakeTableException("table " + name + " has no rollback to undo"));
+        .orElseThrow(() -> new LakeTableException(ErrorKind.USAGE, "table " + name + " has no rollback to undo"));
     snapshot(t, last.fromSnapshot());
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != last.toSnapshot()) {
-      throw new LakeTableException("cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
+      throw new LakeTableException(ErrorKind.CONFLICT, "cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
           + " moved on since (current snapshot " + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId())
           + "); undoing now would drop those commits");
     }
@@ -193,7 +193,7 @@ public final class LakeTable {
     if (s == null) {
       List<Long> ids = new ArrayList<>();
       t.snapshots().forEach(x -> ids.add(x.snapshotId()));
-      throw new LakeTableException("snapshot " + id + " of " + name + " does not exist (expired or never committed);"
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "snapshot " + id + " of " + name + " does not exist (expired or never committed);"
           + " snapshots: " + ids);
     }
     return s;
@@ -203,7 +203,7 @@ public final class LakeTable {
     try {
       return SnapshotUtil.snapshotIdAsOfTime(t, time.toEpochMilli());
     } catch (IllegalArgumentException e) {
-      throw new LakeTableException("table " + name + " has no snapshot at or before " + time
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "table " + name + " has no snapshot at or before " + time
           + (t.currentSnapshot() == null ? " (it has no snapshots)" : "; its history starts at "
           + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(t).timestampMillis())), e);
     }
@@ -218,7 +218,7 @@ public final class LakeTable {
           names.add(k);
         }
       });
-      throw new LakeTableException((tag ? "tag '" : "branch '") + refName + "' does not exist on " + name + "; "
+      throw new LakeTableException(ErrorKind.NOT_FOUND, (tag ? "tag '" : "branch '") + refName + "' does not exist on " + name + "; "
           + (tag ? "tags: " : "branches: ") + names);
     }
     return r;

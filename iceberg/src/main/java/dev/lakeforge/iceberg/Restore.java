@@ -67,7 +67,7 @@ public final class Restore {
     try {
       BackupManifest m = BackupManifest.read(conf(), location);
       if (m == null) {
-        throw new LakeTableException("no backup at " + location + ": " + BackupManifest.FILE + " is missing");
+        throw new LakeTableException(ErrorKind.NOT_FOUND, "no backup at " + location + ": " + BackupManifest.FILE + " is missing");
       }
       return m;
     } catch (IOException e) {
@@ -119,7 +119,7 @@ public final class Restore {
   public Report inPlace(String name) {
     Report verified = verify();
     if (!verified.problems().isEmpty()) {
-      throw new LakeTableException("backup at " + location + " failed verification; " + name + " is left as it is: "
+      throw new LakeTableException(ErrorKind.VALIDATION, "backup at " + location + " failed verification; " + name + " is left as it is: "
           + String.join("; ", verified.problems()));
     }
     CatalogTable target = CatalogTable.of(spark, name);
@@ -139,7 +139,7 @@ public final class Restore {
     long start = System.nanoTime();
     Report verified = verify();
     if (!verified.problems().isEmpty()) {
-      throw new LakeTableException("backup at " + location + " failed verification, nothing restored: "
+      throw new LakeTableException(ErrorKind.VALIDATION, "backup at " + location + " failed verification, nothing restored: "
           + String.join("; ", verified.problems()));
     }
     BackupManifest m = verified.manifest();

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,13 +43,13 @@ public final class Rollback {
     Table t = table.table();
     Snapshot current = t.currentSnapshot();
     if (current == null) {
-      throw new LakeTableException("table " + table.name() + " has no snapshot to roll back from");
+      throw new LakeTableException(ErrorKind.USAGE, "table " + table.name() + " has no snapshot to roll back from");
     }
     table.snapshot(t, snapshotId);
     if (!SnapshotUtil.isAncestorOf(t, current.snapshotId(), snapshotId)) {
       List<Long> ancestors = new ArrayList<>();
       SnapshotUtil.currentAncestors(t).forEach(s -> ancestors.add(s.snapshotId()));
-      throw new LakeTableException("snapshot " + snapshotId + " is not an ancestor of the current snapshot "
+      throw new LakeTableException(ErrorKind.USAGE, "snapshot " + snapshotId + " is not an ancestor of the current snapshot "
           + current.snapshotId() + " of " + table.name() + "; a rollback can only go back along the current history: "
           + ancestors);
     }

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import java.util.List;
 import java.util.Locale;
 import org.apache.iceberg.Table;
@@ -86,7 +87,7 @@ public final class RollbackPlan {
   public RollbackRecord apply() {
     Table t = table.table();
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != current.snapshotId()) {
-      throw new LakeTableException("table " + table.name() + " moved since this plan was made (current snapshot is now "
+      throw new LakeTableException(ErrorKind.CONFLICT, "table " + table.name() + " moved since this plan was made (current snapshot is now "
           + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId()) + ", the plan was for "
           + current.snapshotId() + "); make a new plan");
     }

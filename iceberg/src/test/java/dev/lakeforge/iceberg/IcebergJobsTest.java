@@ -81,7 +81,7 @@ class IcebergJobsTest {
     assertThat(dry.code()).isEqualTo(ExitCode.USAGE);
     assertThat(dry.out()).contains("snapshot 42 of lake.jobs.orders does not exist");
     Result run = launch("rollback", "--table", T, "--to-snapshot", "42");
-    assertThat(run.code()).isEqualTo(ExitCode.JOB_FAILED);
+    assertThat(run.code()).as("an unknown snapshot is the user's mistake").isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains("snapshot 42 of lake.jobs.orders does not exist");
     Result none = launch("rollback", "--table", T);
     assertThat(none.code()).isEqualTo(ExitCode.USAGE);

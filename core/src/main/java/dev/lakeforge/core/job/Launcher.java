@@ -57,13 +57,24 @@ public final class Launcher {
   private final PrintStream out;
   private final PrintStream err;
 
+  private final boolean ownsProcess;
+  /** Whether this run logs JSON lines: then every line on standard error is one, errors included. */
+  private boolean jsonLog;
+
+  /** A launcher inside a JVM that goes on afterwards (a test, a scheduler): the logging set-up is restored. */
   public Launcher(PrintStream out, PrintStream err) {
+    this(out, err, false);
+  }
+
+  private Launcher(PrintStream out, PrintStream err, boolean ownsProcess) {
     this.out = out;
     this.err = err;
+    this.ownsProcess = ownsProcess;
   }
 
   public static void main(String[] args) {
-    int code = new Launcher(System.out, System.err).execute(args);
+    // The process ends with the job: its log format stays for what Spark's shutdown hooks log.
+    int code = new Launcher(System.out, System.err, true).execute(args);
     System.out.flush();
     System.exit(code);
   }
@@ -202,11 +213,17 @@ public final class Launcher {
       return ExitCode.USAGE;
     }
     boolean json = logging.json(sparkSettings.effectiveMaster());
+    jsonLog = json;
     Map<String, String> sparkConf = sparkConf(sparkSettings, job.name(), logging, json);
-    try (JobLogging ignored = JobLogging.install(json, logging.level(), logging.levels(), job.name(), runId, err)) {
+    JobLogging jobLogging = JobLogging.install(json, logging.level(), logging.levels(), job.name(), runId, err);
+    try {
       return options.dryRun
           ? dryRun(job, runId, config, sparkConf, options.verbose)
           : runForReal(job, runId, config, sparkConf, runSettings, cost, metrics, options.verbose);
+    } finally {
+      if (!ownsProcess) {
+        jobLogging.close();
+      }
     }
   }
 
@@ -283,13 +300,19 @@ public final class Launcher {
     ErrorKind kind = SparkErrors.kind(e);
     if (kind.isUserError()) {
       String line = r.redact(SparkErrors.describe(e));
-      if (verbose) {
-        LOG.error("{}: {}", what, line, e);
+      if (jsonLog) {
+        LOG.error("lakeforge {}: {}", job.name(), line, verbose ? e : null);
+      } else {
+        if (verbose) {
+          LOG.error("{}: {}", what, line, e);
+        }
+        err.println("lakeforge " + job.name() + ": " + line);
       }
-      err.println("lakeforge " + job.name() + ": " + line);
     } else {
       LOG.error("{} failed", what, e);
-      err.println("lakeforge " + job.name() + ": failed: " + r.redact(String.valueOf(e.getMessage())));
+      if (!jsonLog) {
+        err.println("lakeforge " + job.name() + ": failed: " + r.redact(String.valueOf(e.getMessage())));
+      }
     }
     return kind.exitCode();
   }
@@ -364,7 +387,9 @@ public final class Launcher {
       }
     } catch (Exception e) {
       LOG.error("cannot publish the run report of {} {}", report.job(), report.runId(), e);
-      err.println("lakeforge " + report.job() + ": cannot publish the run report: " + r.redact(String.valueOf(e.getMessage())));
+      if (!jsonLog) {
+        err.println("lakeforge " + report.job() + ": cannot publish the run report: " + r.redact(String.valueOf(e.getMessage())));
+      }
       return code == ExitCode.OK ? ExitCode.JOB_FAILED : code;
     }
     return code;

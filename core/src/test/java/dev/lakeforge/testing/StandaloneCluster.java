@@ -1,0 +1,159 @@
+package dev.lakeforge.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Spark standalone cluster on this machine: a master and workers, each its own JVM, whose
+ * executors are JVMs of their own too, from the {@link SparkDistribution}. One per test JVM, started
+ * on first use and stopped when the JVM exits. Small on purpose: one core and 1 GiB per worker.
+ *
+ * <pre>{@code
+ * String master = StandaloneCluster.shared().masterUrl();   // spark://127.0.0.1:PORT
+ * }</pre>
+ */
+public final class StandaloneCluster {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration START_BOUND = Duration.ofMinutes(3);
+  private static StandaloneCluster shared;
+
+  private final Path dir;
+  private final String masterUrl;
+  private final int webPort;
+  private final List<Process> processes = new ArrayList<>();
+  private final List<Path> workDirs = new ArrayList<>();
+
+  private StandaloneCluster(Path dir, int masterPort, int webPort) {
+    this.dir = dir;
+    this.masterUrl = "spark://127.0.0.1:" + masterPort;
+    this.webPort = webPort;
+  }
+
+  /** The cluster of this test JVM: a master and two workers. */
+  public static synchronized StandaloneCluster shared() {
+    if (shared == null) {
+      shared = start(2);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::stop, "lakeforge-test-cluster-stop"));
+    }
+    return shared;
+  }
+
+  private static StandaloneCluster start(int workers) {
+    try {
+      Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "cluster-");
+      StandaloneCluster c = new StandaloneCluster(dir, freePort(), freePort());
+      c.processes.add(SparkDistribution.program("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+          "--port", c.masterUrl.substring(c.masterUrl.lastIndexOf(':') + 1), "--webui-port", Integer.toString(c.webPort))
+          .heap("512m").in(dir).start(dir.resolve("master.log")));
+      for (int i = 0; i < workers; i++) {
+        Path work = Files.createDirectories(dir.resolve("worker-" + i));
+        c.workDirs.add(work);
+        c.processes.add(SparkDistribution.program("org.apache.spark.deploy.worker.Worker", c.masterUrl, "--host",
+            "127.0.0.1", "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), "--webui-port",
+            Integer.toString(freePort())).heap("512m").in(work).start(dir.resolve("worker-" + i + ".log")));
+      }
+      c.awaitWorkers(workers);
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitWorkers(int expected) {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + START_BOUND.toNanos();
+    int alive = 0;
+    while (System.nanoTime() < deadline) {
+      for (Process p : processes) {
+        if (!p.isAlive()) {
+          stop();
+          throw new IllegalStateException("a cluster process exited at start; see the logs in " + dir);
+        }
+      }
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/json/"))
+            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        alive = 0;
+        for (JsonNode w : JSON.readTree(r.body()).path("workers")) {
+          if ("ALIVE".equals(w.path("state").asText())) {
+            alive++;
+          }
+        }
+        if (alive >= expected) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // the master's UI is not up yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(500);
+    }
+    stop();
+    throw new IllegalStateException(alive + " of " + expected + " workers alive after " + START_BOUND + "; see " + dir);
+  }
+
+  /** {@code spark://127.0.0.1:PORT}. */
+  public String masterUrl() {
+    return masterUrl;
+  }
+
+  /** The workers' folders: drivers of cluster-mode submissions and executors write their output here. */
+  public List<Path> workDirs() {
+    return List.copyOf(workDirs);
+  }
+
+  /** The master's REST view: applications, drivers, workers. */
+  public JsonNode state() {
+    try {
+      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + webPort + "/json/")).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops every process of the cluster, executors included. */
+  public synchronized void stop() {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    processes.clear();
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
