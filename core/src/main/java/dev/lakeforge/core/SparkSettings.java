@@ -50,6 +50,9 @@ public record SparkSettings(
       "local|local\\[(\\*|\\d+)(,\\d+)?]|local-cluster\\[\\d+,\\d+,\\d+]|k8s://.+|spark://.+|yarn");
   static final Pattern MEMORY = Pattern.compile("(?i)\\d+[kmgtp]?b?");
 
+  /** What Spark masks in its UI, event log and reports: its default, plus dashed key ids and credentials. */
+  public static final String REDACTION_REGEX = "(?i)secret|password|token|access[.-]?key|credential|private[.-]?key";
+
   /** The default warehouse folder of local runs, relative to the working directory. */
   public static final String LOCAL_WAREHOUSE = ".lakeforge/warehouse";
 
@@ -152,6 +155,12 @@ public record SparkSettings(
     if (timeZone != null) {
       out.put("spark.sql.session.timeZone", timeZone);
     }
+    // Jobs cache what they read twice (a split, a stream batch): let adaptive execution still merge the
+    // small shuffle partitions of what is cached (Spark keeps their number by default: 200 on a cluster).
+    out.put("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
+    // Spark masks settings matching this in its UI, event log and environment reports; its default
+    // misses object-store key ids written with a dash (Iceberg's s3.access-key-id).
+    out.put("spark.redaction.regex", REDACTION_REGEX);
     if (kubernetes != null) {
       kubernetes.putInto(out);
     }

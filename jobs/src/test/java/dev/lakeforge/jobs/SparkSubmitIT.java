@@ -90,7 +90,7 @@ class SparkSubmitIT {
     assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
     List<String> lines = r.stderr().lines().filter(l -> !l.isBlank() && !l.equals(JVM_WARNING)).toList();
     int start = 0;
-    while (start < lines.size() && !lines.get(start).contains("\"dev.lakeforge.core.job.Launcher\"")) {
+    while (start < lines.size() && !lines.get(start).contains("\"logger\":\"dev.lakeforge.core.job.Launcher\"")) {
       start++;
     }
     assertThat(start).as("the job's first line\n" + r.stderr()).isLessThan(lines.size());

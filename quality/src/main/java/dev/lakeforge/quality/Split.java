@@ -9,7 +9,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Data split by row-level results: rows that break no constraint, and rows that break some, with
- * the reasons in {@value Verification#REASONS}. Every input row is in exactly one of the two.
+ * the reasons in {@value Verification#REASONS}. Every input row is in exactly one of the two. Writes
+ * size their files for the data.
  *
  * <pre>{@code
  * Split s = Verification.onData(orders).addCheck(check).split();
@@ -38,9 +39,18 @@ public final class Split {
     return annotated.where(size(col(Verification.REASONS)).gt(0));
   }
 
-  /** Appends the bad rows (with reasons) to a quarantine location. */
+  /** Appends the bad rows (with reasons) to a quarantine location, in files sized for the data. */
   public void quarantine(String path, String format) {
-    bad().write().mode("append").format(format).save(path);
+    sized(bad()).write().mode("append").format(format).save(path);
+  }
+
+  /**
+   * Rows in partitions sized for their volume: Spark's adaptive execution merges small partitions
+   * (and splits skewed ones) before the write, so a few thousand rows land in a file or two, not one
+   * per shuffle partition (200 on a cluster) or per input file.
+   */
+  private static Dataset<Row> sized(Dataset<Row> rows) {
+    return rows.hint("rebalance");
   }
 
   /**
@@ -66,10 +76,10 @@ public final class Split {
           .first();
       Split s = new Split(cached);
       if (goodPath != null) {
-        s.good().write().mode("append").format(format).save(goodPath);
+        sized(s.good()).write().mode("append").format(format).save(goodPath);
       }
       if (badPath != null) {
-        s.bad().write().mode("append").format(format).save(badPath);
+        sized(s.bad()).write().mode("append").format(format).save(badPath);
       }
       return new Counts(n.getLong(0), n.getLong(1));
     } finally {
