@@ -33,8 +33,22 @@ public final class Sessions {
    */
   public static SparkSession create(SparkSettings settings, String appName) {
     Objects.requireNonNull(settings, "settings");
-    return builder(settings.toSparkConf(appName)).getOrCreate();
+    Map<String, String> conf = settings.toSparkConf(appName);
+    SparkSession spark = builder(conf).getOrCreate();
+    // A session that was already running (a notebook, a test JVM) took the SQL settings but not the
+    // Hadoop ones (object-store endpoints and keys): they go to its Hadoop configuration here.
+    if (spark instanceof org.apache.spark.sql.classic.SparkSession classic) {
+      Configuration hadoop = classic.sparkContext().hadoopConfiguration();
+      conf.forEach((k, v) -> {
+        if (k.startsWith(HADOOP_PREFIX)) {
+          hadoop.set(k.substring(HADOOP_PREFIX.length()), v);
+        }
+      });
+    }
+    return spark;
   }
+
+  private static final String HADOOP_PREFIX = "spark.hadoop.";
 
   /**
    * A Spark Connect client session on {@code sc://host:port} (the URL may carry parameters, e.g.

@@ -46,6 +46,11 @@ public record CatalogSettings(String type, Location warehouse, String uri, Strin
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }
 
+  /** A copy with these catalog properties. */
+  public CatalogSettings withProperties(Map<String, String> newProperties) {
+    return new CatalogSettings(type, warehouse, uri, user, password, ref, token, cacheEnabled, newProperties);
+  }
+
   /** A hadoop catalog: tables in folders under {@code warehouse}, no server. */
   public static CatalogSettings hadoop(Location warehouse) {
     return new CatalogSettings("hadoop", warehouse, null, null, null, null, null, null, null);

@@ -2,6 +2,7 @@ package dev.lakeforge.iceberg;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.Location;
+import dev.lakeforge.core.S3Settings;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.job.SessionContributor;
@@ -40,7 +41,7 @@ public final class CatalogsContributor implements SessionContributor {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
           throw config.errorAt("catalogs." + name, "a catalog name must be letters, digits and _, got '" + name + "'");
         }
-        conf.putAll(Catalogs.sparkConf(name, config.bind("catalogs." + name, CatalogSettings.class)));
+        conf.putAll(Catalogs.sparkConf(name, onObjectStore(config, config.bind("catalogs." + name, CatalogSettings.class))));
       }
     }
     defaultCatalog(config).ifPresent(w -> conf.putAll(Catalogs.sparkConf(DEFAULT_CATALOG, CatalogSettings.hadoop(w))));
@@ -48,6 +49,20 @@ public final class CatalogsContributor implements SessionContributor {
       conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
     }
     return conf;
+  }
+
+  /**
+   * A catalog whose warehouse is on S3 (and a REST catalog) uses Iceberg's S3FileIO with the
+   * {@code s3:} section's endpoint and keys, unless its own properties choose a file IO.
+   */
+  private static CatalogSettings onObjectStore(Config config, CatalogSettings c) {
+    boolean s3 = c.warehouse() != null ? S3Settings.isS3(c.warehouse()) : c.type().equals("rest");
+    if (!s3 || !config.has("s3") || c.properties().containsKey("io-impl")) {
+      return c;
+    }
+    Map<String, String> properties = new LinkedHashMap<>(config.bind("s3", S3Settings.class).icebergProperties());
+    properties.putAll(c.properties());
+    return c.withProperties(properties);
   }
 
   /** The warehouse of the default catalog, when this run gets one. */
