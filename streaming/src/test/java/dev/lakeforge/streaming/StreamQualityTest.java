@@ -56,7 +56,7 @@ class StreamQualityTest {
     return new KafkaProducer<>(p);
   }
 
-  private static void produce(String topic, int from, int to, List<byte[]> extra) throws Exception {
+  static void produce(String topic, int from, int to, List<byte[]> extra) throws Exception {
     try (KafkaProducer<byte[], byte[]> p = producer()) {
       for (int i = from; i < to; i++) {
         String v = "{\"order_id\": " + i + ", \"status\": \"NEW\", \"amount\": " + (i % 10 == 9 ? -1.0 : i * 1.5) + "}";
