@@ -3,7 +3,9 @@ package dev.lakeforge.core;
 import static dev.lakeforge.core.config.SettingException.require;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,9 @@ public record SparkSettings(
   static final Pattern MASTER = Pattern.compile(
       "local|local\\[(\\*|\\d+)(,\\d+)?]|local-cluster\\[\\d+,\\d+,\\d+]|k8s://.+|spark://.+|yarn");
   static final Pattern MEMORY = Pattern.compile("(?i)\\d+[kmgtp]?b?");
+  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
   /** What Spark masks in its UI, event log and reports: its default, plus dashed key ids and credentials. */
   public static final String REDACTION_REGEX = "(?i)secret|password|token|access[.-]?key|credential|private[.-]?key";
@@ -169,38 +174,70 @@ public record SparkSettings(
   }
 
   /**
-   * Kubernetes settings of a {@code k8s://} master.
+   * Kubernetes settings of a {@code k8s://} master, and of the manifests {@code --emit-k8s} writes.
    *
-   * @param namespace {@code spark.kubernetes.namespace}
+   * @param namespace {@code spark.kubernetes.namespace} (manifests: default {@code default})
    * @param image {@code spark.kubernetes.container.image} (required with a k8s master)
-   * @param serviceAccount {@code spark.kubernetes.authenticate.driver.serviceAccountName}
+   * @param imagePullPolicy {@code Always}, {@code IfNotPresent} (default) or {@code Never}
+   * @param imagePullSecrets Secrets holding registry credentials
+   * @param serviceAccount {@code spark.kubernetes.authenticate.driver.serviceAccountName} (manifests:
+   *     default {@code lakeforge-spark}, created with the RBAC the driver needs)
    * @param executors {@code spark.executor.instances}
    * @param executorCores {@code spark.executor.cores}
    * @param executorMemory {@code spark.executor.memory}, e.g. {@code 8g}
    * @param executorMemoryOverhead {@code spark.executor.memoryOverhead}, e.g. {@code 1g}
+   * @param executorGpus GPUs per executor ({@code spark.executor.resource.gpu.amount}, and the
+   *     vendor's resource limit on executor pods)
+   * @param gpuVendor the GPU resource's vendor (default {@code nvidia.com})
    * @param driverCores {@code spark.driver.cores}
    * @param driverMemory {@code spark.driver.memory}
    * @param dynamicAllocation executor autoscaling
+   * @param labels more labels on every pod and object (team and tenant come from {@code run:})
+   * @param nodeSelector node labels the pods must match
+   * @param tolerations taints the pods tolerate, as Kubernetes writes them
+   * @param schedule a cron schedule for the scheduled manifests ({@code scheduled}, {@code cronjob})
    */
   public record Kubernetes(
       String namespace,
       String image,
+      String imagePullPolicy,
+      List<String> imagePullSecrets,
       String serviceAccount,
       Integer executors,
       Integer executorCores,
       String executorMemory,
       String executorMemoryOverhead,
+      Integer executorGpus,
+      String gpuVendor,
       Integer driverCores,
       String driverMemory,
-      DynamicAllocation dynamicAllocation) {
+      DynamicAllocation dynamicAllocation,
+      Map<String, String> labels,
+      Map<String, String> nodeSelector,
+      List<Map<String, Object>> tolerations,
+      String schedule) {
 
     public Kubernetes {
       require(executors == null || executors >= 0, "executors", "must be 0 or more, got " + executors);
       require(executorCores == null || executorCores > 0, "executorCores", "must be at least 1, got " + executorCores);
       require(driverCores == null || driverCores > 0, "driverCores", "must be at least 1, got " + driverCores);
+      require(executorGpus == null || executorGpus >= 0, "executorGpus", "must be 0 or more, got " + executorGpus);
+      require(imagePullPolicy == null || PULL_POLICIES.contains(imagePullPolicy), "imagePullPolicy",
+          "expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
+      require(namespace == null || DNS_LABEL.matcher(namespace).matches(), "namespace",
+          "expected a DNS label (lower-case letters, digits and '-'), got '" + namespace + "'");
+      require(serviceAccount == null || DNS_NAME.matcher(serviceAccount).matches(), "serviceAccount",
+          "expected a DNS name (lower-case letters, digits, '-' and '.'), got '" + serviceAccount + "'");
+      require(schedule == null || schedule.trim().split("\\s+").length == 5 || schedule.startsWith("@"), "schedule",
+          "expected a cron schedule of five fields, such as '0 2 * * *', or @daily, got '" + schedule + "'");
       requireMemory("executorMemory", executorMemory);
       requireMemory("executorMemoryOverhead", executorMemoryOverhead);
       requireMemory("driverMemory", driverMemory);
+      imagePullSecrets = imagePullSecrets == null ? List.of() : List.copyOf(imagePullSecrets);
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+      nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
+      tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
+      gpuVendor = gpuVendor == null ? "nvidia.com" : gpuVendor;
     }
 
     private static void requireMemory(String key, String value) {
@@ -211,11 +248,24 @@ public record SparkSettings(
     void putInto(Map<String, String> out) {
       putIf(out, "spark.kubernetes.namespace", namespace);
       putIf(out, "spark.kubernetes.container.image", image);
+      putIf(out, "spark.kubernetes.container.image.pullPolicy", imagePullPolicy);
+      if (!imagePullSecrets.isEmpty()) {
+        out.put("spark.kubernetes.container.image.pullSecrets", String.join(",", imagePullSecrets));
+      }
       putIf(out, "spark.kubernetes.authenticate.driver.serviceAccountName", serviceAccount);
+      labels.forEach((k, v) -> {
+        out.put("spark.kubernetes.driver.label." + k, v);
+        out.put("spark.kubernetes.executor.label." + k, v);
+      });
+      nodeSelector.forEach((k, v) -> out.put("spark.kubernetes.node.selector." + k, v));
       putIf(out, "spark.executor.instances", executors);
       putIf(out, "spark.executor.cores", executorCores);
       putIf(out, "spark.executor.memory", executorMemory);
       putIf(out, "spark.executor.memoryOverhead", executorMemoryOverhead);
+      if (executorGpus != null && executorGpus > 0) {
+        out.put("spark.executor.resource.gpu.amount", executorGpus.toString());
+        out.put("spark.executor.resource.gpu.vendor", gpuVendor);
+      }
       putIf(out, "spark.driver.cores", driverCores);
       putIf(out, "spark.driver.memory", driverMemory);
       if (dynamicAllocation != null && dynamicAllocation.enabled()) {

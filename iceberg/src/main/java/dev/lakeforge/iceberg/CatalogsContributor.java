@@ -28,6 +28,16 @@ public final class CatalogsContributor implements SessionContributor {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return CatalogSettings.class;
+  }
+
+  @Override
+  public boolean namedEntries() {
+    return true;
+  }
+
+  @Override
   public Map<String, String> sparkConf(Config config) {
     Map<String, String> conf = new LinkedHashMap<>();
     if (config.has("catalogs")) {

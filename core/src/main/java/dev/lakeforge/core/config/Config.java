@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -48,12 +50,14 @@ public final class Config {
   private final Redactor redactor;
   private final Path file;
   private final String profile;
+  private final Map<Path, KeyPath> secretFiles;
 
-  private Config(ConfigTree tree, Redactor redactor, Path file, String profile) {
+  private Config(ConfigTree tree, Redactor redactor, Path file, String profile, Map<Path, KeyPath> secretFiles) {
     this.tree = tree;
     this.redactor = redactor;
     this.file = file;
     this.profile = profile;
+    this.secretFiles = secretFiles;
   }
 
   /** Starts loading a config file. */
@@ -71,7 +75,7 @@ public final class Config {
     ConfigTree t = ConfigTree.parse(yaml, sourceName);
     Redactor r = new Redactor();
     new Substitution(System::getenv, r).apply(t);
-    return new Config(t, r, null, null);
+    return new Config(t, r, null, null, Map.of());
   }
 
   /**
@@ -143,6 +147,48 @@ public final class Config {
     }
   }
 
+  /**
+   * The secret files the config refers to with {@code ${file:...}}, by the key path that names each
+   * (absolute paths). Filled when loaded {@link Loader#withoutReadingSecretFiles() without reading
+   * them}, for generating deployments that mount them; empty otherwise.
+   */
+  public Map<Path, String> secretFiles() {
+    Map<Path, String> out = new LinkedHashMap<>();
+    secretFiles.forEach((p, k) -> out.put(p, k.toString()));
+    return out;
+  }
+
+  /**
+   * Every string value of the config with the key path it sits at, for tools that look for the files
+   * a config names.
+   */
+  public Map<String, String> stringValues() {
+    Map<String, String> out = new LinkedHashMap<>();
+    collect(tree.root, KeyPath.ROOT, out);
+    return out;
+  }
+
+  private static void collect(JsonNode node, KeyPath path, Map<String, String> out) {
+    if (node.isTextual()) {
+      out.put(path.toString(), node.asText());
+    } else if (node.isObject()) {
+      node.fields().forEachRemaining(e -> collect(e.getValue(), path.child(e.getKey()), out));
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        collect(node.get(i), path.index(i), out);
+      }
+    }
+  }
+
+  /** The profile's sibling file ({@code <file>-<profile>.yaml}) when one was read. */
+  public Optional<Path> profileFile() {
+    if (file == null || profile == null) {
+      return Optional.empty();
+    }
+    Path sibling = Loader.sibling(file, profile);
+    return Files.isRegularFile(sibling) ? Optional.of(sibling) : Optional.empty();
+  }
+
   /** The redactor holding this config's secrets (also registered JVM-wide). */
   public Redactor redactor() {
     return redactor;
@@ -195,9 +241,20 @@ public final class Config {
     private String profile;
     private final List<String> overrides = new ArrayList<>();
     private Function<String, String> env = System::getenv;
+    private boolean readSecretFiles = true;
 
     private Loader(Path file) {
       this.file = file;
+    }
+
+    /**
+     * Leaves {@code ${file:...}} unread: a placeholder stands for each, and {@link
+     * Config#secretFiles()} lists them. For tools that describe where a job will run (the files exist
+     * there, not here); never for running a job.
+     */
+    public Loader withoutReadingSecretFiles() {
+      this.readSecretFiles = false;
+      return this;
     }
 
     /** Overlays the named profile; it must exist as {@code profiles.<name>} or {@code <base>-<name>.yaml}. */
@@ -271,19 +328,21 @@ public final class Config {
         tree.set(key, ConfigTree.parseValue(o.substring(eq + 1)), Origin.override());
       }
       Redactor redactor = new Redactor();
-      new Substitution(env, redactor).apply(tree);
-      return new Config(tree, redactor, file, profile);
+      Map<Path, KeyPath> secretFiles = readSecretFiles ? null : new LinkedHashMap<>();
+      new Substitution(env, redactor, secretFiles).apply(tree);
+      return new Config(tree, redactor, file, profile, secretFiles == null ? Map.of() : secretFiles);
     }
 
     private Path siblingFile(String name) {
-      if (file == null) {
-        return null;
-      }
+      return file == null ? null : sibling(file, name);
+    }
+
+    static Path sibling(Path file, String profile) {
       String base = file.getFileName().toString();
       int dot = base.lastIndexOf('.');
       String stem = dot > 0 ? base.substring(0, dot) : base;
       String ext = dot > 0 ? base.substring(dot) : ".yaml";
-      return file.resolveSibling(stem + "-" + name + ext);
+      return file.resolveSibling(stem + "-" + profile + ext);
     }
 
     private static ConfigTree read(Path path) {

@@ -26,10 +26,17 @@ final class Substitution {
 
   private final Function<String, String> env;
   private final Redactor redactor;
+  /** When not null, secret files are not read: each reference is recorded here and a placeholder stands for it. */
+  private final Map<Path, KeyPath> secretFileReferences;
 
   Substitution(Function<String, String> env, Redactor redactor) {
+    this(env, redactor, null);
+  }
+
+  Substitution(Function<String, String> env, Redactor redactor, Map<Path, KeyPath> secretFileReferences) {
     this.env = env;
     this.redactor = redactor;
+    this.secretFileReferences = secretFileReferences;
   }
 
   void apply(ConfigTree tree) {
@@ -112,6 +119,10 @@ final class Substitution {
       throw Binder.located(tree, path, "'${file:}' names no file: write ${file:/run/secrets/name}");
     }
     Path resolved = tree.originOf(path).baseDirectory().resolve(file).normalize();
+    if (secretFileReferences != null) {
+      secretFileReferences.putIfAbsent(resolved, path);
+      return "<secret file " + resolved + ">";
+    }
     try {
       String content = Files.readString(resolved, StandardCharsets.UTF_8);
       // Secret files mounted by Kubernetes or Docker often end with one newline.

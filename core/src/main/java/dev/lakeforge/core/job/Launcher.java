@@ -1,6 +1,7 @@
 package dev.lakeforge.core.job;
 
 import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Sessions;
 import dev.lakeforge.core.SparkErrors;
@@ -8,6 +9,9 @@ import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.config.Redactor;
+import dev.lakeforge.core.k8s.DeploymentKind;
+import dev.lakeforge.core.k8s.JobDeployment;
+import dev.lakeforge.core.k8s.Manifests;
 import dev.lakeforge.core.logging.JobLogging;
 import dev.lakeforge.core.report.Cost;
 import dev.lakeforge.core.report.MetricsExport;
@@ -52,6 +56,8 @@ import picocli.CommandLine.ParseResult;
 public final class Launcher {
   private static final Logger LOG = LogManager.getLogger(Launcher.class);
   private static final Set<String> CORE_SECTIONS = Set.of("spark", "run", "cost", "metrics", "logging");
+  /** Options that describe this invocation, not the job: not passed on to a job run on Kubernetes. */
+  private static final Set<String> EMIT_SKIPS = Set.of("--config", "--profile", "--dry-run", "--emit-k8s", "--help");
   private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
@@ -104,6 +110,10 @@ public final class Launcher {
     @Option(names = "--verbose", description = "Log the stack trace of an error in what was asked, too.")
     boolean verbose;
 
+    @Option(names = "--emit-k8s", paramLabel = "KIND", description = "Print Kubernetes manifests that run this job with"
+        + " this config: spark-submit (a script), spark-operator, scheduled, apache-operator or cronjob; run nothing.")
+    DeploymentKind emitK8s;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
   }
@@ -132,6 +142,7 @@ public final class Launcher {
     }
     // Paths given on the command line start at the working directory; jobs see them as absolute URIs.
     root.registerConverter(Location.class, Location::of);
+    root.registerConverter(DeploymentKind.class, DeploymentKind::of);
     root.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     ParseResult parsed;
     try {
@@ -154,7 +165,7 @@ public final class Launcher {
       return ExitCode.OK;
     }
     SparkJob job = (SparkJob) sub.commandSpec().userObject();
-    return run(job, common.get(job.name()), jobs.stream().map(SparkJob::name).toList());
+    return run(job, common.get(job.name()), jobs.stream().map(SparkJob::name).toList(), sub);
   }
 
   private static CommandSpec spec(SparkJob job) {
@@ -179,7 +190,7 @@ public final class Launcher {
    * @param jobNames every registered job: one config file may hold the sections of several jobs
    *     (a table's DDL for {@code sql} and the stream that fills it), and each job reads its own
    */
-  private int run(SparkJob job, CommonOptions options, List<String> jobNames) {
+  private int run(SparkJob job, CommonOptions options, List<String> jobNames, ParseResult command) {
     String runId = newRunId();
     Config config;
     SparkSettings sparkSettings;
@@ -189,6 +200,9 @@ public final class Launcher {
     LoggingSettings logging;
     try {
       Config.Loader loader = options.config == null ? Config.empty() : Config.file(options.config);
+      if (options.emitK8s != null) {
+        loader = loader.withoutReadingSecretFiles();
+      }
       config = loader.profile(options.profile).set(options.overrides).load();
       Set<String> accepted = new TreeSet<>(CORE_SECTIONS);
       accepted.addAll(jobNames);
@@ -208,9 +222,18 @@ public final class Launcher {
       metrics = config.bind("metrics", MetricsSettings.class);
       logging = config.bind("logging", LoggingSettings.class);
       job.configure(config);
+      if (options.emitK8s != null) {
+        SparkSettings own = config.bind("spark", SparkSettings.class);
+        JobDeployment deployment = Deployments.of(job, config, own, runSettings, command, EMIT_SKIPS, err);
+        out.print(Manifests.render(deployment, options.emitK8s));
+        return ExitCode.OK;
+      }
     } catch (ConfigException e) {
       err.println("lakeforge " + job.name() + ": " + Redactor.global().redact(e.getMessage()));
       return ExitCode.USAGE;
+    } catch (LakeforgeException e) {
+      err.println("lakeforge " + job.name() + ": " + Redactor.global().redact(e.getMessage()));
+      return e.kind().exitCode();
     }
     boolean json = logging.json(sparkSettings.effectiveMaster());
     jsonLog = json;

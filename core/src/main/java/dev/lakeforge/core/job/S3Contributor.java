@@ -12,6 +12,11 @@ public final class S3Contributor implements SessionContributor {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return S3Settings.class;
+  }
+
+  @Override
   public Map<String, String> sparkConf(Config config) {
     return config.has("s3") ? config.bind("s3", S3Settings.class).sparkConf() : Map.of();
   }

@@ -20,6 +20,17 @@ public interface SessionContributor {
   String section();
 
   /**
+   * The record the section binds to, for the configuration reference; with {@link #namedEntries()}
+   * the record of each named entry ({@code catalogs.<name>}).
+   */
+  Class<? extends Record> settingsType();
+
+  /** Whether the section maps names to settings ({@code catalogs: {lake: {...}}}) rather than being one. */
+  default boolean namedEntries() {
+    return false;
+  }
+
+  /**
    * The Spark settings for the section (applied before the job's own {@code spark.conf}).
    *
    * @throws dev.lakeforge.core.config.ConfigException naming file, line and key for bad settings

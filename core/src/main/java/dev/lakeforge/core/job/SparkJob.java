@@ -37,6 +37,14 @@ public interface SparkJob {
    */
   default void configure(Config config) {}
 
+  /**
+   * The record its config section binds to ({@code config.bind(name(), type)}), or null when the job
+   * has no section. The configuration reference in the docs is generated from it.
+   */
+  default Class<? extends Record> settingsType() {
+    return null;
+  }
+
   /** Whether the job needs a SparkSession (a calculator does not). */
   default boolean needsSpark() {
     return true;

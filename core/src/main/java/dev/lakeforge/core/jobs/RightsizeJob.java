@@ -93,6 +93,11 @@ public final class RightsizeJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public boolean needsSpark() {
     return false;
   }

@@ -62,6 +62,11 @@ public final class SqlJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return SqlSettings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     settings = config.bind("sql", SqlSettings.class);
     if (fileOption != null) {

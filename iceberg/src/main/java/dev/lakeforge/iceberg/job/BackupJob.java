@@ -52,6 +52,11 @@ public final class BackupJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     if ((table == null) == (nessieUri == null)) {
       throw new ConfigException("backup: give either --table or --nessie-uri (with --branch)");

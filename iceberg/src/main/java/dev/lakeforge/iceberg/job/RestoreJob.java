@@ -51,6 +51,11 @@ public final class RestoreJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     if (nessieUri == null && as == null) {
       throw new ConfigException("restore: give --as TABLE (or --nessie-uri with --branch)");

@@ -62,6 +62,11 @@ public final class TableMaintenanceJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     Settings s = config.bind(name(), Settings.class);
     List<String> tables = tableOptions.isEmpty() ? s.tables() : tableOptions;

@@ -117,6 +117,11 @@ public final class QualityCheckJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     Settings s = config.bind(name(), Settings.class);
     Path suitePath = suiteOption != null ? suiteOption.toAbsolutePath().normalize()

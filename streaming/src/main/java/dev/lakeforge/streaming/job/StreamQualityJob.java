@@ -168,6 +168,11 @@ public final class StreamQualityJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
     settings = config.bind(name(), Settings.class);
     suite = settings.suite() == null ? null : Suite.load(settings.suite().toPath());
