@@ -12,12 +12,73 @@ import org.apache.spark.sql.SparkSession;
  *
  * <pre>{@code
  * SparkSession spark = Sessions.local("orders-check");
+ * SparkSession lake = Sessions.builder("orders-check")                    // the embedded default, plus
+ *     .conf(Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of("warehouse/lake"))))
+ *     .conf(s3.sparkConf())                                               // an s3: section's settings
+ *     .create();
  * SparkSession k8s = Sessions.create(config.bind("spark", SparkSettings.class), "orders");
  * SparkSession remote = Sessions.connect("sc://spark-connect:15002");
  * }</pre>
  */
 public final class Sessions {
   private Sessions() {}
+
+  /** A session to configure: the embedded default unless a master is given. */
+  public static Builder builder(String appName) {
+    return new Builder(Objects.requireNonNull(appName, "appName"));
+  }
+
+  /**
+   * Configures a session step by step, then {@link #create()}s it. Settings given later win.
+   *
+   * <pre>{@code
+   * SparkSession spark = Sessions.builder("nightly").master("local[4]").warehouse(Location.of("wh"))
+   *     .conf("spark.sql.shuffle.partitions", "16").create();
+   * }</pre>
+   */
+  public static final class Builder {
+    private final String appName;
+    private String master;
+    private Location warehouse;
+    private final Map<String, String> conf = new java.util.LinkedHashMap<>();
+
+    private Builder(String appName) {
+      this.appName = appName;
+    }
+
+    /** {@code local[*]}, {@code spark://host:port}, {@code k8s://https://host:port}; default: local. */
+    public Builder master(String newMaster) {
+      this.master = newMaster;
+      return this;
+    }
+
+    /** The SQL warehouse (default for local sessions: {@code .lakeforge/warehouse}). */
+    public Builder warehouse(Location location) {
+      this.warehouse = location;
+      return this;
+    }
+
+    /** One Spark setting. */
+    public Builder conf(String key, String value) {
+      conf.put(key, value);
+      return this;
+    }
+
+    /** Spark settings, such as a catalog's or an {@code s3:} section's. */
+    public Builder conf(Map<String, String> settings) {
+      conf.putAll(settings);
+      return this;
+    }
+
+    /**
+     * The session; the active one with these settings applied if one exists.
+     *
+     * @throws dev.lakeforge.core.config.SettingException when the master is not one Spark knows
+     */
+    public SparkSession create() {
+      return Sessions.create(new SparkSettings(master, appName, warehouse, null, null, null, conf, null), appName);
+    }
+  }
 
   /**
    * The embedded default: {@code local[*]}, warehouse in {@code .lakeforge/warehouse}, UI off,

@@ -55,4 +55,24 @@ public record CatalogSettings(String type, Location warehouse, String uri, Strin
   public static CatalogSettings hadoop(Location warehouse) {
     return new CatalogSettings("hadoop", warehouse, null, null, null, null, null, null, null);
   }
+
+  /** A JDBC catalog: table pointers in a database ({@code jdbc:postgresql://...}), files under {@code warehouse}. */
+  public static CatalogSettings jdbc(String url, String user, Secret password, Location warehouse) {
+    return new CatalogSettings("jdbc", warehouse, url, user, password, null, null, null, null);
+  }
+
+  /** A REST catalog at {@code uri}; the server knows where tables go. */
+  public static CatalogSettings rest(String uri) {
+    return new CatalogSettings("rest", null, uri, null, null, null, null, null, null);
+  }
+
+  /** A Nessie catalog on reference {@code ref} of the server at {@code uri} (API v2). */
+  public static CatalogSettings nessie(String uri, String ref, Location warehouse) {
+    return new CatalogSettings("nessie", warehouse, uri, null, null, ref, null, null, null);
+  }
+
+  /** A copy authenticating with a bearer token (REST, Nessie). */
+  public CatalogSettings withToken(Secret newToken) {
+    return new CatalogSettings(type, warehouse, uri, user, password, ref, newToken, cacheEnabled, properties);
+  }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
  * over Spark Connect).
  *
  * <pre>{@code
- * Map<String, String> conf = Catalogs.sparkConf("lake", new CatalogSettings("hadoop", "file:/data/lake", ...));
+ * Map<String, String> conf = Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of("/data/lake")));
  * }</pre>
  */
 public final class Catalogs {

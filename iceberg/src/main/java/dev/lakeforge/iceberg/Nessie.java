@@ -59,7 +59,7 @@ public final class Nessie implements AutoCloseable {
 
   /** Spark settings for a catalog {@code name} that reads and writes Nessie reference {@code ref}. */
   public static Map<String, String> catalogConf(String name, String uri, String ref, String warehouse) {
-    return Catalogs.sparkConf(name, new CatalogSettings("nessie", Location.of(warehouse), uri, null, null, ref, null, null, null));
+    return Catalogs.sparkConf(name, CatalogSettings.nessie(uri, ref, Location.of(warehouse)));
   }
 
   /** A commit on a reference. */

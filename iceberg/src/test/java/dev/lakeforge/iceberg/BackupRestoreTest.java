@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 class BackupRestoreTest {
   @BeforeAll
   static void catalog(SparkSession spark, TestWarehouse w) {
-    Catalogs.sparkConf("dr", new CatalogSettings("jdbc", dev.lakeforge.core.Location.of(w.resolve("dr-warehouse")), dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(),
-        "postgres", Secret.of("postgres"), null, null, null, null)).forEach((k, v) -> spark.conf().set(k, v));
+    Catalogs.sparkConf("dr", CatalogSettings.jdbc(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), dev.lakeforge.core.Location.of(w.resolve("dr-warehouse")))).forEach((k, v) -> spark.conf().set(k, v));
     spark.sql("CREATE NAMESPACE IF NOT EXISTS dr.sales");
   }
 

@@ -30,14 +30,12 @@ class CatalogTypesTest {
   @BeforeAll
   static void catalogs(SparkSession spark, TestWarehouse w) {
     Map<String, String> conf = new java.util.LinkedHashMap<>();
-    conf.putAll(Catalogs.sparkConf("parity_jdbc", new CatalogSettings("jdbc", Location.of(w.resolve("parity-jdbc")),
-        EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), null, null, null, null)));
+    conf.putAll(Catalogs.sparkConf("parity_jdbc", CatalogSettings.jdbc(EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), Location.of(w.resolve("parity-jdbc")))));
     conf.putAll(Nessie.catalogConf("parity_nessie", TestNessie.uri(), "main", w.resolve("parity-nessie").toUri().toString()));
     S3Server s3 = S3Server.shared();
     S3Settings client = new S3Settings(s3.endpoint(), "us-east-1", true, Secret.of(s3.accessKey()),
         Secret.of(s3.secretKey()), null);
-    conf.putAll(Catalogs.sparkConf("parity_rest", new CatalogSettings("rest", null, IcebergRestServer.shared().uri(), null,
-        null, null, null, null, client.icebergProperties())));
+    conf.putAll(Catalogs.sparkConf("parity_rest", CatalogSettings.rest(IcebergRestServer.shared().uri()).withProperties(client.icebergProperties())));
     conf.forEach((k, v) -> spark.conf().set(k, v));
     // Backups copy files with Hadoop's file systems: S3A for the REST catalog's bucket (s3:// too).
     client.hadoopConf().forEach(spark.sparkContext().hadoopConfiguration()::set);

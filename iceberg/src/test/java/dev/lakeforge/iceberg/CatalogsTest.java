@@ -63,8 +63,7 @@ class CatalogsTest {
   @Test
   void jdbcCatalogOnARealPostgresql(SparkSession spark, TestWarehouse w) throws Exception {
     String url = dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl();
-    Map<String, String> conf = Catalogs.sparkConf("pg", new CatalogSettings("jdbc", dev.lakeforge.core.Location.of(w.resolve("pg")),
-        url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), null, null, null, null));
+    Map<String, String> conf = Catalogs.sparkConf("pg", CatalogSettings.jdbc(url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), dev.lakeforge.core.Location.of(w.resolve("pg"))));
     conf.forEach((k, v) -> spark.conf().set(k, v));
     spark.sql("CREATE NAMESPACE IF NOT EXISTS pg.sales");
     spark.sql("CREATE TABLE pg.sales.orders (id INT, amount DOUBLE) USING iceberg");
