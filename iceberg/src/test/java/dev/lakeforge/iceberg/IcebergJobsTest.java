@@ -56,6 +56,15 @@ class IcebergJobsTest {
     Result bad = launch("time-travel", "--table", T, "--diff", "abc");
     assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
     assertThat(bad.err()).contains("expected FROM:TO");
+
+    spark.sql("ALTER TABLE " + T + " CREATE OR REPLACE TAG first_load AS OF VERSION " + s1);
+    Result byTag = launch("time-travel", "--table", T, "--diff", "first_load:main");
+    assertThat(byTag.code()).as(byTag.err()).isZero();
+    assertThat(byTag.out()).contains("1 row(s) added, 0 removed");
+    Result unknown = launch("time-travel", "--table", T, "--diff", "first_load:nope");
+    assertThat(unknown.code()).as("an unknown ref is the user's mistake").isEqualTo(ExitCode.USAGE);
+    assertThat(unknown.err()).contains("'nope' is no snapshot id, tag or branch of lake.jobs.orders")
+        .contains("first_load, main");
   }
 
   @Test

@@ -8,11 +8,14 @@ import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.iceberg.LakeTable;
+import dev.lakeforge.iceberg.LakeTableException;
 import dev.lakeforge.iceberg.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
@@ -22,11 +25,12 @@ public final class TimeTravelJob implements SparkJob {
   @Option(names = "--table", required = true, paramLabel = "TABLE", description = "catalog.namespace.table")
   String table;
 
-  @Option(names = "--diff", paramLabel = "FROM:TO", description = "Print the rows added and removed between two snapshots.")
+  @Option(names = "--diff", paramLabel = "FROM:TO",
+      description = "Print the rows added and removed between two snapshots (ids, tags or branches).")
   String diff;
 
-  @Option(names = "--export", paramLabel = "SNAPSHOT", description = "Export this snapshot's rows (with --to).")
-  Long export;
+  @Option(names = "--export", paramLabel = "SNAPSHOT", description = "Export this snapshot's rows (an id, tag or branch; with --to).")
+  String export;
 
   @Option(names = "--to", paramLabel = "PATH", description = "Where --export writes.")
   Location to;
@@ -37,8 +41,8 @@ public final class TimeTravelJob implements SparkJob {
   @Option(names = "--show", paramLabel = "N", defaultValue = "20", description = "Diff rows printed (default 20).")
   int show;
 
-  private long diffFrom;
-  private long diffTo;
+  private String diffFrom;
+  private String diffTo;
 
   @Override
   public String name() {
@@ -54,15 +58,12 @@ public final class TimeTravelJob implements SparkJob {
   public void configure(Config config) {
     if (diff != null) {
       String[] p = diff.split(":");
-      try {
-        if (p.length != 2) {
-          throw new NumberFormatException();
-        }
-        diffFrom = Long.parseLong(p[0].trim());
-        diffTo = Long.parseLong(p[1].trim());
-      } catch (NumberFormatException e) {
-        throw new ConfigException("--diff " + diff + ": expected FROM:TO, two snapshot ids, e.g. --diff 123:456");
+      if (p.length != 2 || p[0].isBlank() || p[1].isBlank()) {
+        throw new ConfigException("--diff " + diff + ": expected FROM:TO, two snapshot ids, tags or branches,"
+            + " e.g. --diff 123:456 or --diff first_load:main");
       }
+      diffFrom = p[0].trim();
+      diffTo = p[1].trim();
     }
     if ((export == null) != (to == null)) {
       throw new ConfigException("--export SNAPSHOT and --to PATH go together");
@@ -85,10 +86,30 @@ public final class TimeTravelJob implements SparkJob {
     return plan.build();
   }
 
-  private static void check(LakeTable t, long id, JobPlan.Builder plan) {
-    if (t.table().snapshot(id) == null) {
-      plan.problem("snapshot " + id + " of " + t.name() + " does not exist (expired or never committed)");
+  private static void check(LakeTable t, String ref, JobPlan.Builder plan) {
+    try {
+      snapshot(t, ref);
+    } catch (LakeTableException e) {
+      plan.problem(e.getMessage());
     }
+  }
+
+  /** The snapshot an id, a tag or a branch names. */
+  private static long snapshot(LakeTable t, String ref) {
+    if (ref.matches("-?\\d+")) {
+      long id = Long.parseLong(ref);
+      if (t.table().snapshot(id) == null) {
+        throw new LakeTableException(ErrorKind.NOT_FOUND, "snapshot " + id + " of " + t.name()
+            + " does not exist (expired or never committed)");
+      }
+      return id;
+    }
+    SnapshotRef r = t.table().refs().get(ref);
+    if (r == null) {
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "'" + ref + "' is no snapshot id, tag or branch of " + t.name()
+          + "; its tags and branches: " + String.join(", ", new java.util.TreeSet<>(t.table().refs().keySet())));
+    }
+    return r.snapshotId();
   }
 
   @Override
@@ -106,7 +127,7 @@ public final class TimeTravelJob implements SparkJob {
         "total"), rows).stripTrailing());
     String summary = history.size() + " snapshot(s)";
     if (diff != null) {
-      Dataset<Row> d = t.diff(diffFrom, diffTo).persist();
+      Dataset<Row> d = t.diff(snapshot(t, diffFrom), snapshot(t, diffTo)).persist();
       try {
         long added = d.where("_change = 'added'").count();
         long removed = d.where("_change = 'removed'").count();
@@ -118,7 +139,7 @@ public final class TimeTravelJob implements SparkJob {
       }
     }
     if (export != null) {
-      t.exportSnapshot(export, to.uri(), format);
+      t.exportSnapshot(snapshot(t, export), to.uri(), format);
       ctx.print("Exported snapshot " + export + " to " + to + " as " + format);
       summary += "; exported " + export;
     }
