@@ -70,6 +70,7 @@ public final class LakeTable {
 
   /** The Iceberg table, freshly loaded. */
   public Table table() {
+    CatalogTable.requireDeclaredCatalog(spark, name);
     try {
       Table t = Spark3Util.loadIcebergTable(spark, name);
       t.refresh();
