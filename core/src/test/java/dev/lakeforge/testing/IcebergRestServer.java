@@ -2,11 +2,6 @@ package dev.lakeforge.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +33,7 @@ public final class IcebergRestServer {
   /** The server of this test JVM, started on first use (with the S3 server). */
   public static synchronized IcebergRestServer shared() {
     if (shared == null) {
-      IcebergRestServer s = new IcebergRestServer(freePort());
+      IcebergRestServer s = new IcebergRestServer(ServiceProcesses.freePort());
       s.start(S3Server.shared());
       Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "lakeforge-test-iceberg-rest-stop"));
       shared = s;
@@ -64,29 +59,10 @@ public final class IcebergRestServer {
           .env("CATALOG_S3_SECRET__ACCESS__KEY", s3.secretKey())
           .env("CATALOG_CLIENT_REGION", "us-east-1")
           .start(dir.resolve("server.log"));
-      HttpClient http = HttpClient.newHttpClient();
-      long deadline = System.nanoTime() + START_BOUND.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("the Iceberg REST server exited at start; see " + dir);
-        }
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(uri + "v1/config"))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        Thread.sleep(200);
-      }
-      throw new IllegalStateException("the Iceberg REST server did not answer within " + START_BOUND + "; see " + dir);
+      ServiceProcesses.awaitHttp("the Iceberg REST server", process, uri + "v1/config", status -> status == 200, START_BOUND,
+          dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -102,11 +78,4 @@ public final class IcebergRestServer {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

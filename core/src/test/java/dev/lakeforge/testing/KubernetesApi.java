@@ -7,7 +7,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +49,7 @@ public final class KubernetesApi {
   /** The server of this test JVM. */
   public static synchronized KubernetesApi shared() {
     if (shared == null) {
-      int port = freePort();
+      int port = ServiceProcesses.freePort();
       KubernetesApi api = new KubernetesApi("http://127.0.0.1:" + port);
       api.start(port);
       Runtime.getRuntime().addShutdownHook(new Thread(api::stop, "lakeforge-test-k8s-stop"));
@@ -66,27 +65,10 @@ public final class KubernetesApi {
       Path log = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "k8s-").resolve("api.log");
       process = ChildJvm.of("dev.lakeforge.testing.k8s.KubernetesApiServer", classpath, Integer.toString(port))
           .heap("256m").start(log);
-      long deadline = System.nanoTime() + START_BOUND.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("the Kubernetes API server exited at start; see " + log);
-        }
-        try {
-          if (http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/namespaces")).timeout(Duration.ofSeconds(5))
-              .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-            return;
-          }
-        } catch (IOException notYet) {
-          // not listening yet
-        }
-        Thread.sleep(200);
-      }
-      throw new IllegalStateException("the Kubernetes API server did not answer within " + START_BOUND + "; see " + log);
+      ServiceProcesses.awaitHttp("the Kubernetes API server", process, url + "/api/v1/namespaces", status -> status == 200,
+          START_BOUND, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
@@ -184,13 +166,6 @@ public final class KubernetesApi {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   /** {@code KubernetesApi URL apply -f FILE}: applies a file to the API at URL (kubectl's part in tests). */
   public static void main(String[] args) throws IOException {

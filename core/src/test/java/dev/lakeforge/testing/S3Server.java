@@ -2,11 +2,6 @@ package dev.lakeforge.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +45,7 @@ public final class S3Server {
     if (shared == null) {
       try {
         Path root = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "s3-");
-        S3Server s = new S3Server(root, freePort());
+        S3Server s = new S3Server(root, ServiceProcesses.freePort());
         s.start();
         Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "lakeforge-test-s3-stop"));
         shared = s;
@@ -79,24 +74,7 @@ public final class S3Server {
         """.formatted(root.resolve("s3proxy.log")));
     process = ChildJvm.of("org.gaul.s3proxy.Main", classpath, "--properties", props.toString()).heap("256m")
         .jvmArg("-Dlogback.configurationFile=" + logback).start(root.resolve("console.log"));
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + START_BOUND.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("S3Proxy exited at start; see " + root);
-      }
-      try {
-        http.send(HttpRequest.newBuilder(URI.create(endpoint + "/")).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.discarding());
-        return;
-      } catch (IOException notYet) {
-        sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("S3Proxy did not answer within " + START_BOUND + "; see " + root);
+    ServiceProcesses.awaitHttp("S3Proxy", process, endpoint + "/", status -> true, START_BOUND, root);
   }
 
   /** {@code http://127.0.0.1:PORT}. */
@@ -167,20 +145,5 @@ public final class S3Server {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +52,7 @@ public final class StandaloneCluster {
   private static StandaloneCluster start(int workers) {
     try {
       Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "cluster-");
-      StandaloneCluster c = new StandaloneCluster(dir, freePort(), freePort());
+      StandaloneCluster c = new StandaloneCluster(dir, ServiceProcesses.freePort(), ServiceProcesses.freePort());
       c.processes.add(SparkDistribution.program("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
           "--port", c.masterUrl.substring(c.masterUrl.lastIndexOf(':') + 1), "--webui-port", Integer.toString(c.webPort))
           .heap("512m").in(dir).start(dir.resolve("master.log")));
@@ -62,7 +61,7 @@ public final class StandaloneCluster {
         c.workDirs.add(work);
         c.processes.add(SparkDistribution.program("org.apache.spark.deploy.worker.Worker", c.masterUrl, "--host",
             "127.0.0.1", "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), "--webui-port",
-            Integer.toString(freePort())).heap("512m").in(work).start(dir.resolve("worker-" + i + ".log")));
+            Integer.toString(ServiceProcesses.freePort())).heap("512m").in(work).start(dir.resolve("worker-" + i + ".log")));
       }
       c.awaitWorkers(workers);
       return c;
@@ -100,7 +99,7 @@ public final class StandaloneCluster {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      sleep(500);
+      ServiceProcesses.sleep(500);
     }
     stop();
     throw new IllegalStateException(alive + " of " + expected + " workers alive after " + START_BOUND + "; see " + dir);
@@ -140,20 +139,5 @@ public final class StandaloneCluster {
     processes.clear();
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
 }
