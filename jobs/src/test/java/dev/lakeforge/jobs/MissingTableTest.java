@@ -26,9 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MissingTableTest {
   private static Path suite;
   private static Path stream;
+  private static Path reports;
 
   @BeforeAll
   static void files(TestWarehouse w) throws IOException {
+    reports = w.resolve("runs");
     suite = Files.writeString(w.resolve("suite.yaml"), "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
     stream = Files.writeString(w.resolve("stream.yaml"), """
         stream-quality:
@@ -64,6 +66,7 @@ class MissingTableTest {
       if (dryRun) {
         all.add("--dry-run");
       }
+      all.addAll(List.of("--set", "run.reportDir=" + reports));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
