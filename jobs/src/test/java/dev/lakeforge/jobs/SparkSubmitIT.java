@@ -78,6 +78,20 @@ class SparkSubmitIT {
     assertThat(SparkDistribution.jobsJar()).satisfies(j -> assertThat(Files.size(j)).isLessThan(16L << 20));
   }
 
+  @Test
+  void theImageIsBuiltFromWhatThisBuildAndRepositoryHold() throws IOException {
+    Path root = Path.of(System.getProperty("user.dir")).getParent();
+    List<String> copies = Files.readAllLines(root.resolve("jobs/Dockerfile")).stream()
+        .filter(l -> l.startsWith("COPY ")).toList();
+    assertThat(copies).isNotEmpty();
+    for (String copy : copies) {
+      String[] words = copy.trim().split("\\s+");
+      for (int i = 1; i < words.length - 1; i++) {
+        assertThat(root.resolve(words[i])).as(copy).exists();
+      }
+    }
+  }
+
   private static Set<String> entries(Path jar) throws IOException {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).collect(Collectors.toSet());
