@@ -8,15 +8,18 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.actions.RewriteTablePath;
 import org.apache.iceberg.spark.actions.SparkActions;
 
@@ -31,6 +34,7 @@ import org.apache.iceberg.spark.actions.SparkActions;
  * }</pre>
  */
 public final class Backup {
+  private static final String STAGING = "_staging";
   private final LakeTable table;
   private String location;
 
@@ -79,13 +83,15 @@ public final class Backup {
       throw new LakeTableException(ErrorKind.USAGE, "backup of " + table.name() + ": the table has no snapshot to back up");
     }
     Configuration conf = hadoop(table);
-    String metadataFile = ((HasTableOperations) t).operations().current().metadataFileLocation();
+    TableMetadata current = ((HasTableOperations) t).operations().current();
+    String metadataFile = current.metadataFileLocation();
     // The prefix as the files are written (file:/x and file:///x name the same folder; the rewrite matches text).
     String source = metadataFile.substring(0, metadataFile.lastIndexOf("/metadata/"));
     String version = metadataFile.substring(metadataFile.lastIndexOf('/') + 1);
-    String staging = location + "/_staging/" + System.currentTimeMillis();
+    String staging = location + "/" + STAGING + "/" + System.currentTimeMillis();
     try {
       BackupManifest previous = BackupManifest.read(conf, location);
+      refuseForeignTarget(conf, previous, current.uuid(), source);
       RewriteTablePath rewrite = SparkActions.get(table.activeSpark()).rewriteTablePath(t)
           .rewriteLocationPrefix(source, location).endVersion(version).stagingLocation(staging);
       if (previous != null && previous.sourceLocation().equals(source) && !previous.metadataVersion().equals(version)) {
@@ -116,8 +122,8 @@ public final class Backup {
         copied++;
         bytes += size;
       }
-      new Path(staging).getFileSystem(conf).delete(new Path(location + "/_staging"), true);
-      BackupManifest manifest = new BackupManifest(table.name(), source, t.currentSnapshot().snapshotId(),
+      new Path(staging).getFileSystem(conf).delete(new Path(location, STAGING), true);
+      BackupManifest manifest = new BackupManifest(table.name(), current.uuid(), source, t.currentSnapshot().snapshotId(),
           Long.parseLong(t.currentSnapshot().summary().getOrDefault("total-records", "0")), "metadata/" + version, version,
           new ArrayList<>(entries.values()));
       manifest.write(conf, location);
@@ -125,6 +131,53 @@ public final class Backup {
     } catch (IOException e) {
       throw new UncheckedIOException("backup of " + table.name() + " to " + location + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A backup goes to an empty location or to an earlier backup of the same table: never over a
+   * table's files, another table's backup or anything else already there.
+   *
+   * @throws LakeTableException ({@link ErrorKind#USAGE}) naming what is there
+   */
+  private void refuseForeignTarget(Configuration conf, BackupManifest previous, String uuid, String source)
+      throws IOException {
+    Location target = Location.of(location);
+    Location table = Location.of(source);
+    if (target.contains(table) || table.contains(target)) {
+      throw new LakeTableException(ErrorKind.USAGE, "cannot back up " + this.table.name() + " to " + location
+          + ": it overlaps the table's own location " + source + "; back up to a location of its own");
+    }
+    if (previous != null) {
+      boolean same = previous.tableUuid() != null ? previous.tableUuid().equals(uuid)
+          : previous.sourceLocation().equals(source);
+      if (!same) {
+        throw new LakeTableException(ErrorKind.USAGE, "cannot back up " + this.table.name() + " to " + location
+            + ": it holds the backup of another table, " + previous.table() + " (snapshot " + previous.snapshotId()
+            + "); back up to an empty location or to this table's own backup");
+      }
+      return;
+    }
+    Path root = new Path(location);
+    FileSystem fs = root.getFileSystem(conf);
+    if (!fs.exists(root)) {
+      return;
+    }
+    List<String> there = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(root)) {
+      if (!f.getPath().getName().equals(STAGING)) {
+        there.add(f.getPath().getName() + (f.isDirectory() ? "/" : ""));
+      }
+    }
+    if (there.isEmpty()) {
+      return;
+    }
+    Collections.sort(there);
+    boolean aTable = there.contains("metadata/") && fs.globStatus(new Path(root, "metadata/*.metadata.json")).length > 0;
+    throw new LakeTableException(ErrorKind.USAGE, "cannot back up " + this.table.name() + " to " + location + ": "
+        + (aTable ? "it is the location of an Iceberg table (metadata/ holds its metadata files)"
+            : "it is not empty and holds no backup (" + String.join(", ", there.subList(0, Math.min(5, there.size())))
+                + (there.size() > 5 ? ", ..." : "") + ")")
+        + "; a backup goes to an empty location or to an earlier backup of the same table");
   }
 
   private static List<String[]> fileList(Configuration conf, String listLocation) throws IOException {

@@ -16,6 +16,7 @@ import org.apache.hadoop.fs.Path;
  * the metadata file to register, and every file with its size and CRC32C checksum.
  *
  * @param table the table backed up
+ * @param tableUuid its Iceberg UUID: a backup location holds the backups of one table only
  * @param sourceLocation its location
  * @param snapshotId the snapshot backed up
  * @param records rows in that snapshot
@@ -23,8 +24,8 @@ import org.apache.hadoop.fs.Path;
  * @param metadataVersion the source metadata version (for the next incremental backup)
  * @param files every file of the backup
  */
-public record BackupManifest(String table, String sourceLocation, long snapshotId, long records, String metadataFile,
-    String metadataVersion, List<Entry> files) {
+public record BackupManifest(String table, String tableUuid, String sourceLocation, long snapshotId, long records,
+    String metadataFile, String metadataVersion, List<Entry> files) {
 
   public static final String FILE = "_lakeforge_backup.json";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

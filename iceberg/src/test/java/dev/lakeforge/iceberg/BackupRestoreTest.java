@@ -81,6 +81,42 @@ class BackupRestoreTest {
   }
 
   @Test
+  void aBackupNeverGoesOverATablesFilesAnotherTablesBackupOrAnythingElse(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    spark.sql("CREATE TABLE dr.sales.a (id INT) USING iceberg");
+    spark.sql("INSERT INTO dr.sales.a VALUES (1), (2)");
+    spark.sql("CREATE TABLE dr.sales.b (id INT) USING iceberg");
+    spark.sql("INSERT INTO dr.sales.b VALUES (10), (20), (30)");
+    LakeTable a = LakeTable.of(spark, "dr.sales.a");
+    LakeTable b = LakeTable.of(spark, "dr.sales.b");
+    String bLocation = b.table().location();
+
+    assertThatThrownBy(() -> Backup.of(a).to(bLocation).run()).isInstanceOf(LakeTableException.class)
+        .hasMessageContaining("cannot back up dr.sales.a to " + dev.lakeforge.core.Location.of(bLocation))
+        .hasMessageContaining("it is the location of an Iceberg table")
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+    assertThat(spark.table("dr.sales.b").count()).as("b still reads its own rows").isEqualTo(3);
+
+    Path bBackup = w.resolve("backups/b");
+    Backup.of(b).to(bBackup.toString()).run();
+    String manifest = Files.readString(bBackup.resolve(BackupManifest.FILE));
+    assertThatThrownBy(() -> Backup.of(a).to(bBackup.toString()).run())
+        .hasMessageContaining("it holds the backup of another table, dr.sales.b");
+    assertThat(Files.readString(bBackup.resolve(BackupManifest.FILE))).isEqualTo(manifest);
+
+    Path other = Files.createDirectories(w.resolve("backups/not-empty"));
+    Files.writeString(other.resolve("notes.txt"), "mine");
+    assertThatThrownBy(() -> Backup.of(a).to(other.toString()).run())
+        .hasMessageContaining("it is not empty and holds no backup (notes.txt)");
+    assertThatThrownBy(() -> Backup.of(a).to(a.table().location() + "/backup").run())
+        .hasMessageContaining("it overlaps the table's own location");
+
+    spark.sql("INSERT INTO dr.sales.b VALUES (40)");
+    assertThat(Backup.of(b).to(bBackup.toString()).run().manifest().records()).as("the same table's backup grows")
+        .isEqualTo(4);
+  }
+
+  @Test
   void backupAndRestoreJobs(SparkSession spark, TestWarehouse w) {
     spark.sql("CREATE TABLE dr.sales.items (id INT) USING iceberg");
     spark.sql("INSERT INTO dr.sales.items VALUES (1), (2), (3), (4)");
