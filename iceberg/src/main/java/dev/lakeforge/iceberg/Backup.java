@@ -180,7 +180,7 @@ public final class Backup {
         + "; a backup goes to an empty location or to an earlier backup of the same table");
   }
 
-  private static List<String[]> fileList(Configuration conf, String listLocation) throws IOException {
+  static List<String[]> fileList(Configuration conf, String listLocation) throws IOException {
     Path p = new Path(listLocation);
     List<String[]> out = new ArrayList<>();
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getFileSystem(conf).open(p), StandardCharsets.UTF_8))) {

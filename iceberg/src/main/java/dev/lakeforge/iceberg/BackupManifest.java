@@ -37,6 +37,10 @@ public record BackupManifest(String table, String tableUuid, String sourceLocati
    */
   public record Entry(String path, long size, long crc32c) {}
 
+  BackupManifest withFiles(List<Entry> newFiles) {
+    return new BackupManifest(table, tableUuid, sourceLocation, snapshotId, records, metadataFile, metadataVersion, newFiles);
+  }
+
   static BackupManifest read(Configuration conf, String location) throws IOException {
     Path p = new Path(location, FILE);
     FileSystem fs = p.getFileSystem(conf);

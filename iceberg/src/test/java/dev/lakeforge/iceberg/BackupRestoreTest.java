@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.testing.DataFrameAssert;
+import dev.lakeforge.testing.S3Server;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
 import java.nio.file.Files;
@@ -117,6 +118,118 @@ class BackupRestoreTest {
   }
 
   @Test
+  void aMovedOrCopiedBackupRestoresFromWhereItIsNowOnAnyFileSystem(SparkSession spark, TestWarehouse w) throws Exception {
+    spark.sql("CREATE TABLE dr.sales.moves (id INT, status STRING) USING iceberg PARTITIONED BY (status)");
+    spark.sql("INSERT INTO dr.sales.moves VALUES (1, 'NEW'), (2, 'PAID')");
+    spark.sql("INSERT INTO dr.sales.moves VALUES (3, 'PAID')");
+    LakeTable t = LakeTable.of(spark, "dr.sales.moves");
+    Path written = w.resolve("backups/moves-written");
+    Backup.of(t).to(written.toString()).run();
+
+    // a disaster-recovery copy in a folder whose name needs quoting in SQL
+    Path copy = w.resolve("backups/o'brien copy");
+    copyTree(written, copy);
+    Restore fromCopy = Restore.from(spark, copy.toString());
+    assertThat(fromCopy.verify().problems()).isEmpty();
+    assertThat(fromCopy.movedFrom()).contains(dev.lakeforge.core.Location.of(written).uri());
+    assertThat(fromCopy.asTable("dr.sales.`moves o'brien`").rows()).isEqualTo(3);
+    DataFrameAssert.assertThat(spark.table("dr.sales.`moves o'brien`")).hasSameRowsAs(t.read());
+    assertThat(Restore.from(spark, copy.toString()).movedFrom()).as("the copy now names where it is").isEmpty();
+    assertThat(Restore.from(spark, copy.toString()).verify().problems()).isEmpty();
+    assertThat(Restore.from(spark, written.toString()).movedFrom()).as("the original is untouched").isEmpty();
+
+    // a restore interrupted after staging the rewritten metadata: the next one finishes the relocation
+    Path interrupted = w.resolve("backups/moves-interrupted");
+    copyTree(written, interrupted);
+    Restore.from(spark, interrupted.toString()).stageRelocation();
+    assertThat(interrupted.resolve("_relocate")).isDirectory();
+    assertThat(Restore.from(spark, interrupted.toString()).asTable("dr.sales.moves_interrupted").rows()).isEqualTo(3);
+    assertThat(interrupted.resolve("_relocate")).doesNotExist();
+
+    // moved away: the old folder is gone
+    Path moved = w.resolve("backups/moves-moved");
+    Files.move(written, moved);
+    assertThat(Restore.from(spark, moved.toString()).asTable("dr.sales.moves_moved").rows()).isEqualTo(3);
+    DataFrameAssert.assertThat(spark.table("dr.sales.moves_moved")).hasSameRowsAs(t.read());
+
+    // to another file system: the copy on an S3 bucket
+    S3Server s3 = S3Server.shared();
+    s3.hadoopConf().forEach(spark.sparkContext().hadoopConfiguration()::set);
+    String bucket = "s3a://" + s3.createBucket("dr-copies") + "/moves-" + java.util.UUID.randomUUID();
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(bucket);
+    org.apache.hadoop.fs.FileUtil.copy(new java.io.File(moved.toString()), target.getFileSystem(
+        spark.sparkContext().hadoopConfiguration()), target, false, spark.sparkContext().hadoopConfiguration());
+    assertThat(Restore.from(spark, bucket).asTable("dr.sales.moves_s3").rows()).isEqualTo(3);
+    DataFrameAssert.assertThat(spark.table("dr.sales.moves_s3")).hasSameRowsAs(t.read());
+  }
+
+  @Test
+  void aBackupWhoseMetadataDisagreesWithItsManifestRestoresNothing(SparkSession spark, TestWarehouse w) throws Exception {
+    spark.sql("CREATE TABLE dr.sales.edits (id INT) USING iceberg");
+    spark.sql("INSERT INTO dr.sales.edits VALUES (1), (2)");
+    spark.sql("INSERT INTO dr.sales.edits VALUES (3)");
+    Path original = w.resolve("backups/edits");
+    Backup.of(LakeTable.of(spark, "dr.sales.edits")).to(original.toString()).run();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    // an object store keeps no checksum sidecars: a manifest removed along with its entry is not a checksum problem
+    Path removed = w.resolve("backups/edits-removed");
+    copyTree(original, removed);
+    com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+        json.readTree(removed.resolve(BackupManifest.FILE).toFile());
+    com.fasterxml.jackson.databind.node.ArrayNode files = (com.fasterxml.jackson.databind.node.ArrayNode) m.get("files");
+    String manifestFile = null;
+    for (int i = 0; i < files.size(); i++) {
+      String path = files.get(i).get("path").asText();
+      if (path.endsWith("-m0.avro")) {
+        manifestFile = path;
+        files.remove(i);
+        break;
+      }
+    }
+    assertThat(manifestFile).isNotNull();
+    Files.delete(removed.resolve(manifestFile));
+    json.writeValue(removed.resolve(BackupManifest.FILE).toFile(), m);
+    assertThat(Restore.from(spark, removed.toString()).verify().problems()).singleElement().asString()
+        .contains(manifestFile + " is part of the table but not of the backup manifest");
+    assertThatThrownBy(() -> Restore.from(spark, removed.toString()).asTable("dr.sales.edits_removed"))
+        .hasMessageContaining("failed verification, nothing restored")
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.VALIDATION));
+    assertThat(spark.catalog().tableExists("dr.sales.edits_removed")).isFalse();
+
+    Path edited = w.resolve("backups/edits-count");
+    copyTree(original, edited);
+    m = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(edited.resolve(BackupManifest.FILE).toFile());
+    m.put("records", 30);
+    json.writeValue(edited.resolve(BackupManifest.FILE).toFile(), m);
+    assertThatThrownBy(() -> Restore.from(spark, edited.toString()).asTable("dr.sales.edits_count"))
+        .hasMessageContaining("holds 3 records, the manifest says 30");
+    assertThat(spark.catalog().tableExists("dr.sales.edits_count")).isFalse();
+
+    // moved and damaged: nothing is rewritten before everything verified
+    Path movedRemoved = w.resolve("backups/edits-removed-moved");
+    Files.move(removed, movedRemoved);
+    assertThatThrownBy(() -> Restore.from(spark, movedRemoved.toString()).asTable("dr.sales.edits_removed"))
+        .hasMessageContaining("is part of the table but not of the backup manifest");
+    assertThat(movedRemoved.resolve("_relocate")).doesNotExist();
+  }
+
+  @Test
+  void restoreTargetNamesAreParsedNeverPastedIntoSql(SparkSession spark, TestWarehouse w) throws Exception {
+    spark.sql("CREATE TABLE dr.sales.names (id INT) USING iceberg");
+    spark.sql("INSERT INTO dr.sales.names VALUES (1)");
+    Path backup = w.resolve("backups/names");
+    Backup.of(LakeTable.of(spark, "dr.sales.names")).to(backup.toString()).run();
+    String crafted = "dr.sales.x', metadata_file => '/tmp/evil.metadata.json') --";
+    assertThatThrownBy(() -> Restore.from(spark, backup.toString()).asTable(crafted))
+        .isInstanceOf(LakeTableException.class).hasMessageContaining("is not a table name")
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+    assertThat(spark.sql("SHOW TABLES IN dr.sales").filter("tableName LIKE 'x%'").count()).isZero();
+    assertThatThrownBy(() -> Restore.from(spark, backup.toString()).asTable("dr.sales.names"))
+        .hasMessageContaining("cannot restore as dr.sales.names: the table exists");
+  }
+
+  @Test
   void backupAndRestoreJobs(SparkSession spark, TestWarehouse w) {
     spark.sql("CREATE TABLE dr.sales.items (id INT) USING iceberg");
     spark.sql("INSERT INTO dr.sales.items VALUES (1), (2), (3), (4)");
@@ -132,5 +245,17 @@ class BackupRestoreTest {
     assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("copied").contains("4 records")
         .contains("file(s) verified").contains("Restored dr.sales.items_restored").contains("RTO");
     assertThat(spark.table("dr.sales.items_restored").count()).isEqualTo(4);
+  }
+
+  /** Copies a folder as a copy to an object store would: without Hadoop's local checksum files. */
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().endsWith(".crc")) {
+          continue;
+        }
+        Files.copy(p, to.resolve(from.relativize(p).toString()));
+      }
+    }
   }
 }

@@ -82,11 +82,17 @@ public final class RestoreJob implements SparkJob {
         return JobPlan.of("import Nessie state").problem("cannot read " + from + ": " + e.getMessage()).build();
       }
     }
-    Restore.Report r = Restore.from(ctx.spark(), from).verify();
+    Restore restore = Restore.from(ctx.spark(), from);
+    restore.checkTarget(as, false);
+    Restore.Report r = restore.verify();
     JobPlan.Builder plan = JobPlan.of("restore " + from + " as " + as)
         .step("backup of " + r.manifest().table() + " snapshot " + r.manifest().snapshotId() + ", " + r.manifest().records()
             + " records; " + r.checkedFiles() + " of " + r.manifest().files().size() + " file(s) verified");
     r.problems().forEach(plan::problem);
+    if (r.problems().isEmpty()) {
+      restore.movedFrom().ifPresent(old -> plan.step("the backup was written at " + old + "; its metadata will be"
+          + " rewritten for " + from + " before the table is registered"));
+    }
     return plan.build();
   }
 
