@@ -186,7 +186,7 @@ public final class LakeTable {
   }
 
   void refresh() {
-    spark.sql("REFRESH TABLE " + name);
+    spark.catalog().refreshTable(name);
   }
 
   Snapshot snapshot(Table t, long id) {

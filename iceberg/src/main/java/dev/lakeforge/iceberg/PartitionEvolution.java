@@ -1,9 +1,16 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdatePartitionSpec;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.expressions.Term;
 
 /**
  * Changes a table's partitioning without rewriting data: old files keep their old layout and stay
@@ -17,11 +24,14 @@ import java.util.regex.Pattern;
  */
 public final class PartitionEvolution {
   private static final Pattern TRANSFORM = Pattern.compile(
-      "\\s*(?:[A-Za-z_][\\w]*|(?:years|months|days|hours)\\(\\s*[A-Za-z_][\\w]*\\s*\\)"
-          + "|(?:bucket|truncate)\\(\\s*\\d+\\s*,\\s*[A-Za-z_][\\w]*\\s*\\))\\s*");
+      "\\s*(?:(?<column>[A-Za-z_]\\w*)|(?<time>years|months|days|hours)\\(\\s*(?<timeColumn>[A-Za-z_]\\w*)\\s*\\)"
+          + "|(?<width>bucket|truncate)\\(\\s*(?<n>\\d+)\\s*,\\s*(?<widthColumn>[A-Za-z_]\\w*)\\s*\\))\\s*");
 
   private final LakeTable table;
-  private final List<String> statements = new ArrayList<>();
+  private final List<Change> changes = new ArrayList<>();
+
+  /** One change: what it says, and what it does to a spec update. */
+  private record Change(String description, UnaryOperator<UpdatePartitionSpec> apply) {}
 
   private PartitionEvolution(LakeTable table) {
     this.table = table;
@@ -31,32 +41,53 @@ public final class PartitionEvolution {
     return new PartitionEvolution(table);
   }
 
-  private static String check(String transform) {
-    if (transform == null || !TRANSFORM.matcher(transform).matches()) {
-      throw new LakeTableException("partition transform '" + transform + "' is not one of: column, years(c), months(c),"
-          + " days(c), hours(c), bucket(n, c), truncate(w, c)");
+  /** The transform as an Iceberg term: parsed, never pasted into SQL. */
+  private static Term term(String transform) {
+    Matcher m = transform == null ? null : TRANSFORM.matcher(transform);
+    if (m == null || !m.matches()) {
+      throw new LakeTableException(ErrorKind.USAGE, "partition transform '" + transform + "' is not one of: column,"
+          + " years(c), months(c), days(c), hours(c), bucket(n, c), truncate(w, c)");
     }
-    return transform.trim();
+    if (m.group("column") != null) {
+      return Expressions.ref(m.group("column"));
+    }
+    if (m.group("time") != null) {
+      String c = m.group("timeColumn");
+      return switch (m.group("time")) {
+        case "years" -> Expressions.year(c);
+        case "months" -> Expressions.month(c);
+        case "days" -> Expressions.day(c);
+        default -> Expressions.hour(c);
+      };
+    }
+    int n = Integer.parseInt(m.group("n"));
+    String c = m.group("widthColumn");
+    return m.group("width").equals("bucket") ? Expressions.bucket(c, n) : Expressions.truncate(c, n);
   }
 
   public PartitionEvolution add(String transform) {
-    statements.add("ADD PARTITION FIELD " + check(transform));
+    Term t = term(transform);
+    changes.add(new Change("add partition field " + transform.trim(), u -> u.addField(t)));
     return this;
   }
 
   public PartitionEvolution drop(String transform) {
-    statements.add("DROP PARTITION FIELD " + check(transform));
+    Term t = term(transform);
+    changes.add(new Change("drop partition field " + transform.trim(), u -> u.removeField(t)));
     return this;
   }
 
   public PartitionEvolution replace(String transform, String with) {
-    statements.add("REPLACE PARTITION FIELD " + check(transform) + " WITH " + check(with));
+    Term old = term(transform);
+    Term replacement = term(with);
+    changes.add(new Change("replace partition field " + transform.trim() + " with " + with.trim(),
+        u -> u.removeField(old).addField(replacement)));
     return this;
   }
 
-  /** The statements that will run, in order. */
+  /** The changes that will be made, in order. */
   public List<String> plan() {
-    return statements.stream().map(s -> "ALTER TABLE " + table.name() + " " + s).toList();
+    return changes.stream().map(Change::description).toList();
   }
 
   /**
@@ -65,12 +96,13 @@ public final class PartitionEvolution {
    * @throws LakeTableException naming the change Iceberg refused (e.g. dropping a field the spec does not have)
    */
   public void apply() {
-    for (String sql : plan()) {
+    Table t = table.table();
+    for (Change change : changes) {
       try {
-        table.spark().sql(sql);
-      } catch (Exception e) {
-        throw new LakeTableException("partition change refused for " + table.name() + ": " + sql + ": "
-            + LakeforgeException.firstLine(e), e);
+        change.apply().apply(t.updateSpec()).commit();
+      } catch (RuntimeException e) {
+        throw new LakeTableException(ErrorKind.USAGE, "partition change refused for " + table.name() + ": "
+            + change.description() + ": " + LakeforgeException.firstLine(e), e);
       }
     }
     table.refresh();

@@ -33,9 +33,14 @@ final class PostgresUpsert implements ForeachPartitionFunction<Row> {
     String marks = String.join(", ", columnNames.stream().map(c -> "?").toList());
     List<String> updates = columnNames.stream().filter(c -> !keys.contains(c)).map(c -> quote(c) + " = EXCLUDED." + quote(c))
         .toList();
-    this.sql = "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
+    this.sql = "INSERT INTO " + qualified(table) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
         + String.join(", ", keys.stream().map(PostgresUpsert::quote).toList()) + ") "
         + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
+  }
+
+  /** {@code schema.table} (or {@code table}) with each part quoted: never pasted as given. */
+  static String qualified(String table) {
+    return String.join(".", java.util.Arrays.stream(table.split("\\.", -1)).map(PostgresUpsert::quote).toList());
   }
 
   static String quote(String identifier) {
