@@ -33,8 +33,16 @@ public enum ErrorKind {
     return exitCode;
   }
 
-  /** Whether the user can fix it by changing what they asked for (no stack trace is shown then). */
+  /** Whether the user can fix it by changing what they asked for. */
   public boolean isUserError() {
     return this == USAGE || this == NOT_FOUND || this == VALIDATION;
+  }
+
+  /**
+   * Whether a stack trace helps: only for a failure of the job or the platform. A user's mistake, a
+   * failed gate or a concurrent writer is one line (the trace only with {@code --verbose}).
+   */
+  public boolean needsTrace() {
+    return this == INTERNAL;
   }
 }

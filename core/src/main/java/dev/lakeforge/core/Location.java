@@ -119,6 +119,11 @@ public final class Location {
     return other.uri.equals(uri) || other.uri.startsWith(uri.endsWith("/") ? uri : uri + "/");
   }
 
+  /** Whether one of the two holds the other: writing to one changes what is read from the other. */
+  public boolean overlaps(Location other) {
+    return contains(other) || other.contains(this);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Location l && l.uri.equals(uri);

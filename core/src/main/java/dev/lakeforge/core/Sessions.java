@@ -140,6 +140,46 @@ public final class Sessions {
         ? classic.sparkContext().hadoopConfiguration() : new Configuration();
   }
 
+  /**
+   * Whether the session runs in this JVM (not over Spark Connect): code that opens files itself
+   * with {@link #hadoopConfiguration} sees what the session's jobs see only then.
+   */
+  public static boolean isClassic(SparkSession spark) {
+    return spark instanceof org.apache.spark.sql.classic.SparkSession;
+  }
+
+  /**
+   * Where a table keeps its files, as its catalog says ({@code location} of a V2 table, of a
+   * session-catalog table too); empty over Spark Connect, for a view, or when the catalog does not
+   * say.
+   */
+  public static java.util.Optional<Location> tableLocation(SparkSession spark, String table) {
+    if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      java.util.List<String> parts = scala.jdk.javaapi.CollectionConverters.asJava(
+          classic.sessionState().sqlParser().parseMultipartIdentifier(table));
+      org.apache.spark.sql.connector.catalog.CatalogManager manager = classic.sessionState().catalogManager();
+      org.apache.spark.sql.connector.catalog.CatalogPlugin catalog = parts.size() > 1
+          && manager.isCatalogRegistered(parts.get(0)) ? manager.catalog(parts.get(0)) : manager.currentCatalog();
+      java.util.List<String> rest = catalog.name().equals(parts.get(0)) && parts.size() > 1
+          ? parts.subList(1, parts.size()) : parts;
+      if (!(catalog instanceof org.apache.spark.sql.connector.catalog.TableCatalog tables)) {
+        return java.util.Optional.empty();
+      }
+      String[] namespace = rest.subList(0, rest.size() - 1).toArray(String[]::new);
+      if (namespace.length == 0) {
+        namespace = manager.currentNamespace();
+      }
+      String location = tables.loadTable(org.apache.spark.sql.connector.catalog.Identifier.of(namespace,
+          rest.get(rest.size() - 1))).properties().get(org.apache.spark.sql.connector.catalog.TableCatalog.PROP_LOCATION);
+      return location == null ? java.util.Optional.empty() : java.util.Optional.of(Location.of(location));
+    } catch (Exception e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** The master a session runs on ({@code local[*]}, {@code spark://...}, {@code k8s://...}); null over Spark Connect. */
   public static String master(SparkSession spark) {
     return spark instanceof org.apache.spark.sql.classic.SparkSession classic ? classic.sparkContext().master() : null;

@@ -1,15 +1,38 @@
 package dev.lakeforge.quality;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.from_csv;
+import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Where data comes from, as jobs and SQL functions take it: a table name, or a path (anything with
@@ -25,6 +48,12 @@ import org.apache.spark.sql.SparkSession;
  * @param options reader options
  */
 public record InputSource(String input, String format, Map<String, String> options) {
+  private static final String MALFORMED = "_lakeforge_malformed";
+  private static final String FILE = "_lakeforge_file";
+  private static final String BLOCK = "_lakeforge_block";
+  private static final String POSITION = "_lakeforge_position";
+  private static final String LINE = "_lakeforge_line";
+
   /** The formats a path can be read in. */
   public static final Set<String> FORMATS = Set.of("parquet", "csv", "json", "orc");
 
@@ -61,8 +90,27 @@ public record InputSource(String input, String format, Map<String, String> optio
     return "parquet";
   }
 
-  /** Reads the input; with {@code schemaOnly}, CSV is read without inferring types (no data scan). */
+  /**
+   * Reads the input; with {@code schemaOnly}, CSV is read without inferring types (no data scan).
+   * Otherwise a CSV or JSON record that does not parse (a field too many or too few, a value not
+   * of its column's type, broken JSON) fails the read, naming its file and line: rows are never
+   * dropped or filled with nulls silently. {@link #readRecords} quarantines them instead.
+   *
+   * @throws QualityException ({@link ErrorKind#VALIDATION}) naming the first malformed records
+   */
   public Dataset<Row> read(SparkSession spark, boolean schemaOnly) {
+    if (schemaOnly || !checksRecords()) {
+      return plainRead(spark, schemaOnly);
+    }
+    Records r = readRecords(spark);
+    if (r.malformedCount() > 0) {
+      throw new QualityException(ErrorKind.VALIDATION, r.malformedCount() + " malformed record(s) in " + input + ": "
+          + String.join("; ", r.firstReasons()) + (r.malformedCount() > r.firstReasons().size() ? "; ..." : ""));
+    }
+    return r.rows();
+  }
+
+  private Dataset<Row> plainRead(SparkSession spark, boolean schemaOnly) {
     if (!isPath()) {
       return spark.table(input);
     }
@@ -71,7 +119,121 @@ public record InputSource(String input, String format, Map<String, String> optio
     if (f.equals("csv")) {
       reader = reader.option("header", "true").option("inferSchema", Boolean.toString(!schemaOnly));
     }
-    return reader.options(options == null ? Map.of() : options).load(input);
+    if (!schemaOnly && checksRecords()) {
+      reader = reader.option("mode", "FAILFAST"); // records not checked line by line still never pass silently
+    }
+    return reader.options(readerOptions()).load(input);
+  }
+
+  private Map<String, String> readerOptions() {
+    return options == null ? Map.of() : options;
+  }
+
+  /** CSV and JSON read line by line are checked record by record (with multiLine, Spark's FAILFAST mode is). */
+  private boolean checksRecords() {
+    String f = isPath() ? effectiveFormat() : "";
+    return (f.equals("csv") || f.equals("json")) && !lineBased();
+  }
+
+  private boolean lineBased() {
+    Map<String, String> o = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    o.putAll(readerOptions());
+    return o.containsKey("multiLine") && Boolean.parseBoolean(o.get("multiLine")) || o.containsKey("lineSep")
+        || o.containsKey("encoding") || o.containsKey("charset");
+  }
+
+  /**
+   * The input's rows and, for CSV and JSON, the records that do not parse: each with the columns
+   * that did parse and, in {@value Verification#REASONS}, where it is and why, e.g. {@code line 7 of
+   * file:/landing/orders.csv: 4 fields, the header has 3: 7,PAID,10.5,x}. Every record of the input
+   * is in exactly one of the two.
+   *
+   * @param rows the records that parse
+   * @param malformed the records that do not (empty for other formats and tables)
+   * @param malformedCount how many do not
+   * @param firstReasons the reasons of the first few
+   */
+  public record Records(Dataset<Row> rows, Dataset<Row> malformed, long malformedCount, List<String> firstReasons) {}
+
+  /** Reads the input, setting apart the records that do not parse (see {@link Records}). */
+  public Records readRecords(SparkSession spark) {
+    if (!checksRecords()) {
+      Dataset<Row> rows = plainRead(spark, false);
+      return new Records(rows, rows.limit(0).withColumn(Verification.REASONS, array()), 0, List.of());
+    }
+    boolean csv = effectiveFormat().equals("csv");
+    Map<String, String> opts = new LinkedHashMap<>(readerOptions());
+    opts.put("columnNameOfCorruptRecord", MALFORMED);
+    DataFrameReader infer = spark.read().format(effectiveFormat()).options(opts);
+    if (csv) {
+      infer = infer.option("header", "true").option("inferSchema", "true");
+    }
+    StructType inferred = infer.load(input).schema();
+    StructType schema = new StructType(java.util.Arrays.stream(inferred.fields()).filter(f -> !f.name().equals(MALFORMED))
+        .toArray(StructField[]::new));
+    Dataset<Row> lines = spark.read().text(input).select(col("value"), col("_metadata.file_path").as(FILE),
+        col("_metadata.file_block_start").as(BLOCK), monotonically_increasing_id().as(POSITION));
+    Column skipped = trim(col("value")).equalTo("");
+    if (csv) {
+      String header = lines.where(not(skipped)).select("value").first().getString(0);
+      skipped = skipped.or(col("value").equalTo(header));
+      String comment = opts.get("comment");
+      if (comment != null && !comment.isEmpty()) {
+        skipped = skipped.or(col("value").startsWith(comment));
+      }
+    }
+    Column parsed = (csv ? from_csv(col("value"), lit(schema.add(MALFORMED, "string").toDDL()), opts)
+        : from_json(col("value"), lit(schema.add(MALFORMED, "string").toDDL()), opts)).as("r");
+    Dataset<Row> records = lines.where(not(skipped)).select(parsed, col("value"), col(FILE), col(BLOCK), col(POSITION));
+    Column[] fields = java.util.Arrays.stream(schema.fieldNames()).map(n -> col("r").getField(n).as(n)).toArray(Column[]::new);
+    Dataset<Row> rows = records.where(col("r").getField(MALFORMED).isNull()).select(fields);
+    Dataset<Row> bad = records.where(col("r").getField(MALFORMED).isNotNull());
+    long count = bad.count();
+    if (count == 0) {
+      return new Records(rows, rows.limit(0).withColumn(Verification.REASONS, array()), 0, List.of());
+    }
+    Dataset<Row> located = withLineNumbers(spark, lines, bad);
+    Column reason = concat(lit("line "), col(LINE), lit(" of "), col(FILE), lit(": "), csv ? csvProblem(schema) : lit(
+        "not a JSON record of " + schema.simpleString()), lit(": "), col("value"));
+    Dataset<Row> malformed = located.select(java.util.stream.Stream.concat(java.util.Arrays.stream(fields),
+        java.util.stream.Stream.of(array(reason).as(Verification.REASONS))).toArray(Column[]::new));
+    List<String> first = malformed.orderBy(col(Verification.REASONS).getItem(0)).limit(5).collectAsList().stream()
+        .map(r -> r.<String>getList(r.fieldIndex(Verification.REASONS)).get(0)).toList();
+    return new Records(rows, malformed, count, first);
+  }
+
+  /**
+   * The malformed records with their line in their file: lines of earlier blocks of the file, plus
+   * the position in their block (positions count within a partition, and a block's lines are read
+   * in order, one block after another).
+   */
+  private static Dataset<Row> withLineNumbers(SparkSession spark, Dataset<Row> lines, Dataset<Row> bad) {
+    List<Row> blocks = lines.groupBy(FILE, BLOCK).agg(count(lit(1)).as("n"), min(POSITION).as("first"))
+        .orderBy(FILE, BLOCK).collectAsList();
+    List<Row> offsets = new ArrayList<>();
+    String file = null;
+    long before = 0;
+    for (Row b : blocks) {
+      if (!b.getString(0).equals(file)) {
+        file = b.getString(0);
+        before = 0;
+      }
+      offsets.add(RowFactory.create(b.getString(0), b.getLong(1), before - b.getLong(3)));
+      before += b.getLong(2);
+    }
+    StructType offsetSchema = new StructType().add(FILE, "string").add(BLOCK, "long").add("offset", "long");
+    Dataset<Row> o = spark.createDataFrame(offsets, offsetSchema);
+    return bad.join(o, bad.col(FILE).equalTo(o.col(FILE)).and(bad.col(BLOCK).equalTo(o.col(BLOCK))))
+        .select(bad.col("r"), bad.col("value"), bad.col(FILE), bad.col(POSITION).plus(o.col("offset")).plus(1).as(LINE));
+  }
+
+  /** Why a CSV line does not parse: how many fields it has against the header, else a value's type. */
+  private Column csvProblem(StructType schema) {
+    String sep = java.util.regex.Pattern.quote(readerOptions().getOrDefault("sep", readerOptions().getOrDefault("delimiter", ",")));
+    Column fields = size(split(col("value"), sep + "(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1));
+    int n = schema.fields().length;
+    return when(fields.notEqual(n), concat(fields.cast("string"), lit(" fields, the header has " + n)))
+        .otherwise(lit("a value does not fit its column (" + schema.simpleString() + ")"));
   }
 
   public String describe() {

@@ -35,6 +35,7 @@ public final class Verification {
   private final List<AnomalyCheck> anomalyChecks = new ArrayList<>();
   private MetricsRepository repository;
   private ResultKey saveKey;
+  private boolean save;
 
   /** An anomaly check waiting for the run: the metric's history comes from the repository. */
   private record AnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {}
@@ -76,6 +77,23 @@ public final class Verification {
 
   /** Saves this run's metrics under {@code key} after the run (and reads anomaly history from the repository). */
   public Verification saveMetricsTo(MetricsRepository metricsRepository, ResultKey key) {
+    compareWith(metricsRepository, key);
+    this.save = true;
+    return this;
+  }
+
+  /**
+   * Reads anomaly history from the repository for the runs like {@code key} (the same tags,
+   * earlier), without saving this run: for a caller that saves {@link VerificationResult#metrics()}
+   * itself once everything else of its run is written.
+   *
+   * <pre>{@code
+   * VerificationResult r = verification.compareWith(repository, key).run();
+   * writeOutputs(r);
+   * repository.save(key, r.metrics());
+   * }</pre>
+   */
+  public Verification compareWith(MetricsRepository metricsRepository, ResultKey key) {
     this.repository = Objects.requireNonNull(metricsRepository, "repository");
     this.saveKey = Objects.requireNonNull(key, "key");
     return this;
@@ -111,7 +129,7 @@ public final class Verification {
       all.add(anomalyCheck(a, metrics));
     }
     VerificationResult result = judge(all, metrics);
-    if (saveKey != null) {
+    if (save) {
       repository.save(saveKey, metrics);
     }
     return result;

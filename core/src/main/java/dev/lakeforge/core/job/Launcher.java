@@ -316,12 +316,13 @@ public final class Launcher {
   }
 
   /**
-   * Reports a failure in one place: a user's mistake (a missing table, a wrong option) as one line
-   * and its exit code, with the stack trace only when {@code --verbose}; anything else with the trace.
+   * Reports a failure in one place: a user's mistake (a missing table, a wrong option) or a
+   * concurrent writer as one line and its exit code, with the stack trace only when {@code
+   * --verbose}; anything else with the trace.
    */
   private int failed(SparkJob job, String what, Throwable e, Redactor r, boolean verbose) {
     ErrorKind kind = SparkErrors.kind(e);
-    if (kind.isUserError()) {
+    if (!kind.needsTrace()) {
       String line = r.redact(SparkErrors.describe(e));
       if (jsonLog) {
         LOG.error("lakeforge {}: {}", job.name(), line, verbose ? e : null);

@@ -27,11 +27,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
@@ -83,12 +85,18 @@ public final class QualityCheckJob implements SparkJob {
    * @param goodOut where good rows go
    * @param badOut where bad rows go (quarantine)
    * @param outputFormat format of the good and bad rows (default parquet)
+   * @param malformed what happens to CSV and JSON records that do not parse: {@code quarantine}
+   *     (the default: they go to badOut with their line and why; without badOut the run fails) or
+   *     {@code fail} (the run fails with exit 2 naming the lines)
    */
   public record Settings(Location suite, String input, String format, Map<String, String> options, Location metricsOut,
-      Location resultOut, Location goodOut, Location badOut, String outputFormat) {
+      Location resultOut, Location goodOut, Location badOut, String outputFormat, String malformed) {
     public Settings {
       options = options == null ? Map.of() : Map.copyOf(options);
       outputFormat = outputFormat == null ? "parquet" : outputFormat;
+      malformed = malformed == null ? "quarantine" : malformed.toLowerCase(Locale.ROOT);
+      require(malformed.equals("quarantine") || malformed.equals("fail"), "malformed",
+          "is quarantine or fail, got " + malformed);
       require(suite == null || suite.isLocal(), "suite", "must be a local file, got " + suite);
       require(metricsOut == null || metricsOut.isLocal(), "metricsOut", "must be a local file, got " + metricsOut);
       require(resultOut == null || resultOut.isLocal(), "resultOut", "must be a local file, got " + resultOut);
@@ -104,6 +112,7 @@ public final class QualityCheckJob implements SparkJob {
   private Location goodOut;
   private Location badOut;
   private String outputFormat;
+  private boolean quarantineMalformed;
   private Path reportDir;
 
   @Override
@@ -145,19 +154,70 @@ public final class QualityCheckJob implements SparkJob {
     goodOut = goodOption != null ? goodOption : s.goodOut();
     badOut = badOption != null ? badOption : s.badOut();
     outputFormat = s.outputFormat();
+    quarantineMalformed = s.malformed().equals("quarantine") && badOut != null;
     reportDir = config.bind("run", RunSettings.class).reportDir().toPath();
     if (!Files.isRegularFile(suitePath)) {
       throw new ConfigException("quality-check: suite file " + suitePath + " does not exist");
     }
     suite = Suite.load(suitePath);
+    requireSeparateOutputs(input.isPath() ? Location.of(input.input()) : null);
     if (!suite.anomalies().isEmpty() && repositoryOption == null) {
       throw new ConfigException("quality-check: " + suitePath + " has anomaly checks, which compare with earlier runs:"
           + " give --metrics-repository PATH");
     }
   }
 
+  /** Every place this run writes, by the option that names it. */
+  private Map<String, Location> outputs() {
+    Map<String, Location> out = new LinkedHashMap<>();
+    BiConsumer<String, Location> add = (k, v) -> {
+      if (v != null) {
+        out.put(k, v);
+      }
+    };
+    add.accept("--good-out", goodOut);
+    add.accept("--bad-out", badOut);
+    add.accept("--metrics-repository", repositoryOption);
+    add.accept("--report", reportOption == null ? null : Location.of(reportOption.toAbsolutePath()));
+    add.accept("--result-out", resultOut == null ? null : Location.of(resultOut.toAbsolutePath()));
+    add.accept("--metrics-out", metricsOut == null ? null : Location.of(metricsOut.toAbsolutePath()));
+    return out;
+  }
+
+  /**
+   * Outputs that overlap the input (the run would read what it writes, or append to its own input)
+   * or each other (two row layouts in one folder, a report over a result) are refused.
+   *
+   * @throws ConfigException naming the two
+   */
+  private void requireSeparateOutputs(Location inputLocation) {
+    List<Map.Entry<String, Location>> out = new ArrayList<>(outputs().entrySet());
+    for (int i = 0; i < out.size(); i++) {
+      Map.Entry<String, Location> a = out.get(i);
+      if (inputLocation != null && a.getValue().overlaps(inputLocation)) {
+        throw new ConfigException("quality-check: " + a.getKey() + " " + a.getValue() + " overlaps the input "
+            + input.describe() + " (" + inputLocation + "): the run would change what it reads; write elsewhere");
+      }
+      for (Map.Entry<String, Location> b : out.subList(i + 1, out.size())) {
+        if (a.getValue().overlaps(b.getValue())) {
+          throw new ConfigException("quality-check: " + a.getKey() + " " + a.getValue() + " and " + b.getKey() + " "
+              + b.getValue() + (a.getValue().equals(b.getValue()) ? " are the same location" : " overlap (one holds the other)")
+              + "; give each output a location of its own");
+        }
+      }
+    }
+  }
+
+  /** A table's location is known once there is a session: its outputs must lie outside it too. */
+  private void requireOutputsOutsideTable(JobContext ctx) {
+    if (!input.isPath()) {
+      Sessions.tableLocation(ctx.spark(), input.input()).ifPresent(this::requireSeparateOutputs);
+    }
+  }
+
   @Override
   public JobPlan plan(JobContext ctx) {
+    requireOutputsOutsideTable(ctx);
     JobPlan.Builder plan = JobPlan.of("verify " + input.describe() + " with " + suite);
     Dataset<Row> data = input.read(ctx.spark(), true);
     plan.step("input schema: " + data.schema().simpleString());
@@ -180,53 +240,111 @@ public final class QualityCheckJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws IOException {
-    Dataset<Row> data = input.read(ctx.spark(), false);
+    requireOutputsOutsideTable(ctx);
+    Dataset<Row> data;
+    InputSource.Records records = null;
+    if (quarantineMalformed) {
+      records = input.readRecords(ctx.spark());
+      data = records.rows();
+    } else {
+      data = input.read(ctx.spark(), false);
+    }
     Verification verification = suite.verification(data);
     MetricsRepository repository = repositoryOption == null ? null
         : new FileMetricsRepository(repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
     ResultKey key = ResultKey.now(input.input());
     MetricsQuery history = new MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
     if (repository != null) {
-      verification.saveMetricsTo(repository, key);
+      verification.compareWith(repository, key);
     }
     VerificationResult result = verification.run();
-    if (reportOption != null) {
-      HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
-      if (!verification.rowLevelConstraints().isEmpty()) {
-        report.failingRows(verification.split().bad(), 20);
-      }
-      if (repository != null) {
-        report.history(repository, history);
-      }
-      report.writeTo(reportOption);
-      ctx.print("report: " + reportOption);
-    }
-    ctx.print(result.summary().stripTrailing());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("suite", suite.file().toString());
     details.put("input", input.input());
     details.put("status", result.status().name());
     List<String> outputs = new ArrayList<>();
-    if (goodOut != null || badOut != null) {
-      Split.Counts counts = verification.split().write(uri(goodOut), uri(badOut), outputFormat);
-      ctx.print("rows: " + counts.good() + " good" + (goodOut == null ? "" : " -> " + goodOut) + ", " + counts.bad()
-          + " bad" + (badOut == null ? "" : " -> " + badOut));
-      details.put("goodRows", counts.good());
-      details.put("badRows", counts.bad());
-      addLocal(outputs, goodOut);
-      addLocal(outputs, badOut);
+    // All or nothing: rows are staged and every file is written aside; the rows are committed, then
+    // the files moved into place, then the metrics saved. A failure before the commit leaves nothing.
+    List<Path[]> files = new ArrayList<>();
+    Split split = records == null || records.malformedCount() == 0 ? verification.split()
+        : verification.split().withMalformed(records.malformed());
+    if (records != null && records.malformedCount() > 0) {
+      ctx.print(records.malformedCount() + " malformed record(s) go to " + badOut + ", e.g. " + records.firstReasons().get(0));
+      details.put("malformedRecords", records.malformedCount());
     }
-    Path resultFile = resultOut != null ? resultOut : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
-    write(resultFile, result.toJson());
-    ctx.print("result: " + resultFile);
+    try (Split.Staged staged = goodOut != null || badOut != null ? split.stage(uri(goodOut), uri(badOut), outputFormat)
+        : null) {
+      if (reportOption != null) {
+        HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
+        if (!verification.rowLevelConstraints().isEmpty()) {
+          report.failingRows(verification.split().bad(), 20);
+        }
+        if (repository != null) {
+          report.history(repository, history);
+        }
+        files.add(aside(reportOption, report::writeTo));
+      }
+      Path resultFile = resultOut != null ? resultOut : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
+      files.add(aside(resultFile, f -> write(f, result.toJson())));
+      if (metricsOut != null) {
+        files.add(aside(metricsOut, f -> write(f, result.metrics().successMetricsAsJson())));
+      }
+      if (staged != null) {
+        staged.commit();
+        Split.Counts counts = staged.counts();
+        ctx.print("rows: " + counts.good() + " good" + (goodOut == null ? "" : " -> " + goodOut) + ", " + counts.bad()
+            + " bad" + (badOut == null ? "" : " -> " + badOut));
+        details.put("goodRows", counts.good());
+        details.put("badRows", counts.bad());
+        addLocal(outputs, goodOut);
+        addLocal(outputs, badOut);
+      }
+      for (Path[] f : files) {
+        Files.move(f[0], f[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } finally {
+      files.forEach(f -> deleteQuietly(f[0]));
+    }
+    if (repository != null) {
+      repository.save(key, result.metrics());
+    }
+    if (reportOption != null) {
+      ctx.print("report: " + reportOption);
+    }
+    ctx.print(result.summary().stripTrailing());
+    ctx.print("result: " + files.get(reportOption != null ? 1 : 0)[1]);
     if (metricsOut != null) {
-      write(metricsOut, result.metrics().successMetricsAsJson());
       ctx.print("metrics: " + metricsOut);
     }
     long failed = result.checkResults().stream().flatMap(c -> c.constraints().stream()).filter(k -> !k.passed()).count();
     String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + input.describe();
     JobOutcome outcome = result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
     return outcome.withDetails(details).withOutputs(outputs);
+  }
+
+  /** Something to write to a file. */
+  private interface FileWriter {
+    void writeTo(Path file) throws IOException;
+  }
+
+  /**
+   * Writes {@code file}'s content next to it under a hidden name, to be moved into place once the
+   * run commits: {temporary, final}.
+   */
+  private static Path[] aside(Path file, FileWriter writer) throws IOException {
+    Path target = file.toAbsolutePath().normalize();
+    Files.createDirectories(target.getParent());
+    Path temporary = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    writer.writeTo(temporary);
+    return new Path[] {temporary, target};
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // a temporary file left behind is hidden and harmless
+    }
   }
 
   private static void addLocal(List<String> outputs, Location location) {
