@@ -172,13 +172,19 @@ public final class LakeTable {
     Collections.reverse(reversed);
     RollbackRecord last = reversed.stream().filter(r -> !r.undo() && !r.undone()).findFirst()
         .orElseThrow(() -> new LakeTableException(ErrorKind.USAGE, "table " + name + " has no rollback to undo"));
-    snapshot(t, last.fromSnapshot());
+    if (t.snapshot(last.fromSnapshot()) == null) {
+      throw new LakeTableException(ErrorKind.USAGE, "the rollback of " + name + " at " + last.at() + " can no longer be"
+          + " undone: snapshot " + last.fromSnapshot() + " was expired"
+          + (last.undoUntil() == null ? "" : " after its undo window ended at " + last.undoUntil()));
+    }
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != last.toSnapshot()) {
       throw new LakeTableException(ErrorKind.CONFLICT, "cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
           + " moved on since (current snapshot " + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId())
           + "); undoing now would drop those commits");
     }
-    t.manageSnapshots().setCurrentSnapshot(last.fromSnapshot()).commit();
+    String tag = RollbackRecord.undoTag(last.fromSnapshot());
+    org.apache.iceberg.ManageSnapshots change = t.manageSnapshots().setCurrentSnapshot(last.fromSnapshot());
+    (t.refs().containsKey(tag) ? change.removeTag(tag) : change).commit();
     RollbackRecord undo = RollbackRecord.undo(last, who, why);
     RollbackRecord.append(t, undo, last);
     refresh();

@@ -61,8 +61,18 @@ public final class Maintenance {
         keep.add(s.snapshotId());
       }
     }
-    for (SnapshotRef ref : t.refs().values()) {
-      keep.add(ref.snapshotId());
+    // As Iceberg's expiry does: a tag or branch keeps its snapshot until the ref's maximum age
+    // (measured from the snapshot's commit), such as the tag that keeps a rollback undoable.
+    long now = System.currentTimeMillis();
+    long defaultMaxRefAge = org.apache.iceberg.util.PropertyUtil.propertyAsLong(t.properties(),
+        org.apache.iceberg.TableProperties.MAX_REF_AGE_MS, org.apache.iceberg.TableProperties.MAX_REF_AGE_MS_DEFAULT);
+    for (Map.Entry<String, SnapshotRef> e : t.refs().entrySet()) {
+      SnapshotRef ref = e.getValue();
+      Snapshot s = t.snapshot(ref.snapshotId());
+      long maxAge = ref.maxRefAgeMs() != null ? ref.maxRefAgeMs() : defaultMaxRefAge;
+      if (e.getKey().equals(SnapshotRef.MAIN_BRANCH) || s == null || now - s.timestampMillis() <= maxAge) {
+        keep.add(ref.snapshotId());
+      }
     }
     long cutoff = expiryCutoff();
     List<Long> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
 import java.net.URI;
@@ -101,7 +102,7 @@ public final class Nessie implements AutoCloseable {
     try {
       return api.getReference().refName(name).get();
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException("reference '" + name + "' does not exist on the Nessie server at " + uri
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "reference '" + name + "' does not exist on the Nessie server at " + uri
           + "; references: " + references(), e);
     }
   }
@@ -120,16 +121,16 @@ public final class Nessie implements AutoCloseable {
     try {
       api.createReference().reference(r).sourceRefName(from).create();
     } catch (NessieConflictException e) {
-      throw new LakeTableException("reference '" + r.getName() + "' already exists on the Nessie server at " + uri, e);
+      throw new LakeTableException(ErrorKind.USAGE, "reference '" + r.getName() + "' already exists on the Nessie server at " + uri, e);
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException("cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
     }
   }
 
   public void deleteBranch(String name) {
     Reference r = ref(name);
     if (!(r instanceof Branch b)) {
-      throw new LakeTableException("'" + name + "' is a tag, not a branch");
+      throw new LakeTableException(ErrorKind.USAGE, "'" + name + "' is a tag, not a branch");
     }
     try {
       api.deleteBranch().branch(b).delete();
@@ -141,7 +142,7 @@ public final class Nessie implements AutoCloseable {
   public void deleteTag(String name) {
     Reference r = ref(name);
     if (!(r instanceof Tag t)) {
-      throw new LakeTableException("'" + name + "' is a branch, not a tag");
+      throw new LakeTableException(ErrorKind.USAGE, "'" + name + "' is a branch, not a tag");
     }
     try {
       api.deleteTag().tag(t).delete();
@@ -164,7 +165,7 @@ public final class Nessie implements AutoCloseable {
         }
       }
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException("reference '" + refName + "' does not exist: " + e.getMessage(), e);
+      throw new LakeTableException(ErrorKind.NOT_FOUND, "reference '" + refName + "' does not exist: " + e.getMessage(), e);
     }
     return out;
   }
@@ -189,7 +190,7 @@ public final class Nessie implements AutoCloseable {
   public MergeResult merge(String from, String into) {
     Reference target = ref(into);
     if (!(target instanceof Branch b)) {
-      throw new LakeTableException("cannot merge into '" + into + "': it is a tag; merge into a branch");
+      throw new LakeTableException(ErrorKind.USAGE, "cannot merge into '" + into + "': it is a tag; merge into a branch");
     }
     Reference source = ref(from);
     try {
@@ -283,7 +284,7 @@ public final class Nessie implements AutoCloseable {
     try {
       api.createReference().reference(Branch.of(branch, emptyHash())).sourceRefName(defaultBranch()).create();
     } catch (NessieConflictException e) {
-      throw new LakeTableException("reference '" + branch + "' already exists on the Nessie server at " + uri, e);
+      throw new LakeTableException(ErrorKind.USAGE, "reference '" + branch + "' already exists on the Nessie server at " + uri, e);
     } catch (NessieNotFoundException e) {
       throw new LakeTableException("cannot create branch '" + branch + "': " + e.getMessage(), e);
     }

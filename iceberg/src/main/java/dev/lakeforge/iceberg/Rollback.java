@@ -1,6 +1,7 @@
 package dev.lakeforge.iceberg;
 
 import dev.lakeforge.core.ErrorKind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +14,13 @@ import org.apache.iceberg.util.SnapshotUtil;
  * return the plan, which changes nothing until {@link RollbackPlan#apply()}.
  */
 public final class Rollback {
+  /** How long a rollback can be undone unless told otherwise. */
+  public static final Duration DEFAULT_UNDO_WINDOW = Duration.ofDays(30);
+
   private final LakeTable table;
   private String by = System.getProperty("user.name", "unknown");
   private String reason = "";
+  private Duration undoWindow = DEFAULT_UNDO_WINDOW;
 
   Rollback(LakeTable table) {
     this.table = table;
@@ -30,6 +35,18 @@ public final class Rollback {
   /** Why (recorded in the log). */
   public Rollback reason(String why) {
     this.reason = why;
+    return this;
+  }
+
+  /**
+   * How long the rollback can be undone (default {@link #DEFAULT_UNDO_WINDOW}): until then, table
+   * maintenance keeps the snapshot it rolls back from, and the files that snapshot reads.
+   */
+  public Rollback undoWindow(Duration window) {
+    if (window.isNegative()) {
+      throw new LakeTableException(ErrorKind.USAGE, "the undo window must not be negative, got " + window);
+    }
+    this.undoWindow = window;
     return this;
   }
 
@@ -57,7 +74,8 @@ public final class Rollback {
     for (Snapshot s : SnapshotUtil.ancestorsBetween(t, current.snapshotId(), snapshotId)) {
       undone.add(SnapshotInfo.of(s));
     }
-    return new RollbackPlan(table, SnapshotInfo.of(current), SnapshotInfo.of(t.snapshot(snapshotId)), undone, by, reason);
+    return new RollbackPlan(table, SnapshotInfo.of(current), SnapshotInfo.of(t.snapshot(snapshotId)), undone, by, reason,
+        undoWindow);
   }
 
   /** Plans a rollback to the last snapshot committed at or before {@code time}. */

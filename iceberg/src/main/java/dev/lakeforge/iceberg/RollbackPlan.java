@@ -1,6 +1,9 @@
 package dev.lakeforge.iceberg;
 
 import dev.lakeforge.core.ErrorKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import org.apache.iceberg.Table;
@@ -17,15 +20,22 @@ public final class RollbackPlan {
   private final List<SnapshotInfo> undone;
   private final String by;
   private final String reason;
+  private final Duration undoWindow;
 
   RollbackPlan(LakeTable table, SnapshotInfo current, SnapshotInfo target, List<SnapshotInfo> undone, String by,
-      String reason) {
+      String reason, Duration undoWindow) {
     this.table = table;
     this.current = current;
     this.target = target;
     this.undone = List.copyOf(undone);
     this.by = by;
     this.reason = reason;
+    this.undoWindow = undoWindow;
+  }
+
+  /** How long the rollback can be undone once applied. */
+  public Duration undoWindow() {
+    return undoWindow;
   }
 
   /** This plan (for the fluent {@code rollback().toSnapshot(id).preview()}). */
@@ -76,6 +86,9 @@ public final class RollbackPlan {
       sb.append(String.format(Locale.ROOT, "  - %d %s at %s: +%d / -%d records%n", s.snapshotId(), s.operation(),
           s.committedAt(), s.addedRecords(), s.deletedRecords()));
     }
+    sb.append(String.format(Locale.ROOT, "can be undone until %s (undo window %d day(s)): until then table maintenance"
+        + " keeps snapshot %d and its files (tag %s)%n", Instant.now().plus(undoWindow).truncatedTo(ChronoUnit.SECONDS),
+        undoWindow.toDays(), current.snapshotId(), RollbackRecord.undoTag(current.snapshotId())));
     return sb.toString();
   }
 
@@ -91,8 +104,17 @@ public final class RollbackPlan {
           + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId()) + ", the plan was for "
           + current.snapshotId() + "); make a new plan");
     }
-    t.manageSnapshots().rollbackTo(target.snapshotId()).commit();
-    RollbackRecord record = RollbackRecord.of(current.snapshotId(), target.snapshotId(), by, reason);
+    // The rolled-back-from snapshot stays referenced by a tag whose maximum age ends the undo window
+    // (Iceberg measures a ref's age from its snapshot's commit), in the same commit as the rollback.
+    Instant now = Instant.now();
+    Instant until = now.plus(undoWindow);
+    String tag = RollbackRecord.undoTag(current.snapshotId());
+    long maxAge = until.toEpochMilli() - t.snapshot(current.snapshotId()).timestampMillis();
+    org.apache.iceberg.ManageSnapshots change = t.manageSnapshots();
+    change = t.refs().containsKey(tag) ? change.replaceTag(tag, current.snapshotId())
+        : change.createTag(tag, current.snapshotId());
+    change.setMaxRefAgeMs(tag, maxAge).rollbackTo(target.snapshotId()).commit();
+    RollbackRecord record = RollbackRecord.of(current.snapshotId(), target.snapshotId(), by, reason, now, until);
     RollbackRecord.append(t, record, null);
     table.refresh();
     return record;

@@ -18,20 +18,31 @@ import org.apache.iceberg.Table;
  * @param reason why
  * @param undo whether this record undid an earlier rollback
  * @param undone whether this rollback has been undone since
+ * @param undoUntil until when the rollback can be undone (ISO-8601): table maintenance keeps the
+ *     snapshot it rolled back from until then; null for an undo and for rollbacks recorded before
+ *     undo windows existed
  */
 public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, String at, String reason, boolean undo,
-    boolean undone) {
+    boolean undone, String undoUntil) {
   /** The table property holding the rollback log (JSON). */
   public static final String PROPERTY = "lakeforge.rollback-log";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static RollbackRecord of(long from, long to, String by, String reason) {
-    return new RollbackRecord(from, to, by, Instant.now().toString(), reason, false, false);
+  static RollbackRecord of(long from, long to, String by, String reason, Instant at, Instant undoUntil) {
+    return new RollbackRecord(from, to, by, at.toString(), reason, false, false, undoUntil.toString());
   }
 
   static RollbackRecord undo(RollbackRecord r, String by, String reason) {
-    return new RollbackRecord(r.toSnapshot(), r.fromSnapshot(), by, Instant.now().toString(), reason, true, false);
+    return new RollbackRecord(r.toSnapshot(), r.fromSnapshot(), by, Instant.now().toString(), reason, true, false, null);
+  }
+
+  /**
+   * The tag that keeps the snapshot a rollback left, so the rollback can be undone: Iceberg's
+   * snapshot expiry keeps it until its maximum age, the end of the undo window.
+   */
+  static String undoTag(long fromSnapshot) {
+    return "lakeforge-undo-" + fromSnapshot;
   }
 
   static List<RollbackRecord> log(Table t) {
@@ -54,7 +65,8 @@ public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, Stri
       int i = log.lastIndexOf(undoneRecord);
       if (i >= 0) {
         RollbackRecord u = log.get(i);
-        log.set(i, new RollbackRecord(u.fromSnapshot(), u.toSnapshot(), u.by(), u.at(), u.reason(), u.undo(), true));
+        log.set(i, new RollbackRecord(u.fromSnapshot(), u.toSnapshot(), u.by(), u.at(), u.reason(), u.undo(), true,
+            u.undoUntil()));
       }
     }
     log.add(record);

@@ -95,4 +95,41 @@ class RollbackTest {
     spark.sql("INSERT INTO " + T + " VALUES (8, 80.0)");
     assertThatThrownBy(plan::apply).hasMessageContaining("moved since this plan was made");
   }
+
+  private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD = new MaintenancePolicy(0, 1, 1, false, null, null, false);
+
+  @Test
+  void maintenanceKeepsWhatARecordedRollbackNeedsUntilItsUndoWindowEnds(SparkSession spark) {
+    LakeTable t = LakeTable.of(spark, T);
+    long rows = t.read().count();
+    RollbackPlan plan = t.rollback().toSnapshot(s1).preview();
+    assertThat(plan.describe()).contains("can be undone until").contains("undo window 30 day(s)")
+        .contains("keeps snapshot " + s4);
+    RollbackRecord r = plan.apply();
+    assertThat(java.time.Instant.parse(r.undoUntil())).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29)));
+
+    MaintenanceReport m = Maintenance.of(t, EXPIRE_EVERYTHING_OLD).run();
+    assertThat(m.expiredSnapshots()).as("what the undo does not need goes").contains(s2, s3).doesNotContain(s4);
+    RollbackRecord undo = t.undoLastRollback("ops", "the load was fine");
+    assertThat(undo.toSnapshot()).isEqualTo(s4);
+    assertThat(t.read().count()).isEqualTo(rows);
+    assertThat(t.table().refs()).as("the undo releases what it kept").doesNotContainKey(RollbackRecord.undoTag(s4));
+  }
+
+  @Test
+  void anUndoAfterItsWindowEndedIsAUsageErrorSayingWhen(SparkSession spark) {
+    LakeTable t = LakeTable.of(spark, T);
+    RollbackRecord r = t.rollback().undoWindow(java.time.Duration.ZERO).toSnapshot(s2).apply();
+    long ended = java.time.Instant.parse(r.undoUntil()).toEpochMilli();
+    while (System.currentTimeMillis() <= ended) {
+      Thread.onSpinWait();
+    }
+    Maintenance.of(t, EXPIRE_EVERYTHING_OLD).run();
+    assertThat(t.table().snapshot(s4)).isNull();
+    assertThatThrownBy(() -> t.undoLastRollback("ops", "too late"))
+        .isInstanceOf(LakeTableException.class)
+        .hasMessageContaining("can no longer be undone: snapshot " + s4 + " was expired after its undo window ended at "
+            + r.undoUntil())
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+  }
 }

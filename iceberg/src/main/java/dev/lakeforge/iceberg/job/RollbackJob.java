@@ -11,6 +11,7 @@ import dev.lakeforge.iceberg.LakeTableException;
 import dev.lakeforge.iceberg.Rollback;
 import dev.lakeforge.iceberg.RollbackPlan;
 import dev.lakeforge.iceberg.RollbackRecord;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -45,7 +46,26 @@ public final class RollbackJob implements SparkJob {
   @Option(names = "--by", paramLabel = "WHO", description = "Who (default: the OS user).")
   String by;
 
+  @Option(names = "--undo-window-days", paramLabel = "DAYS",
+      description = "How long the rollback can be undone; maintenance keeps what the undo needs until then (default 30).")
+  Integer undoWindowDaysOption;
+
+  /**
+   * The {@code rollback:} section.
+   *
+   * @param undoWindowDays how long a rollback can be undone (default 30): until then table
+   *     maintenance keeps the snapshot it rolled back from and that snapshot's files
+   */
+  public record Settings(Integer undoWindowDays) {
+    public Settings {
+      undoWindowDays = undoWindowDays == null ? (int) Rollback.DEFAULT_UNDO_WINDOW.toDays() : undoWindowDays;
+      dev.lakeforge.core.config.SettingException.require(undoWindowDays >= 0, "undoWindowDays",
+          "must be 0 or more, got " + undoWindowDays);
+    }
+  }
+
   private Instant time;
+  private Duration undoWindow;
 
   @Override
   public String name() {
@@ -58,7 +78,17 @@ public final class RollbackJob implements SparkJob {
   }
 
   @Override
+  public Class<? extends Record> settingsType() {
+    return Settings.class;
+  }
+
+  @Override
   public void configure(Config config) {
+    int days = undoWindowDaysOption != null ? undoWindowDaysOption : config.bind(name(), Settings.class).undoWindowDays();
+    if (days < 0) {
+      throw new ConfigException("--undo-window-days must be 0 or more, got " + days);
+    }
+    undoWindow = Duration.ofDays(days);
     if (target.timestamp != null) {
       try {
         time = Instant.parse(target.timestamp);
@@ -73,7 +103,7 @@ public final class RollbackJob implements SparkJob {
   }
 
   private RollbackPlan plan(LakeTable t) {
-    Rollback r = t.rollback().by(by).reason(reason);
+    Rollback r = t.rollback().by(by).reason(reason).undoWindow(undoWindow);
     if (target.snapshot != null) {
       return r.toSnapshot(target.snapshot);
     }
@@ -108,7 +138,8 @@ public final class RollbackJob implements SparkJob {
       RollbackPlan plan = plan(t);
       ctx.print(plan.describe().stripTrailing());
       record = plan.apply();
-      ctx.print("Rolled " + table + " back to snapshot " + record.toSnapshot() + " (recorded; undo with --undo)");
+      ctx.print("Rolled " + table + " back to snapshot " + record.toSnapshot() + " (recorded; undo with --undo until "
+          + record.undoUntil() + ")");
     }
     return JobOutcome.success("current snapshot " + record.toSnapshot())
         .withDetails(Map.of("table", table, "from", record.fromSnapshot(), "to", record.toSnapshot()));
