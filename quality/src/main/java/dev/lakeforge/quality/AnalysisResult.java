@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ public final class AnalysisResult {
   /** Deequ's {@code successMetricsAsJson}: {@code [{"entity", "instance", "name", "value"}, ...]}. */
   public String successMetricsAsJson() {
     try {
-      return JSON.writeValueAsString(successMetrics());
+      return Redactor.global().redact(JSON.writeValueAsString(successMetrics()));
     } catch (JsonProcessingException e) {
       throw new QualityException("cannot write metrics as JSON: " + e.getOriginalMessage(), e);
     }

@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,8 @@ public final class FileMetricsRepository implements MetricsRepository {
       FileSystem fs = fs();
       fs.mkdirs(root);
       try (OutputStream out = fs.create(tmp, false)) {
-        JSON.writeValue(out, new StoredRun(key, result.successMetrics()));
+        out.write(Redactor.global().redact(JSON.writeValueAsString(new StoredRun(key, result.successMetrics())))
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename of " + tmp + " to " + target + " failed");

@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.config.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,7 +134,7 @@ public final class HtmlReport {
           .append(esc(why)).append("</li>"));
       h.append("</ul>\n");
     }
-    return h.append("</body></html>\n").toString();
+    return Redactor.global().redact(h.append("</body></html>\n").toString());
   }
 
   /** One line chart per metric of this run that also appears in the history; the current value last. */

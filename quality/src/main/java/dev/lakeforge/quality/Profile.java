@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -31,7 +32,7 @@ public record Profile(long rows, List<ColumnProfile> columns) {
 
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      return Redactor.global().redact(JSON.writeValueAsString(this));
     } catch (JsonProcessingException e) {
       throw new QualityException("cannot write the profile as JSON: " + e.getOriginalMessage(), e);
     }

@@ -3,6 +3,7 @@ package dev.lakeforge.quality;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 
+import dev.lakeforge.core.config.Redactor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public final class TableMetricsRepository implements MetricsRepository {
     List<Row> rows = new ArrayList<>();
     for (MetricRecord m : result.successMetrics()) {
       rows.add(RowFactory.create(key.timestamp(), scala.jdk.javaapi.CollectionConverters.asScala(key.tags()), m.entity(),
-          m.instance(), m.name(), m.value()));
+          Redactor.global().redact(m.instance()), m.name(), m.value()));
     }
     if (rows.isEmpty()) {
       return;

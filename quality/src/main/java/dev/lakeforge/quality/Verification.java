@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.config.Redactor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -195,7 +196,7 @@ public final class Verification {
       for (Constraint k : check.constraints()) {
         if (k.rowFailure().isPresent()) {
           Column broken = k.rowFailure().get();
-          reasons.add(when(broken, lit(check.description() + ": " + k.name())));
+          reasons.add(when(broken, lit(Redactor.global().redact(check.description() + ": " + k.name()))));
           anyBroken = anyBroken.or(broken);
         }
       }

@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -74,7 +75,7 @@ public record VerificationResult(CheckStatus status, List<CheckResult> checkResu
     metrics.failures().forEach((a, why) -> failed.put(a.describe(), why));
     root.put("failedMetrics", failed);
     try {
-      return JSON.writeValueAsString(root);
+      return Redactor.global().redact(JSON.writeValueAsString(root));
     } catch (JsonProcessingException e) {
       throw new QualityException("cannot write the verification result as JSON: " + e.getOriginalMessage(), e);
     }

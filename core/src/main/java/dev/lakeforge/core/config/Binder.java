@@ -68,12 +68,12 @@ final class Binder {
       throw located(tree, at, cause == null ? e.getOriginalMessage() : cause.getMessage());
     } catch (InvalidFormatException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
-      throw located(tree, at, "expected " + expected(e.getTargetType()) + ", got '"
-          + Redactor.global().redact(String.valueOf(e.getValue())) + "'");
+      throw located(tree, at, "expected " + expected(e.getTargetType()) + ", got " + (at.isSecret()
+          ? "a value (not shown: the key is secret)" : "'" + Redactor.global().redact(String.valueOf(e.getValue())) + "'"));
     } catch (MismatchedInputException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
       JsonNode actual = tree.get(at);
-      String got = actual == null ? "nothing" : describe(actual);
+      String got = actual == null ? "nothing" : describe(actual, at);
       throw located(tree, at, "expected " + expected(e.getTargetType()) + ", got " + got);
     } catch (JsonMappingException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
@@ -177,6 +177,11 @@ final class Binder {
       return "a list";
     }
     return "a " + t.getSimpleName();
+  }
+
+  /** What a value is, for an error about the key at {@code at}: a secret key's value is not shown. */
+  static String describe(JsonNode node, KeyPath at) {
+    return at.isSecret() && node.isValueNode() && !node.isNull() ? "a value (not shown: the key is secret)" : describe(node);
   }
 
   static String describe(JsonNode node) {

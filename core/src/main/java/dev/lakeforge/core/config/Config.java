@@ -325,7 +325,7 @@ public final class Config {
           throw new ConfigException("--set '" + o + "': expected key=value, for example --set spark.master=local[2]");
         }
         String key = o.substring(0, eq).trim();
-        tree.set(key, ConfigTree.parseValue(o.substring(eq + 1)), Origin.override());
+        tree.set(key, ConfigTree.parseValue(key, o.substring(eq + 1)), Origin.override());
       }
       Redactor redactor = new Redactor();
       Map<Path, KeyPath> secretFiles = readSecretFiles ? null : new LinkedHashMap<>();

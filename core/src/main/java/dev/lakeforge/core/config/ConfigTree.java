@@ -64,6 +64,12 @@ final class ConfigTree {
     JsonLocation loc = p.currentTokenLocation();
     origins.putIfAbsent(path, new Origin(source, loc.getLineNr(), loc.getColumnNr()));
     JsonToken t = p.currentToken();
+    if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+      // Jackson reads an alias as the anchor's name, and loses the anchors of scalars: refuse them
+      // rather than take "*owner" to mean "owner".
+      throw new ConfigException(source + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": " + path
+          + ": YAML aliases (*" + p.getText() + ") are not supported; write the value out");
+    }
     switch (t) {
       case START_OBJECT -> {
         ObjectNode obj = NODES.objectNode();
@@ -113,7 +119,7 @@ final class ConfigTree {
   }
 
   /** Parses one {@code --set} value as a YAML scalar or flow collection ({@code 8}, {@code true}, {@code [a, b]}). */
-  static JsonNode parseValue(String text) {
+  static JsonNode parseValue(String key, String text) {
     if (text.isEmpty()) {
       return NODES.textNode("");
     }
@@ -121,7 +127,10 @@ final class ConfigTree {
       ConfigTree wrapped = parse("v: " + text, "--set");
       return wrapped.root.get("v");
     } catch (ConfigException e) {
-      return NODES.textNode(text);
+      boolean secret = KeyPath.parse(key).isSecret();
+      String why = secret ? "" : " (" + e.getMessage().replaceFirst("^--set:\\d+:\\d+: invalid YAML: ", "") + ")";
+      throw new ConfigException("--set " + key + ": the value is not valid YAML" + why + "; to give it as text, quote"
+          + " it: --set '" + key + "=\"...\"'", e);
     }
   }
 
@@ -130,7 +139,7 @@ final class ConfigTree {
     JsonNode node = get(path);
     if (!(node instanceof ObjectNode obj)) {
       throw Binder.located(this, path, "expected a mapping of keys, got "
-          + (node == null ? "nothing" : Binder.describe(node)));
+          + (node == null ? "nothing" : Binder.describe(node, path)));
     }
     Map<KeyPath, Origin> rerooted = new HashMap<>();
     int depth = path.segments().size();
@@ -240,7 +249,7 @@ final class ConfigTree {
         origins.put(target, origin);
       } else if (!next.isObject()) {
         throw new ConfigException("--set " + dotted + ": " + target + " is "
-            + Binder.describe(next) + " (set at " + originOf(target) + "), not a mapping, so it has no key '"
+            + Binder.describe(next, target) + " (set at " + originOf(target) + "), not a mapping, so it has no key '"
             + segs.get(matched) + "'");
       }
       node = (ObjectNode) next;

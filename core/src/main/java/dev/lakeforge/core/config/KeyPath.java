@@ -88,6 +88,11 @@ public final class KeyPath {
     return segments.isEmpty() ? this : new KeyPath(segments.subList(0, segments.size() - 1));
   }
 
+  /** Whether a key on this path looks secret ({@link Redactor#isSecretKey}): values under it are never shown. */
+  public boolean isSecret() {
+    return segments.stream().anyMatch(s -> s instanceof String k && Redactor.isSecretKey(k));
+  }
+
   public boolean isRoot() {
     return segments.isEmpty();
   }

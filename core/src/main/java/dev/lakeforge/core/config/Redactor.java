@@ -1,6 +1,11 @@
 package dev.lakeforge.core.config;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -11,6 +16,11 @@ import java.util.regex.Pattern;
  * reports, {@code --dry-run} output and {@code toString}. A value is a secret when it was read
  * from a secret file ({@code ${file:...}}) or sits under a key whose name looks secret
  * (password, secret, token, credential, private key, access key).
+ *
+ * <p>A secret is found however it was encoded on the way out: as written, JSON- or YAML-escaped,
+ * HTML-escaped, URL-encoded (a JDBC URL's password), in base64 (at any alignment inside a longer
+ * base64 text, as in a Basic authorization header), and line by line when it spans lines (a PEM
+ * key printed as a YAML block).
  *
  * <p>The process-wide instance ({@link #global()}) collects the secrets of every config loaded in
  * this JVM, so a log line is redacted even when the code that printed it never saw the config.
@@ -39,17 +49,74 @@ public final class Redactor {
     return key != null && SECRET_KEY.matcher(key).matches();
   }
 
-  /** Registers a secret value here and in the global redactor. */
+  /** Registers a secret value, and its encoded forms, here and in the global redactor. */
   public void add(String secret) {
     if (secret == null || secret.isBlank() || secret.length() < MIN_LENGTH) {
       return;
     }
-    if (secrets.add(secret)) {
+    boolean added = false;
+    for (String form : forms(secret)) {
+      added |= form.length() >= MIN_LENGTH && secrets.add(form);
+    }
+    if (added) {
       longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
     if (this != GLOBAL) {
       GLOBAL.add(secret);
     }
+  }
+
+  /** Lines and encoded pieces shorter than this are not masked on their own. */
+  private static final int MIN_PIECE = 8;
+
+  /** The secret as it may appear in output: raw, escaped, encoded, and its lines. */
+  static Set<String> forms(String secret) {
+    Set<String> forms = new LinkedHashSet<>();
+    forms.add(secret);
+    String trimmed = secret.strip();
+    forms.add(trimmed);
+    for (String text : List.of(secret, trimmed)) {
+      forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(text)));
+      forms.add(text.replace("'", "''")); // YAML single-quoted, SQL string literal
+      forms.add(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+          .replace("'", "&#39;"));
+      forms.add(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;")
+          .replace("'", "&#x27;"));
+      String form = URLEncoder.encode(text, StandardCharsets.UTF_8);
+      forms.add(form);
+      forms.add(form.replace("+", "%20"));
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+        forms.add(encoder.encodeToString(bytes));
+        for (int align = 0; align < 3; align++) {
+          String core = base64Core(encoder, bytes, align);
+          if (core.length() >= MIN_PIECE) {
+            forms.add(core);
+          }
+        }
+      }
+    }
+    if (trimmed.contains("\n")) {
+      for (String line : trimmed.split("\r?\n")) {
+        if (line.strip().length() >= MIN_PIECE) {
+          forms.add(line.strip());
+        }
+      }
+    }
+    return forms;
+  }
+
+  /**
+   * The base64 characters that depend only on the secret when it sits {@code align} bytes past a
+   * 3-byte boundary of a longer text: the groups wholly inside it.
+   */
+  private static String base64Core(Base64.Encoder encoder, byte[] secret, int align) {
+    byte[] padded = new byte[align + secret.length];
+    System.arraycopy(secret, 0, padded, align, secret.length);
+    String encoded = encoder.withoutPadding().encodeToString(padded);
+    int from = align == 0 ? 0 : 4;
+    int to = (padded.length / 3) * 4;
+    return to > from ? encoded.substring(from, to) : "";
   }
 
   public boolean isEmpty() {

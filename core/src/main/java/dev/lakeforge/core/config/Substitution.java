@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  * files, and values under secret-looking keys, are registered with the redactor.
  */
 final class Substitution {
+  /** A secret file is read up to this size: a value, not a data file (and never an endless device). */
+  static final int MAX_SECRET_FILE = 1 << 20;
+
   private static final Pattern REF = Pattern.compile("\\$?\\$\\{([^}]*)}");
   private static final Pattern ENV = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)(?::-(.*))?", Pattern.DOTALL);
 
@@ -124,7 +127,15 @@ final class Substitution {
       return "<secret file " + resolved + ">";
     }
     try {
-      String content = Files.readString(resolved, StandardCharsets.UTF_8);
+      byte[] bytes;
+      try (java.io.InputStream in = Files.newInputStream(resolved)) {
+        bytes = in.readNBytes(MAX_SECRET_FILE + 1);
+      }
+      if (bytes.length > MAX_SECRET_FILE) {
+        throw Binder.located(tree, path, "secret file " + resolved + " is larger than " + (MAX_SECRET_FILE >> 10)
+            + " KiB (or endless): a secret file holds one value, such as a password or a key");
+      }
+      String content = new String(bytes, StandardCharsets.UTF_8);
       // Secret files mounted by Kubernetes or Docker often end with one newline.
       if (content.endsWith("\r\n")) {
         content = content.substring(0, content.length() - 2);
@@ -134,8 +145,10 @@ final class Substitution {
       return content;
     } catch (NoSuchFileException e) {
       throw Binder.located(tree, path, "secret file " + resolved + " does not exist");
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw Binder.located(tree, path, "cannot read secret file " + resolved + ": permission denied");
     } catch (IOException e) {
-      throw Binder.located(tree, path, "cannot read secret file " + file + ": " + e.getMessage());
+      throw Binder.located(tree, path, "cannot read secret file " + resolved + ": " + e.getMessage());
     }
   }
 }

@@ -387,4 +387,59 @@ class ConfigTest {
         .hasMessageContaining("list.yaml:3:").hasMessageContaining("items[1].size").hasMessageContaining("expected an integer");
     assertThat(KeyPath.parse("a.b[2][3].c").toString()).isEqualTo("a.b[2][3].c");
   }
+
+  @Test
+  void yamlAliasesAreRefusedNotTakenForTheAnchorsName() throws IOException {
+    Path f = write("alias.yaml", """
+        run:
+          team: &owner ada
+          tenant: *owner
+        """);
+    assertThat(loadError(Config.file(f))).contains("alias.yaml:3:").contains("run.tenant: YAML aliases (*owner) are"
+        + " not supported; write the value out");
+  }
+
+  @Test
+  void anInvalidYamlSetValueIsAnErrorThatSaysHowToQuoteIt() {
+    assertThat(loadError(Config.empty().set("run.team=*nobody"))).contains("--set run.team: the value is not valid YAML")
+        .contains("quote it: --set 'run.team=\"...\"'");
+    assertThat(Config.empty().set("run.team=\"*nobody\"").load().bind("run", RunSettings.class).team()).isEqualTo("*nobody");
+    assertThat(loadError(Config.empty().set("catalogs.pg.password=p: wd-canary-1"))).contains("not valid YAML")
+        .doesNotContain("canary");
+  }
+
+  @Test
+  void anEndlessOrHugeSecretFileIsRefusedBeforeItIsRead() throws IOException {
+    Path f = write("zero.yaml", "run:\n  team: ${file:/dev/zero}\n");
+    assertThat(loadError(Config.file(f))).contains("zero.yaml:2:").contains("secret file /dev/zero is larger than 1024 KiB");
+  }
+
+  @Test
+  void errorsAboutAKeyUnderASecretNeverShowItsValue() throws IOException {
+    String e = loadError(Config.empty().set("catalogs.pg.password=canary-secret-42").set("catalogs.pg.password.x=1"));
+    assertThat(e).contains("catalogs.pg.password is a value (not shown: the key is secret)").doesNotContain("canary-secret-42");
+    Config plain = Config.file(write("plain.yaml", "run:\n  team:\n    password: canary-secret-43\n")).load();
+    assertThatThrownBy(() -> plain.bind("run", RunSettings.class)).hasMessageNotContaining("canary-secret-43");
+  }
+
+  @Test
+  void aSecretIsMaskedHoweverItWasEncoded() {
+    Redactor r = new Redactor();
+    String secret = "c4n\"ary&<pw>'/+=";
+    r.add(secret);
+    String json = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(secret));
+    assertThat(r.redact("{\"password\": \"" + json + "\"}")).doesNotContain(json).contains(Redactor.MASK);
+    assertThat(r.redact("<td>c4n&quot;ary&amp;&lt;pw&gt;&#39;/+=</td>")).isEqualTo("<td>****</td>");
+    String url = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(r.redact("jdbc:postgresql://db/sales?user=app&password=" + url)).endsWith("password=****");
+    for (String prefix : List.of("", "a", "ab", "user:")) {
+      String basic = java.util.Base64.getEncoder().encodeToString((prefix + secret + "-tail").getBytes(
+          java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(r.redact("Authorization: Basic " + basic)).as("base64 at offset %d", prefix.length()).contains(Redactor.MASK);
+    }
+    Redactor pem = new Redactor();
+    pem.add("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n");
+    assertThat(pem.redact("key: |\n    -----BEGIN PRIVATE KEY-----\n    MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n"))
+        .doesNotContain("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC").doesNotContain("BEGIN PRIVATE KEY");
+  }
 }
