@@ -1,8 +1,13 @@
 package dev.lakeforge.core;
 
+import dev.lakeforge.core.logging.RedactingEventLog;
+import java.io.File;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -40,7 +45,7 @@ public final class Sessions {
     private final String appName;
     private String master;
     private Location warehouse;
-    private final Map<String, String> conf = new java.util.LinkedHashMap<>();
+    private final Map<String, String> conf = new LinkedHashMap<>();
 
     private Builder(String appName) {
       this.appName = appName;
@@ -94,7 +99,8 @@ public final class Sessions {
    */
   public static SparkSession create(SparkSettings settings, String appName) {
     Objects.requireNonNull(settings, "settings");
-    Map<String, String> conf = settings.toSparkConf(appName);
+    Map<String, String> conf = withRedactingEventLog(settings.toSparkConf(appName));
+    removeEmptyArtifactsFolderAtExit();
     SparkSession spark = builder(conf).getOrCreate();
     // A session that was already running (a notebook, a test JVM) took the SQL settings but not the
     // Hadoop ones (object-store endpoints and keys): they go to its Hadoop configuration here.
@@ -110,6 +116,46 @@ public final class Sessions {
   }
 
   private static final String HADOOP_PREFIX = "spark.hadoop.";
+
+  /**
+   * With {@code spark.eventLog.enabled} (in the config, or given to spark-submit), the event log is
+   * written by {@link RedactingEventLog} instead of Spark's listener: the same files, with the secrets
+   * Spark does not mask (literals in recorded plans) masked too.
+   */
+  static Map<String, String> withRedactingEventLog(Map<String, String> conf) {
+    String enabled = conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled"));
+    if (!Boolean.parseBoolean(enabled)) {
+      return conf;
+    }
+    Map<String, String> out = new LinkedHashMap<>(conf);
+    out.put("spark.eventLog.enabled", "false");
+    String listeners = conf.getOrDefault("spark.extraListeners", System.getProperty("spark.extraListeners", ""));
+    String ours = RedactingEventLog.class.getName();
+    out.put("spark.extraListeners", listeners.isBlank() ? ours
+        : listeners.contains(ours) ? listeners : listeners + "," + ours);
+    return out;
+  }
+
+  private static final AtomicBoolean ARTIFACTS_HOOK = new AtomicBoolean();
+
+  /**
+   * Spark 4.0.0 makes its artifact folder under {@code ./artifacts} (the folder name is passed as the
+   * root of a temporary folder) and removes only what is inside at exit: an empty {@code artifacts/}
+   * is left in the working directory of every run. It goes too, at exit, when it was not there
+   * before and is empty then (after Spark's own cleanup, which runs at a higher priority).
+   */
+  private static void removeEmptyArtifactsFolderAtExit() {
+    File artifacts = new File("artifacts").getAbsoluteFile();
+    if (artifacts.exists() || !ARTIFACTS_HOOK.compareAndSet(false, true)) {
+      return;
+    }
+    ShutdownHookManager.get().addShutdownHook(() -> {
+      String[] left = artifacts.list();
+      if (left != null && left.length == 0) {
+        artifacts.delete();
+      }
+    }, 1);
+  }
 
   /**
    * A Spark Connect client session on {@code sc://host:port} (the URL may carry parameters, e.g.

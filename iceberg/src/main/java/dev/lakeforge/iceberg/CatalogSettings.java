@@ -22,7 +22,7 @@ import java.util.Set;
  * }</pre>
  *
  * @param type hadoop, jdbc, rest or nessie
- * @param warehouse where table files go (hadoop: required); a relative path starts at the config file's folder
+ * @param warehouse where table files go (hadoop and jdbc: required); a relative path starts at the config file's folder
  * @param uri the JDBC URL, REST endpoint or Nessie API v2 URL (required except for hadoop)
  * @param user JDBC user
  * @param password JDBC password
@@ -42,6 +42,8 @@ public record CatalogSettings(String type, Location warehouse, String uri, Strin
     require(TYPES.contains(type), "type", "expected one of hadoop, jdbc, rest, nessie, got '" + type + "'");
     require(!type.equals("hadoop") || warehouse != null, "warehouse", "is required for a hadoop catalog");
     require(type.equals("hadoop") || uri != null, "uri", "is required for a " + type + " catalog");
+    require(!type.equals("jdbc") || warehouse != null, "warehouse", "is required for a jdbc catalog: where its table"
+        + " files go (the database holds only pointers)");
     require(!type.equals("jdbc") || uri.startsWith("jdbc:"), "uri", "expected a JDBC URL (jdbc:postgresql://host:port/db), got '" + uri + "'");
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }

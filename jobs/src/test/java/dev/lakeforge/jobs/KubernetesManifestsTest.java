@@ -135,6 +135,29 @@ class KubernetesManifestsTest {
         .contains("write ${file:/run/secrets/<secret>/<key>}");
   }
 
+  @Test
+  void aSecretThatWouldBeInTheManifestsInClearIsRefused() throws IOException {
+    Files.writeString(dir.resolve("suite.yaml"), "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
+    Path written = Files.writeString(dir.resolve("clear.yaml"), """
+        spark:
+          kubernetes: {image: registry.example.com/lakeforge-jobs:0.1.0}
+        catalogs:
+          lake: {type: hadoop, warehouse: s3a://lake/wh, properties: {rest.auth.token: "t0ps3cr3t-in-clear"}}
+        quality-check: {suite: suite.yaml, input: lake.sales.orders}
+        """);
+    Emitted clear = emit(written, "spark-operator");
+    assertThat(clear.code()).isEqualTo(2);
+    assertThat(clear.err()).contains("clear.yaml:4:").contains("catalogs.lake.properties[\"rest.auth.token\"]")
+        .contains("travels in a ConfigMap").doesNotContain("t0ps3cr3t-in-clear");
+    assertThat(clear.out()).isEmpty();
+
+    Emitted set = emit(CONFIG, "spark-operator", "--set", "s3.sessionToken=t0ps3cr3t-on-the-command-line");
+    assertThat(set.code()).isEqualTo(2);
+    assertThat(set.err()).contains("--set s3.sessionToken: a secret given on the command line")
+        .doesNotContain("t0ps3cr3t-on-the-command-line");
+    assertThat(set.out()).isEmpty();
+  }
+
   private static List<String> texts(JsonNode array) {
     return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
   }

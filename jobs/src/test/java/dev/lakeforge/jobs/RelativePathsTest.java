@@ -127,6 +127,28 @@ class RelativePathsTest {
         .doesNotContain("\tat ");
   }
 
+  @Test
+  void aDryRunWritesNothingNotAnEventLogNorAFolder() throws IOException {
+    Path conf = dir(home.resolve("quiet/conf"));
+    Path shell = dir(home.resolve("quiet/shell"));
+    Files.createDirectories(conf.resolve("events"));
+    Files.writeString(conf.resolve("q.sql"), "CREATE NAMESPACE IF NOT EXISTS lake.quiet;\nSELECT 1 AS one;\n");
+    Path job = Files.writeString(conf.resolve("job.yaml"), """
+        spark:
+          conf: {spark.eventLog.enabled: "true", spark.eventLog.dir: events}
+        run: {reportDir: runs}
+        sql: {file: q.sql}
+        """);
+    ChildJvm.Result r = ChildJvm.launcher("sql", "--config", job.toString(), "--dry-run").in(shell).run(BOUND);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    try (Stream<Path> written = Stream.concat(Files.list(shell), Files.list(conf.resolve("events")))) {
+      assertThat(written).as("no artifacts/, event log, warehouse or run report").isEmpty();
+    }
+    try (Stream<Path> inConf = Files.list(conf)) {
+      assertThat(inConf.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("events", "q.sql", "job.yaml");
+    }
+  }
+
   private static JsonNode latestMetadata(Path table) throws IOException {
     try (Stream<Path> files = Files.list(table.resolve("metadata"))) {
       Path latest = files.filter(p -> p.getFileName().toString().endsWith(".metadata.json"))

@@ -29,13 +29,29 @@ public final class KeyPath {
     List<Object> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean quoted = false;
+    boolean bracketed = false; // just after a ["key.with.dots"] segment, as toString() writes them
     for (int i = 0; i < dotted.length(); i++) {
       char c = dotted.charAt(i);
-      if (c == '"') {
+      if (c == '[' && !quoted && dotted.startsWith("[\"", i)) {
+        int end = dotted.indexOf("\"]", i + 2);
+        if (end < 0) {
+          throw new ConfigException("key path '" + dotted + "' has an unclosed [\"");
+        }
+        if (current.length() > 0) {
+          addSegment(out, current.toString(), dotted);
+          current.setLength(0);
+        }
+        out.add(dotted.substring(i + 2, end));
+        i = end + 1;
+        bracketed = true;
+      } else if (c == '"') {
         quoted = !quoted;
       } else if (c == '.' && !quoted) {
-        addSegment(out, current.toString(), dotted);
+        if (!bracketed || current.length() > 0) {
+          addSegment(out, current.toString(), dotted);
+        }
         current.setLength(0);
+        bracketed = false;
       } else {
         current.append(c);
       }
@@ -43,7 +59,9 @@ public final class KeyPath {
     if (quoted) {
       throw new ConfigException("key path '" + dotted + "' has an unclosed double quote");
     }
-    addSegment(out, current.toString(), dotted);
+    if (!bracketed || current.length() > 0) {
+      addSegment(out, current.toString(), dotted);
+    }
     return new KeyPath(Collections.unmodifiableList(out));
   }
 

@@ -85,9 +85,13 @@ final class Substitution {
         String expr = m.group(1).trim();
         if (expr.startsWith("file:")) {
           replacement = readSecretFile(tree, expr.substring(5).trim(), path);
+          redactor.add(replacement); // on its own too: the text around it (a URL) may be printed differently
           fromFile = true;
         } else {
           replacement = lookupEnv(tree, expr, path);
+          if (secretKey) {
+            redactor.add(replacement);
+          }
         }
       }
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));

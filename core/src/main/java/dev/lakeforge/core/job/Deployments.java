@@ -53,6 +53,8 @@ final class Deployments {
       }
     });
 
+    refuseSecretsInClear(config, files);
+
     List<String> args = new ArrayList<>(List.of(job.name(), "--config",
         JobDeployment.CONFIG_DIR + "/" + configFile.getFileName()));
     config.profile().ifPresent(p -> args.addAll(List.of("--profile", p)));
@@ -61,6 +63,11 @@ final class Deployments {
         continue;
       }
       for (String value : o.arity().max() == 0 ? List.of("") : o.stringValues()) {
+        if (o.longestName().equals("--set") && (Redactor.isSecretKey(value.split("=", 2)[0]) || holdsSecret(config, value))) {
+          throw new ConfigException("--set " + value.split("=", 2)[0] + ": a secret given on the command line would"
+              + " be written into the manifests in clear; put it in a Kubernetes Secret and write ${file:"
+              + JobDeployment.SECRETS_DIR + "/<secret>/<key>} in the config");
+        }
         args.add(o.longestName());
         if (o.arity().max() == 0) {
           continue;
@@ -110,7 +117,8 @@ final class Deployments {
     spark.withMaster(master).toSparkConf(appName).forEach((k, v) -> {
       boolean deployment = k.startsWith("spark.kubernetes.") || k.startsWith("spark.executor.")
           || k.startsWith("spark.driver.cores") || k.startsWith("spark.driver.memory") || k.startsWith("spark.dynamicAllocation.");
-      if (deployment && !Redactor.isSecretKey(k) && !k.contains(".label.")) {
+      // A secret reaches the driver through the config and its Secrets, never in the manifest's text.
+      if (deployment && !Redactor.isSecretKey(k) && !k.contains(".label.") && !holdsSecret(config, v)) {
         submit.put(k, v);
       }
     });
@@ -124,6 +132,29 @@ final class Deployments {
       submit.put("spark.kubernetes.executor.label." + k, v);
     });
     return new JobDeployment(job.name(), appName, master, k8s, submit, args, files, secrets, labels);
+  }
+
+  /**
+   * The files travel in a ConfigMap, which Kubernetes does not treat as secret: a secret written in
+   * one of them in clear (a {@code password:} with its value) is refused, naming the key.
+   */
+  private static void refuseSecretsInClear(Config config, Map<String, String> files) {
+    files.forEach((name, text) -> {
+      if (holdsSecret(config, text)) {
+        String key = config.stringValues().entrySet().stream()
+            .filter(e -> Redactor.isSecretKey(e.getKey()) && e.getValue().length() > 2 && text.contains(e.getValue()))
+            .map(Map.Entry::getKey).findFirst().orElse(null);
+        String advice = ": the config travels in a ConfigMap, which is not secret; put the value in a Kubernetes"
+            + " Secret and write ${file:" + JobDeployment.SECRETS_DIR + "/<secret>/<key>}";
+        throw key != null ? config.errorAt(key, "a secret written in clear in " + name + advice)
+            : new ConfigException(name + " holds a secret in clear" + advice);
+      }
+    });
+  }
+
+  /** Whether {@code text} holds a secret of the config. */
+  private static boolean holdsSecret(Config config, String text) {
+    return !config.redactor().redact(text).equals(text);
   }
 
   /** The regular file {@code value} names relative to {@code base}, when it is a relative path to one. */

@@ -267,12 +267,12 @@ public final class Launcher {
   }
 
   private int dryRun(SparkJob job, String runId, Config config, Map<String, String> sparkConf, boolean verbose) {
-    Redactor r = config.redactor();
+    Redactor r = Redactor.global(); // the config's secrets, and those of the files the plan reads (a suite)
     out.println("Dry run of job '" + job.name() + "' (run " + runId + "): nothing is executed or written.");
     out.println("Config: " + config.file().map(Path::toString).orElse("(none)")
         + config.profile().map(p -> ", profile " + p).orElse(""));
     out.println("--- resolved config ---");
-    out.print(config.toYaml());
+    out.print(r.redact(config.toYaml()));
     if (job.needsSpark()) {
       out.println("--- spark settings ---");
       sparkConf.forEach((k, v) -> out.println(k + " = " + (Redactor.isSecretKey(k) ? Redactor.MASK : r.redact(v))));
@@ -301,7 +301,12 @@ public final class Launcher {
   static Map<String, String> localValidationConf(Map<String, String> conf) {
     String master = conf.getOrDefault("spark.master", System.getProperty("spark.master"));
     if (master == null || master.startsWith("local")) {
-      return conf;
+      if (!Boolean.parseBoolean(conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled", "false")))) {
+        return conf;
+      }
+      Map<String, String> quiet = new LinkedHashMap<>(conf);
+      quiet.put("spark.eventLog.enabled", "false"); // a dry run writes nothing, an event log neither
+      return quiet;
     }
     Map<String, String> local = new LinkedHashMap<>(conf);
     local.keySet().removeIf(k -> k.startsWith("spark.kubernetes.") || k.startsWith("spark.dynamicAllocation.")

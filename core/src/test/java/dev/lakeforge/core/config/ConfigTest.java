@@ -389,6 +389,15 @@ class ConfigTest {
   }
 
   @Test
+  void aKeyPathReadsBackAsItIsShownWithDottedKeys() {
+    for (String shown : List.of("catalogs.lake.properties[\"rest.auth.token\"]", "spark.conf[\"spark.a.b\"].x",
+        "a[\"b.c\"][1][\"d e\"]")) {
+      assertThat(KeyPath.parse(shown).toString()).isEqualTo(shown);
+    }
+    assertThat(KeyPath.parse("a.\"b.c\".d")).isEqualTo(KeyPath.parse("a[\"b.c\"].d"));
+  }
+
+  @Test
   void yamlAliasesAreRefusedNotTakenForTheAnchorsName() throws IOException {
     Path f = write("alias.yaml", """
         run:
