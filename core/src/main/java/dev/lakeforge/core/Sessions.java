@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -116,6 +117,25 @@ public final class Sessions {
   }
 
   private static final String HADOOP_PREFIX = "spark.hadoop.";
+
+  /**
+   * Whether reading {@code data} twice gives the same rows: false when its plan holds an expression
+   * such as {@code rand()} or {@code uuid()}. Known on Classic sessions; true on Connect, where the
+   * plan is not in this JVM.
+   */
+  public static boolean isDeterministic(Dataset<?> data) {
+    if (!(data instanceof org.apache.spark.sql.classic.Dataset<?> classic)) {
+      return true;
+    }
+    scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Expression> it =
+        classic.queryExecution().analyzed().expressions().iterator();
+    while (it.hasNext()) {
+      if (!it.next().deterministic()) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * With {@code spark.eventLog.enabled} (in the config, or given to spark-submit), the event log is

@@ -29,6 +29,9 @@ public final class SparkErrors {
     if (missing(e).isPresent()) {
       return ErrorKind.NOT_FOUND;
     }
+    if (unreadable(e).isPresent()) {
+      return ErrorKind.VALIDATION;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("42")) {
         return ErrorKind.USAGE;
@@ -42,7 +45,27 @@ public final class SparkErrors {
     if (e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
       return LakeforgeException.firstLine(e);
     }
-    return missing(e).orElseGet(() -> LakeforgeException.firstLine(e));
+    return missing(e).or(() -> unreadable(e)).orElseGet(() -> LakeforgeException.firstLine(e));
+  }
+
+  /**
+   * Which input file cannot be read and why, when Spark failed reading one (truncated, corrupt, not
+   * of the format it was read as): the user's input, not a failure of the job.
+   */
+  public static Optional<String> unreadable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("FAILED_READ_FILE")) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String path = st.getMessageParameters().getOrDefault("path", "?");
+        String why = root == t ? "" : ": " + LakeforgeException.firstLine(root).replace(path + " ", "");
+        return Optional.of("input file " + path + " cannot be read (truncated, corrupt or not in the format it is"
+            + " read as)" + why);
+      }
+    }
+    return Optional.empty();
   }
 
   /** What is missing, when the error (or a cause) says a table, namespace, catalog or path does not exist. */

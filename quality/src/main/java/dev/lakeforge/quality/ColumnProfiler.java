@@ -122,7 +122,7 @@ public final class ColumnProfiler {
       return out;
     }
     Column[] pairs = columns.stream()
-        .map(c -> struct(lit(c).as("column"), coalesce(col(c).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value")))
+        .map(c -> struct(lit(c).as("column"), coalesce(Engine.column(c).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value")))
         .toArray(Column[]::new);
     List<Row> counts = data.select(explode(array(pairs)).as("kv"))
         .groupBy(col("kv.column"), col("kv.value")).agg(count(lit(1)).as("n")).collectAsList();

@@ -109,6 +109,16 @@ final class Engine {
     return null;
   }
 
+  /**
+   * The data's column of this name. A name is a column of the data, never a path into a struct:
+   * {@code order.id} is the column named so (Spark would read it as field {@code id} of {@code order}).
+   */
+  static Column column(String name) {
+    boolean quoted = name.length() > 1 && name.startsWith("`") && name.endsWith("`");
+    return col(quoted || name.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_') ? name
+        : "`" + name.replace("`", "``") + "`");
+  }
+
   static StructField field(StructType schema, String name) {
     for (StructField f : schema.fields()) {
       if (f.name().equalsIgnoreCase(name)) {
@@ -118,7 +128,7 @@ final class Engine {
     return null;
   }
 
-  private static String typeProblem(Analyzer a, String column, DataType type) {
+  static String typeProblem(Analyzer a, String column, DataType type) {
     boolean numeric = type instanceof NumericType;
     boolean string = type instanceof StringType;
     if ((a instanceof Analyzer.Minimum || a instanceof Analyzer.Maximum || a instanceof Analyzer.Mean
@@ -135,11 +145,16 @@ final class Engine {
   /** Analyses the predicate against the data (no job runs); null when it is a valid boolean condition. */
   static String predicateProblem(Dataset<Row> data, String predicate) {
     try {
-      DataType t = data.select(expr(predicate)).schema().fields()[0].dataType();
-      return t instanceof BooleanType ? null : "it is " + t.simpleString() + ", not a boolean condition";
+      Dataset<Row> selected = data.select(expr(predicate));
+      DataType t = selected.schema().fields()[0].dataType();
+      if (!(t instanceof BooleanType)) {
+        return "it is " + t.simpleString() + ", not a boolean condition";
+      }
+      return dev.lakeforge.core.Sessions.isDeterministic(selected) ? null : "it is not deterministic (rand(), uuid() and the like answer differently"
+          + " on each read): a check must give the same result on the same data";
     } catch (Exception e) {
       String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-      return msg.lines().findFirst().orElse(msg).strip();
+      return msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(e.getClass().getSimpleName());
     }
   }
 
@@ -178,51 +193,51 @@ final class Engine {
       return new ScanPlan(a, List.of(rowCount), v -> Metric.of(a, v[0] == null ? 0 : asDouble(v[0])));
     }
     if (a instanceof Analyzer.Completeness c) {
-      return new ScanPlan(a, List.of(sum(only(f, col(c.column()).isNotNull().cast("int"))), rowCount), ratio(a));
+      return new ScanPlan(a, List.of(sum(only(f, column(c.column()).isNotNull().cast("int"))), rowCount), ratio(a));
     }
     if (a instanceof Analyzer.Compliance c) {
       return new ScanPlan(a, List.of(sum(only(f, when(expr(c.predicate()), 1).otherwise(0))), rowCount), ratio(a));
     }
     if (a instanceof Analyzer.PatternMatch p) {
-      return new ScanPlan(a, List.of(sum(only(f, matches(col(p.column()), p.pattern()).cast("int"))), rowCount), ratio(a));
+      return new ScanPlan(a, List.of(sum(only(f, matches(column(p.column()), p.pattern()).cast("int"))), rowCount), ratio(a));
     }
     if (a instanceof Analyzer.Minimum m) {
-      return new ScanPlan(a, List.of(min(only(f, col(m.column()).cast("double")))), single(a));
+      return new ScanPlan(a, List.of(min(only(f, column(m.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.Maximum m) {
-      return new ScanPlan(a, List.of(max(only(f, col(m.column()).cast("double")))), single(a));
+      return new ScanPlan(a, List.of(max(only(f, column(m.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.Mean m) {
-      return new ScanPlan(a, List.of(avg(only(f, col(m.column()).cast("double")))), single(a));
+      return new ScanPlan(a, List.of(avg(only(f, column(m.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.Sum s) {
-      return new ScanPlan(a, List.of(sum(only(f, col(s.column()).cast("double")))), single(a));
+      return new ScanPlan(a, List.of(sum(only(f, column(s.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.StandardDeviation s) {
-      return new ScanPlan(a, List.of(stddev_pop(only(f, col(s.column()).cast("double")))), single(a));
+      return new ScanPlan(a, List.of(stddev_pop(only(f, column(s.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.MinLength m) {
-      return new ScanPlan(a, List.of(min(length(only(f, col(m.column()))))), single(a));
+      return new ScanPlan(a, List.of(min(length(only(f, column(m.column()))))), single(a));
     }
     if (a instanceof Analyzer.MaxLength m) {
-      return new ScanPlan(a, List.of(max(length(only(f, col(m.column()))))), single(a));
+      return new ScanPlan(a, List.of(max(length(only(f, column(m.column()))))), single(a));
     }
     if (a instanceof Analyzer.ApproxCountDistinct d) {
-      return new ScanPlan(a, List.of(approx_count_distinct(only(f, col(d.column())), 0.05)),
+      return new ScanPlan(a, List.of(approx_count_distinct(only(f, column(d.column())), 0.05)),
           v -> Metric.of(a, v[0] == null ? 0 : asDouble(v[0])));
     }
     if (a instanceof Analyzer.Correlation c) {
-      return new ScanPlan(a, List.of(corr(only(f, col(c.first()).cast("double")), only(f, col(c.second()).cast("double")))),
+      return new ScanPlan(a, List.of(corr(only(f, column(c.first()).cast("double")), only(f, column(c.second()).cast("double")))),
           single(a));
     }
     if (a instanceof Analyzer.ApproxQuantile q) {
-      Column pct = percentile_approx(only(f, col(q.column()).cast("double")), lit(q.quantile()),
+      Column pct = percentile_approx(only(f, column(q.column()).cast("double")), lit(q.quantile()),
           lit((int) Math.round(1 / q.relativeError())));
       return new ScanPlan(a, List.of(pct), single(a));
     }
     if (a instanceof Analyzer.ApproxQuantiles q) {
       Column[] qs = q.quantiles().stream().map(x -> lit(x)).toArray(Column[]::new);
-      Column pct = percentile_approx(only(f, col(q.column()).cast("double")), array(qs),
+      Column pct = percentile_approx(only(f, column(q.column()).cast("double")), array(qs),
           lit((int) Math.round(1 / q.relativeError())));
       return new ScanPlan(a, List.of(pct), v -> {
         if (v[0] == null) {
@@ -237,7 +252,7 @@ final class Engine {
       });
     }
     if (a instanceof Analyzer.DataType d) {
-      Column c = col(d.column());
+      Column c = column(d.column());
       Column tag = when(c.isNull(), 0).when(c.rlike(FRACTIONAL), 1).when(c.rlike(INTEGRAL), 2)
           .when(c.rlike(BOOLEAN), 3).otherwise(4);
       List<Column> sums = new ArrayList<>();
@@ -349,10 +364,10 @@ final class Engine {
     List<String> cols = first.columns();
     Column anyNonNull = lit(false);
     for (String c : cols) {
-      anyNonNull = anyNonNull.or(col(c).isNotNull());
+      anyNonNull = anyNonNull.or(column(c).isNotNull());
     }
     Dataset<Row> rows = first.filter() == null ? data : data.where(rows(first.filter()));
-    Column[] keys = cols.stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] keys = cols.stream().map(Engine::column).toArray(Column[]::new);
     Dataset<Row> freq = rows.where(anyNonNull).groupBy(keys).agg(count(lit(1)).as(COUNT));
     boolean mutualInformation = group.stream().anyMatch(a -> a instanceof Analyzer.MutualInformation);
     Column n = col(COUNT).cast("double");
@@ -363,8 +378,8 @@ final class Engine {
         sum(n.multiply(log(n))).as("clogc")));
     if (mutualInformation) {
       freq = freq
-          .withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(col(cols.get(0)))))
-          .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(col(cols.get(1)))))
+          .withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
+          .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))))
           .withColumn("__n", sum(col(COUNT)).over(Window.partitionBy()));
       // sum over cells of p(x,y) * ln(p(x,y) / (p(x) p(y))) with p = count / n
       aggs.add(sum(n.divide(col("__n")).multiply(log(n.multiply(col("__n")).divide(col("__px").multiply(col("__py"))))))
@@ -403,7 +418,7 @@ final class Engine {
   private static Metric histogram(Dataset<Row> data, Analyzer.Histogram h) {
     Dataset<Row> rows = h.filter() == null ? data : data.where(rows(h.filter()));
     Dataset<Row> freq = rows
-        .select(coalesce(col(h.column()).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value"))
+        .select(coalesce(column(h.column()).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value"))
         .groupBy(col("value")).agg(count(lit(1)).as(COUNT))
         .withColumn("__total", sum(col(COUNT)).over(Window.partitionBy()))
         .withColumn("__bins", count(lit(1)).over(Window.partitionBy()));

@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.Sessions;
 import dev.lakeforge.core.Location;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +115,7 @@ public record InputSource(String input, String format, Map<String, String> optio
     if (!isPath()) {
       return spark.table(input);
     }
+    requireData(spark);
     String f = effectiveFormat();
     DataFrameReader reader = spark.read().format(f);
     if (f.equals("csv")) {
@@ -123,6 +125,46 @@ public record InputSource(String input, String format, Map<String, String> optio
       reader = reader.option("mode", "FAILFAST"); // records not checked line by line still never pass silently
     }
     return reader.options(readerOptions()).load(input);
+  }
+
+  /**
+   * A path input must be there and hold data: else Spark says only that it cannot infer a schema,
+   * or logs a stack trace. Checked where files are visible from here (not over Spark Connect); a
+   * glob is left to Spark.
+   *
+   * @throws QualityException ({@link ErrorKind#NOT_FOUND}) naming the path
+   */
+  private void requireData(SparkSession spark) {
+    if (!Sessions.isClassic(spark) || input.contains("*") || input.contains("?") || input.contains("{")) {
+      return;
+    }
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(input);
+    try {
+      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(Sessions.hadoopConfiguration(spark));
+      if (!fs.exists(path)) {
+        throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + ": there is nothing at that path");
+      }
+      if (fs.getFileStatus(path).isDirectory() && !holdsDataFile(fs, path)) {
+        throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + " holds no data files (names starting"
+            + " with _ or . are not data)");
+      }
+    } catch (java.io.IOException e) {
+      throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + " cannot be listed: " + e.getMessage());
+    }
+  }
+
+  private static boolean holdsDataFile(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir)
+      throws java.io.IOException {
+    for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (name.startsWith("_") || name.startsWith(".")) {
+        continue;
+      }
+      if (s.isFile() || holdsDataFile(fs, s.getPath())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Map<String, String> readerOptions() {
@@ -161,6 +203,7 @@ public record InputSource(String input, String format, Map<String, String> optio
       Dataset<Row> rows = plainRead(spark, false);
       return new Records(rows, rows.limit(0).withColumn(Verification.REASONS, array()), 0, List.of());
     }
+    requireData(spark);
     boolean csv = effectiveFormat().equals("csv");
     Map<String, String> opts = new LinkedHashMap<>(readerOptions());
     opts.put("columnNameOfCorruptRecord", MALFORMED);

@@ -24,7 +24,7 @@ final class RowRules {
   }
 
   static Function<String, Column> isNull(String column) {
-    return f -> scoped(f, col(column).isNull());
+    return f -> scoped(f, Engine.column(column).isNull());
   }
 
   /** The SQL predicate is false or null. */
@@ -35,10 +35,10 @@ final class RowRules {
   /** The key (at least one column non-null) occurs more than once among the rows in scope. */
   static Function<String, Column> duplicate(List<String> columns) {
     return f -> {
-      Column[] keys = columns.stream().map(c -> col(c)).toArray(Column[]::new);
+      Column[] keys = columns.stream().map(Engine::column).toArray(Column[]::new);
       Column anyNonNull = lit(false);
       for (String c : columns) {
-        anyNonNull = anyNonNull.or(col(c).isNotNull());
+        anyNonNull = anyNonNull.or(Engine.column(c).isNotNull());
       }
       Column inScope = f == null ? lit(1) : when(coalesce(expr(f), lit(false)), 1).otherwise(0);
       return scoped(f, anyNonNull.and(sum(inScope).over(Window.partitionBy(keys)).gt(1)));
@@ -47,19 +47,19 @@ final class RowRules {
 
   /** A non-null value breaks a declarative assertion; null when the assertion is a Java lambda. */
   static Function<String, Column> value(String column, Assertion a) {
-    return a.isDeclarative() ? f -> scoped(f, col(column).isNotNull().and(not(a.onColumn(col(column)).orElseThrow())))
+    return a.isDeclarative() ? f -> scoped(f, Engine.column(column).isNotNull().and(not(a.onColumn(Engine.column(column)).orElseThrow())))
         : null;
   }
 
   /** A non-null value's length breaks a declarative assertion. */
   static Function<String, Column> lengthOf(String column, Assertion a) {
     return a.isDeclarative()
-        ? f -> scoped(f, col(column).isNotNull().and(not(a.onColumn(length(col(column))).orElseThrow())))
+        ? f -> scoped(f, Engine.column(column).isNotNull().and(not(a.onColumn(length(Engine.column(column))).orElseThrow())))
         : null;
   }
 
   /** The value (null included) holds no match of the regex, as PatternMatch counts it. */
   static Function<String, Column> pattern(String column, String regex) {
-    return f -> scoped(f, not(Engine.matches(col(column), regex)));
+    return f -> scoped(f, not(Engine.matches(Engine.column(column), regex)));
   }
 }

@@ -19,6 +19,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -92,7 +93,7 @@ public final class Suite {
   private static final Map<String, Def> ANALYZERS = new LinkedHashMap<>();
 
   /** A constraint or analyzer as written: where it is, and the columns it names. */
-  private record Entry(String path, String name, List<String> columns, List<String> predicates) {}
+  private record Entry(String path, String name, List<String> columns, List<String> predicates, List<Analyzer> analyzers) {}
 
   private final Path file;
   private final String name;
@@ -305,7 +306,9 @@ public final class Suite {
       throw args.error(null, ex.getMessage());
     }
     check.modifyFrom(before, args.string("where"), args.string("hint"));
-    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args)));
+    List<Analyzer> measured = check.constraints().subList(before, check.size()).stream().map(Constraint::analyzer)
+        .filter(java.util.Objects::nonNull).toList();
+    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args), measured));
   }
 
   private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
@@ -322,7 +325,7 @@ public final class Suite {
     }
     Analyzer a = holder.constraints().get(0).analyzer();
     String where = args.string("where");
-    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args)));
+    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args), List.of(a)));
     return where == null ? a : a.where(where);
   }
 
@@ -408,6 +411,15 @@ public final class Suite {
         if (Engine.field(schema, c) == null) {
           out.add(config.errorAt(e.path(), "column '" + c + "' does not exist in the data" + Config.suggest(c, fields)
               + "; columns: " + String.join(", ", fields)).getMessage());
+        }
+      }
+      for (Analyzer a : e.analyzers()) {
+        for (String c : a.columns()) {
+          StructField f = Engine.field(schema, c);
+          String problem = f == null ? null : Engine.typeProblem(a, c, f.dataType());
+          if (problem != null) {
+            out.add(config.errorAt(e.path(), problem).getMessage());
+          }
         }
       }
       for (String p : e.predicates()) {

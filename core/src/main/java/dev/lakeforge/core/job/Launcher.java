@@ -238,7 +238,16 @@ public final class Launcher {
     boolean json = logging.json(sparkSettings.effectiveMaster());
     jsonLog = json;
     Map<String, String> sparkConf = sparkConf(sparkSettings, job.name(), logging, json);
-    JobLogging jobLogging = JobLogging.install(json, logging.level(), logging.levels(), job.name(), runId, err);
+    Map<String, String> levels = new LinkedHashMap<>();
+    String master = sparkSettings.effectiveMaster();
+    if (!options.verbose && (master == null || master.startsWith("local"))) {
+      // In one JVM a failed task is the job's error, which the launcher reports once (its trace with
+      // --verbose): Spark's executor would log it again as a stack trace, a user's bad input file too.
+      levels.put("org.apache.spark.executor.Executor", "OFF");
+      levels.put("org.apache.spark.scheduler.TaskSetManager", "OFF");
+    }
+    levels.putAll(logging.levels());
+    JobLogging jobLogging = JobLogging.install(json, logging.level(), levels, job.name(), runId, err);
     try {
       return options.dryRun
           ? dryRun(job, runId, config, sparkConf, options.verbose)
