@@ -24,11 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The suite-wide rule for secrets: a canary is planted in every place a secret can enter (a
  * {@code ${file:}} value, an environment variable, {@code --set}, a suite, a catalog's properties,
- * the Kafka JAAS config, a JDBC password, S3 credentials, a multi-line key, an SQL variable); every
- * job runs in one JVM with Spark's event log on, normally, with {@code --dry-run}, failing, and
- * generating Kubernetes manifests. Then every byte the runs wrote is searched — standard output and
- * error, reports, metrics, HTML, outputs and their table metadata, backups, the event log
- * decompressed — for the canaries as written and base64-encoded. There must be none.
+ * the Kafka JAAS config, a JDBC password, S3 credentials, a multi-line key, an SQL variable); the
+ * jobs run in one JVM with Spark's event log on, normally, with {@code --dry-run}, failing, and
+ * generating Kubernetes manifests ({@code stream-quality} dry only: it needs a broker). Then every
+ * byte the runs wrote is searched — standard output and error, reports, metrics, HTML, outputs and
+ * their table metadata, backups, the event log decompressed — for the canaries as written and
+ * base64-encoded. There must be none.
  */
 class SecretCanaryTest {
   private static final Duration BOUND = Duration.ofMinutes(8);
@@ -65,6 +66,8 @@ class SecretCanaryTest {
         CREATE NAMESPACE IF NOT EXISTS lake.canary;
         CREATE TABLE lake.canary.orders (id BIGINT, code STRING) USING iceberg;
         INSERT INTO lake.canary.orders VALUES (1, 'A'), (2, 'B'), (3, 'A');
+        ALTER TABLE lake.canary.orders CREATE TAG first;
+        INSERT INTO lake.canary.orders VALUES (4, 'B');
         SELECT count(*) AS other FROM lake.canary.orders WHERE code <> '${key}';
         """);
     Files.writeString(conf.resolve("fail.sql"), "SELECT * FROM pg.sales.orders WHERE code = '${key}';\n");
@@ -135,6 +138,10 @@ class SecretCanaryTest {
         List.of("backup", "--config", c, "--set", set, "--table", "lake.canary.orders", "--to", "backups/orders"),
         List.of("restore", "--config", c, "--set", set, "--from", "backups/orders", "--as", "lake.canary.restored"),
         List.of("table-maintenance", "--config", c, "--set", set, "--table", "lake.canary.orders"),
+        List.of("rollback", "--config", c, "--set", set, "--table", "lake.canary.orders", "--to-tag", "first"),
+        List.of("rollback", "--config", c, "--set", set, "--table", "lake.canary.orders", "--undo"),
+        List.of("rightsize", "--config", c, "--set", set, "--input-size", "2t", "--node-cores", "8", "--node-memory",
+            "64g", "--sla", "1h"),
         // failing: an unreachable JDBC catalog, a suite naming a column that is not there
         List.of("sql", "--config", c, "--set", set, "--file", conf.resolve("fail.sql").toString()),
         List.of("quality-check", "--config", c, "--set", set, "--input", "lake.canary.orders", "--suite", badSuite.toString()),
@@ -161,7 +168,7 @@ class SecretCanaryTest {
     List<Integer> exits = Files.readAllLines(codes).stream().map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
         .toList();
     assertThat(exits).as(Files.readString(codes) + "\n" + r.output())
-        .containsExactly(0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 2, 2);
+        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0, 2, 2);
     assertThat(r.stdout()).contains("apiVersion: sparkoperator.k8s.io");
     assertThat(work.resolve("artifacts")).as("Spark's empty artifacts folder is removed at exit").doesNotExist();
 

@@ -117,8 +117,14 @@ public final class RollbackJob implements SparkJob {
   public JobPlan plan(JobContext ctx) {
     LakeTable t = LakeTable.of(ctx.spark(), table);
     if (target.undo) {
-      return JobPlan.of("undo the last rollback of " + table).step(t.rollbackLog().isEmpty() ? "no rollback recorded"
-          : "last recorded: " + t.rollbackLog().get(t.rollbackLog().size() - 1)).build();
+      // The rollback an undo reverts, as the run finds it: the newest that is not an undo and not undone.
+      RollbackRecord last = null;
+      for (RollbackRecord r : t.rollbackLog()) {
+        last = r.undo() || r.undone() ? last : r;
+      }
+      JobPlan.Builder plan = JobPlan.of("undo the last rollback of " + table);
+      return (last == null ? plan.problem("table " + table + " has no rollback to undo")
+          : plan.step("undo the rollback of " + last.at() + " (back to snapshot " + last.fromSnapshot() + ")")).build();
     }
     try {
       return JobPlan.of("roll back " + table).step(plan(t).describe().stripTrailing()).build();
