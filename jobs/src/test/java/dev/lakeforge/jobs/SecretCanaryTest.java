@@ -2,11 +2,17 @@ package dev.lakeforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeforge.streaming.TestKafka;
 import dev.lakeforge.testing.ChildJvm;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.io.CompressionCodec;
 import org.junit.jupiter.api.Test;
@@ -26,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ${file:}} value, an environment variable, {@code --set}, a suite, a catalog's properties,
  * the Kafka JAAS config, a JDBC password, S3 credentials, a multi-line key, an SQL variable); the
  * jobs run in one JVM with Spark's event log on, normally, with {@code --dry-run}, failing, and
- * generating Kubernetes manifests ({@code stream-quality} dry only: it needs a broker). Then every
+ * generating Kubernetes manifests; the stream reads a real broker over SASL. Then every
  * byte the runs wrote is searched — standard output and error, reports, metrics, HTML, outputs and
  * their table metadata, backups, the event log decompressed — for the canaries as written and
  * base64-encoded. There must be none.
@@ -43,7 +53,7 @@ class SecretCanaryTest {
     CANARIES.put("set", "lfcanarySET-5519");
     CANARIES.put("catalog", "lfcanaryCATALOG-2217");
     CANARIES.put("jdbc", "lfcanaryJDBC-4410");
-    CANARIES.put("kafka", "lfcanaryKAFKA-8821");
+    CANARIES.put("kafka", TestKafka.SASL_PASSWORD); // the broker checks it: the stream really authenticates
     CANARIES.put("suite", "lfcanarySUITE-6607");
     CANARIES.put("sql", "lfcanarySQL-3390");
     CANARIES.put("pem", "-----BEGIN PRIVATE KEY-----\nlfcanaryPEMline1AAAAbbbb\nlfcanaryPEMline2CCCCdddd\n"
@@ -54,7 +64,7 @@ class SecretCanaryTest {
   @TempDir Path launch;
 
   @Test
-  void noCanaryReachesAnythingAJobWrites() throws IOException {
+  void noCanaryReachesAnythingAJobWrites() throws Exception {
     Path conf = Files.createDirectories(home.resolve("conf"));
     Path work = Files.createDirectories(home.resolve("work"));
     Files.createDirectories(conf.resolve("events"));
@@ -66,6 +76,7 @@ class SecretCanaryTest {
         CREATE NAMESPACE IF NOT EXISTS lake.canary;
         CREATE TABLE lake.canary.orders (id BIGINT, code STRING) USING iceberg;
         INSERT INTO lake.canary.orders VALUES (1, 'A'), (2, 'B'), (3, 'A');
+        CREATE TABLE lake.canary.stream (id BIGINT, code STRING) USING iceberg;
         ALTER TABLE lake.canary.orders CREATE TAG first;
         INSERT INTO lake.canary.orders VALUES (4, 'B');
         SELECT count(*) AS other FROM lake.canary.orders WHERE code <> '${key}';
@@ -107,18 +118,38 @@ class SecretCanaryTest {
           file: create.sql
           vars: {key: "${file:secrets/sql.txt}"}
         stream-quality:
+          name: canary
           kafka:
-            bootstrapServers: 127.0.0.1:9
-            topics: [orders]
+            bootstrapServers: "@SASL@"
+            topics: [canary-orders]
+            startingOffsets: earliest
             options:
+              kafka.security.protocol: SASL_PLAINTEXT
+              kafka.sasl.mechanism: PLAIN
               kafka.sasl.jaas.config: >-
-                org.apache.kafka.common.security.plain.PlainLoginModule required username="lf" password="${LF_CANARY_KAFKA}";
+                org.apache.kafka.common.security.plain.PlainLoginModule required username="@USER@" password="${LF_CANARY_KAFKA}";
           schema: "id BIGINT, code STRING"
-          deadLetterTopic: dlq
-          table: lake.canary.orders
+          deadLetterTopic: canary-dlq
+          table: lake.canary.stream
           checkpoint: checkpoint
-          postgres: {url: "jdbc:postgresql://127.0.0.1:9/lake", user: lf, password: "${file:secrets/pem.txt}", table: orders, key: [id]}
-        """.replace("CATALOG", CANARIES.get("catalog")));
+          trigger: availableNow
+          postgres: {url: "@PG@", user: postgres, password: "${file:secrets/pem.txt}", table: canary_stream, key: [id]}
+        """.replace("CATALOG", CANARIES.get("catalog")).replace("@SASL@", TestKafka.saslBootstrap())
+        .replace("@USER@", TestKafka.SASL_USER).replace("@PG@", EmbeddedPostgresServer.jdbcUrl()));
+    TestKafka.createTopics("canary-orders", "canary-dlq");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.<String, Object>of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrap()), new StringSerializer(), new StringSerializer())) {
+      for (String record : List.of("{\"id\": 1, \"code\": \"A\"}", "{\"id\": 2, \"code\": \"B\"}", "not json")) {
+        producer.send(new ProducerRecord<>("canary-orders", record)).get();
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    try (Connection db = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
+        Statement st = db.createStatement()) {
+      st.execute("DROP TABLE IF EXISTS canary_stream");
+      st.execute("CREATE TABLE canary_stream (id BIGINT PRIMARY KEY, code TEXT)");
+    }
     Path k8s = Files.writeString(conf.resolve("k8s.yaml"), """
         spark:
           kubernetes: {image: registry.example.com/lakeforge-jobs:0.1.0}
@@ -142,6 +173,7 @@ class SecretCanaryTest {
         List.of("rollback", "--config", c, "--set", set, "--table", "lake.canary.orders", "--undo"),
         List.of("rightsize", "--config", c, "--set", set, "--input-size", "2t", "--node-cores", "8", "--node-memory",
             "64g", "--sla", "1h"),
+        List.of("stream-quality", "--config", c, "--set", set),
         // failing: an unreachable JDBC catalog, a suite naming a column that is not there
         List.of("sql", "--config", c, "--set", set, "--file", conf.resolve("fail.sql").toString()),
         List.of("quality-check", "--config", c, "--set", set, "--input", "lake.canary.orders", "--suite", badSuite.toString()),
@@ -168,9 +200,14 @@ class SecretCanaryTest {
     List<Integer> exits = Files.readAllLines(codes).stream().map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
         .toList();
     assertThat(exits).as(Files.readString(codes) + "\n" + r.output())
-        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0, 2, 2);
+        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0, 2, 2);
     assertThat(r.stdout()).contains("apiVersion: sparkoperator.k8s.io");
     assertThat(work.resolve("artifacts")).as("Spark's empty artifacts folder is removed at exit").doesNotExist();
+    try (Connection db = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
+        Statement st = db.createStatement(); ResultSet rows = st.executeQuery("SELECT count(*) FROM canary_stream")) {
+      rows.next();
+      assertThat(rows.getLong(1)).as("the stream ran: its good records reached PostgreSQL").isEqualTo(2);
+    }
 
     // Everything written: the runs' output, and every file under the project but the config's own.
     Map<String, String> written = new LinkedHashMap<>();

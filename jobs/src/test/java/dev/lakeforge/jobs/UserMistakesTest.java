@@ -148,5 +148,8 @@ class UserMistakesTest {
       assertThat(r.errorLines()).as(r.printed()).singleElement().asString().contains("lake.mistakes.t");
       assertThat(r.err()).doesNotContain("\tat ");
     }
+    Run dry = launch(List.of("rollback", "--table", "lake.mistakes.t", "--undo", "--dry-run"));
+    assertThat(dry.code()).as("a dry run finds what the run would refuse\n" + dry.printed()).isEqualTo(2);
+    assertThat(dry.out()).contains("table lake.mistakes.t has no rollback to undo");
   }
 }

@@ -27,8 +27,8 @@ public final class TestKafka {
   private static String sslBootstrap;
   private static String saslBootstrap;
   /** A SASL user known to the broker for both PLAIN and SCRAM-SHA-256. */
-  static final String SASL_USER = "alice";
-  static final String SASL_PASSWORD = "alice-secret-pw";
+  public static final String SASL_USER = "alice";
+  public static final String SASL_PASSWORD = "alice-secret-pw";
   private static Path truststore;
   static final String STORE_PASSWORD = "test-store-pass";
 
@@ -161,7 +161,7 @@ public final class TestKafka {
   }
 
   /** The SASL_PLAINTEXT listener (PLAIN and SCRAM-SHA-256, user {@link #SASL_USER}). */
-  static synchronized String saslBootstrap() {
+  public static synchronized String saslBootstrap() {
     bootstrap();
     return saslBootstrap;
   }
