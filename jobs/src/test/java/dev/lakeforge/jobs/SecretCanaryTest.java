@@ -174,9 +174,13 @@ class SecretCanaryTest {
         List.of("rightsize", "--config", c, "--set", set, "--input-size", "2t", "--node-cores", "8", "--node-memory",
             "64g", "--sla", "1h"),
         List.of("stream-quality", "--config", c, "--set", set),
-        // failing: an unreachable JDBC catalog, a suite naming a column that is not there
+        // failing: an unreachable JDBC catalog, a suite naming a column that is not there, a restore onto a
+        // table, a backup into a folder that is not a backup, a stream into a table that does not exist
         List.of("sql", "--config", c, "--set", set, "--file", conf.resolve("fail.sql").toString()),
         List.of("quality-check", "--config", c, "--set", set, "--input", "lake.canary.orders", "--suite", badSuite.toString()),
+        List.of("restore", "--config", c, "--set", set, "--from", "backups/orders", "--as", "lake.canary.restored"),
+        List.of("backup", "--config", c, "--set", set, "--table", "lake.canary.orders", "--to", "out/good"),
+        List.of("stream-quality", "--config", c, "--set", set, "--set", "stream-quality.table=lake.canary.nope"),
         // dry runs
         List.of("sql", "--config", c, "--set", set, "--dry-run"),
         List.of("quality-check", "--config", c, "--set", set, "--input", "lake.canary.orders", "--suite", suite.toString(),
@@ -184,6 +188,12 @@ class SecretCanaryTest {
         List.of("stream-quality", "--config", c, "--set", set, "--dry-run"),
         List.of("backup", "--config", c, "--set", set, "--table", "lake.canary.orders", "--to", "backups/again", "--dry-run"),
         List.of("rollback", "--config", c, "--set", set, "--table", "lake.canary.orders", "--undo", "--dry-run"),
+        List.of("profile", "--config", c, "--set", set, "--input", "lake.canary.orders", "--dry-run"),
+        List.of("time-travel", "--config", c, "--set", set, "--table", "lake.canary.orders", "--dry-run"),
+        List.of("table-maintenance", "--config", c, "--set", set, "--table", "lake.canary.orders", "--dry-run"),
+        List.of("restore", "--config", c, "--set", set, "--from", "backups/orders", "--as", "lake.canary.again", "--dry-run"),
+        List.of("rightsize", "--config", c, "--set", set, "--input-size", "2t", "--node-cores", "8", "--node-memory",
+            "64g", "--sla", "1h", "--dry-run"),
         // manifests: one generated, one refused for a --set secret, one for a secret written in the config
         List.of("sql", "--config", k8s.toString(), "--emit-k8s", "spark-operator"),
         List.of("sql", "--config", k8s.toString(), "--set", set, "--emit-k8s", "spark-operator"),
@@ -200,7 +210,7 @@ class SecretCanaryTest {
     List<Integer> exits = Files.readAllLines(codes).stream().map(l -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))
         .toList();
     assertThat(exits).as(Files.readString(codes) + "\n" + r.output())
-        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0, 2, 2);
+        .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 2);
     assertThat(r.stdout()).contains("apiVersion: sparkoperator.k8s.io");
     assertThat(work.resolve("artifacts")).as("Spark's empty artifacts folder is removed at exit").doesNotExist();
     try (Connection db = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");

@@ -292,6 +292,8 @@ public final class StreamQualityJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
+    // A table that is not there fails the run at once, even when no batch would ever write to it.
+    dev.lakeforge.iceberg.LakeTable.of(ctx.spark(), settings.table());
     StreamQuality pipeline = pipeline(ctx);
     StreamingQuery query = pipeline.start();
     AtomicBoolean stopping = new AtomicBoolean();
