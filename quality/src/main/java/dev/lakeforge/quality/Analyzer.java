@@ -313,7 +313,8 @@ public sealed interface Analyzer {
 
   /**
    * ApproxQuantile: the value below which {@code quantile} of the non-null values lie, within
-   * {@code relativeError} of the rank (Spark's percentile_approx, accuracy 1 / relativeError).
+   * {@code relativeError} of the rank (Spark's percentile_approx, accuracy 1 / relativeError); a
+   * relative error of 0 gives the exact quantile, as in Deequ.
    */
   record ApproxQuantile(String column, double quantile, double relativeError, String filter)
       implements Analyzer, OneColumn {
@@ -323,8 +324,17 @@ public sealed interface Analyzer {
       if (quantile < 0 || quantile > 1) {
         throw new IllegalArgumentException("quantile must lie in [0, 1], got " + quantile);
       }
-      if (relativeError <= 0 || relativeError > 1) {
-        throw new IllegalArgumentException("relativeError must lie in (0, 1], got " + relativeError);
+      requireRelativeError(relativeError);
+    }
+
+    /** Spark's percentile_approx accuracy for a relative error (0, exact: the largest accuracy). */
+    static int accuracy(double relativeError) {
+      return relativeError == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, Math.round(1 / relativeError));
+    }
+
+    static void requireRelativeError(double relativeError) {
+      if (!(relativeError >= 0 && relativeError <= 1)) {
+        throw new IllegalArgumentException("relativeError must lie in [0, 1], got " + relativeError);
       }
     }
 
@@ -350,6 +360,7 @@ public sealed interface Analyzer {
       if (quantiles.isEmpty()) {
         throw new IllegalArgumentException("ApproxQuantiles needs at least one quantile");
       }
+      ApproxQuantile.requireRelativeError(relativeError);
     }
 
     public String name() {
@@ -495,6 +506,13 @@ public sealed interface Analyzer {
   record Histogram(String column, int maxDetailBins, String filter) implements Analyzer, Grouping {
     public static final int DEFAULT_MAX_BINS = 1000;
     public static final String NULL_VALUE = "NullValue";
+
+    public Histogram {
+      if (column == null || maxDetailBins < 0) {
+        throw new IllegalArgumentException("Histogram needs a column and maxDetailBins >= 0 (the bins reported in"
+            + " detail; every bin is counted), got " + column + " and " + maxDetailBins);
+      }
+    }
 
     public String name() {
       return "Histogram";

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.corr;
+import static org.apache.spark.sql.functions.covar_pop;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.expr;
@@ -18,9 +18,11 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Sessions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -58,13 +61,17 @@ final class Engine {
     List<ScanPlan> scans = new ArrayList<>();
     Map<String, List<Analyzer>> groups = new LinkedHashMap<>();
     for (Analyzer a : analyzers) {
-      String problem = problem(data, schema, a);
-      if (problem != null) {
-        out.put(a, Metric.failed(a, problem));
-      } else if (a.grouping()) {
-        groups.computeIfAbsent(groupKey(a), k -> new ArrayList<>()).add(a);
-      } else {
-        scans.add(scan(a));
+      try {
+        String problem = problem(data, schema, a);
+        if (problem != null) {
+          out.put(a, Metric.failed(a, problem));
+        } else if (a.grouping()) {
+          groups.computeIfAbsent(groupKey(a), k -> new ArrayList<>()).add(a);
+        } else {
+          scans.add(scan(a, schema));
+        }
+      } catch (Exception e) { // Spark's AnalysisException is a checked exception, thrown from Scala undeclared
+        out.put(a, Metric.failed(a, LakeforgeException.firstLine(e)));
       }
     }
     out.putAll(runScans(data, scans));
@@ -110,13 +117,12 @@ final class Engine {
   }
 
   /**
-   * The data's column of this name. A name is a column of the data, never a path into a struct:
-   * {@code order.id} is the column named so (Spark would read it as field {@code id} of {@code order}).
+   * The data's column of this name, quoted: a name is a column of the data, never a path into a
+   * struct or an expression ({@code order.id} is the column named so, Spark would read field {@code id}
+   * of {@code order}); spaces, backticks and any Unicode are part of it.
    */
   static Column column(String name) {
-    boolean quoted = name.length() > 1 && name.startsWith("`") && name.endsWith("`");
-    return col(quoted || name.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_') ? name
-        : "`" + name.replace("`", "``") + "`");
+    return col(Check.quote(name));
   }
 
   static StructField field(StructType schema, String name) {
@@ -150,8 +156,8 @@ final class Engine {
       if (!(t instanceof BooleanType)) {
         return "it is " + t.simpleString() + ", not a boolean condition";
       }
-      return dev.lakeforge.core.Sessions.isDeterministic(selected) ? null : "it is not deterministic (rand(), uuid() and the like answer differently"
-          + " on each read): a check must give the same result on the same data";
+      return Sessions.isDeterministic(selected) ? null : "it is not deterministic (rand(), uuid() and the like"
+          + " answer differently on each read): a check must give the same result on the same data";
     } catch (Exception e) {
       String msg = e.getMessage() == null ? e.toString() : e.getMessage();
       return msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(e.getClass().getSimpleName());
@@ -186,7 +192,7 @@ final class Engine {
     return coalesce(length(regexp_extract(c.cast("string"), regex, 0)).gt(0), lit(false));
   }
 
-  private static ScanPlan scan(Analyzer a) {
+  private static ScanPlan scan(Analyzer a, StructType schema) {
     String f = a.filter();
     Column rowCount = sum(when(rows(f), 1).otherwise(0)).cast("long");
     if (a instanceof Analyzer.Size) {
@@ -211,7 +217,10 @@ final class Engine {
       return new ScanPlan(a, List.of(avg(only(f, column(m.column()).cast("double")))), single(a));
     }
     if (a instanceof Analyzer.Sum s) {
-      return new ScanPlan(a, List.of(sum(only(f, column(s.column()).cast("double")))), single(a));
+      // Decimals are summed as decimals: exact, as Deequ does ({1e20, 1e-10, -1e20} sums to 1e-10, not 0).
+      boolean decimal = field(schema, s.column()).dataType() instanceof DecimalType;
+      Column value = decimal ? column(s.column()) : column(s.column()).cast("double");
+      return new ScanPlan(a, List.of(sum(only(f, value))), single(a));
     }
     if (a instanceof Analyzer.StandardDeviation s) {
       return new ScanPlan(a, List.of(stddev_pop(only(f, column(s.column()).cast("double")))), single(a));
@@ -227,18 +236,23 @@ final class Engine {
           v -> Metric.of(a, v[0] == null ? 0 : asDouble(v[0])));
     }
     if (a instanceof Analyzer.Correlation c) {
-      return new ScanPlan(a, List.of(corr(only(f, column(c.first()).cast("double")), only(f, column(c.second()).cast("double")))),
-          single(a));
+      // Pearson's r from the population covariance and variances of the rows where both are set: a
+      // constant column gives NaN, as in Deequ, where Spark's corr divides by zero (an error under ANSI).
+      Column both = column(c.first()).isNotNull().and(column(c.second()).isNotNull());
+      Column x = only(f, when(both, column(c.first()).cast("double")));
+      Column y = only(f, when(both, column(c.second()).cast("double")));
+      return new ScanPlan(a, List.of(covar_pop(x, y), var_pop(x), var_pop(y)), v -> v[0] == null ? Metric.empty(a)
+          : Metric.of(a, asDouble(v[0]) / Math.sqrt(asDouble(v[1]) * asDouble(v[2]))));
     }
     if (a instanceof Analyzer.ApproxQuantile q) {
       Column pct = percentile_approx(only(f, column(q.column()).cast("double")), lit(q.quantile()),
-          lit((int) Math.round(1 / q.relativeError())));
+          lit(Analyzer.ApproxQuantile.accuracy(q.relativeError())));
       return new ScanPlan(a, List.of(pct), single(a));
     }
     if (a instanceof Analyzer.ApproxQuantiles q) {
       Column[] qs = q.quantiles().stream().map(x -> lit(x)).toArray(Column[]::new);
       Column pct = percentile_approx(only(f, column(q.column()).cast("double")), array(qs),
-          lit((int) Math.round(1 / q.relativeError())));
+          lit(Analyzer.ApproxQuantile.accuracy(q.relativeError())));
       return new ScanPlan(a, List.of(pct), v -> {
         if (v[0] == null) {
           return Metric.empty(a);
@@ -306,7 +320,7 @@ final class Engine {
         out.put(p.analyzer(), finish(p, r, offset));
         offset += p.columns().size();
       }
-    } catch (RuntimeException fused) {
+    } catch (Exception fused) {
       if (plans.size() == 1) {
         out.put(plans.get(0).analyzer(), Metric.failed(plans.get(0).analyzer(), LakeforgeException.firstLine(fused)));
         return out;
@@ -314,7 +328,7 @@ final class Engine {
       for (ScanPlan p : plans) {
         try {
           out.put(p.analyzer(), finish(p, aggregate(data, p.columns()), 0));
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
           out.put(p.analyzer(), Metric.failed(p.analyzer(), LakeforgeException.firstLine(e)));
         }
       }
@@ -352,8 +366,8 @@ final class Engine {
       } else {
         out.putAll(frequencies(data, group));
       }
-    } catch (RuntimeException e) {
-      group.forEach(a -> out.put(a, Metric.failed(a, LakeforgeException.firstLine(e))));
+    } catch (Exception e) {
+      group.forEach(a -> out.putIfAbsent(a, Metric.failed(a, LakeforgeException.firstLine(e))));
     }
     return out;
   }
@@ -379,11 +393,10 @@ final class Engine {
     if (mutualInformation) {
       freq = freq
           .withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
-          .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))))
-          .withColumn("__n", sum(col(COUNT)).over(Window.partitionBy()));
-      // sum over cells of p(x,y) * ln(p(x,y) / (p(x) p(y))) with p = count / n
-      aggs.add(sum(n.divide(col("__n")).multiply(log(n.multiply(col("__n")).divide(col("__px").multiply(col("__py"))))))
-          .as("mi"));
+          .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))));
+      // MI = sum over cells of p(x,y) ln(p(x,y) / (p(x) p(y))), p = count / N,
+      //    = (sum of c ln(c / (cx cy))) / N + ln N: N comes from this aggregation, no window over all rows
+      aggs.add(sum(n.multiply(log(n.divide(col("__px").multiply(col("__py")))))).as("mi"));
     }
     Row r = freq.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
     long numRows = r.isNullAt(0) ? 0 : r.getLong(0);
@@ -405,7 +418,7 @@ final class Engine {
       } else if (a instanceof Analyzer.Entropy) {
         m = Metric.of(a, Math.log(numRows) - r.getDouble(3) / numRows);
       } else if (a instanceof Analyzer.MutualInformation) {
-        m = Metric.of(a, r.getDouble(4));
+        m = Metric.of(a, r.getDouble(4) / numRows + Math.log(numRows));
       } else {
         throw new IllegalStateException("no frequency plan for " + a.describe());
       }
@@ -414,20 +427,23 @@ final class Engine {
     return result;
   }
 
-  /** Values as strings (null as NullValue), counted; the top bins with the total and bin count in one job. */
+  /**
+   * Values as strings (null as NullValue), counted; the top bins, with the total and the number of
+   * bins aggregated (not over a window without partitions, which would gather every bin in one task).
+   * No rows, or a filter that keeps none, is an empty distribution, as in Deequ.
+   */
   private static Metric histogram(Dataset<Row> data, Analyzer.Histogram h) {
     Dataset<Row> rows = h.filter() == null ? data : data.where(rows(h.filter()));
     Dataset<Row> freq = rows
         .select(coalesce(column(h.column()).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value"))
-        .groupBy(col("value")).agg(count(lit(1)).as(COUNT))
-        .withColumn("__total", sum(col(COUNT)).over(Window.partitionBy()))
-        .withColumn("__bins", count(lit(1)).over(Window.partitionBy()));
-    List<Row> top = freq.orderBy(desc(COUNT), col("value")).limit(h.maxDetailBins()).collectAsList();
-    if (top.isEmpty()) {
-      return Metric.empty(h);
-    }
-    long total = top.get(0).getLong(2);
-    long bins = top.get(0).getLong(3);
+        .groupBy(col("value")).agg(count(lit(1)).as(COUNT));
+    Dataset<Row> totals = freq.agg(coalesce(sum(col(COUNT)), lit(0L)).cast("long").as("__total"),
+        count(lit(1)).as("__bins"));
+    List<Row> top = h.maxDetailBins() == 0 ? List.of()
+        : freq.orderBy(desc(COUNT), col("value")).limit(h.maxDetailBins()).crossJoin(totals).collectAsList();
+    Row counts = top.isEmpty() ? totals.first() : null;
+    long total = top.isEmpty() ? counts.getLong(0) : top.get(0).getLong(2);
+    long bins = top.isEmpty() ? counts.getLong(1) : top.get(0).getLong(3);
     Map<String, Distribution.Value> values = new LinkedHashMap<>();
     for (Row r : top) {
       long c = r.getLong(1);

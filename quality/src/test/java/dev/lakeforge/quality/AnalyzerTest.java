@@ -64,6 +64,54 @@ class AnalyzerTest {
   }
 
   @Test
+  void namesWithDotsSpacesBackticksAndUnicodeAreColumns(SparkSession spark) {
+    Dataset<Row> df = spark.sql("SELECT * FROM VALUES (1, 'ab', 2.0D, 'x'), (NULL, 'abc', 4.0D, 'y')"
+        + " AS t(`a.b`, `with space`, `ünï`, `tick``ed`)");
+    assertThat(value(df, Analyzer.completeness("a.b"))).isEqualTo(0.5);
+    assertThat(value(df, Analyzer.maxLength("with space"))).isEqualTo(3);
+    assertThat(value(df, Analyzer.mean("ünï"))).isEqualTo(3.0);
+    assertThat(value(df, Analyzer.countDistinct("tick`ed"))).isEqualTo(2);
+    assertThat(value(df, Analyzer.uniqueness("a.b", "with space"))).isEqualTo(1.0);
+  }
+
+  @Test
+  void oneAnalyzersFailureIsItsFailedMetricNotTheLossOfTheRun(SparkSession spark) {
+    // Grouping by a VARIANT column is an AnalysisException, a checked exception Spark throws undeclared.
+    Dataset<Row> df = spark.sql("SELECT id, parse_json(CAST(id AS STRING)) AS v FROM range(4)");
+    Analyzer size = Analyzer.size();
+    Analyzer distinct = Analyzer.countDistinct("v");
+    Analyzer unique = Analyzer.uniqueness("v");
+    Analyzer mean = Analyzer.mean("id");
+    AnalysisResult r = Analysis.onData(df).addAnalyzers(List.of(size, distinct, unique, mean)).run();
+    assertThat(r.metric(size).value()).isEqualTo(4);
+    assertThat(r.metric(mean).value()).isEqualTo(1.5);
+    assertThat(r.metric(distinct).failure()).contains("v");
+    assertThat(r.metric(unique).failure()).contains("v");
+  }
+
+  @Test
+  void aRelativeErrorOfZeroGivesTheExactQuantile(SparkSession spark) {
+    Dataset<Row> df = spark.range(1, 10_002).selectExpr("id * 3 AS x");
+    assertThat(value(df, new Analyzer.ApproxQuantile("x", 0.5, 0.0, null))).isEqualTo(5001 * 3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Analyzer.ApproxQuantile("x", 0.5, -0.1, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
+  }
+
+  @Test
+  void aDecimalSumIsExact(SparkSession spark) {
+    Dataset<Row> df = spark.sql("SELECT CAST(v AS DECIMAL(38, 10)) AS d FROM VALUES ('100000000000000000000'),"
+        + " ('0.0000000001'), ('-100000000000000000000') AS t(v)");
+    assertThat(value(df, Analyzer.sum("d"))).isEqualTo(1e-10); // as a double sum it is 0
+  }
+
+  @Test
+  void correlationWithAConstantColumnIsNaNAsInDeequ(SparkSession spark) {
+    Dataset<Row> df = spark.sql("SELECT id, 7 AS c, IF(id = 2, NULL, id * 2) AS y FROM range(4)");
+    assertThat(value(df, Analyzer.correlation("id", "c"))).isNaN();  // Spark's corr divides by zero under ANSI
+    assertThat(value(df, Analyzer.correlation("id", "y"))).isCloseTo(1.0, within(1e-12)); // rows with both set
+  }
+
+  @Test
   void mutualInformationOfDependentAndIndependentColumns(SparkSession spark) {
     Dataset<Row> df = spark.sql("SELECT * FROM VALUES ('A', 1, 'x'), ('A', 1, 'y'), ('B', 2, 'x'), ('B', 2, 'y') AS t(a, b, c)");
     assertThat(value(df, Analyzer.mutualInformation("a", "b"))).isCloseTo(Math.log(2), within(1e-12));
@@ -90,6 +138,26 @@ class AnalyzerTest {
     assertThat(d.numberOfBins()).isEqualTo(10);
     assertThat(d.values()).hasSize(2).containsKey("3");
     assertThat(d.absolute("3")).isEqualTo(11);
+  }
+
+  @Test
+  void aHistogramOfNoRowsIsEmptyAndZeroDetailBinsStillCountsTheBins(SparkSession spark) {
+    Dataset<Row> df = spark.range(10).selectExpr("CAST(id % 3 AS STRING) AS v");
+    for (Analyzer.Histogram h : List.of(Analyzer.histogram("v").where("v = 'none'"),
+        Analyzer.histogram("v").where("false"))) {
+      Metric m = Analysis.onData(df).addAnalyzer(h).run().metric(h);
+      assertThat(m.failure()).isNull();
+      assertThat(m.distribution().numberOfBins()).isZero();
+      assertThat(m.distribution().values()).isEmpty();
+    }
+    Analyzer.Histogram none = new Analyzer.Histogram("v", 0, null);
+    Distribution counted = Analysis.onData(df).addAnalyzer(none).run().metric(none).distribution();
+    assertThat(counted.numberOfBins()).isEqualTo(3);
+    assertThat(counted.values()).isEmpty();
+    assertThat(Analysis.onData(df.limit(0)).addAnalyzer(Analyzer.histogram("v")).run().metric(Analyzer.histogram("v"))
+        .distribution().numberOfBins()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Analyzer.Histogram("v", -1, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDetailBins >= 0");
   }
 
   @Test
@@ -123,7 +191,7 @@ class AnalyzerTest {
   }
 
   @Test
-  void emptyDataGivesZeroCountsAndFailedRatios(SparkSession spark) {
+  void emptyDataGivesZeroCountsFailedRatiosAndAnEmptyHistogram(SparkSession spark) {
     Dataset<Row> empty = orders.where("id < 0");
     AnalysisResult r = Analysis.onData(empty).addAnalyzer(Analyzer.size()).addAnalyzer(Analyzer.completeness("name"))
         .addAnalyzer(Analyzer.mean("amount")).addAnalyzer(Analyzer.uniqueness("id"))
@@ -133,7 +201,8 @@ class AnalyzerTest {
     assertThat(r.metric(Analyzer.completeness("name")).failure()).contains("no rows to compute Completeness(name)");
     assertThat(r.metric(Analyzer.mean("amount")).isSuccess()).isFalse();
     assertThat(r.metric(Analyzer.uniqueness("id")).isSuccess()).isFalse();
-    assertThat(r.metric(Analyzer.histogram("status")).isSuccess()).isFalse();
+    // as in Deequ, a histogram of no rows is a distribution with no bins, not a failure
+    assertThat(r.metric(Analyzer.histogram("status")).distribution().numberOfBins()).isZero();
   }
 
   @Test
