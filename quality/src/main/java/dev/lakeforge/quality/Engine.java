@@ -33,9 +33,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -44,10 +46,14 @@ import org.apache.spark.sql.types.StructType;
 /** Plans and runs an analysis on the public Column API: one scan, one group-by per column set. */
 final class Engine {
   static final String COUNT = "__lf_count";
-  /** Deequ's type-inference rules, checked in this order. */
-  static final String FRACTIONAL = "^(-|\\+)? ?\\d*\\.\\d*$";
-  static final String INTEGRAL = "^(-|\\+)? ?\\d*$";
-  static final String BOOLEAN = "^(true|false)$";
+  /**
+   * Deequ's type-inference rules, checked in this order on the value as a string: digits are required
+   * (an empty string is a String), a fraction may have an exponent. {@code \z}: the whole value,
+   * as Deequ's full match (a {@code $} would let a trailing newline pass).
+   */
+  static final String FRACTIONAL = "^(-|\\+)? ?\\d+((\\.\\d+)|((?:\\.\\d+)?[Ee][-+]?\\d+))\\z";
+  static final String INTEGRAL = "^(-|\\+)? ?\\d+\\z";
+  static final String BOOLEAN = "^(true|false)\\z";
   static final String[] TYPE_NAMES = {"Unknown", "Fractional", "Integral", "Boolean", "String"};
 
   private Engine() {}
@@ -142,8 +148,12 @@ final class Engine {
         || a instanceof Analyzer.ApproxQuantiles || a instanceof Analyzer.Correlation) && !numeric) {
       return a.getClass().getSimpleName() + " needs a numeric column, but '" + column + "' is " + type.simpleString();
     }
-    if ((a instanceof Analyzer.MinLength || a instanceof Analyzer.MaxLength || a instanceof Analyzer.DataType) && !string) {
+    if ((a instanceof Analyzer.MinLength || a instanceof Analyzer.MaxLength) && !string) {
       return a.getClass().getSimpleName() + " needs a string column, but '" + column + "' is " + type.simpleString();
+    }
+    if (a instanceof Analyzer.DataType && (type instanceof StructType || type instanceof ArrayType
+        || type instanceof MapType)) {
+      return "DataType needs a column of flat values, but '" + column + "' is " + type.simpleString();
     }
     return null;
   }
@@ -266,7 +276,7 @@ final class Engine {
       });
     }
     if (a instanceof Analyzer.DataType d) {
-      Column c = column(d.column());
+      Column c = column(d.column()).cast("string"); // any flat type is classified by its text, as in Deequ
       Column tag = when(c.isNull(), 0).when(c.rlike(FRACTIONAL), 1).when(c.rlike(INTEGRAL), 2)
           .when(c.rlike(BOOLEAN), 3).otherwise(4);
       List<Column> sums = new ArrayList<>();

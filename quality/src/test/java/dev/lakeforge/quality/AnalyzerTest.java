@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeforge.testing.SparkTest;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -171,6 +172,30 @@ class AnalyzerTest {
     assertThat(d.absolute("String")).isEqualTo(1);
     assertThat(d.absolute("Unknown")).isEqualTo(1);
     assertThat(d.ratio("Integral")).isCloseTo(2.0 / 6, within(1e-12));
+  }
+
+  @Test
+  void dataTypeClassifiesEdgeCasesAndEveryFlatTypeAsDeequDoes(SparkSession spark) {
+    Dataset<Row> strings = spark.sql("SELECT * FROM VALUES (''), (''), ('5.'), ('1e5'), ('-2.5E-3'), ('- 7'),"
+        + " ('12\n'), ('.5'), ('True') AS t(v)");
+    Analyzer.DataType a = Analyzer.dataType("v");
+    Distribution d = Analysis.onData(strings).addAnalyzer(a).run().metric(a).distribution();
+    assertThat(d.absolute("Fractional")).as("1e5, -2.5E-3").isEqualTo(2);
+    assertThat(d.absolute("Integral")).as("- 7").isEqualTo(1);
+    assertThat(d.absolute("Boolean")).as("booleans are lower case").isZero();
+    assertThat(d.absolute("String")).as("'', '', 5., 12 and a newline, .5, True").isEqualTo(6);
+
+    Dataset<Row> typed = spark.sql("SELECT * FROM VALUES (1, 1.5D, true, CAST(2 AS DECIMAL(5, 1))),"
+        + " (2, 2.0D, false, NULL) AS t(i, d, b, m)");
+    Map<String, String> expected = Map.of("i", "Integral", "d", "Fractional", "b", "Boolean", "m", "Fractional");
+    expected.forEach((column, type) -> {
+      Analyzer.DataType t = Analyzer.dataType(column);
+      assertThat(Analysis.onData(typed).addAnalyzer(t).run().metric(t).distribution().absolute(type))
+          .as(column).isEqualTo(column.equals("m") ? 1 : 2);
+    });
+    Analyzer.DataType nested = Analyzer.dataType("s");
+    assertThat(Analysis.onData(spark.sql("SELECT named_struct('a', 1) AS s")).addAnalyzer(nested).run().metric(nested)
+        .failure()).contains("flat values");
   }
 
   @Test
