@@ -143,8 +143,7 @@ public final class Sessions {
    * Spark does not mask (literals in recorded plans) masked too.
    */
   static Map<String, String> withRedactingEventLog(Map<String, String> conf) {
-    String enabled = conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled"));
-    if (!Boolean.parseBoolean(enabled)) {
+    if (!SparkSettings.eventLogEnabled(conf)) {
       return conf;
     }
     Map<String, String> out = new LinkedHashMap<>(conf);

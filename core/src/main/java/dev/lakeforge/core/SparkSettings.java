@@ -95,6 +95,11 @@ public record SparkSettings(
     return new SparkSettings(master, appName, warehouse, shufflePartitions, ui, timeZone, newConf, kubernetes);
   }
 
+  /** Whether these settings, or those spark-submit gave this JVM, turn Spark's event log on. */
+  public static boolean eventLogEnabled(Map<String, String> conf) {
+    return Boolean.parseBoolean(conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled")));
+  }
+
   /** Whether a Spark setting holds a path (a warehouse, the event log or checkpoint folder). */
   public static boolean isPathKey(String key) {
     return PATH_KEYS.matcher(key).matches();

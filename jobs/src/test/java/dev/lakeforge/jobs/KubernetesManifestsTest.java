@@ -3,12 +3,9 @@ package dev.lakeforge.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lakeforge.core.job.Launcher;
 import dev.lakeforge.testing.KubernetesApi;
-import java.io.ByteArrayOutputStream;
+import dev.lakeforge.testing.Launched;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,21 +27,14 @@ class KubernetesManifestsTest {
 
   @TempDir Path dir;
 
-  /** What a launch printed, and its exit code. */
-  record Emitted(int code, String out, String err) {}
-
-  static Emitted emit(Path config, String kind, String... more) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+  static Launched emit(Path config, String kind, String... more) {
     List<String> args = new java.util.ArrayList<>(List.of("quality-check", "--config", config.toString(), "--emit-k8s", kind));
     args.addAll(List.of(more));
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-        StandardCharsets.UTF_8)).execute(args.toArray(String[]::new));
-    return new Emitted(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Launched.run(args);
   }
 
   static String emit(String kind) {
-    Emitted e = emit(CONFIG, kind);
+    Launched e = emit(CONFIG, kind);
     assertThat(e.code()).as(e.err()).isZero();
     return e.out();
   }
@@ -129,7 +119,7 @@ class KubernetesManifestsTest {
         quality-check: {suite: suite.yaml, input: lake.sales.orders}
         """);
     Files.writeString(dir.resolve("suite.yaml"), "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
-    Emitted e = emit(config, "spark-operator");
+    Launched e = emit(config, "spark-operator");
     assertThat(e.code()).isEqualTo(2);
     assertThat(e.err()).contains("local-secret.yaml:3:").contains("s3.accessKey")
         .contains("write ${file:/run/secrets/<secret>/<key>}");
@@ -145,13 +135,13 @@ class KubernetesManifestsTest {
           lake: {type: hadoop, warehouse: s3a://lake/wh, properties: {rest.auth.token: "t0ps3cr3t-in-clear"}}
         quality-check: {suite: suite.yaml, input: lake.sales.orders}
         """);
-    Emitted clear = emit(written, "spark-operator");
+    Launched clear = emit(written, "spark-operator");
     assertThat(clear.code()).isEqualTo(2);
     assertThat(clear.err()).contains("clear.yaml:4:").contains("catalogs.lake.properties[\"rest.auth.token\"]")
         .contains("travels in a ConfigMap").doesNotContain("t0ps3cr3t-in-clear");
     assertThat(clear.out()).isEmpty();
 
-    Emitted set = emit(CONFIG, "spark-operator", "--set", "s3.sessionToken=t0ps3cr3t-on-the-command-line");
+    Launched set = emit(CONFIG, "spark-operator", "--set", "s3.sessionToken=t0ps3cr3t-on-the-command-line");
     assertThat(set.code()).isEqualTo(2);
     assertThat(set.err()).contains("--set s3.sessionToken: a secret given on the command line")
         .doesNotContain("t0ps3cr3t-on-the-command-line");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.KubernetesApi;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkDistribution;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -35,7 +36,7 @@ class KubernetesSubmitIT {
 
   @Test
   void theSubmitScriptAppliesItsManifestsAndSparkCreatesTheDriverPodTheConfigDescribes() throws Exception {
-    KubernetesManifestsTest.Emitted emitted = KubernetesManifestsTest.emit(CONFIG, "spark-submit");
+    Launched emitted = KubernetesManifestsTest.emit(CONFIG, "spark-submit");
     assertThat(emitted.code()).as(emitted.err()).isZero();
     Path script = Files.writeString(dir.resolve("submit.sh"), emitted.out());
     KubernetesApi k8s = KubernetesApi.shared();

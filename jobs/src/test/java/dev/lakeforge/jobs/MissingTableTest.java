@@ -2,13 +2,10 @@ package dev.lakeforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeforge.core.job.Launcher;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,12 +61,9 @@ class MissingTableTest {
         all.add("--dry-run");
       }
       all.addAll(List.of("--set", "run.reportDir=" + reports));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-          StandardCharsets.UTF_8)).execute(all.toArray(String[]::new));
-      String printed = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
-      assertThat(code).as(all + "\n" + printed).isEqualTo(2);
+      Launched r = Launched.run(all);
+      String printed = r.all();
+      assertThat(r.code()).as(all + "\n" + printed).isEqualTo(2);
       assertThat(printed).as(all.toString()).contains(named).doesNotContain("\tat ").doesNotContain("Exception");
     }
   }

@@ -2,13 +2,10 @@ package dev.lakeforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeforge.core.job.Launcher;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,26 +47,10 @@ class UserMistakesTest {
     spark.sql("INSERT INTO lake.mistakes.t VALUES (1)");
   }
 
-  /** What a run printed, and its exit code. */
-  record Run(int code, String out, String err) {
-    String printed() {
-      return out + err;
-    }
-
-    /** The lines the launcher printed about the failure (the rest of standard error is the log). */
-    List<String> errorLines() {
-      return err.lines().filter(l -> l.startsWith("lakeforge ")).toList();
-    }
-  }
-
-  static Run launch(List<String> args) {
+  static Launched launch(List<String> args) {
     List<String> all = new ArrayList<>(args);
     all.addAll(List.of("--set", "run.reportDir=" + dir.resolve("runs")));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-        StandardCharsets.UTF_8)).execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Launched.run(all);
   }
 
   private static Path suite(String name, String constraint) throws IOException {
@@ -96,9 +77,9 @@ class UserMistakesTest {
       if (dryRun) {
         args.add("--dry-run");
       }
-      Run r = launch(args);
-      assertThat(r.code()).as(r.printed()).isEqualTo(2);
-      assertThat(r.printed()).as(args.toString()).contains(name + ".yaml:5:").contains(why)
+      Launched r = launch(args);
+      assertThat(r.code()).as(r.all()).isEqualTo(2);
+      assertThat(r.all()).as(args.toString()).contains(name + ".yaml:5:").contains(why)
           .doesNotContain("\tat ").doesNotContain("does not work on the data: \n");
     }
   }
@@ -113,9 +94,9 @@ class UserMistakesTest {
               - isUnique: order.id
               - hasMaxLength: {column: order.id, assertion: "<= 2"}
         """);
-    Run r = launch(List.of("quality-check", "--suite", suite.toString(), "--input", orders.toString(),
+    Launched r = launch(List.of("quality-check", "--suite", suite.toString(), "--input", orders.toString(),
         "--bad-out", dir.resolve("dotted-bad").toString()));
-    assertThat(r.code()).as(r.printed()).isZero();
+    assertThat(r.code()).as(r.all()).isZero();
     assertThat(r.out()).contains("Verification SUCCESS");
   }
 
@@ -131,9 +112,9 @@ class UserMistakesTest {
   void anInputThatIsNotThereOrNotReadableIsOneLineNamingItExitTwo(String folder, String why) throws IOException {
     Path suite = suite("input-" + folder, "isComplete: status");
     Path input = dir.resolve(folder);
-    Run r = launch(List.of("quality-check", "--suite", suite.toString(), "--input", input.toString()));
-    assertThat(r.code()).as(r.printed()).isEqualTo(2);
-    assertThat(r.errorLines()).as(r.printed()).singleElement().asString().contains(input.toString()).contains(why);
+    Launched r = launch(List.of("quality-check", "--suite", suite.toString(), "--input", input.toString()));
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.errorLines()).as(r.all()).singleElement().asString().contains(input.toString()).contains(why);
     assertThat(r.err()).doesNotContain("\tat ");
   }
 
@@ -143,13 +124,13 @@ class UserMistakesTest {
         List.of("rollback", "--table", "lake.mistakes.t", "--undo"),
         List.of("rollback", "--table", "lake.mistakes.t", "--to-snapshot", "42"),
         List.of("rollback", "--table", "lake.mistakes.t", "--to-timestamp", "2000-01-01T00:00:00Z"))) {
-      Run r = launch(args);
-      assertThat(r.code()).as(args + "\n" + r.printed()).isEqualTo(2);
-      assertThat(r.errorLines()).as(r.printed()).singleElement().asString().contains("lake.mistakes.t");
+      Launched r = launch(args);
+      assertThat(r.code()).as(args + "\n" + r.all()).isEqualTo(2);
+      assertThat(r.errorLines()).as(r.all()).singleElement().asString().contains("lake.mistakes.t");
       assertThat(r.err()).doesNotContain("\tat ");
     }
-    Run dry = launch(List.of("rollback", "--table", "lake.mistakes.t", "--undo", "--dry-run"));
-    assertThat(dry.code()).as("a dry run finds what the run would refuse\n" + dry.printed()).isEqualTo(2);
+    Launched dry = launch(List.of("rollback", "--table", "lake.mistakes.t", "--undo", "--dry-run"));
+    assertThat(dry.code()).as("a dry run finds what the run would refuse\n" + dry.all()).isEqualTo(2);
     assertThat(dry.out()).contains("table lake.mistakes.t has no rollback to undo");
   }
 }

@@ -16,8 +16,9 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.ErrorKind;
-import dev.lakeforge.core.Sessions;
 import dev.lakeforge.core.Location;
+import dev.lakeforge.core.Sessions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -140,7 +143,7 @@ public record InputSource(String input, String format, Map<String, String> optio
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(input);
     try {
-      org.apache.hadoop.fs.FileSystem fs = path.getFileSystem(Sessions.hadoopConfiguration(spark));
+      FileSystem fs = path.getFileSystem(Sessions.hadoopConfiguration(spark));
       if (!fs.exists(path)) {
         throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + ": there is nothing at that path");
       }
@@ -148,14 +151,13 @@ public record InputSource(String input, String format, Map<String, String> optio
         throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + " holds no data files (names starting"
             + " with _ or . are not data)");
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new QualityException(ErrorKind.NOT_FOUND, "input " + input + " cannot be listed: " + e.getMessage());
     }
   }
 
-  private static boolean holdsDataFile(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path dir)
-      throws java.io.IOException {
-    for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+  private static boolean holdsDataFile(FileSystem fs, org.apache.hadoop.fs.Path dir) throws IOException {
+    for (FileStatus s : fs.listStatus(dir)) {
       String name = s.getPath().getName();
       if (name.startsWith("_") || name.startsWith(".")) {
         continue;

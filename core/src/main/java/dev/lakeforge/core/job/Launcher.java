@@ -310,7 +310,7 @@ public final class Launcher {
   static Map<String, String> localValidationConf(Map<String, String> conf) {
     String master = conf.getOrDefault("spark.master", System.getProperty("spark.master"));
     if (master == null || master.startsWith("local")) {
-      if (!Boolean.parseBoolean(conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled", "false")))) {
+      if (!SparkSettings.eventLogEnabled(conf)) {
         return conf;
       }
       Map<String, String> quiet = new LinkedHashMap<>(conf);

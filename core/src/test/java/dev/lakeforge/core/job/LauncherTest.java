@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.report.RunReport;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,24 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @SparkTest
-public class LauncherTest {
+class LauncherTest {
   private static final String CANARY = "canary-7f3e9a1c";
 
   @TempDir Path dir;
 
-  /** Output of one launcher run. */
-  public record Result(int code, String out, String err) {
-    public String all() {
-      return out + err;
-    }
-  }
-
-  public static Result launch(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .execute(args);
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  static Launched launch(String... args) {
+    return Launched.run(args);
   }
 
   private Path reports() {
@@ -74,14 +61,14 @@ public class LauncherTest {
 
   @Test
   void listShowsJobsAndExitsZero() {
-    Result r = launch("list");
+    Launched r = launch("list");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("sql").contains("rightsize").contains("Runs a file of SQL statements");
   }
 
   @Test
   void jobHelpShowsCommonAndOwnOptionsAndExitCodes() {
-    Result r = launch("sql", "--help");
+    Launched r = launch("sql", "--help");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("--config").contains("--profile").contains("--set").contains("--dry-run")
         .contains("--file").contains("Exit codes: 0 success").contains("3 data-quality");
@@ -90,10 +77,10 @@ public class LauncherTest {
   @Test
   void usageErrorsExitTwo() {
     assertThat(launch().code()).isEqualTo(ExitCode.USAGE);
-    Result unknown = launch("no-such-job");
+    Launched unknown = launch("no-such-job");
     assertThat(unknown.code()).isEqualTo(ExitCode.USAGE);
     assertThat(unknown.err()).contains("no-such-job");
-    Result badOption = launch("sql", "--no-such-option");
+    Launched badOption = launch("sql", "--no-such-option");
     assertThat(badOption.code()).isEqualTo(ExitCode.USAGE);
     assertThat(badOption.err()).contains("--no-such-option");
   }
@@ -101,11 +88,11 @@ public class LauncherTest {
   @Test
   void configErrorsExitTwoNamingFileLineAndKey() throws IOException {
     Path config = Files.writeString(dir.resolve("job.yaml"), "spark:\n  shufflePartitions: many\n");
-    Result r = launch(args("test-gate", "--outcome", "pass", "--config", config.toString()));
+    Launched r = launch(args("test-gate", "--outcome", "pass", "--config", config.toString()));
     assertThat(r.code()).isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("job.yaml:2:").contains("spark.shufflePartitions").contains("expected an integer, got 'many'");
     Path unknownSection = Files.writeString(dir.resolve("sections.yaml"), "spark: {}\nsqll: {file: x.sql}\n");
-    Result s = launch(args("sql", "--config", unknownSection.toString()));
+    Launched s = launch(args("sql", "--config", unknownSection.toString()));
     assertThat(s.code()).isEqualTo(ExitCode.USAGE);
     assertThat(s.err()).contains("sections.yaml:2:1").contains("unknown section 'sqll'").contains("did you mean 'sql'?");
   }
@@ -114,7 +101,7 @@ public class LauncherTest {
   void outcomesMapToExitCodes() throws IOException {
     assertThat(launch(args("test-gate", "--outcome", "pass")).code()).isEqualTo(ExitCode.OK);
     assertThat(launch(args("test-gate", "--outcome", "gate")).code()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
-    Result failed = launch(args("test-gate", "--outcome", "throw"));
+    Launched failed = launch(args("test-gate", "--outcome", "throw"));
     assertThat(failed.code()).isEqualTo(ExitCode.JOB_FAILED);
     assertThat(failed.err()).contains("the job broke on purpose");
     assertThat(files(reports())).hasSize(3);
@@ -127,7 +114,7 @@ public class LauncherTest {
         INSERT INTO orders_run VALUES (1, 'NEW'), (2, 'PAID'), (3, 'PAID');
         SELECT status, count(*) AS n FROM orders_run GROUP BY status ORDER BY status;
         """);
-    Result r = launch(args("sql", "--file", sql.toString()));
+    Launched r = launch(args("sql", "--file", sql.toString()));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("| status | n |").contains("| PAID   | 2 |").contains("ran 3 statement(s)");
     assertThat(spark.table(warehouse.database() + ".orders_run").count()).isEqualTo(3);
@@ -136,7 +123,7 @@ public class LauncherTest {
   @Test
   void sqlFailureNamesStatementAndPosition() throws IOException {
     Path sql = Files.writeString(dir.resolve("fail.sql"), "SELECT 1;\n\nSELECT id\n  FROM missing_table_x;\n");
-    Result r = launch(args("sql", "--file", sql.toString()));
+    Launched r = launch(args("sql", "--file", sql.toString()));
     assertThat(r.code()).as("a missing table is the user's mistake").isEqualTo(ExitCode.USAGE);
     assertThat(r.err()).contains("fail.sql:4:8: statement 2: [TABLE_OR_VIEW_NOT_FOUND]").doesNotContain("\tat ");
   }
@@ -151,7 +138,7 @@ public class LauncherTest {
         SELEC 1;
         """);
     Set<String> before = files(warehouse.dir());
-    Result r = launch(args("sql", "--file", sql.toString(), "--dry-run"));
+    Launched r = launch(args("sql", "--file", sql.toString(), "--dry-run"));
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
     assertThat(r.out())
         .contains("statement 1 (").contains("-> ok")
@@ -166,7 +153,7 @@ public class LauncherTest {
   @Test
   void dryRunOfValidScriptExitsZero() throws IOException {
     Path sql = Files.writeString(dir.resolve("ok.sql"), "SELECT 1 AS one;\nSELECT 'a' AS s;\n");
-    Result r = launch(args("sql", "--file", sql.toString(), "--dry-run"));
+    Launched r = launch(args("sql", "--file", sql.toString(), "--dry-run"));
     assertThat(r.code()).as(r.all()).isZero();
     assertThat(r.out()).contains("No problems found.").contains("spark.master = ");
   }
@@ -182,7 +169,7 @@ public class LauncherTest {
         cost: {currency: EUR, pricePerCoreHour: 0.25, pricePerGpuHour: 3.0}
         metrics: {file: %s}
         """.formatted(dir.resolve("metrics/lakeforge.prom")));
-    Result r = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
+    Launched r = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
     assertThat(r.code()).as(r.all()).isZero();
     RunReport report = onlyReport();
     assertThat(report.status()).isEqualTo("SUCCEEDED");
@@ -218,10 +205,10 @@ public class LauncherTest {
         logging: {format: json, level: DEBUG}
         metrics: {file: %s}
         """.formatted(secret, secret, dir.resolve("m.prom")));
-    Result dry = launch(args("sql", "--file", sql.toString(), "--config", config.toString(), "--dry-run"));
+    Launched dry = launch(args("sql", "--file", sql.toString(), "--config", config.toString(), "--dry-run"));
     assertThat(dry.code()).as(dry.all()).isZero();
     assertThat(dry.out()).contains("spark.hadoop.fs.s3a.secret.key = ****");
-    Result run = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
+    Launched run = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).contains("| **** | 15 |");
     for (String text : List.of(dry.out(), dry.err(), run.out(), run.err(), Files.readString(dir.resolve("m.prom")))) {
@@ -243,11 +230,11 @@ public class LauncherTest {
 
   @Test
   void rightsizeRunsWithoutSpark() {
-    Result r = launch(args("rightsize", "--input-size", "1t", "--node-cores", "16", "--node-memory", "64g", "--sla", "1h"));
+    Launched r = launch(args("rightsize", "--input-size", "1t", "--node-cores", "16", "--node-memory", "64g", "--sla", "1h"));
     assertThat(r.code()).as(r.all()).isZero();
     assertThat(r.out()).contains("Reasoning:").contains("Recommendation: 3 executors x 5 cores")
         .contains("--conf spark.executor.instances=3");
-    Result missing = launch(args("rightsize", "--node-cores", "16"));
+    Launched missing = launch(args("rightsize", "--node-cores", "16"));
     assertThat(missing.code()).isEqualTo(ExitCode.USAGE);
     assertThat(missing.err()).contains("--input-size is required");
   }

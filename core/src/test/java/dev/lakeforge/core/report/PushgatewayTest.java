@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lakeforge.core.job.ExitCode;
-import dev.lakeforge.core.job.LauncherTest;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -73,7 +73,7 @@ class PushgatewayTest {
         cost: {pricePerCoreHour: 1.5}
         metrics: {pushgateway: "http://127.0.0.1:%d", pushJob: nightly}
         """.formatted(dir.resolve("runs"), port));
-    LauncherTest.Result r = LauncherTest.launch("test-gate", "--outcome", "pass", "--config", config.toString());
+    Launched r = Launched.run("test-gate", "--outcome", "pass", "--config", config.toString());
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.OK);
     String metrics = get("/metrics").body();
     assertThat(metrics).containsPattern(

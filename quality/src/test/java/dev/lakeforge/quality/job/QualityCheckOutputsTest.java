@@ -3,13 +3,10 @@ package dev.lakeforge.quality.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeforge.core.job.ExitCode;
-import dev.lakeforge.core.job.Launcher;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,8 +28,6 @@ class QualityCheckOutputsTest {
   private static Path csv;
   private static Path suite;
 
-  record Result(int code, String out, String err) {}
-
   @BeforeAll
   static void data() throws IOException {
     csv = Files.writeString(dir.resolve("orders.csv"), """
@@ -52,15 +47,11 @@ class QualityCheckOutputsTest {
         """);
   }
 
-  private static Result launch(String... args) {
+  private static Launched launch(String... args) {
     List<String> all = new ArrayList<>(List.of("quality-check", "--suite", suite.toString()));
     all.addAll(List.of(args));
     all.addAll(List.of("--set", "run.reportDir=" + dir.resolve("runs")));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .execute(all.toArray(String[]::new));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return Launched.run(all);
   }
 
   /** Rows a reader of the folder sees (hidden files and folders, as Spark skips them, do not count). */
@@ -85,7 +76,7 @@ class QualityCheckOutputsTest {
   @Test
   void outputsOverlappingTheInputOrEachOtherAreRefusedWithExitTwo(SparkSession spark, TestWarehouse w) throws IOException {
     String before = Files.readString(csv);
-    Result overInput = launch("--input", csv.toString(), "--good-out", csv.toString());
+    Launched overInput = launch("--input", csv.toString(), "--good-out", csv.toString());
     assertThat(overInput.code()).as(overInput.out() + overInput.err()).isEqualTo(ExitCode.USAGE);
     assertThat(overInput.err()).contains("--good-out " + dev.lakeforge.core.Location.of(csv) + " overlaps the input")
         .doesNotContain("\tat ");
@@ -93,18 +84,18 @@ class QualityCheckOutputsTest {
 
     Path folder = dir.resolve("landing");
     spark.read().option("header", "true").csv(csv.toString()).write().parquet(folder.toString());
-    Result nested = launch("--input", folder.toString(), "--bad-out", folder.resolve("quarantine").toString());
+    Launched nested = launch("--input", folder.toString(), "--bad-out", folder.resolve("quarantine").toString());
     assertThat(nested.code()).isEqualTo(ExitCode.USAGE);
     assertThat(nested.err()).contains("--bad-out").contains("overlaps the input");
 
-    Result same = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
+    Launched same = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
         dir.resolve("split").toString());
     assertThat(same.code()).isEqualTo(ExitCode.USAGE);
     assertThat(same.err()).contains("--good-out").contains("--bad-out").contains("are the same location");
-    Result inside = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
+    Launched inside = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
         dir.resolve("split/bad").toString());
     assertThat(inside.err()).contains("overlap (one holds the other)");
-    Result report = launch("--input", csv.toString(), "--report", dir.resolve("same.json").toString(), "--result-out",
+    Launched report = launch("--input", csv.toString(), "--report", dir.resolve("same.json").toString(), "--result-out",
         dir.resolve("same.json").toString());
     assertThat(report.code()).isEqualTo(ExitCode.USAGE);
     assertThat(report.err()).contains("--report").contains("--result-out");
@@ -112,11 +103,11 @@ class QualityCheckOutputsTest {
     spark.read().option("header", "true").csv(csv.toString()).write().saveAsTable(w.database() + ".orders_out");
     String tableLocation = spark.sql("DESCRIBE TABLE EXTENDED " + w.database() + ".orders_out").filter("col_name = 'Location'")
         .first().getString(1);
-    Result table = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation);
+    Launched table = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation);
     assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCode.USAGE);
     assertThat(table.err()).contains("overlaps the input table " + w.database() + ".orders_out");
     assertThat(spark.table(w.database() + ".orders_out").count()).isEqualTo(4);
-    Result tableDryRun = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation, "--dry-run");
+    Launched tableDryRun = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation, "--dry-run");
     assertThat(tableDryRun.code()).isEqualTo(ExitCode.USAGE);
   }
 
@@ -127,7 +118,7 @@ class QualityCheckOutputsTest {
     Path bad = dir.resolve("failing/bad");
     Path result = dir.resolve("failing/result.json");
     Path notAFolder = Files.writeString(dir.resolve("failing-report-parent"), "a file where the report's folder should be");
-    Result failed = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
+    Launched failed = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
         "--result-out", result.toString(), "--report", notAFolder.resolve("report.html").toString());
     assertThat(failed.code()).as(failed.out() + failed.err()).isNotZero();
     assertThat(rows(spark, good)).isZero();
@@ -136,7 +127,7 @@ class QualityCheckOutputsTest {
     assertThat(good.resolve("_lakeforge.lock")).as("the outputs are released").doesNotExist();
     assertThat(good.resolve("_lakeforge_staging")).doesNotExist();
 
-    Result retry = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
+    Launched retry = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
         "--result-out", result.toString(), "--report", dir.resolve("failing/report.html").toString());
     assertThat(retry.code()).as(retry.out() + retry.err()).isEqualTo(ExitCode.OK);
     assertThat(rows(spark, good)).isEqualTo(2);
@@ -154,7 +145,7 @@ class QualityCheckOutputsTest {
     Files.createDirectories(good);
     // another run holds the output (as its lock file says)
     Files.writeString(good.resolve("_lakeforge.lock"), "run 1234 of 42@worker-1 since 2026-11-26T10:00:00Z");
-    Result loser = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out",
+    Launched loser = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out",
         dir.resolve("held/bad").toString());
     assertThat(loser.code()).as(loser.out() + loser.err()).isEqualTo(ExitCode.JOB_FAILED);
     assertThat(loser.err()).contains(dev.lakeforge.core.Location.of(good) + " is being written by run 1234 of 42@worker-1")
@@ -171,11 +162,11 @@ class QualityCheckOutputsTest {
   @Test
   void concurrentRunsOnOneOutputNeverMixTheirRows(SparkSession spark) throws Exception {
     Path good = dir.resolve("race/good");
-    Callable<Result> run = () -> launch("--input", csv.toString(), "--good-out", good.toString());
+    Callable<Launched> run = () -> launch("--input", csv.toString(), "--good-out", good.toString());
     ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Result> results = new ArrayList<>();
+    List<Launched> results = new ArrayList<>();
     try {
-      for (Future<Result> f : pool.invokeAll(List.of(run, run))) {
+      for (Future<Launched> f : pool.invokeAll(List.of(run, run))) {
         results.add(f.get());
       }
     } finally {
@@ -201,7 +192,7 @@ class QualityCheckOutputsTest {
         5,SHIPPED,30
         """);
     String where = dev.lakeforge.core.Location.of(messy).uri();
-    Result failed = launch("--input", messy.toString());
+    Launched failed = launch("--input", messy.toString());
     assertThat(failed.code()).as(failed.out() + failed.err()).isEqualTo(ExitCode.USAGE);
     assertThat(failed.err()).contains("2 malformed record(s) in " + where)
         .contains("line 3 of " + where + ": 4 fields, the header has 3: 2,PAID,20,EXTRA")
@@ -209,7 +200,7 @@ class QualityCheckOutputsTest {
 
     Path good = dir.resolve("messy/good");
     Path bad = dir.resolve("messy/bad");
-    Result quarantined = launch("--input", messy.toString(), "--good-out", good.toString(), "--bad-out", bad.toString());
+    Launched quarantined = launch("--input", messy.toString(), "--good-out", good.toString(), "--bad-out", bad.toString());
     assertThat(quarantined.code()).as(quarantined.out() + quarantined.err()).isEqualTo(ExitCode.OK);
     assertThat(quarantined.out()).contains("2 malformed record(s) go to").contains("rows: 2 good").contains("2 bad");
     assertThat(rows(spark, good)).isEqualTo(2);
@@ -218,7 +209,7 @@ class QualityCheckOutputsTest {
     assertThat(reasons).containsExactly("line 3 of " + where + ": 4 fields, the header has 3: 2,PAID,20,EXTRA",
         "line 4 of " + where + ": 2 fields, the header has 3: 3,PAID");
 
-    Result strict = launch("--input", messy.toString(), "--bad-out", dir.resolve("messy/strict").toString(), "--set",
+    Launched strict = launch("--input", messy.toString(), "--bad-out", dir.resolve("messy/strict").toString(), "--set",
         "quality-check.malformed=fail");
     assertThat(strict.code()).isEqualTo(ExitCode.USAGE);
     assertThat(rows(spark, dir.resolve("messy/strict"))).isZero();
@@ -234,7 +225,7 @@ class QualityCheckOutputsTest {
         {"order_id": 2, "status": "PAID", "amount":
         {"order_id": 3, "status": "PAID", "amount": 7}
         """);
-    Result jsonFailed = launch("--input", json.toString());
+    Launched jsonFailed = launch("--input", json.toString());
     assertThat(jsonFailed.code()).isEqualTo(ExitCode.USAGE);
     assertThat(jsonFailed.err()).contains("1 malformed record(s)")
         .contains("line 2 of " + dev.lakeforge.core.Location.of(json).uri() + ": not a JSON record of");
