@@ -3,14 +3,21 @@ package dev.lakeforge.quality;
 import java.util.Map;
 
 /**
- * A histogram: the count and ratio of each value, and how many distinct values there are.
+ * A histogram: the count and ratio of each value (most frequent first; bins in order), how many
+ * distinct values there are, and what the values left out add up to.
  *
  * @param values the value (as a string; null as {@code NullValue}) to its count and ratio
  * @param numberOfBins the number of distinct values (may exceed {@code values.size()} when capped)
+ * @param tail the rows (or sums) of the values not kept in detail; for binned histograms, the nulls
  */
-public record Distribution(Map<String, Value> values, long numberOfBins) {
+public record Distribution(Map<String, Value> values, long numberOfBins, long tail) {
   public Distribution {
-    values = Map.copyOf(values);
+    values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+  }
+
+  /** A distribution with every value in detail. */
+  public Distribution(Map<String, Value> values, long numberOfBins) {
+    this(values, numberOfBins, 0);
   }
 
   /**

@@ -14,28 +14,34 @@ import java.util.TreeMap;
  * @param keyed numbers by key (ApproxQuantiles), else empty
  * @param distribution the histogram, or null
  * @param failure why the metric could not be computed, or null on success
+ * @param erroredRows rows on which the analyzer's predicate raised an error (ANSI mode: a division by
+ *     zero, an invalid cast); they count as not compliant
  */
 public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed, Distribution distribution,
-    String failure) {
+    String failure, long erroredRows) {
 
   public Metric {
     keyed = keyed == null ? Map.of() : Map.copyOf(keyed);
   }
 
   static Metric of(Analyzer a, double value) {
-    return new Metric(a, value, null, null, null);
+    return new Metric(a, value, null, null, null, 0);
   }
 
   static Metric keyed(Analyzer a, Map<String, Double> values) {
-    return new Metric(a, Double.NaN, values, null, null);
+    return new Metric(a, Double.NaN, values, null, null, 0);
   }
 
   static Metric distribution(Analyzer a, Distribution d) {
-    return new Metric(a, (double) d.numberOfBins(), null, d, null);
+    return new Metric(a, (double) d.numberOfBins(), null, d, null, 0);
   }
 
   static Metric failed(Analyzer a, String why) {
-    return new Metric(a, null, null, null, why);
+    return new Metric(a, null, null, null, why, 0);
+  }
+
+  Metric withErroredRows(long rows) {
+    return new Metric(analyzer, value, keyed, distribution, failure, rows);
   }
 
   static Metric empty(Analyzer a) {
@@ -74,6 +80,9 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
       new TreeMap<>(keyed).forEach((k, v) -> out.add(new MetricRecord(entity, instance, name + "-" + k, v)));
     } else {
       out.add(new MetricRecord(entity, instance, name, value));
+    }
+    if (erroredRows > 0) {
+      out.add(new MetricRecord(entity, instance, name + ".erroredRows", erroredRows));
     }
     return out;
   }

@@ -414,12 +414,9 @@ public final class Suite {
         }
       }
       for (Analyzer a : e.analyzers()) {
-        for (String c : a.columns()) {
-          StructField f = Engine.field(schema, c);
-          String problem = f == null ? null : Engine.typeProblem(a, c, f.dataType());
-          if (problem != null) {
-            out.add(config.errorAt(e.path(), problem).getMessage());
-          }
+        String problem = Engine.typeProblem(a, schema);
+        if (problem != null) {
+          out.add(config.errorAt(e.path(), problem).getMessage());
         }
       }
       for (String p : e.predicates()) {

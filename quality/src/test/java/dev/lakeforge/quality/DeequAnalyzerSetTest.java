@@ -1,0 +1,274 @@
+package dev.lakeforge.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lakeforge.testing.SparkTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
+import org.apache.spark.sql.execution.adaptive.QueryStageExec;
+import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
+import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
+import org.apache.spark.sql.execution.window.WindowExec;
+import org.apache.spark.sql.util.QueryExecutionListener;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The analyzers Deequ has beyond the first set, each on small data computed by hand, on no rows and filtered. */
+@SparkTest
+class DeequAnalyzerSetTest {
+  private static Dataset<Row> orders;
+
+  @BeforeAll
+  static void data(SparkSession spark) {
+    orders = spark.sql("""
+        SELECT * FROM VALUES
+          (1, 'ada',   10.0D, 'NEW'),
+          (2, 'bob',   20.0D, 'PAID'),
+          (3, NULL,    30.0D, 'PAID'),
+          (4, 'dän',   NULL,  'SHIPPED'),
+          (4, 'éva😀', 40.0D, NULL)
+        AS t(id, name, amount, status)""");
+  }
+
+  private static Metric metric(Dataset<Row> df, Analyzer a) {
+    return Analysis.onData(df).addAnalyzer(a).run().metric(a);
+  }
+
+  private static double value(Dataset<Row> df, Analyzer a) {
+    Metric m = metric(df, a);
+    assertThat(m.failure()).as(a.describe()).isNull();
+    return m.value();
+  }
+
+  @Test
+  void momentsQuantilesRatiosAndCountsMatchHandComputedValues(SparkSession spark) {
+    // amount: 10, 20, 30, 40 (one null); deviations from 25: -15, -5, 5, 15
+    List<Analyzer> all = List.of(Analyzer.variance("amount"), Analyzer.skewness("amount"), Analyzer.kurtosis("amount"),
+        Analyzer.exactQuantile("amount", 0.5), Analyzer.interquartileRange("amount"),
+        Analyzer.ratioOfSums("amount", "id"), Analyzer.zerosCount("id"), Analyzer.columnCount(),
+        Analyzer.columnExists("name"), Analyzer.columnExists("nope"), Analyzer.duplicateRowCount("id"),
+        Analyzer.duplicateRowCount(), Analyzer.size());
+    AnalysisResult r = Analysis.onData(orders).addAnalyzers(all).run();
+    double kurtosis = 4 * (2 * Math.pow(15, 4) + 2 * Math.pow(5, 4)) / Math.pow(500, 2) - 3;
+    double[] expected = {125, 0, kurtosis, 25, 32.5 - 17.5, 100.0 / 14, 0, 4, 1, 0, 2, 0, 5};
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(r.metric(all.get(i)).value()).as(all.get(i).describe()).isCloseTo(expected[i], within(1e-9));
+    }
+    Dataset<Row> zeros = spark.sql("SELECT * FROM VALUES (0), (0.0), (NULL), (-0.0), (3) AS t(x)");
+    assertThat(value(zeros, Analyzer.zerosCount("x"))).isEqualTo(3);
+  }
+
+  @Test
+  void aConstantColumnHasNoSkewOrExcessKurtosisAsInDeequ(SparkSession spark) {
+    Dataset<Row> df = spark.sql("SELECT * FROM VALUES (7.0D), (7.0D), (7.0D) AS t(x)");
+    assertThat(value(df, Analyzer.skewness("x"))).isZero();
+    assertThat(value(df, Analyzer.kurtosis("x"))).isZero();
+    assertThat(value(df, Analyzer.variance("x"))).isZero();
+    assertThat(value(df, Analyzer.interquartileRange("x"))).isZero();
+  }
+
+  @Test
+  void onNoRowsAndUnderAFilterThatKeepsNoneEveryNewAnalyzerFailsOrCountsZeroAsDeequDoes() {
+    List<Analyzer> failing = List.of(Analyzer.variance("amount"), Analyzer.skewness("amount"),
+        Analyzer.kurtosis("amount"), Analyzer.exactQuantile("amount", 0.5), Analyzer.interquartileRange("amount"),
+        Analyzer.ratioOfSums("amount", "id"), Analyzer.zerosCount("id"));
+    for (Dataset<Row> none : List.of(orders.limit(0), orders)) {
+      String filter = none == orders ? "id > 100" : null;
+      for (Analyzer a : failing) {
+        Analyzer scoped = filter == null ? a : a.where(filter);
+        assertThat(metric(none, scoped).failure()).as(scoped.describe()).contains("no rows");
+      }
+      Analyzer dup = filter == null ? Analyzer.duplicateRowCount("id") : Analyzer.duplicateRowCount("id").where(filter);
+      assertThat(value(none, dup)).isZero();
+      Analyzer binned = filter == null ? Analyzer.histogramBinned("amount", 3)
+          : Analyzer.histogramBinned("amount", 3).where(filter);
+      assertThat(metric(none, binned).distribution().values()).isEmpty();
+    }
+    assertThat(value(orders.limit(0), Analyzer.columnCount())).isEqualTo(4);
+  }
+
+  @Test
+  void filtersApplyToTheNewAnalyzersAndSchemaAnalyzersRefuseThem() {
+    assertThat(value(orders, Analyzer.variance("amount").where("status = 'PAID'"))).isEqualTo(25);
+    assertThat(value(orders, Analyzer.duplicateRowCount("id").where("id < 4"))).isZero();
+    assertThat(value(orders, Analyzer.ratioOfSums("amount", "id").where("id <= 2"))).isEqualTo(10);
+    assertThatThrownBy(() -> Analyzer.columnCount().where("id > 1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("ColumnCount takes no where filter");
+    assertThat(metric(orders, Analyzer.kurtosis("name")).failure()).isEqualTo("Kurtosis needs a numeric column, but 'name' is string");
+  }
+
+  @Test
+  void minAndMaxLengthTreatNullsAsTheyAreTold() {
+    assertThat(value(orders, Analyzer.minLength("name"))).isEqualTo(3);
+    assertThat(value(orders, Analyzer.minLength("name").withNulls(Analyzer.NullBehavior.EMPTY_STRING))).isZero();
+    assertThat(value(orders, Analyzer.minLength("name").withNulls(Analyzer.NullBehavior.FAIL))).isEqualTo(-Double.MAX_VALUE);
+    assertThat(value(orders, Analyzer.maxLength("name").withNulls(Analyzer.NullBehavior.FAIL))).isEqualTo(Double.MAX_VALUE);
+    assertThat(value(orders, Analyzer.maxLength("name").withNulls(Analyzer.NullBehavior.EMPTY_STRING))).isEqualTo(4);
+  }
+
+  @Test
+  void aHistogramReportsItsTailSumsAColumnAndBinsByAnExpression() {
+    Distribution top = metric(orders, Analyzer.histogram("status").withMaxDetailBins(1)).distribution();
+    assertThat(top.values()).containsOnlyKeys("PAID");
+    assertThat(top.numberOfBins()).isEqualTo(4);
+    assertThat(top.tail()).as("NEW, SHIPPED and a null, one row each").isEqualTo(3);
+
+    Distribution summed = metric(orders, Analyzer.histogram("status").summing("amount")).distribution();
+    assertThat(summed.absolute("PAID")).isEqualTo(50);
+    assertThat(summed.absolute("NullValue")).isEqualTo(40);
+    assertThat(summed.absolute("SHIPPED")).isZero();
+    assertThat(summed.ratio("PAID")).isEqualTo(0.5);
+
+    Distribution binned = metric(orders, Analyzer.histogram("amount").binnedBy("floor(amount / 20) * 20")).distribution();
+    assertThat(binned.values()).containsOnlyKeys("0", "20", "40", "NullValue");
+    assertThat(binned.absolute("20")).isEqualTo(2);
+    assertThat(metric(orders, Analyzer.histogram("amount").binnedBy("rand() > 0.5")).failure()).contains("not deterministic");
+  }
+
+  @Test
+  void binnedHistogramsCountEqualWidthAndCustomBinsWithOverflowAndNulls() {
+    Distribution equal = metric(orders, Analyzer.histogramBinned("amount", 3)).distribution();
+    assertThat(equal.values().keySet()).containsExactly("[10.0, 20.0)", "[20.0, 30.0)", "[30.0, 40.0]");
+    assertThat(equal.values().values()).extracting(Distribution.Value::absolute).containsExactly(1L, 1L, 2L);
+    assertThat(equal.tail()).as("the null").isEqualTo(1);
+    assertThat(equal.ratio("[30.0, 40.0]")).isEqualTo(0.4);
+
+    Distribution custom = metric(orders, Analyzer.histogramBinned("amount", 15, 35)).distribution();
+    assertThat(custom.values()).containsOnlyKeys("[15.0, 35.0]");
+    assertThat(custom.absolute("[15.0, 35.0]")).as("10 and 40 fall outside, as in Deequ").isEqualTo(2);
+    Distribution overflow = metric(orders, Analyzer.histogramBinned("amount", 15, 35).withOverflowBins()).distribution();
+    assertThat(overflow.values().values()).extracting(Distribution.Value::absolute).containsExactly(1L, 2L, 1L);
+
+    assertThatThrownBy(() -> Analyzer.histogramBinned("amount", 2).withOverflowBins())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one bin lies between");
+  }
+
+  @Test
+  void customSqlReturnsOneNumberAndOnlyQueriesAreAccepted(SparkSession spark) {
+    assertThat(value(orders, Analyzer.customSql("SELECT count(*) FROM VALUES (1), (2) AS t(x)"))).isEqualTo(2);
+    assertThat(metric(orders, Analyzer.customSql("SELECT x FROM VALUES (1), (2) AS t(x)")).failure())
+        .isEqualTo("the query returns more than one row, not exactly 1");
+    assertThat(metric(orders, Analyzer.customSql("SELECT * FROM no_such_table")).failure()).contains("no_such_table");
+    assertThatThrownBy(() -> Analyzer.customSql("DROP TABLE orders")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("takes a query");
+    assertThatThrownBy(() -> Analyzer.customSql("WITH t AS (SELECT 1) INSERT INTO x SELECT * FROM t"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contains INSERT");
+    assertThat(value(orders, Analyzer.customSql("SELECT count(*) FROM VALUES ('drop') AS t(`update`)"))).isEqualTo(1);
+  }
+
+  @Test
+  void datasetMatchComparesRowsOnKeysAndSaysWhyItCannot(SparkSession spark) {
+    Dataset<Row> mine = spark.sql("SELECT * FROM VALUES (1, 'a', 1.0D), (2, 'b', NULL), (3, 'c', 3.0D), (4, 'd', 4.0D)"
+        + " AS t(id, code, v)");
+    Dataset<Row> theirs = spark.sql("SELECT * FROM VALUES (1, 'a', 1.0D), (2, 'b', NULL), (3, 'x', 3.0D), (4, 'd', 4.5D)"
+        + " AS t(key, code, v)");
+    assertThat(value(mine, Analyzer.datasetMatch(theirs, Map.of("id", "key")))).as("two nulls are equal").isEqualTo(0.5);
+    assertThat(value(mine, Analyzer.datasetMatch(theirs, Map.of("id", "key")).comparing(Map.of("v", "v")))).isEqualTo(0.75);
+    assertThat(value(mine, Analyzer.datasetMatch(theirs, Map.of("id", "key")).comparing(Map.of("code", "code"))))
+        .isEqualTo(0.75);
+    assertThat(metric(orders, Analyzer.datasetMatch(orders, Map.of("id", "id"))).failure()).contains("not unique");
+    assertThat(metric(mine, Analyzer.datasetMatch(theirs.limit(3), Map.of("id", "key"))).failure())
+        .isEqualTo("the row counts differ: 4 and 3");
+    assertThat(metric(mine, Analyzer.datasetMatch(theirs, Map.of("id", "id"))).failure()).contains("has no column id");
+  }
+
+  @Test
+  void aPredicateThatRaisesOnSomeRowsCountsThemAsNotCompliantAndSaysHowMany(SparkSession spark) {
+    assertThat(spark.conf().get("spark.sql.ansi.enabled")).isEqualTo("true");
+    Analyzer division = Analyzer.compliance("positive", "10 / (id - 2) > 0");
+    Analyzer cast = Analyzer.compliance("numeric name", "CAST(name AS INT) > 0");
+    AnalysisResult r = Analysis.onData(orders).addAnalyzer(division).addAnalyzer(cast)
+        .addAnalyzer(Analyzer.size()).addAnalyzer(Analyzer.mean("amount")).run();
+    // id 1: -10, id 2 raises, ids 3, 4, 4: positive
+    assertThat(r.metric(division).value()).isEqualTo(0.6);
+    assertThat(r.metric(division).erroredRows()).isEqualTo(1);
+    assertThat(r.metric(division).flatten()).extracting(MetricRecord::name).contains("Compliance.erroredRows");
+    // four names raise; the null name is null, not an error
+    assertThat(r.metric(cast).value()).isZero();
+    assertThat(r.metric(cast).erroredRows()).isEqualTo(4);
+    assertThat(r.metric(Analyzer.size()).value()).isEqualTo(5);
+    assertThat(r.metric(Analyzer.mean("amount")).value()).isEqualTo(25);
+    assertThat(spark.conf().get("spark.sql.ansi.enabled")).as("the session's setting is back").isEqualTo("true");
+  }
+
+  @Test
+  void noAnalyzerMovesRowsOrGroupsIntoOnePartition(SparkSession spark) {
+    List<SparkPlan> plans = new ArrayList<>();
+    QueryExecutionListener listener = new QueryExecutionListener() {
+      @Override
+      public void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe, long durationNs) {
+        synchronized (plans) {
+          plans.add(qe.executedPlan());
+        }
+      }
+
+      @Override
+      public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe, Exception exception) {}
+    };
+    Dataset<Row> many = spark.range(0, 2000).selectExpr("id % 500 AS x", "id % 7 AS y", "id AS z");
+    spark.listenerManager().register(listener);
+    try {
+      Analysis.onData(many).addAnalyzer(Analyzer.histogram("x")).addAnalyzer(Analyzer.mutualInformation("x", "y"))
+          .addAnalyzer(Analyzer.entropy("x")).addAnalyzer(Analyzer.duplicateRowCount("x", "y"))
+          .addAnalyzer(Analyzer.histogramBinned("z", 10)).addAnalyzer(Analyzer.uniqueness("x")).run();
+      // five queries: a group-by per column set (shared by entropy and uniqueness; by mutual information and
+      // duplicates), the histogram, and the binned histogram's range and counts. Listener events come
+      // asynchronously: wait for them.
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+      while (size(plans) < 5 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      spark.listenerManager().unregister(listener);
+    }
+    List<SparkPlan> nodes = new ArrayList<>();
+    synchronized (plans) {
+      assertThat(plans).hasSize(5);
+      plans.forEach(p -> walk(p, nodes));
+    }
+    for (SparkPlan n : nodes) {
+      if (n instanceof WindowExec w) {
+        assertThat(w.partitionSpec().isEmpty()).as("a window over all rows: " + w.simpleStringWithNodeId()).isFalse();
+      }
+      if (n instanceof ShuffleExchangeExec e && e.outputPartitioning().numPartitions() == 1) {
+        SparkPlan child = unwrap(e.child());
+        assertThat(child).as("one partition receives only partial aggregates, not rows or groups:\n" + e)
+            .isInstanceOf(BaseAggregateExec.class);
+      }
+    }
+  }
+
+  private static int size(List<SparkPlan> plans) {
+    synchronized (plans) {
+      return plans.size();
+    }
+  }
+
+  private static SparkPlan unwrap(SparkPlan p) {
+    if (p instanceof QueryStageExec q) {
+      return unwrap(q.plan());
+    }
+    return p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w ? unwrap(w.child()) : p;
+  }
+
+  private static void walk(SparkPlan p, List<SparkPlan> out) {
+    out.add(p);
+    if (p instanceof AdaptiveSparkPlanExec a) {
+      walk(a.executedPlan(), out);
+    }
+    if (p instanceof QueryStageExec q) {
+      walk(q.plan(), out);
+    }
+    scala.jdk.javaapi.CollectionConverters.asJava(p.children()).forEach(c -> walk(c, out));
+  }
+}
