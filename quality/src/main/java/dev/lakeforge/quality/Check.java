@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoublePredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * A named group of constraints at one level, with the constraint vocabulary of Deequ's Check.
@@ -132,6 +135,41 @@ public final class Check {
     return add("hasSize", Analyzer.size(), assertion, null);
   }
 
+  /** The number of columns satisfies the assertion. */
+  public Check hasColumnCount(DoublePredicate assertion) {
+    return add("hasColumnCount", Analyzer.columnCount(), assertion, null);
+  }
+
+  /** The data has the column (by its exact name). */
+  public Check hasColumn(String column) {
+    return add("hasColumn(" + column + ")", Analyzer.columnExists(column), Assertion.equalTo(1), null);
+  }
+
+  /** The single number the SQL query returns satisfies the assertion (the query runs in the data's session). */
+  public Check customSql(String query, DoublePredicate assertion) {
+    return add("customSql(" + query + ")", Analyzer.customSql(query), assertion, null);
+  }
+
+  /**
+   * The fraction of rows that have a row in {@code other} with the same key and equal values in
+   * every non-key column satisfies the assertion.
+   *
+   * @param keys key column of the data to key column of {@code other}
+   */
+  public Check doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, DoublePredicate assertion) {
+    return doesDatasetMatch(Analyzer.datasetMatch(other, keys), assertion);
+  }
+
+  /** As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, comparing only the given columns. */
+  public Check doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, Map<String, String> compared,
+      DoublePredicate assertion) {
+    return doesDatasetMatch(Analyzer.datasetMatch(other, keys).comparing(compared), assertion);
+  }
+
+  Check doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
+    return add("doesDatasetMatch(" + match.instance() + ")", match, assertion, null);
+  }
+
   /** No value of the column is null. Row level: the value is null. */
   public Check isComplete(String column) {
     return add("isComplete(" + column + ")", Analyzer.completeness(column), Assertion.equalTo(1), RowRules.isNull(column));
@@ -207,14 +245,24 @@ public final class Check {
 
   /** The shortest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
   public Check hasMinLength(String column, DoublePredicate assertion) {
-    return add("hasMinLength(" + column + ")", Analyzer.minLength(column), assertion,
-        RowRules.lengthOf(column, assertion(assertion)));
+    return hasMinLength(column, assertion, Analyzer.NullBehavior.IGNORE);
+  }
+
+  /** As {@link #hasMinLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
+  public Check hasMinLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+    return add("hasMinLength(" + column + ")", Analyzer.minLength(column).withNulls(nulls), assertion,
+        RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
   /** The longest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
   public Check hasMaxLength(String column, DoublePredicate assertion) {
-    return add("hasMaxLength(" + column + ")", Analyzer.maxLength(column), assertion,
-        RowRules.lengthOf(column, assertion(assertion)));
+    return hasMaxLength(column, assertion, Analyzer.NullBehavior.IGNORE);
+  }
+
+  /** As {@link #hasMaxLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
+  public Check hasMaxLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+    return add("hasMaxLength(" + column + ")", Analyzer.maxLength(column).withNulls(nulls), assertion,
+        RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
   /** The minimum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
@@ -237,6 +285,53 @@ public final class Check {
 
   public Check hasStandardDeviation(String column, DoublePredicate assertion) {
     return add("hasStandardDeviation(" + column + ")", Analyzer.standardDeviation(column), assertion, null);
+  }
+
+  /** The population variance satisfies the assertion. */
+  public Check hasVariance(String column, DoublePredicate assertion) {
+    return add("hasVariance(" + column + ")", Analyzer.variance(column), assertion, null);
+  }
+
+  /** The population skewness satisfies the assertion (0 for a constant column). */
+  public Check hasSkewness(String column, DoublePredicate assertion) {
+    return add("hasSkewness(" + column + ")", Analyzer.skewness(column), assertion, null);
+  }
+
+  /** The population excess kurtosis satisfies the assertion (0 for a normal distribution and a constant column). */
+  public Check hasKurtosis(String column, DoublePredicate assertion) {
+    return add("hasKurtosis(" + column + ")", Analyzer.kurtosis(column), assertion, null);
+  }
+
+  /** The number of zeros satisfies the assertion. */
+  public Check hasZerosCount(String column, DoublePredicate assertion) {
+    return add("hasZerosCount(" + column + ")", Analyzer.zerosCount(column), assertion, null);
+  }
+
+  /** The exact quantile satisfies the assertion. */
+  public Check hasExactQuantile(String column, double quantile, DoublePredicate assertion) {
+    return add("hasExactQuantile(" + column + ", " + quantile + ")", Analyzer.exactQuantile(column, quantile),
+        assertion, null);
+  }
+
+  /** The interquartile range (exact 75th minus 25th percentile) satisfies the assertion. */
+  public Check hasInterquartileRange(String column, DoublePredicate assertion) {
+    return add("hasInterquartileRange(" + column + ")", Analyzer.interquartileRange(column), assertion, null);
+  }
+
+  /** The sum of one column over the sum of another satisfies the assertion. */
+  public Check hasRatioOfSums(String numerator, String denominator, DoublePredicate assertion) {
+    return add("hasRatioOfSums(" + numerator + ", " + denominator + ")", Analyzer.ratioOfSums(numerator, denominator),
+        assertion, null);
+  }
+
+  /**
+   * The number of rows whose values in the columns (every column when none are given) occur more
+   * than once satisfies the assertion. Row level: the row's values occur more than once.
+   */
+  public Check hasDuplicateRowCount(List<String> columns, DoublePredicate assertion) {
+    Analyzer.DuplicateRowCount a = new Analyzer.DuplicateRowCount(columns, null);
+    return add("hasDuplicateRowCount(" + a.instance() + ")", a, assertion,
+        columns.isEmpty() ? null : RowRules.duplicate(columns));
   }
 
   public Check hasCorrelation(String first, String second, DoublePredicate assertion) {

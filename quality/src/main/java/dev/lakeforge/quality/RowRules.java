@@ -51,11 +51,20 @@ final class RowRules {
         : null;
   }
 
-  /** A non-null value's length breaks a declarative assertion. */
-  static Function<String, Column> lengthOf(String column, Assertion a) {
-    return a.isDeclarative()
-        ? f -> scoped(f, Engine.column(column).isNotNull().and(not(a.onColumn(length(Engine.column(column))).orElseThrow())))
-        : null;
+  /**
+   * A value's length breaks a declarative assertion; a null breaks it as the null behaviour says
+   * (ignored; as an empty string; always, as FAIL makes the metric fail).
+   */
+  static Function<String, Column> lengthOf(String column, Assertion a, Analyzer.NullBehavior nulls) {
+    if (!a.isDeclarative()) {
+      return null;
+    }
+    Column c = Engine.column(column);
+    return f -> scoped(f, switch (nulls) {
+      case IGNORE -> c.isNotNull().and(not(a.onColumn(length(c)).orElseThrow()));
+      case EMPTY_STRING -> not(a.onColumn(coalesce(length(c), lit(0))).orElseThrow());
+      case FAIL -> c.isNull().or(not(a.onColumn(length(c)).orElseThrow()));
+    });
   }
 
   /** The value (null included) holds no match of the regex, as PatternMatch counts it. */

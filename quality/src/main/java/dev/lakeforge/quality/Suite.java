@@ -308,7 +308,7 @@ public final class Suite {
     check.modifyFrom(before, args.string("where"), args.string("hint"));
     List<Analyzer> measured = check.constraints().subList(before, check.size()).stream().map(Constraint::analyzer)
         .filter(java.util.Objects::nonNull).toList();
-    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args), measured));
+    entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), measured));
   }
 
   private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
@@ -325,7 +325,7 @@ public final class Suite {
     }
     Analyzer a = holder.constraints().get(0).analyzer();
     String where = args.string("where");
-    entries.add(new Entry(at, name, columnsOf(args), predicatesOf(args), List.of(a)));
+    entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), List.of(a)));
     return where == null ? a : a.where(where);
   }
 
@@ -346,6 +346,9 @@ public final class Suite {
           o.set("column", value);
         }
         case COLUMNS -> {
+          if (empty && !def.required().contains("columns")) {
+            break;
+          }
           if (empty || !value.isArray()) {
             throw config.errorAt(at, name + " needs a list of columns: write '" + name + ": [a, b]'");
           }
@@ -373,9 +376,13 @@ public final class Suite {
     return args;
   }
 
-  private static List<String> columnsOf(SuiteArgs a) {
+  /** The columns an entry names, which the data must have (a column whose existence is the question need not). */
+  private static List<String> columnsOf(String entry, SuiteArgs a) {
     List<String> out = new ArrayList<>();
-    for (String k : List.of("column", "column_A", "column_B")) {
+    if (entry.equals("columnExists") || entry.equals("hasColumn")) {
+      return out;
+    }
+    for (String k : List.of("column", "column_A", "column_B", "numerator", "denominator", "sumOf")) {
       if (a.has(k)) {
         out.add(a.string(k));
       }
@@ -383,6 +390,11 @@ public final class Suite {
     for (String k : List.of("columns", "column_list")) {
       if (a.has(k)) {
         out.addAll(a.strings(k));
+      }
+    }
+    for (String k : List.of("keys", "compare")) {
+      if (a.has(k)) {
+        out.addAll(a.stringMap(k).keySet());
       }
     }
     return out;
@@ -415,6 +427,9 @@ public final class Suite {
       }
       for (Analyzer a : e.analyzers()) {
         String problem = Engine.typeProblem(a, schema);
+        if (problem == null && a instanceof Analyzer.Histogram h && h.binning() != null) {
+          problem = h.dataProblem(data);
+        }
         if (problem != null) {
           out.add(config.errorAt(e.path(), problem).getMessage());
         }
@@ -551,8 +566,30 @@ public final class Suite {
     constraint("hasApproxQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
         keys("column", "quantile", "assertion"),
         (c, a) -> c.hasApproxQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
-    columnAssertion("hasMinLength", Check::hasMinLength);
-    columnAssertion("hasMaxLength", Check::hasMaxLength);
+    constraint("hasMinLength", Shorthand.NONE, keys("column", "assertion", "nulls"), keys("column", "assertion"),
+        (c, a) -> c.hasMinLength(a.requiredString("column"), a.assertion("assertion", null), a.nulls("nulls")));
+    constraint("hasMaxLength", Shorthand.NONE, keys("column", "assertion", "nulls"), keys("column", "assertion"),
+        (c, a) -> c.hasMaxLength(a.requiredString("column"), a.assertion("assertion", null), a.nulls("nulls")));
+    constraint("hasColumnCount", Shorthand.ASSERTION, keys("assertion"), keys("assertion"),
+        (c, a) -> c.hasColumnCount(a.assertion("assertion", null)));
+    constraint("hasColumn", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.hasColumn(a.requiredString("column")));
+    columnAssertion("hasVariance", Check::hasVariance);
+    columnAssertion("hasSkewness", Check::hasSkewness);
+    columnAssertion("hasKurtosis", Check::hasKurtosis);
+    columnAssertion("hasZerosCount", Check::hasZerosCount);
+    columnAssertion("hasInterquartileRange", Check::hasInterquartileRange);
+    constraint("hasExactQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
+        keys("column", "quantile", "assertion"),
+        (c, a) -> c.hasExactQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
+    constraint("hasRatioOfSums", Shorthand.NONE, keys("numerator", "denominator", "assertion"),
+        keys("numerator", "denominator", "assertion"), (c, a) -> c.hasRatioOfSums(a.requiredString("numerator"),
+            a.requiredString("denominator"), a.assertion("assertion", null)));
+    constraint("hasDuplicateRowCount", Shorthand.ASSERTION, keys("columns", "assertion"), keys("assertion"),
+        (c, a) -> c.hasDuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), a.assertion("assertion", null)));
+    constraint("customSql", Shorthand.NONE, keys("query", "assertion"), keys("query", "assertion"),
+        (c, a) -> c.customSql(a.requiredString("query"), a.assertion("assertion", null)));
+    constraint("doesDatasetMatch", Shorthand.NONE, keys("table", "keys", "compare", "assertion"),
+        keys("table", "keys", "assertion"), (c, a) -> c.doesDatasetMatch(datasetMatch(a), a.assertion("assertion", null)));
     columnAssertion("hasMin", Check::hasMin);
     columnAssertion("hasMax", Check::hasMax);
     columnAssertion("hasMean", Check::hasMean);
@@ -698,9 +735,14 @@ public final class Suite {
     // Analyzers (computed and reported; a holder check carries each one).
     analyzer("size", Shorthand.NONE, keys(), c -> Analyzer.size());
     for (String n : List.of("completeness", "approxCountDistinct", "minimum", "maximum", "mean", "sum",
-        "standardDeviation", "minLength", "maxLength", "entropy", "dataType", "histogram")) {
-      ANALYZERS.put(n, new Def(Shorthand.COLUMN, n.equals("histogram") ? keys("column", "maxBins") : keys("column"),
-          keys("column"), (c, a) -> carry(c, columnAnalyzer(n, a))));
+        "standardDeviation", "variance", "skewness", "kurtosis", "zerosCount", "interquartileRange", "minLength",
+        "maxLength", "entropy", "dataType", "histogram")) {
+      Set<String> k = switch (n) {
+        case "histogram" -> keys("column", "maxBins", "binning", "sumOf");
+        case "minLength", "maxLength" -> keys("column", "nulls");
+        default -> keys("column");
+      };
+      ANALYZERS.put(n, new Def(Shorthand.COLUMN, k, keys("column"), (c, a) -> carry(c, columnAnalyzer(n, a))));
     }
     for (String n : List.of("uniqueness", "distinctness", "uniqueValueRatio", "countDistinct")) {
       ANALYZERS.put(n, new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
@@ -730,6 +772,28 @@ public final class Suite {
           carry(c, new Analyzer.ApproxQuantiles(a.requiredString("column"), qs, a.has("relativeError")
               ? a.number("relativeError") : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null));
         }));
+    analyzer("columnCount", Shorthand.NONE, keys(), c -> Analyzer.columnCount());
+    ANALYZERS.put("columnExists", new Def(Shorthand.COLUMN, keys("column"), keys("column"),
+        (c, a) -> carry(c, Analyzer.columnExists(a.requiredString("column")))));
+    ANALYZERS.put("duplicateRowCount", new Def(Shorthand.COLUMNS, keys("columns"), keys(),
+        (c, a) -> carry(c, new Analyzer.DuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), null))));
+    ANALYZERS.put("exactQuantile", new Def(Shorthand.NONE, keys("column", "quantile"), keys("column", "quantile"),
+        (c, a) -> carry(c, Analyzer.exactQuantile(a.requiredString("column"), a.number("quantile")))));
+    ANALYZERS.put("ratioOfSums", new Def(Shorthand.NONE, keys("numerator", "denominator"), keys("numerator", "denominator"),
+        (c, a) -> carry(c, Analyzer.ratioOfSums(a.requiredString("numerator"), a.requiredString("denominator")))));
+    ANALYZERS.put("customSql", new Def(Shorthand.NONE, keys("query", "name"), keys("query"),
+        (c, a) -> carry(c, new Analyzer.CustomSql(a.requiredString("query"), a.string("name")))));
+    ANALYZERS.put("datasetMatch", new Def(Shorthand.NONE, keys("table", "keys", "compare"), keys("table", "keys"),
+        (c, a) -> carry(c, datasetMatch(a))));
+    ANALYZERS.put("histogramBinned", new Def(Shorthand.NONE, keys("column", "binCount", "edges", "overflow"),
+        keys("column"), (c, a) -> {
+          if (a.has("binCount") == a.has("edges")) {
+            throw a.error(null, "histogramBinned needs exactly one of 'binCount' (bins of equal width) or 'edges'");
+          }
+          Integer bins = a.has("binCount") ? wholeNumber(a, "binCount") : null;
+          List<Double> edges = a.has("edges") ? numbers(a, "edges") : null;
+          carry(c, new Analyzer.HistogramBinned(a.requiredString("column"), bins, edges, a.bool("overflow", false), null));
+        }));
     ANALYZERS.put("compliance", new Def(Shorthand.NONE, keys("name", "predicate"), keys("predicate"),
         (c, a) -> carry(c, Analyzer.compliance(a.string("name"), a.requiredString("predicate")))));
     ANALYZERS.put("patternMatch", new Def(Shorthand.NONE, keys("column", "pattern"), keys("column", "pattern"),
@@ -758,8 +822,13 @@ public final class Suite {
       case "mean" -> Analyzer.mean(col);
       case "sum" -> Analyzer.sum(col);
       case "standardDeviation" -> Analyzer.standardDeviation(col);
-      case "minLength" -> Analyzer.minLength(col);
-      case "maxLength" -> Analyzer.maxLength(col);
+      case "variance" -> Analyzer.variance(col);
+      case "skewness" -> Analyzer.skewness(col);
+      case "kurtosis" -> Analyzer.kurtosis(col);
+      case "zerosCount" -> Analyzer.zerosCount(col);
+      case "interquartileRange" -> Analyzer.interquartileRange(col);
+      case "minLength" -> Analyzer.minLength(col).withNulls(a.nulls("nulls"));
+      case "maxLength" -> Analyzer.maxLength(col).withNulls(a.nulls("nulls"));
       case "entropy" -> Analyzer.entropy(col);
       case "dataType" -> Analyzer.dataType(col);
       default -> {
@@ -767,9 +836,36 @@ public final class Suite {
         if (bins != null && (bins < 1 || bins != Math.rint(bins))) {
           throw a.error("maxBins", "expected a whole number of at least 1, got " + bins);
         }
-        yield new Analyzer.Histogram(col, bins == null ? Analyzer.Histogram.DEFAULT_MAX_BINS : bins.intValue(), null);
+        yield new Analyzer.Histogram(col, bins == null ? Analyzer.Histogram.DEFAULT_MAX_BINS : bins.intValue(),
+            a.string("binning"), a.string("sumOf"), null);
       }
     };
+  }
+
+  /** A data set match against a table of the session: {@code {table: t, keys: {id: id}, compare: {...}}}. */
+  private static Analyzer.DatasetMatch datasetMatch(SuiteArgs a) {
+    Map<String, String> compare = a.stringMap("compare");
+    return new Analyzer.DatasetMatch(null, a.requiredString("table"), a.stringMap("keys"), compare);
+  }
+
+  private static int wholeNumber(SuiteArgs a, String key) {
+    Double d = a.number(key);
+    if (d == null || d != Math.rint(d) || d < 1) {
+      throw a.error(key, "expected a whole number of at least 1, got " + d);
+    }
+    return d.intValue();
+  }
+
+  private static List<Double> numbers(SuiteArgs a, String key) {
+    List<Double> out = new ArrayList<>();
+    for (String v : a.strings(key)) {
+      try {
+        out.add(Double.parseDouble(v));
+      } catch (NumberFormatException e) {
+        throw a.error(key, "expected numbers, got '" + v + "'");
+      }
+    }
+    return out;
   }
 
   /** Holds an analyzer in a check so suite entries share one reader. */

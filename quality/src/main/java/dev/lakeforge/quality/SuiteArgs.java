@@ -134,6 +134,42 @@ final class SuiteArgs {
     return out;
   }
 
+  /** A mapping of strings to strings under {@code key} (e.g. key columns), in order; null when absent. */
+  java.util.Map<String, String> stringMap(String key) {
+    JsonNode v = get(key);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isObject() || v.isEmpty()) {
+      throw error(key, "expected a mapping of column to column (e.g. {id: order_id}), got " + describe(v));
+    }
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    Iterator<String> names = v.fieldNames();
+    while (names.hasNext()) {
+      String k = names.next();
+      JsonNode e = v.get(k);
+      if (!e.isValueNode() || e.isNull()) {
+        throw error(key + "." + k, "expected a column name, got " + describe(e));
+      }
+      out.put(k, e.asText());
+    }
+    return out;
+  }
+
+  /** The null handling under {@code key}: ignore (the default), emptyString or fail. */
+  Analyzer.NullBehavior nulls(String key) {
+    String v = string(key);
+    if (v == null) {
+      return Analyzer.NullBehavior.IGNORE;
+    }
+    return switch (v.replace("_", "").toLowerCase(java.util.Locale.ROOT)) {
+      case "ignore" -> Analyzer.NullBehavior.IGNORE;
+      case "emptystring" -> Analyzer.NullBehavior.EMPTY_STRING;
+      case "fail" -> Analyzer.NullBehavior.FAIL;
+      default -> throw error(key, "expected ignore, emptyString or fail, got '" + v + "'");
+    };
+  }
+
   /** The assertion under {@code key}: ">= 0.99", a number, {between: [a, b]}, {equals: x}, ... */
   Assertion assertion(String key, Assertion fallback) {
     JsonNode v = get(key);

@@ -103,6 +103,83 @@ class SuiteTest {
   }
 
   @Test
+  void everyDeequAnalyzerHasASuiteWordAndAConstraint(SparkSession spark) throws IOException {
+    orders.createOrReplaceTempView("orders_copy");
+    Path f = write("deequ-set.yaml", """
+        checks:
+          - description: the rest of Deequ's vocabulary
+            constraints:
+              - hasColumnCount: "== 4"
+              - hasColumn: status
+              - hasVariance: {column: amount, assertion: "> 0"}
+              - hasSkewness: {column: amount, assertion: "> 0"}
+              - hasKurtosis: {column: amount, assertion: "< 0"}
+              - hasZerosCount: {column: amount, assertion: "== 0"}
+              - hasInterquartileRange: {column: amount, assertion: "== 15"}
+              - hasExactQuantile: {column: amount, quantile: 0.5, assertion: "== 20"}
+              - hasRatioOfSums: {numerator: amount, denominator: order_id, assertion: "== 7"}
+              - hasDuplicateRowCount: {columns: [status], assertion: "== 2"}
+              - hasDuplicateRowCount: "== 0"
+              - hasMinLength: {column: status, assertion: ">= 3", nulls: fail}
+              - customSql: {query: "SELECT count(*) FROM orders_copy WHERE status = 'PAID'", assertion: "== 2"}
+              - doesDatasetMatch: {table: orders_copy, keys: {order_id: order_id}, assertion: "== 1"}
+        analyzers:
+          - columnCount
+          - columnExists: nope
+          - duplicateRowCount
+          - duplicateRowCount: [status]
+          - variance: amount
+          - skewness: amount
+          - kurtosis: amount
+          - zerosCount: amount
+          - interquartileRange: amount
+          - exactQuantile: {column: amount, quantile: 0.25}
+          - ratioOfSums: {numerator: amount, denominator: order_id}
+          - customSql: {query: "SELECT 42", name: answer}
+          - datasetMatch: {table: orders_copy, keys: {order_id: order_id}, compare: {status: status}}
+          - histogramBinned: {column: amount, binCount: 3}
+          - histogram: {column: amount, binning: "floor(amount / 20)", sumOf: order_id}
+          - maxLength: {column: email, nulls: emptyString}
+        """);
+    Suite suite = Suite.load(f);
+    VerificationResult r = suite.verification(orders).run();
+    assertThat(r.checkResults().get(0).constraints()).allSatisfy(c -> assertThat(c.passed()).as(c.constraint().name()).isTrue());
+    AnalysisResult metrics = r.metrics();
+    assertThat(suite.analyzers()).allSatisfy(a -> assertThat(metrics.metric(a).failure()).as(a.describe()).isNull());
+    assertThat(metrics.metric(Analyzer.columnExists("nope")).value()).isZero();
+    assertThat(metrics.metric(new Analyzer.CustomSql("SELECT 42", "answer")).value()).isEqualTo(42);
+    assertThat(metrics.metric(Analyzer.histogramBinned("amount", 3)).distribution().tail()).isEqualTo(1);
+  }
+
+  @Test
+  void theNewWordsCheckTheirArgumentsWithLocatedErrors() throws IOException {
+    Path bins = write("bins.yaml", """
+        analyzers:
+          - histogramBinned: {column: amount, binCount: 3, edges: [0, 1]}
+        """);
+    assertThatThrownBy(() -> Suite.load(bins)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("bins.yaml:2").hasMessageContaining("exactly one of 'binCount'");
+    Path sql = write("sql.yaml", """
+        analyzers:
+          - customSql: {query: "DELETE FROM orders"}
+        """);
+    assertThatThrownBy(() -> Suite.load(sql)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("sql.yaml:2").hasMessageContaining("takes a query");
+    Path nulls = write("nulls.yaml", """
+        analyzers:
+          - minLength: {column: email, nulls: never}
+        """);
+    assertThatThrownBy(() -> Suite.load(nulls)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("nulls.yaml:2").hasMessageContaining("expected ignore, emptyString or fail");
+    Path missing = write("missing.yaml", """
+        analyzers:
+          - ratioOfSums: {numerator: amount, denominator: nope}
+        """);
+    assertThat(Suite.load(missing).problems(orders)).singleElement().asString()
+        .contains("missing.yaml:2").contains("column 'nope' does not exist");
+  }
+
+  @Test
   void jsonSuitesWorkToo() throws IOException {
     Path f = write("orders.json", """
         {"checks": [{"description": "ids", "constraints": [{"isComplete": "order_id"}, {"isUnique": {"column": "order_id"}}]}]}
