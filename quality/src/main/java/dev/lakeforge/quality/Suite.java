@@ -873,6 +873,31 @@ public final class Suite {
     holder.carry(a);
   }
 
+  static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";
+  static final String VOCABULARY_END = "<!-- end of suite vocabulary -->";
+
+  /** The suite vocabulary as Markdown tables: every word, its shorthand and its keys (required in bold). */
+  static String vocabularyMarkdown() {
+    StringBuilder md = new StringBuilder(VOCABULARY_BEGIN).append("\n");
+    for (var table : List.of(Map.entry("constraint", CONSTRAINTS), Map.entry("analyzer", ANALYZERS))) {
+      md.append("\n| ").append(table.getKey()).append(" | shorthand | keys |\n|---|---|---|\n");
+      table.getValue().forEach((word, def) -> {
+        List<String> keys = new ArrayList<>(new TreeSet<>(def.keys()));
+        keys.sort(java.util.Comparator.comparing((String k) -> !def.required().contains(k)));
+        String shorthand = switch (def.shorthand()) {
+          case COLUMN -> "`" + word + ": <column>`";
+          case COLUMNS -> "`" + word + ": [<column>, ...]`";
+          case ASSERTION -> "`" + word + ": \"<assertion>\"`";
+          case NONE -> def.keys().isEmpty() || def.required().isEmpty() ? "`" + word + "`" : "";
+        };
+        md.append("| `").append(word).append("` | ").append(shorthand).append(" | ")
+            .append(String.join(", ", keys.stream().map(k -> def.required().contains(k) ? "**" + k + "**" : k).toList()))
+            .append(" |\n");
+      });
+    }
+    return md.append("\n").append(VOCABULARY_END).toString();
+  }
+
   @Override
   public String toString() {
     int n = checks.stream().mapToInt(c -> c.constraints().size()).sum();

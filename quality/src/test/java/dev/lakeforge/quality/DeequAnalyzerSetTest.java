@@ -200,6 +200,23 @@ class DeequAnalyzerSetTest {
   }
 
   @Test
+  void whereLakeforgeDiffersFromDeequOnPurposeItGivesTheSaneValue(SparkSession spark) {
+    // a long sum past 2^63: Deequ's overflows to a negative number
+    Dataset<Row> longs = spark.sql("SELECT * FROM VALUES (9223372036854775807L), (1L) AS t(x)");
+    assertThat(value(longs, Analyzer.sum("x"))).isEqualTo(9.223372036854775808E18);
+    // a histogram's ratios under a filter are of the rows the filter keeps, so they add up to 1
+    Distribution paid = metric(orders, Analyzer.histogram("name").where("status = 'PAID'")).distribution();
+    assertThat(paid.values().values().stream().mapToDouble(Distribution.Value::ratio).sum()).isEqualTo(1.0);
+    // mutual information with nulls: a null is a value of its own, and the result is never negative
+    Dataset<Row> nulls = spark.sql("SELECT * FROM VALUES (1, NULL), (1, 'a'), (2, NULL), (NULL, 'b'), (2, 'b') AS t(x, y)");
+    assertThat(value(nulls, Analyzer.mutualInformation("x", "y"))).isGreaterThanOrEqualTo(0);
+    // maxDetailBins 0 counts the bins, keeps none in detail (Deequ refuses it)
+    Distribution counted = metric(orders, Analyzer.histogram("status").withMaxDetailBins(0)).distribution();
+    assertThat(counted.numberOfBins()).isEqualTo(4);
+    assertThat(counted.tail()).isEqualTo(5);
+  }
+
+  @Test
   void noAnalyzerMovesRowsOrGroupsIntoOnePartition(SparkSession spark) {
     List<SparkPlan> plans = new ArrayList<>();
     QueryExecutionListener listener = new QueryExecutionListener() {

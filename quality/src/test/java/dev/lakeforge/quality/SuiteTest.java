@@ -180,6 +180,24 @@ class SuiteTest {
   }
 
   @Test
+  void theVocabularyInTheDocsIsGeneratedFromTheSuiteTable() throws IOException {
+    Path doc = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/quality.md");
+    String text = Files.readString(doc);
+    int begin = text.indexOf(Suite.VOCABULARY_BEGIN);
+    int end = text.indexOf(Suite.VOCABULARY_END);
+    assertThat(begin).as("docs/quality.md has the generated block").isNotNegative();
+    String generated = Suite.vocabularyMarkdown();
+    String current = text.substring(begin, end + Suite.VOCABULARY_END.length());
+    if (Boolean.getBoolean("lakeforge.regenerate")) {
+      Files.writeString(doc, text.substring(0, begin) + generated + text.substring(end + Suite.VOCABULARY_END.length()));
+      current = generated;
+    }
+    assertThat(current).as("regenerate with: mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true")
+        .isEqualTo(generated);
+    assertThat(generated).contains("| `hasExactQuantile` |").contains("| `histogramBinned` |");
+  }
+
+  @Test
   void jsonSuitesWorkToo() throws IOException {
     Path f = write("orders.json", """
         {"checks": [{"description": "ids", "constraints": [{"isComplete": "order_id"}, {"isUnique": {"column": "order_id"}}]}]}
