@@ -233,15 +233,29 @@ final class Engine {
   /** The analyzer computed with Spark's non-ANSI rules (errors become nulls) for this one query. */
   private static Metric lenient(Dataset<Row> data, ScanShareable p) {
     Analyzer a = (Analyzer) p;
-    org.apache.spark.sql.RuntimeConfig conf = data.sparkSession().conf();
-    String key = "spark.sql.ansi.enabled";
-    String before = conf.get(key);
     try {
-      conf.set(key, "false");
-      List<Column> c = p.aggregations(new Plans.Scope(a.filter(), data.schema()));
-      return p.lenientMetric(values(aggregate(data, c), 0, c.size()));
+      return leniently(data.sparkSession(), () -> {
+        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), data.schema()));
+        return p.lenientMetric(values(aggregate(data, c), 0, c.size()));
+      });
     } catch (Exception e) {
       return Metric.failed(a, LakeforgeException.firstLine(e));
+    }
+  }
+
+  /**
+   * Builds (and, where given, runs) a query with Spark's non-ANSI rules, under which an operation
+   * that cannot take a value (a division by zero, an invalid cast) gives null instead of raising;
+   * the session's setting is restored after. Spark fixes each operation's rules when the query is
+   * analysed, so a Dataset built here keeps them when it runs later (Spark Classic).
+   */
+  static <T> T leniently(org.apache.spark.sql.SparkSession spark, java.util.function.Supplier<T> work) {
+    org.apache.spark.sql.RuntimeConfig conf = spark.conf();
+    String key = "spark.sql.ansi.enabled";
+    String before = conf.get(key);
+    conf.set(key, "false");
+    try {
+      return work.get();
     } finally {
       conf.set(key, before);
     }

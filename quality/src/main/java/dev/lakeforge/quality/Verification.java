@@ -29,6 +29,8 @@ import org.apache.spark.sql.Row;
 public final class Verification {
   /** The column holding, per row, the constraints the row breaks ({@code array<string>}). */
   public static final String REASONS = "_dq_reasons";
+  /** Added to a row's reason when the constraint's predicate raised an error on the row. */
+  public static final String RAISED = " (the predicate raised an error on this row)";
 
   private final Dataset<Row> data;
   private final List<Check> checks = new ArrayList<>();
@@ -187,25 +189,37 @@ public final class Verification {
   /**
    * The data with {@value #REASONS}: for each row, {@code "<check>: <constraint>"} for every
    * row-level constraint it breaks (empty when it breaks none). Constraints that cannot be judged
-   * per row (means, entropy, ...) are left out. Lazy: nothing runs until the result is used.
+   * per row (means, entropy, ...) are left out. A row on which a predicate raises an error (ANSI
+   * mode: a division by zero, an invalid cast) breaks it, with {@value #RAISED} added to the
+   * reason. Lazy: nothing runs until the result is used.
    */
   public Dataset<Row> annotate() {
-    List<Column> reasons = new ArrayList<>();
-    Column anyBroken = lit(false);
-    for (Check check : checks) {
-      for (Constraint k : check.constraints()) {
-        if (k.rowFailure().isPresent()) {
-          Column broken = k.rowFailure().get();
-          reasons.add(when(broken, lit(Redactor.global().redact(check.description() + ": " + k.name()))));
-          anyBroken = anyBroken.or(broken);
+    // Row rules are analysed with Spark's non-ANSI rules, so a predicate that cannot be computed for
+    // a row is null there (that row breaks it) instead of failing the whole write.
+    return Engine.leniently(data.sparkSession(), () -> {
+      List<Column> reasons = new ArrayList<>();
+      Column anyBroken = lit(false);
+      for (Check check : checks) {
+        for (Constraint k : check.constraints()) {
+          if (k.rowFailure().isPresent()) {
+            Column broken = k.rowFailure().get();
+            String reason = Redactor.global().redact(check.description() + ": " + k.name());
+            Column reasonOf = when(broken, lit(reason));
+            if (k.analyzer() instanceof Analyzer.Compliance c) {
+              Column raised = RowRules.scoped(c.filter(), Engine.raised(c.predicate(), data.schema()));
+              reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);
+            }
+            reasons.add(reasonOf);
+            anyBroken = anyBroken.or(broken);
+          }
         }
       }
-    }
-    Column empty = array().cast("array<string>");
-    // Most rows break nothing: they get the empty array without building and compacting one.
-    Column column = reasons.isEmpty() ? empty
-        : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
-    return data.withColumn(REASONS, column);
+      Column empty = array().cast("array<string>");
+      // Most rows break nothing: they get the empty array without building and compacting one.
+      Column column = reasons.isEmpty() ? empty
+          : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
+      return data.withColumn(REASONS, column);
+    });
   }
 
   /** Good rows and bad rows (with their reasons), from one annotation of the data. */

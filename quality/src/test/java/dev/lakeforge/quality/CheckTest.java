@@ -184,6 +184,27 @@ class CheckTest {
   }
 
   @Test
+  void aRowOnWhichAPredicateRaisesBreaksItAndItsReasonSaysSo(SparkSession spark) {
+    Dataset<Row> rows = spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
+    Check c = Check.error("ratios").satisfies("10 / d > 0", "positive ratio", f -> f == 1);
+    Verification v = Verification.onData(rows).addCheck(c);
+    Map<Integer, List<String>> reasons = new TreeMap<>();
+    for (Row r : v.annotate().select("id", Verification.REASONS).collectAsList()) {
+      reasons.put(r.getInt(0), r.getList(1));
+    }
+    assertThat(reasons.get(1)).isEmpty();
+    assertThat(reasons.get(2)).containsExactly("ratios: positive ratio" + Verification.RAISED);
+    assertThat(reasons.get(3)).as("null, not an error").containsExactly("ratios: positive ratio");
+    assertThat(reasons.get(4)).containsExactly("ratios: positive ratio");
+    VerificationResult r = v.run();
+    Metric m = r.metrics().metric(c.constraints().get(0).analyzer());
+    assertThat(m.value()).isEqualTo(0.25);
+    assertThat(m.erroredRows()).isEqualTo(1);
+    assertThat(v.split().bad().count()).isEqualTo(3);
+    assertThat(spark.conf().get("spark.sql.ansi.enabled")).isEqualTo("true");
+  }
+
+  @Test
   void splitKeepsEveryRowOnceAndQuarantines(SparkSession spark, TestWarehouse w) {
     Check c = Check.error("orders").isComplete("amount").containsEmail("email");
     Split s = Verification.onData(df).addCheck(c).split();
