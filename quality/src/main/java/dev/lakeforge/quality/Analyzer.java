@@ -554,7 +554,7 @@ public sealed interface Analyzer {
     }
   }
 
-  /** ZerosCount: the rows whose numeric value is 0. Fails on no rows, as in Deequ. */
+  /** ZerosCount: the rows whose numeric value is 0 (0 when the filter keeps none). Fails on no rows, as in Deequ. */
   record ZerosCount(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
     public String name() {
       return "ZerosCount";
@@ -569,7 +569,8 @@ public sealed interface Analyzer {
     }
 
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.sum(when(s.rows(), when(Engine.column(column).equalTo(0), 1).otherwise(0))).cast("long"));
+      // rows outside the filter count 0, so a filter that keeps nothing gives 0; no rows at all fail, as in Deequ
+      return List.of(functions.sum(when(s.value(column).equalTo(0), 1).otherwise(0)).cast("long"));
     }
 
     public Metric metric(Object[] v) {
@@ -1492,13 +1493,11 @@ public sealed interface Analyzer {
       for (Object x : v) {
         total += x == null ? 0 : ((Number) x).longValue();
       }
-      if (total == 0) {
-        return Metric.empty(this);
-      }
+      // no rows: every count 0 and every ratio NaN (0 / 0), as in Deequ
       Map<String, Distribution.Value> values = new LinkedHashMap<>();
       for (int k = 0; k < Engine.TYPE_NAMES.length; k++) {
-        long n = ((Number) v[k]).longValue();
-        values.put(Engine.TYPE_NAMES[k], new Distribution.Value(n, (double) n / total));
+        long n = v[k] == null ? 0 : ((Number) v[k]).longValue();
+        values.put(Engine.TYPE_NAMES[k], new Distribution.Value(n, total == 0 ? Double.NaN : (double) n / total));
       }
       return Metric.distribution(this, new Distribution(values, Engine.TYPE_NAMES.length));
     }

@@ -61,7 +61,11 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     return value;
   }
 
-  /** The metric as Deequ's flattened double metrics (empty on failure). */
+  /**
+   * The metric as Deequ's flattened double metrics (empty on failure). As in Deequ, a filtered
+   * analyzer's names end with {@code (where: <filter>)}, so the same metric with and without a
+   * filter are two metrics.
+   */
   public List<MetricRecord> flatten() {
     if (!isSuccess()) {
       return List.of();
@@ -69,20 +73,26 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     String entity = analyzer.entity().json();
     String instance = analyzer.instance();
     String name = analyzer.name();
+    String where = analyzer.filter() == null ? "" : " (where: " + analyzer.filter() + ")";
     List<MetricRecord> out = new ArrayList<>();
+    java.util.function.BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance, n + where, v));
     if (distribution != null) {
-      out.add(new MetricRecord(entity, instance, name + ".bins", distribution.numberOfBins()));
+      add.accept(name + ".bins", (double) distribution.numberOfBins());
       new TreeMap<>(distribution.values()).forEach((k, v) -> {
-        out.add(new MetricRecord(entity, instance, name + ".abs." + k, v.absolute()));
-        out.add(new MetricRecord(entity, instance, name + ".ratio." + k, v.ratio()));
+        add.accept(name + ".abs." + k, (double) v.absolute());
+        add.accept(name + ".ratio." + k, v.ratio());
       });
+      if (distribution.tail() > 0) {
+        add.accept(name + (analyzer instanceof Analyzer.HistogramBinned ? ".nullCount" : ".tailCount"),
+            (double) distribution.tail());
+      }
     } else if (!keyed.isEmpty()) {
-      new TreeMap<>(keyed).forEach((k, v) -> out.add(new MetricRecord(entity, instance, name + "-" + k, v)));
+      new TreeMap<>(keyed).forEach((k, v) -> add.accept(name + "-" + k, v));
     } else {
-      out.add(new MetricRecord(entity, instance, name, value));
+      add.accept(name, value);
     }
     if (erroredRows > 0) {
-      out.add(new MetricRecord(entity, instance, name + ".erroredRows", erroredRows));
+      add.accept(name + ".erroredRows", (double) erroredRows);
     }
     return out;
   }

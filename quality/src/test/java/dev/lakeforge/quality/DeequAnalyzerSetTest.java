@@ -79,7 +79,10 @@ class DeequAnalyzerSetTest {
   void onNoRowsAndUnderAFilterThatKeepsNoneEveryNewAnalyzerFailsOrCountsZeroAsDeequDoes() {
     List<Analyzer> failing = List.of(Analyzer.variance("amount"), Analyzer.skewness("amount"),
         Analyzer.kurtosis("amount"), Analyzer.exactQuantile("amount", 0.5), Analyzer.interquartileRange("amount"),
-        Analyzer.ratioOfSums("amount", "id"), Analyzer.zerosCount("id"));
+        Analyzer.ratioOfSums("amount", "id"));
+    // as in Deequ, zeros fail on no data but count 0 under a filter that keeps nothing
+    assertThat(metric(orders.limit(0), Analyzer.zerosCount("id")).failure()).contains("no rows");
+    assertThat(value(orders, Analyzer.zerosCount("id").where("id > 100"))).isZero();
     for (Dataset<Row> none : List.of(orders.limit(0), orders)) {
       String filter = none == orders ? "id > 100" : null;
       for (Analyzer a : failing) {
