@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import com.google.errorprone.annotations.CheckReturnValue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.function.DoublePredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -17,7 +19,10 @@ import org.apache.spark.sql.Row;
 /**
  * A named group of constraints at one level, with the constraint vocabulary of Deequ's Check.
  * Assertions are Java predicates on the metric ({@code c -> c >= 0.99}) or declarative {@link
- * Assertion}s; {@link #where} and {@link #hint} apply to the constraint added last.
+ * Assertion}s. A check is immutable: every constraint returns a new check with the constraint
+ * added, so a result left unused is a mistake (Error Prone's {@code CheckReturnValue} says so at
+ * compile time). {@link Filterable#where} and {@link Hintable#hint} apply to the constraint just
+ * added, and exist only on the types the constraints that take them return.
  *
  * <pre>{@code
  * Check orders = Check.error("orders")
@@ -27,7 +32,8 @@ import org.apache.spark.sql.Row;
  *     .satisfies("amount >= 0", "non-negative amount", f -> f >= 0.995);
  * }</pre>
  */
-public final class Check {
+@CheckReturnValue
+public sealed class Check permits Check.Hintable {
   /** Error fails the verification (exit code 3 in jobs); Warning only reports. */
   public enum Level { ERROR, WARNING }
 
@@ -36,23 +42,29 @@ public final class Check {
 
   private final Level level;
   private final String description;
-  private final List<Constraint> constraints = new ArrayList<>();
+  private final List<Constraint> constraints;
 
-  private Check(Level level, String description) {
+  private Check(Level level, String description, List<Constraint> constraints) {
     this.level = Objects.requireNonNull(level, "level");
     this.description = Objects.requireNonNull(description, "description");
+    this.constraints = List.copyOf(constraints);
   }
 
   public static Check error(String description) {
-    return new Check(Level.ERROR, description);
+    return new Check(Level.ERROR, description, List.of());
   }
 
   public static Check warning(String description) {
-    return new Check(Level.WARNING, description);
+    return new Check(Level.WARNING, description, List.of());
   }
 
   public static Check of(Level level, String description) {
-    return new Check(level, description);
+    return new Check(level, description, List.of());
+  }
+
+  /** A check of these constraints (anomaly checks). */
+  static Check of(Level level, String description, List<Constraint> constraints) {
+    return new Check(level, description, constraints);
   }
 
   public Level level() {
@@ -64,64 +76,78 @@ public final class Check {
   }
 
   public List<Constraint> constraints() {
-    return List.copyOf(constraints);
+    return constraints;
   }
-
-  // ---- modifiers of the last constraint --------------------------------------------------
 
   /**
-   * Restricts the constraint added last to rows where the SQL predicate holds.
-   *
-   * @throws IllegalStateException when no constraint was added yet
+   * A check whose last constraint takes a hint: {@code .hasColumn("id").hint("the export drops it")}.
    */
-  public Check where(String filter) {
-    replaceLast(c -> c.where(filter));
-    return this;
-  }
+  public static sealed class Hintable extends Check permits Filterable {
+    private Hintable(Level level, String description, List<Constraint> constraints) {
+      super(level, description, constraints);
+    }
 
-  /** Adds a hint to the failure message of the constraint added last. */
-  public Check hint(String hint) {
-    replaceLast(c -> c.withHint(hint));
-    return this;
-  }
-
-  /** Applies a filter and a hint (either may be null) to the constraints from index {@code start} on. */
-  void modifyFrom(int start, String filter, String hint) {
-    for (int i = start; i < constraints.size(); i++) {
-      Constraint c = constraints.get(i);
-      if (filter != null) {
-        c = c.where(filter);
-      }
-      if (hint != null) {
-        c = c.withHint(hint);
-      }
-      constraints.set(i, c);
+    /** The check with a hint on the failure message of the constraint just added. */
+    public Hintable hint(String hint) {
+      return new Hintable(level(), description(), changeLast(c -> c.withHint(hint)));
     }
   }
 
-  /** Used by suite files to carry a bare analyzer through the same reader as constraints. */
-  void carry(Analyzer a) {
-    constraints.add(new Constraint("analyzer", a, m -> true, m -> m.isSuccess() ? m.value() : Double.NaN, "none", null, null));
-  }
-
-  void addConstraint(Constraint c) {
-    constraints.add(c);
-  }
-
-  int size() {
-    return constraints.size();
-  }
-
-  private void replaceLast(Function<Constraint, Constraint> change) {
-    if (constraints.isEmpty()) {
-      throw new IllegalStateException("check '" + description + "' has no constraint yet to modify");
+  /**
+   * A check whose last constraint takes a filter and a hint: {@code .hasMean("amount", m -> m > 10).where("status = 'PAID'")}.
+   */
+  public static final class Filterable extends Hintable {
+    private Filterable(Level level, String description, List<Constraint> constraints) {
+      super(level, description, constraints);
     }
-    constraints.set(constraints.size() - 1, change.apply(constraints.get(constraints.size() - 1)));
+
+    /** The check with the constraint just added restricted to rows where the SQL predicate holds. */
+    public Filterable where(String filter) {
+      return new Filterable(level(), description(), changeLast(c -> c.where(filter)));
+    }
+
+    @Override
+    public Filterable hint(String hint) {
+      return new Filterable(level(), description(), changeLast(c -> c.withHint(hint)));
+    }
   }
 
-  private Check add(String name, Analyzer analyzer, DoublePredicate assertion, Function<String, Column> rowFailure) {
-    constraints.add(Constraint.onValue(name, analyzer, Assertion.of(assertion), rowFailure));
-    return this;
+  /** The constraints with the last one changed. */
+  List<Constraint> changeLast(UnaryOperator<Constraint> change) {
+    return changeFrom(constraints.size() - 1, change);
+  }
+
+  /** The constraints with those from index {@code start} on changed (a suite entry's filter and hint). */
+  List<Constraint> changeFrom(int start, UnaryOperator<Constraint> change) {
+    List<Constraint> out = new ArrayList<>(constraints);
+    for (int i = start; i < out.size(); i++) {
+      out.set(i, change.apply(out.get(i)));
+    }
+    return out;
+  }
+
+  /** This check with other constraints (a suite entry, read with the same vocabulary). */
+  Check withConstraints(List<Constraint> changed) {
+    return new Check(level, description, changed);
+  }
+
+  private List<Constraint> plus(Constraint c) {
+    List<Constraint> out = new ArrayList<>(constraints);
+    out.add(c);
+    return out;
+  }
+
+  private Filterable add(Constraint c) {
+    return new Filterable(level, description, plus(c));
+  }
+
+  private Filterable add(String name, Analyzer analyzer, DoublePredicate assertion, Function<String, Column> rowFailure) {
+    return add(Constraint.onValue(name, analyzer, Assertion.of(assertion), rowFailure));
+  }
+
+  /** A constraint on an analyzer that takes no filter (the schema, a query, another data set). */
+  private Hintable addUnfiltered(String name, Analyzer analyzer, DoublePredicate assertion) {
+    return new Hintable(level, description, plus(Constraint.onValue(name, analyzer, Assertion.of(assertion), null)));
   }
 
   private static Assertion assertion(DoublePredicate p) {
@@ -131,23 +157,23 @@ public final class Check {
   // ---- size and completeness --------------------------------------------------------------
 
   /** The number of rows satisfies the assertion. */
-  public Check hasSize(DoublePredicate assertion) {
+  public Filterable hasSize(DoublePredicate assertion) {
     return add("hasSize", Analyzer.size(), assertion, null);
   }
 
   /** The number of columns satisfies the assertion. */
-  public Check hasColumnCount(DoublePredicate assertion) {
-    return add("hasColumnCount", Analyzer.columnCount(), assertion, null);
+  public Hintable hasColumnCount(DoublePredicate assertion) {
+    return addUnfiltered("hasColumnCount", Analyzer.columnCount(), assertion);
   }
 
   /** The data has the column (by its exact name). */
-  public Check hasColumn(String column) {
-    return add("hasColumn(" + column + ")", Analyzer.columnExists(column), Assertion.equalTo(1), null);
+  public Hintable hasColumn(String column) {
+    return addUnfiltered("hasColumn(" + column + ")", Analyzer.columnExists(column), Assertion.equalTo(1));
   }
 
   /** The single number the SQL query returns satisfies the assertion (the query runs in the data's session). */
-  public Check customSql(String query, DoublePredicate assertion) {
-    return add("customSql(" + query + ")", Analyzer.customSql(query), assertion, null);
+  public Hintable customSql(String query, DoublePredicate assertion) {
+    return addUnfiltered("customSql(" + query + ")", Analyzer.customSql(query), assertion);
   }
 
   /**
@@ -156,170 +182,169 @@ public final class Check {
    *
    * @param keys key column of the data to key column of {@code other}
    */
-  public Check doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, DoublePredicate assertion) {
+  public Hintable doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, DoublePredicate assertion) {
     return doesDatasetMatch(Analyzer.datasetMatch(other, keys), assertion);
   }
 
   /** As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, comparing only the given columns. */
-  public Check doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, Map<String, String> compared,
+  public Hintable doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, Map<String, String> compared,
       DoublePredicate assertion) {
     return doesDatasetMatch(Analyzer.datasetMatch(other, keys).comparing(compared), assertion);
   }
 
-  Check doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
-    return add("doesDatasetMatch(" + match.instance() + ")", match, assertion, null);
+  Hintable doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
+    return addUnfiltered("doesDatasetMatch(" + match.instance() + ")", match, assertion);
   }
 
   /** No value of the column is null. Row level: the value is null. */
-  public Check isComplete(String column) {
+  public Filterable isComplete(String column) {
     return add("isComplete(" + column + ")", Analyzer.completeness(column), Assertion.equalTo(1), RowRules.isNull(column));
   }
 
   /** The fraction of non-null values satisfies the assertion. Row level: the value is null. */
-  public Check hasCompleteness(String column, DoublePredicate assertion) {
+  public Filterable hasCompleteness(String column, DoublePredicate assertion) {
     return add("hasCompleteness(" + column + ")", Analyzer.completeness(column), assertion, RowRules.isNull(column));
   }
 
   // ---- uniqueness and distinct values ---------------------------------------------------
 
   /** Every non-null value occurs once. Row level: the value occurs more than once. */
-  public Check isUnique(String column) {
+  public Filterable isUnique(String column) {
     return add("isUnique(" + column + ")", Analyzer.uniqueness(column), Assertion.equalTo(1),
         RowRules.duplicate(List.of(column)));
   }
 
   /** The columns together identify each row. Row level: the key occurs more than once. */
-  public Check isPrimaryKey(String column, String... more) {
+  public Filterable isPrimaryKey(String column, String... more) {
     List<String> cols = new ArrayList<>(List.of(column));
     cols.addAll(Arrays.asList(more));
     return add("isPrimaryKey(" + String.join(", ", cols) + ")", new Analyzer.Uniqueness(cols, null),
         Assertion.equalTo(1), RowRules.duplicate(cols));
   }
 
-  public Check hasUniqueness(List<String> columns, DoublePredicate assertion) {
+  public Filterable hasUniqueness(List<String> columns, DoublePredicate assertion) {
     return add("hasUniqueness(" + String.join(", ", columns) + ")", new Analyzer.Uniqueness(columns, null), assertion, null);
   }
 
-  public Check hasDistinctness(List<String> columns, DoublePredicate assertion) {
+  public Filterable hasDistinctness(List<String> columns, DoublePredicate assertion) {
     return add("hasDistinctness(" + String.join(", ", columns) + ")", new Analyzer.Distinctness(columns, null),
         assertion, null);
   }
 
-  public Check hasUniqueValueRatio(List<String> columns, DoublePredicate assertion) {
+  public Filterable hasUniqueValueRatio(List<String> columns, DoublePredicate assertion) {
     return add("hasUniqueValueRatio(" + String.join(", ", columns) + ")", new Analyzer.UniqueValueRatio(columns, null),
         assertion, null);
   }
 
   /** The exact number of distinct values satisfies the assertion. */
-  public Check hasNumberOfDistinctValues(String column, DoublePredicate assertion) {
+  public Filterable hasNumberOfDistinctValues(String column, DoublePredicate assertion) {
     return add("hasNumberOfDistinctValues(" + column + ")", Analyzer.countDistinct(column), assertion, null);
   }
 
-  public Check hasApproxCountDistinct(String column, DoublePredicate assertion) {
+  public Filterable hasApproxCountDistinct(String column, DoublePredicate assertion) {
     return add("hasApproxCountDistinct(" + column + ")", Analyzer.approxCountDistinct(column), assertion, null);
   }
 
   /** The histogram of the column satisfies the assertion (the reported value is the number of bins). */
-  public Check hasHistogramValues(String column, Predicate<Distribution> assertion) {
+  public Filterable hasHistogramValues(String column, Predicate<Distribution> assertion) {
     Analyzer.Histogram h = Analyzer.histogram(column);
-    constraints.add(new Constraint("hasHistogramValues(" + column + ")", h, m -> assertion.test(m.distribution()),
+    return add(new Constraint("hasHistogramValues(" + column + ")", h, m -> assertion.test(m.distribution()),
         Metric::value, "a custom assertion on the histogram", null, null));
-    return this;
   }
 
-  public Check hasEntropy(String column, DoublePredicate assertion) {
+  public Filterable hasEntropy(String column, DoublePredicate assertion) {
     return add("hasEntropy(" + column + ")", Analyzer.entropy(column), assertion, null);
   }
 
-  public Check hasMutualInformation(String first, String second, DoublePredicate assertion) {
+  public Filterable hasMutualInformation(String first, String second, DoublePredicate assertion) {
     return add("hasMutualInformation(" + first + ", " + second + ")", Analyzer.mutualInformation(first, second),
         assertion, null);
   }
 
   // ---- statistics -------------------------------------------------------------------------
 
-  public Check hasApproxQuantile(String column, double quantile, DoublePredicate assertion) {
+  public Filterable hasApproxQuantile(String column, double quantile, DoublePredicate assertion) {
     return add("hasApproxQuantile(" + column + ", " + quantile + ")", Analyzer.approxQuantile(column, quantile),
         assertion, null);
   }
 
   /** The shortest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
-  public Check hasMinLength(String column, DoublePredicate assertion) {
+  public Filterable hasMinLength(String column, DoublePredicate assertion) {
     return hasMinLength(column, assertion, Analyzer.NullBehavior.IGNORE);
   }
 
   /** As {@link #hasMinLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
-  public Check hasMinLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+  public Filterable hasMinLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
     return add("hasMinLength(" + column + ")", Analyzer.minLength(column).withNulls(nulls), assertion,
         RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
   /** The longest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
-  public Check hasMaxLength(String column, DoublePredicate assertion) {
+  public Filterable hasMaxLength(String column, DoublePredicate assertion) {
     return hasMaxLength(column, assertion, Analyzer.NullBehavior.IGNORE);
   }
 
   /** As {@link #hasMaxLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
-  public Check hasMaxLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+  public Filterable hasMaxLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
     return add("hasMaxLength(" + column + ")", Analyzer.maxLength(column).withNulls(nulls), assertion,
         RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
   /** The minimum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
-  public Check hasMin(String column, DoublePredicate assertion) {
+  public Filterable hasMin(String column, DoublePredicate assertion) {
     return add("hasMin(" + column + ")", Analyzer.minimum(column), assertion, RowRules.value(column, assertion(assertion)));
   }
 
   /** The maximum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
-  public Check hasMax(String column, DoublePredicate assertion) {
+  public Filterable hasMax(String column, DoublePredicate assertion) {
     return add("hasMax(" + column + ")", Analyzer.maximum(column), assertion, RowRules.value(column, assertion(assertion)));
   }
 
-  public Check hasMean(String column, DoublePredicate assertion) {
+  public Filterable hasMean(String column, DoublePredicate assertion) {
     return add("hasMean(" + column + ")", Analyzer.mean(column), assertion, null);
   }
 
-  public Check hasSum(String column, DoublePredicate assertion) {
+  public Filterable hasSum(String column, DoublePredicate assertion) {
     return add("hasSum(" + column + ")", Analyzer.sum(column), assertion, null);
   }
 
-  public Check hasStandardDeviation(String column, DoublePredicate assertion) {
+  public Filterable hasStandardDeviation(String column, DoublePredicate assertion) {
     return add("hasStandardDeviation(" + column + ")", Analyzer.standardDeviation(column), assertion, null);
   }
 
   /** The population variance satisfies the assertion. */
-  public Check hasVariance(String column, DoublePredicate assertion) {
+  public Filterable hasVariance(String column, DoublePredicate assertion) {
     return add("hasVariance(" + column + ")", Analyzer.variance(column), assertion, null);
   }
 
   /** The population skewness satisfies the assertion (0 for a constant column). */
-  public Check hasSkewness(String column, DoublePredicate assertion) {
+  public Filterable hasSkewness(String column, DoublePredicate assertion) {
     return add("hasSkewness(" + column + ")", Analyzer.skewness(column), assertion, null);
   }
 
   /** The population excess kurtosis satisfies the assertion (0 for a normal distribution and a constant column). */
-  public Check hasKurtosis(String column, DoublePredicate assertion) {
+  public Filterable hasKurtosis(String column, DoublePredicate assertion) {
     return add("hasKurtosis(" + column + ")", Analyzer.kurtosis(column), assertion, null);
   }
 
   /** The number of zeros satisfies the assertion. */
-  public Check hasZerosCount(String column, DoublePredicate assertion) {
+  public Filterable hasZerosCount(String column, DoublePredicate assertion) {
     return add("hasZerosCount(" + column + ")", Analyzer.zerosCount(column), assertion, null);
   }
 
   /** The exact quantile satisfies the assertion. */
-  public Check hasExactQuantile(String column, double quantile, DoublePredicate assertion) {
+  public Filterable hasExactQuantile(String column, double quantile, DoublePredicate assertion) {
     return add("hasExactQuantile(" + column + ", " + quantile + ")", Analyzer.exactQuantile(column, quantile),
         assertion, null);
   }
 
   /** The interquartile range (exact 75th minus 25th percentile) satisfies the assertion. */
-  public Check hasInterquartileRange(String column, DoublePredicate assertion) {
+  public Filterable hasInterquartileRange(String column, DoublePredicate assertion) {
     return add("hasInterquartileRange(" + column + ")", Analyzer.interquartileRange(column), assertion, null);
   }
 
   /** The sum of one column over the sum of another satisfies the assertion. */
-  public Check hasRatioOfSums(String numerator, String denominator, DoublePredicate assertion) {
+  public Filterable hasRatioOfSums(String numerator, String denominator, DoublePredicate assertion) {
     return add("hasRatioOfSums(" + numerator + ", " + denominator + ")", Analyzer.ratioOfSums(numerator, denominator),
         assertion, null);
   }
@@ -328,13 +353,13 @@ public final class Check {
    * The number of rows whose values in the columns (every column when none are given) occur more
    * than once satisfies the assertion. Row level: the row's values occur more than once.
    */
-  public Check hasDuplicateRowCount(List<String> columns, DoublePredicate assertion) {
+  public Filterable hasDuplicateRowCount(List<String> columns, DoublePredicate assertion) {
     Analyzer.DuplicateRowCount a = new Analyzer.DuplicateRowCount(columns, null);
     return add("hasDuplicateRowCount(" + a.instance() + ")", a, assertion,
         columns.isEmpty() ? null : RowRules.duplicate(columns));
   }
 
-  public Check hasCorrelation(String first, String second, DoublePredicate assertion) {
+  public Filterable hasCorrelation(String first, String second, DoublePredicate assertion) {
     return add("hasCorrelation(" + first + ", " + second + ")", Analyzer.correlation(first, second), assertion, null);
   }
 
@@ -344,49 +369,49 @@ public final class Check {
    * The fraction of rows where the SQL predicate holds satisfies the assertion (null counts as
    * false). Row level: the predicate is false or null.
    */
-  public Check satisfies(String predicate, String name, DoublePredicate assertion) {
+  public Filterable satisfies(String predicate, String name, DoublePredicate assertion) {
     return add(name, Analyzer.compliance(name, predicate), assertion, RowRules.violates(predicate));
   }
 
   /** The fraction of values containing a match of the regex satisfies the assertion. Row level: no match (or null). */
-  public Check hasPattern(String column, String regex, DoublePredicate assertion) {
+  public Filterable hasPattern(String column, String regex, DoublePredicate assertion) {
     return add("hasPattern(" + column + ", " + regex + ")", Analyzer.patternMatch(column, regex), assertion,
         RowRules.pattern(column, regex));
   }
 
-  public Check hasPattern(String column, String regex) {
+  public Filterable hasPattern(String column, String regex) {
     return hasPattern(column, regex, Assertion.equalTo(1));
   }
 
-  public Check containsEmail(String column, DoublePredicate assertion) {
+  public Filterable containsEmail(String column, DoublePredicate assertion) {
     return patternNamed("containsEmail", column, Patterns.EMAIL, assertion);
   }
 
-  public Check containsEmail(String column) {
+  public Filterable containsEmail(String column) {
     return containsEmail(column, Assertion.equalTo(1));
   }
 
-  public Check containsURL(String column, DoublePredicate assertion) {
+  public Filterable containsURL(String column, DoublePredicate assertion) {
     return patternNamed("containsURL", column, Patterns.URL, assertion);
   }
 
-  public Check containsURL(String column) {
+  public Filterable containsURL(String column) {
     return containsURL(column, Assertion.equalTo(1));
   }
 
-  public Check containsCreditCardNumber(String column, DoublePredicate assertion) {
+  public Filterable containsCreditCardNumber(String column, DoublePredicate assertion) {
     return patternNamed("containsCreditCardNumber", column, Patterns.CREDIT_CARD, assertion);
   }
 
-  public Check containsCreditCardNumber(String column) {
+  public Filterable containsCreditCardNumber(String column) {
     return containsCreditCardNumber(column, Assertion.equalTo(1));
   }
 
-  private Check patternNamed(String name, String column, String regex, DoublePredicate assertion) {
+  private Filterable patternNamed(String name, String column, String regex, DoublePredicate assertion) {
     return add(name + "(" + column + ")", Analyzer.patternMatch(column, regex), assertion, RowRules.pattern(column, regex));
   }
 
-  private Check compliance(String name, String predicate, DoublePredicate assertion) {
+  private Filterable compliance(String name, String predicate, DoublePredicate assertion) {
     return add(name, Analyzer.compliance(name, predicate), assertion, RowRules.violates(predicate));
   }
 
@@ -395,51 +420,51 @@ public final class Check {
   }
 
   /** No value is negative (nulls pass). Row level: the value is negative. */
-  public Check isNonNegative(String column) {
+  public Filterable isNonNegative(String column) {
     return isNonNegative(column, Assertion.equalTo(1));
   }
 
-  public Check isNonNegative(String column, DoublePredicate assertion) {
+  public Filterable isNonNegative(String column, DoublePredicate assertion) {
     return compliance("isNonNegative(" + column + ")",
         "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 0.0) >= 0", assertion);
   }
 
   /** Every value is positive (nulls pass). Row level: the value is 0 or negative. */
-  public Check isPositive(String column) {
+  public Filterable isPositive(String column) {
     return isPositive(column, Assertion.equalTo(1));
   }
 
-  public Check isPositive(String column, DoublePredicate assertion) {
+  public Filterable isPositive(String column, DoublePredicate assertion) {
     return compliance("isPositive(" + column + ")",
         "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 1.0) > 0", assertion);
   }
 
-  public Check isLessThan(String first, String second) {
+  public Filterable isLessThan(String first, String second) {
     return compliance("isLessThan(" + first + ", " + second + ")", quote(first) + " < " + quote(second), Assertion.equalTo(1));
   }
 
-  public Check isLessThanOrEqualTo(String first, String second) {
+  public Filterable isLessThanOrEqualTo(String first, String second) {
     return compliance("isLessThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " <= " + quote(second),
         Assertion.equalTo(1));
   }
 
-  public Check isGreaterThan(String first, String second) {
+  public Filterable isGreaterThan(String first, String second) {
     return compliance("isGreaterThan(" + first + ", " + second + ")", quote(first) + " > " + quote(second),
         Assertion.equalTo(1));
   }
 
-  public Check isGreaterThanOrEqualTo(String first, String second) {
+  public Filterable isGreaterThanOrEqualTo(String first, String second) {
     return compliance("isGreaterThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " >= " + quote(second),
         Assertion.equalTo(1));
   }
 
   /** Every non-null value is one of the allowed values. Row level: the value is not allowed. */
-  public Check isContainedIn(String column, String... allowed) {
+  public Filterable isContainedIn(String column, String... allowed) {
     return isContainedIn(column, List.of(allowed), Assertion.equalTo(1));
   }
 
   /** The fraction of rows whose value is null or allowed satisfies the assertion. */
-  public Check isContainedIn(String column, List<String> allowed, DoublePredicate assertion) {
+  public Filterable isContainedIn(String column, List<String> allowed, DoublePredicate assertion) {
     String values = allowed.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'")
         .collect(Collectors.joining(", "));
     return compliance("isContainedIn(" + column + ", [" + String.join(", ", allowed) + "])",
@@ -447,11 +472,11 @@ public final class Check {
   }
 
   /** Every non-null value lies in the range. Row level: the value lies outside it. */
-  public Check isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper) {
+  public Filterable isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper) {
     return isContainedIn(column, lower, upper, includeLower, includeUpper, Assertion.equalTo(1));
   }
 
-  public Check isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper,
+  public Filterable isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper,
       DoublePredicate assertion) {
     String q = quote(column);
     String pred = q + " IS NULL OR (" + q + (includeLower ? " >= " : " > ") + Constraint.format(lower) + " AND " + q
@@ -461,7 +486,7 @@ public final class Check {
   }
 
   /** The fraction of values inferred as the type satisfies the assertion (NUMERIC = FRACTIONAL + INTEGRAL). */
-  public Check hasDataType(String column, DataTypes type, DoublePredicate assertion) {
+  public Filterable hasDataType(String column, DataTypes type, DoublePredicate assertion) {
     Analyzer.DataType a = Analyzer.dataType(column);
     Assertion test = Assertion.of(assertion);
     java.util.function.ToDoubleFunction<Metric> ratio = m -> switch (type) {
@@ -469,9 +494,8 @@ public final class Check {
       case NUMERIC -> m.distribution().ratio("Fractional") + m.distribution().ratio("Integral");
       default -> m.distribution().ratio(type.name().charAt(0) + type.name().substring(1).toLowerCase(Locale.ROOT));
     };
-    constraints.add(new Constraint("hasDataType(" + column + ", " + type + ")", a,
+    return add(new Constraint("hasDataType(" + column + ", " + type + ")", a,
         m -> test.test(ratio.applyAsDouble(m)), ratio, test.toString(), null, null));
-    return this;
   }
 
   @Override

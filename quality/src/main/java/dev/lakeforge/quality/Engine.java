@@ -234,30 +234,55 @@ final class Engine {
   private static Metric lenient(Dataset<Row> data, ScanShareable p) {
     Analyzer a = (Analyzer) p;
     try {
-      return leniently(data.sparkSession(), () -> {
-        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), data.schema()));
-        return p.lenientMetric(values(aggregate(data, c), 0, c.size()));
+      return leniently(data, same -> {
+        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema()));
+        return p.lenientMetric(values(aggregate(same, c), 0, c.size()));
       });
     } catch (Exception e) {
       return Metric.failed(a, LakeforgeException.firstLine(e));
     }
   }
 
+  private static final String ANSI = "spark.sql.ansi.enabled";
+  private static final Object CONNECT_LOCK = new Object();
+
   /**
-   * Builds (and, where given, runs) a query with Spark's non-ANSI rules, under which an operation
-   * that cannot take a value (a division by zero, an invalid cast) gives null instead of raising;
-   * the session's setting is restored after. Spark fixes each operation's rules when the query is
-   * analysed, so a Dataset built here keeps them when it runs later (Spark Classic).
+   * Builds (and, where asked, runs) queries on the data with Spark's non-ANSI rules, under which an
+   * operation that cannot take a value (a division by zero, an invalid cast) gives null instead of
+   * raising. The session others use is never changed: on Spark Classic the data is read through a
+   * session of its own (the same settings, ANSI off; Spark fixes each operation's rules when a
+   * query is analysed, so a Dataset built here keeps them when it runs later). Over Spark Connect,
+   * where the server analyses at run time, the work runs with the session's setting switched for
+   * its duration, one such run at a time.
    */
-  static <T> T leniently(org.apache.spark.sql.SparkSession spark, java.util.function.Supplier<T> work) {
-    org.apache.spark.sql.RuntimeConfig conf = spark.conf();
-    String key = "spark.sql.ansi.enabled";
-    String before = conf.get(key);
-    conf.set(key, "false");
+  static <T> T leniently(Dataset<Row> data, java.util.function.Function<Dataset<Row>, T> work) {
+    org.apache.spark.sql.SparkSession spark = data.sparkSession();
+    if (!Sessions.isClassic(spark)) {
+      synchronized (CONNECT_LOCK) {
+        org.apache.spark.sql.RuntimeConfig conf = spark.conf();
+        String before = conf.get(ANSI);
+        conf.set(ANSI, "false");
+        try {
+          return work.apply(data);
+        } finally {
+          conf.set(ANSI, before);
+        }
+      }
+    }
+    org.apache.spark.sql.SparkSession twin = spark.newSession();
+    scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll()).forEach((k, v) -> {
+      if (twin.conf().isModifiable(k)) {
+        twin.conf().set(k, v);
+      }
+    });
+    twin.conf().set(ANSI, "false");
+    // A global view is the public way to hand a plan to another session of the same Spark context.
+    String view = "lakeforge_lenient_" + java.util.UUID.randomUUID().toString().replace("-", "");
+    data.createOrReplaceGlobalTempView(view);
     try {
-      return work.get();
+      return work.apply(twin.table(spark.conf().get("spark.sql.globalTempDatabase") + "." + view));
     } finally {
-      conf.set(key, before);
+      spark.catalog().dropGlobalTempView(view);
     }
   }
 

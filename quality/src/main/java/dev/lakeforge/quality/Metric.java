@@ -61,6 +61,11 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     return value;
   }
 
+  /** A metric record's name for the analyzer: {@code name}, with {@code (where: <filter>)} when it is filtered. */
+  static String recordName(Analyzer a, String name) {
+    return a.filter() == null ? name : name + " (where: " + a.filter() + ")";
+  }
+
   /**
    * The metric as Deequ's flattened double metrics (empty on failure). As in Deequ, a filtered
    * analyzer's names end with {@code (where: <filter>)}, so the same metric with and without a
@@ -73,9 +78,9 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     String entity = analyzer.entity().json();
     String instance = analyzer.instance();
     String name = analyzer.name();
-    String where = analyzer.filter() == null ? "" : " (where: " + analyzer.filter() + ")";
     List<MetricRecord> out = new ArrayList<>();
-    java.util.function.BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance, n + where, v));
+    java.util.function.BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance,
+        recordName(analyzer, n), v));
     if (distribution != null) {
       add.accept(name + ".bins", (double) distribution.numberOfBins());
       new TreeMap<>(distribution.values()).forEach((k, v) -> {

@@ -22,6 +22,6 @@ public record StoredRun(ResultKey key, List<MetricRecord> metrics) {
 
   /** The value of an analyzer's (single) metric in this run. */
   public OptionalDouble value(Analyzer a) {
-    return value(a.entity().json(), a.instance(), a.name());
+    return value(a.entity().json(), a.instance(), Metric.recordName(a, a.name()));
   }
 }

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -87,7 +87,13 @@ public final class Suite {
 
   private enum Shorthand { COLUMN, COLUMNS, ASSERTION, NONE }
 
-  private record Def(Shorthand shorthand, Set<String> keys, Set<String> required, BiConsumer<Check, SuiteArgs> add) {}
+  /** A word of the vocabulary: its shorthand, keys, and how it adds a constraint or makes an analyzer. */
+  private record Def(Shorthand shorthand, Set<String> keys, Set<String> required, BiFunction<Check, SuiteArgs, Check> add,
+      Function<SuiteArgs, Analyzer> make) {
+    Def(Shorthand shorthand, Set<String> keys, Set<String> required, Function<SuiteArgs, Analyzer> make) {
+      this(shorthand, keys, required, null, make);
+    }
+  }
 
   private static final Map<String, Def> CONSTRAINTS = new LinkedHashMap<>();
   private static final Map<String, Def> ANALYZERS = new LinkedHashMap<>();
@@ -259,7 +265,7 @@ public final class Suite {
       throw args.error("constraints", "expected a non-empty list of constraints, got " + SuiteArgs.describe(constraints));
     }
     for (int i = 0; i < constraints.size(); i++) {
-      readConstraint(config, path + ".constraints[" + i + "]", constraints.get(i), check, entries);
+      check = readConstraint(config, path + ".constraints[" + i + "]", constraints.get(i), check, entries);
     }
     return check;
   }
@@ -293,22 +299,30 @@ public final class Suite {
     return new Named<>(name, def, at, e.getValue());
   }
 
-  private static void readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
+  /** The check with the constraint(s) one entry adds, its filter and hint applied to each. */
+  private static Check readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
     Named<Def> n = named(config, path, node, "constraint", CONSTRAINTS, constraintNames());
     String name = n.name();
     Def def = n.def();
     String at = n.at();
     SuiteArgs args = normalised(config, at, name, def, n.value());
-    int before = check.size();
+    int before = check.constraints().size();
+    String where = args.string("where");
+    String hint = args.string("hint");
+    Check next;
     try {
-      def.add().accept(check, args);
+      next = def.add().apply(check, args);
+      next = next.withConstraints(next.changeFrom(before, c -> {
+        Constraint k = where == null ? c : c.where(where);
+        return hint == null ? k : k.withHint(hint);
+      }));
     } catch (IllegalArgumentException ex) {
       throw args.error(null, ex.getMessage());
     }
-    check.modifyFrom(before, args.string("where"), args.string("hint"));
-    List<Analyzer> measured = check.constraints().subList(before, check.size()).stream().map(Constraint::analyzer)
-        .filter(java.util.Objects::nonNull).toList();
+    List<Analyzer> measured = next.constraints().subList(before, next.constraints().size()).stream()
+        .map(Constraint::analyzer).filter(java.util.Objects::nonNull).toList();
     entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), measured));
+    return next;
   }
 
   private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
@@ -317,16 +331,16 @@ public final class Suite {
     Def def = n.def();
     String at = n.at();
     SuiteArgs args = normalised(config, at, name, def, n.value());
-    Check holder = Check.warning("analyzers");
+    String where = args.string("where");
+    Analyzer a;
     try {
-      def.add().accept(holder, args);
+      a = def.make().apply(args);
+      a = where == null ? a : a.where(where);
     } catch (IllegalArgumentException ex) {
       throw args.error(null, ex.getMessage());
     }
-    Analyzer a = holder.constraints().get(0).analyzer();
-    String where = args.string("where");
     entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), List.of(a)));
-    return where == null ? a : a.where(where);
+    return a;
   }
 
   /** Turns shorthand ({@code isComplete: id}) into the long form and checks the keys. */
@@ -468,8 +482,8 @@ public final class Suite {
   }
 
   private static void constraint(String name, Shorthand s, Set<String> keys, Set<String> required,
-      BiConsumer<Check, SuiteArgs> add) {
-    CONSTRAINTS.put(name, new Def(s, keys, required, add));
+      BiFunction<Check, SuiteArgs, Check> add) {
+    CONSTRAINTS.put(name, new Def(s, keys, required, add, null));
   }
 
   private static void columnAssertion(String name, TriAdd add) {
@@ -483,11 +497,11 @@ public final class Suite {
   }
 
   private interface TriAdd {
-    void add(Check c, String column, Assertion a);
+    Check add(Check c, String column, Assertion a);
   }
 
   private interface TriListAdd {
-    void add(Check c, List<String> columns, Assertion a);
+    Check add(Check c, List<String> columns, Assertion a);
   }
 
   private static List<String> two(SuiteArgs a, String key) {
@@ -541,7 +555,7 @@ public final class Suite {
     constraint("isUnique", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.isUnique(a.requiredString("column")));
     constraint("isPrimaryKey", Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
       List<String> cols = a.strings("columns");
-      c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
+      return c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
     });
     columnsAssertion("hasUniqueness", Check::hasUniqueness);
     columnsAssertion("hasDistinctness", Check::hasDistinctness);
@@ -555,13 +569,13 @@ public final class Suite {
           }
           boolean ratio = a.has("ratio");
           Assertion test = a.assertion(ratio ? "ratio" : "absolute", null);
-          c.hasHistogramValues(a.requiredString("column"),
+          return c.hasHistogramValues(a.requiredString("column"),
               d -> test.test(ratio ? d.ratio(value) : d.absolute(value)));
         });
     columnAssertion("hasEntropy", Check::hasEntropy);
     constraint("hasMutualInformation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
       List<String> cols = two(a, "columns");
-      c.hasMutualInformation(cols.get(0), cols.get(1), a.assertion("assertion", null));
+      return c.hasMutualInformation(cols.get(0), cols.get(1), a.assertion("assertion", null));
     });
     constraint("hasApproxQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
         keys("column", "quantile", "assertion"),
@@ -598,11 +612,11 @@ public final class Suite {
     columnAssertion("hasApproxCountDistinct", Check::hasApproxCountDistinct);
     constraint("hasCorrelation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
       List<String> cols = two(a, "columns");
-      c.hasCorrelation(cols.get(0), cols.get(1), a.assertion("assertion", null));
+      return c.hasCorrelation(cols.get(0), cols.get(1), a.assertion("assertion", null));
     });
     constraint("satisfies", Shorthand.NONE, keys("predicate", "name", "assertion"), keys("predicate"), (c, a) -> {
       String predicate = a.requiredString("predicate");
-      c.satisfies(predicate, a.has("name") ? a.string("name") : predicate, a.assertion("assertion", Assertion.equalTo(1)));
+      return c.satisfies(predicate, a.has("name") ? a.string("name") : predicate, a.assertion("assertion", Assertion.equalTo(1)));
     });
     constraint("hasPattern", Shorthand.NONE, keys("column", "pattern", "assertion"), keys("column", "pattern"), (c, a) -> {
       String pattern = a.requiredString("pattern");
@@ -611,30 +625,30 @@ public final class Suite {
       } catch (java.util.regex.PatternSyntaxException e) {
         throw a.error("pattern", "invalid regex '" + pattern + "': " + e.getDescription());
       }
-      c.hasPattern(a.requiredString("column"), pattern, a.assertion("assertion", Assertion.equalTo(1)));
+      return c.hasPattern(a.requiredString("column"), pattern, a.assertion("assertion", Assertion.equalTo(1)));
     });
     for (String n : List.of("containsEmail", "containsURL", "containsCreditCardNumber", "isNonNegative", "isPositive")) {
       constraint(n, Shorthand.COLUMN, keys("column", "assertion"), keys("column"), (c, a) -> {
         String col = a.requiredString("column");
         Assertion as = a.assertion("assertion", Assertion.equalTo(1));
-        switch (n) {
+        return switch (n) {
           case "containsEmail" -> c.containsEmail(col, as);
           case "containsURL" -> c.containsURL(col, as);
           case "containsCreditCardNumber" -> c.containsCreditCardNumber(col, as);
           case "isNonNegative" -> c.isNonNegative(col, as);
           default -> c.isPositive(col, as);
-        }
+        };
       });
     }
     for (String n : List.of("isLessThan", "isLessThanOrEqualTo", "isGreaterThan", "isGreaterThanOrEqualTo")) {
       constraint(n, Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
         List<String> cols = two(a, "columns");
-        switch (n) {
+        return switch (n) {
           case "isLessThan" -> c.isLessThan(cols.get(0), cols.get(1));
           case "isLessThanOrEqualTo" -> c.isLessThanOrEqualTo(cols.get(0), cols.get(1));
           case "isGreaterThan" -> c.isGreaterThan(cols.get(0), cols.get(1));
           default -> c.isGreaterThanOrEqualTo(cols.get(0), cols.get(1));
-        }
+        };
       });
     }
     constraint("isContainedIn", Shorthand.NONE,
@@ -645,9 +659,9 @@ public final class Suite {
             if (a.has("lower") || a.has("upper")) {
               throw a.error(null, "isContainedIn takes either 'values' or 'lower'/'upper', not both");
             }
-            c.isContainedIn(col, a.strings("values"), as);
+            return c.isContainedIn(col, a.strings("values"), as);
           } else if (a.has("lower") && a.has("upper")) {
-            c.isContainedIn(col, a.number("lower"), a.number("upper"), a.bool("includeLower", true),
+            return c.isContainedIn(col, a.number("lower"), a.number("upper"), a.bool("includeLower", true),
                 a.bool("includeUpper", true), as);
           } else {
             throw a.error(null, "isContainedIn needs 'values' (a list) or both 'lower' and 'upper'");
@@ -661,22 +675,22 @@ public final class Suite {
       } catch (IllegalArgumentException e) {
         throw a.error("type", "expected one of null, fractional, integral, boolean, string, numeric, got '" + t + "'");
       }
-      c.hasDataType(a.requiredString("column"), type, a.assertion("assertion", Assertion.equalTo(1)));
+      return c.hasDataType(a.requiredString("column"), type, a.assertion("assertion", Assertion.equalTo(1)));
     });
 
     // Great Expectations names, mapped onto the same constraints.
     constraint("expect_column_values_to_not_be_null", Shorthand.COLUMN, keys("column", "mostly"), keys("column"), (c, a) -> {
       if (a.has("mostly")) {
-        c.hasCompleteness(a.requiredString("column"), mostly(a));
+        return c.hasCompleteness(a.requiredString("column"), mostly(a));
       } else {
-        c.isComplete(a.requiredString("column"));
+        return c.isComplete(a.requiredString("column"));
       }
     });
     constraint("expect_column_values_to_be_unique", Shorthand.COLUMN, keys("column"), keys("column"),
         (c, a) -> c.isUnique(a.requiredString("column")));
     constraint("expect_compound_columns_to_be_unique", Shorthand.NONE, keys("column_list"), keys("column_list"), (c, a) -> {
       List<String> cols = a.strings("column_list");
-      c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
+      return c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
     });
     constraint("expect_column_values_to_be_in_set", Shorthand.NONE, keys("column", "value_set", "mostly"),
         keys("column", "value_set"), (c, a) -> c.isContainedIn(a.requiredString("column"), a.strings("value_set"), mostly(a)));
@@ -687,7 +701,7 @@ public final class Suite {
           if (lo == null && hi == null) {
             throw a.error(null, a.entry + " needs min_value, max_value or both");
           }
-          c.isContainedIn(a.requiredString("column"), lo == null ? Double.NEGATIVE_INFINITY : lo,
+          return c.isContainedIn(a.requiredString("column"), lo == null ? Double.NEGATIVE_INFINITY : lo,
               hi == null ? Double.POSITIVE_INFINITY : hi, !a.bool("strict_min", false), !a.bool("strict_max", false),
               mostly(a));
         });
@@ -716,24 +730,20 @@ public final class Suite {
           if (lo == null && hi == null) {
             throw a.error(null, a.entry + " needs min_value, max_value or both");
           }
-          if (lo != null) {
-            c.hasMinLength(col, Assertion.atLeast(lo));
-          }
-          if (hi != null) {
-            c.hasMaxLength(col, Assertion.atMost(hi));
-          }
+          Check next = lo == null ? c : c.hasMinLength(col, Assertion.atLeast(lo));
+          return hi == null ? next : next.hasMaxLength(col, Assertion.atMost(hi));
         });
     constraint("expect_column_pair_values_a_to_be_greater_than_b", Shorthand.NONE, keys("column_A", "column_B", "or_equal"),
         keys("column_A", "column_B"), (c, a) -> {
           if (a.bool("or_equal", false)) {
-            c.isGreaterThanOrEqualTo(a.requiredString("column_A"), a.requiredString("column_B"));
+            return c.isGreaterThanOrEqualTo(a.requiredString("column_A"), a.requiredString("column_B"));
           } else {
-            c.isGreaterThan(a.requiredString("column_A"), a.requiredString("column_B"));
+            return c.isGreaterThan(a.requiredString("column_A"), a.requiredString("column_B"));
           }
         });
 
-    // Analyzers (computed and reported; a holder check carries each one).
-    analyzer("size", Shorthand.NONE, keys(), c -> Analyzer.size());
+    // Analyzers (computed and reported).
+    analyzer("size", Shorthand.NONE, keys(), a -> Analyzer.size());
     for (String n : List.of("completeness", "approxCountDistinct", "minimum", "maximum", "mean", "sum",
         "standardDeviation", "variance", "skewness", "kurtosis", "zerosCount", "interquartileRange", "minLength",
         "maxLength", "entropy", "dataType", "histogram")) {
@@ -742,12 +752,12 @@ public final class Suite {
         case "minLength", "maxLength" -> keys("column", "nulls");
         default -> keys("column");
       };
-      ANALYZERS.put(n, new Def(Shorthand.COLUMN, k, keys("column"), (c, a) -> carry(c, columnAnalyzer(n, a))));
+      ANALYZERS.put(n, new Def(Shorthand.COLUMN, k, keys("column"), a -> (columnAnalyzer(n, a))));
     }
     for (String n : List.of("uniqueness", "distinctness", "uniqueValueRatio", "countDistinct")) {
-      ANALYZERS.put(n, new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+      ANALYZERS.put(n, new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
         List<String> cols = a.strings("columns");
-        carry(c, switch (n) {
+        return (switch (n) {
           case "uniqueness" -> new Analyzer.Uniqueness(cols, null);
           case "distinctness" -> new Analyzer.Distinctness(cols, null);
           case "uniqueValueRatio" -> new Analyzer.UniqueValueRatio(cols, null);
@@ -756,11 +766,11 @@ public final class Suite {
       }));
     }
     ANALYZERS.put("approxQuantile", new Def(Shorthand.NONE, keys("column", "quantile", "relativeError"),
-        keys("column", "quantile"), (c, a) -> carry(c, new Analyzer.ApproxQuantile(a.requiredString("column"),
+        keys("column", "quantile"), a -> (new Analyzer.ApproxQuantile(a.requiredString("column"),
             a.number("quantile"), a.has("relativeError") ? a.number("relativeError")
             : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null))));
     ANALYZERS.put("approxQuantiles", new Def(Shorthand.NONE, keys("column", "quantiles", "relativeError"),
-        keys("column", "quantiles"), (c, a) -> {
+        keys("column", "quantiles"), a -> {
           List<Double> qs = new ArrayList<>();
           for (String q : a.strings("quantiles")) {
             try {
@@ -769,47 +779,47 @@ public final class Suite {
               throw a.error("quantiles", "expected numbers between 0 and 1, got '" + q + "'");
             }
           }
-          carry(c, new Analyzer.ApproxQuantiles(a.requiredString("column"), qs, a.has("relativeError")
+          return (new Analyzer.ApproxQuantiles(a.requiredString("column"), qs, a.has("relativeError")
               ? a.number("relativeError") : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null));
         }));
     analyzer("columnCount", Shorthand.NONE, keys(), c -> Analyzer.columnCount());
     ANALYZERS.put("columnExists", new Def(Shorthand.COLUMN, keys("column"), keys("column"),
-        (c, a) -> carry(c, Analyzer.columnExists(a.requiredString("column")))));
+        a -> (Analyzer.columnExists(a.requiredString("column")))));
     ANALYZERS.put("duplicateRowCount", new Def(Shorthand.COLUMNS, keys("columns"), keys(),
-        (c, a) -> carry(c, new Analyzer.DuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), null))));
+        a -> (new Analyzer.DuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), null))));
     ANALYZERS.put("exactQuantile", new Def(Shorthand.NONE, keys("column", "quantile"), keys("column", "quantile"),
-        (c, a) -> carry(c, Analyzer.exactQuantile(a.requiredString("column"), a.number("quantile")))));
+        a -> (Analyzer.exactQuantile(a.requiredString("column"), a.number("quantile")))));
     ANALYZERS.put("ratioOfSums", new Def(Shorthand.NONE, keys("numerator", "denominator"), keys("numerator", "denominator"),
-        (c, a) -> carry(c, Analyzer.ratioOfSums(a.requiredString("numerator"), a.requiredString("denominator")))));
+        a -> (Analyzer.ratioOfSums(a.requiredString("numerator"), a.requiredString("denominator")))));
     ANALYZERS.put("customSql", new Def(Shorthand.NONE, keys("query", "name"), keys("query"),
-        (c, a) -> carry(c, new Analyzer.CustomSql(a.requiredString("query"), a.string("name")))));
+        a -> (new Analyzer.CustomSql(a.requiredString("query"), a.string("name")))));
     ANALYZERS.put("datasetMatch", new Def(Shorthand.NONE, keys("table", "keys", "compare"), keys("table", "keys"),
-        (c, a) -> carry(c, datasetMatch(a))));
+        a -> (datasetMatch(a))));
     ANALYZERS.put("histogramBinned", new Def(Shorthand.NONE, keys("column", "binCount", "edges", "overflow"),
-        keys("column"), (c, a) -> {
+        keys("column"), a -> {
           if (a.has("binCount") == a.has("edges")) {
             throw a.error(null, "histogramBinned needs exactly one of 'binCount' (bins of equal width) or 'edges'");
           }
           Integer bins = a.has("binCount") ? wholeNumber(a, "binCount") : null;
           List<Double> edges = a.has("edges") ? numbers(a, "edges") : null;
-          carry(c, new Analyzer.HistogramBinned(a.requiredString("column"), bins, edges, a.bool("overflow", false), null));
+          return (new Analyzer.HistogramBinned(a.requiredString("column"), bins, edges, a.bool("overflow", false), null));
         }));
     ANALYZERS.put("compliance", new Def(Shorthand.NONE, keys("name", "predicate"), keys("predicate"),
-        (c, a) -> carry(c, Analyzer.compliance(a.string("name"), a.requiredString("predicate")))));
+        a -> (Analyzer.compliance(a.string("name"), a.requiredString("predicate")))));
     ANALYZERS.put("patternMatch", new Def(Shorthand.NONE, keys("column", "pattern"), keys("column", "pattern"),
-        (c, a) -> carry(c, Analyzer.patternMatch(a.requiredString("column"), a.requiredString("pattern")))));
-    ANALYZERS.put("mutualInformation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+        a -> (Analyzer.patternMatch(a.requiredString("column"), a.requiredString("pattern")))));
+    ANALYZERS.put("mutualInformation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
       List<String> cols = two(a, "columns");
-      carry(c, Analyzer.mutualInformation(cols.get(0), cols.get(1)));
+      return (Analyzer.mutualInformation(cols.get(0), cols.get(1)));
     }));
-    ANALYZERS.put("correlation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
+    ANALYZERS.put("correlation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
       List<String> cols = two(a, "columns");
-      carry(c, Analyzer.correlation(cols.get(0), cols.get(1)));
+      return (Analyzer.correlation(cols.get(0), cols.get(1)));
     }));
   }
 
   private static void analyzer(String name, Shorthand s, Set<String> keys, Function<SuiteArgs, Analyzer> make) {
-    ANALYZERS.put(name, new Def(s, keys, Set.of(), (c, a) -> carry(c, make.apply(a))));
+    ANALYZERS.put(name, new Def(s, keys, Set.of(), make));
   }
 
   private static Analyzer columnAnalyzer(String n, SuiteArgs a) {
@@ -866,11 +876,6 @@ public final class Suite {
       }
     }
     return out;
-  }
-
-  /** Holds an analyzer in a check so suite entries share one reader. */
-  private static void carry(Check holder, Analyzer a) {
-    holder.carry(a);
   }
 
   static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";

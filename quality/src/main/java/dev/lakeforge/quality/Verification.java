@@ -161,10 +161,9 @@ public final class Verification {
       }
     }
     String why = failure;
-    Check c = Check.of(a.level(), "anomaly detection for " + a.analyzer().describe());
-    c.addConstraint(new Constraint(strategyName + "(" + a.analyzer().describe() + ")", a.analyzer(), m -> why == null,
-        Metric::value, "no anomaly by " + strategyName, why, null));
-    return c;
+    return Check.of(a.level(), "anomaly detection for " + a.analyzer().describe(), List.of(new Constraint(strategyName
+        + "(" + a.analyzer().describe() + ")", a.analyzer(), m -> why == null, Metric::value, "no anomaly by " + strategyName,
+        why, null)));
   }
 
   private static VerificationResult judge(List<Check> checks, AnalysisResult metrics) {
@@ -195,8 +194,9 @@ public final class Verification {
    */
   public Dataset<Row> annotate() {
     // Row rules are analysed with Spark's non-ANSI rules, so a predicate that cannot be computed for
-    // a row is null there (that row breaks it) instead of failing the whole write.
-    return Engine.leniently(data.sparkSession(), () -> {
+    // a row is null there (that row breaks it) instead of failing the whole write. The data keeps its
+    // own rules: its plan was analysed before.
+    return Engine.leniently(data, same -> {
       List<Column> reasons = new ArrayList<>();
       Column anyBroken = lit(false);
       for (Check check : checks) {
@@ -206,7 +206,7 @@ public final class Verification {
             String reason = Redactor.global().redact(check.description() + ": " + k.name());
             Column reasonOf = when(broken, lit(reason));
             if (k.analyzer() instanceof Analyzer.Compliance c) {
-              Column raised = RowRules.scoped(c.filter(), Engine.raised(c.predicate(), data.schema()));
+              Column raised = RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
               reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);
             }
             reasons.add(reasonOf);
@@ -218,7 +218,7 @@ public final class Verification {
       // Most rows break nothing: they get the empty array without building and compacting one.
       Column column = reasons.isEmpty() ? empty
           : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
-      return data.withColumn(REASONS, column);
+      return same.withColumn(REASONS, column);
     });
   }
 

@@ -205,6 +205,34 @@ class CheckTest {
   }
 
   @Test
+  void verificationsInParallelThreadsNeverChangeTheSessionsAnsiSetting(SparkSession spark) throws Exception {
+    Dataset<Row> rows = spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
+    Check c = Check.error("ratios").satisfies("10 / d > 0", "positive ratio", f -> f == 1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<Long>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        runs.add(pool.submit(() -> {
+          Verification v = Verification.onData(rows).addCheck(c);
+          long quarantined = v.split().bad().count();
+          return v.run().metrics().metric(c.constraints().get(0).analyzer()).erroredRows() * 10 + quarantined;
+        }));
+      }
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      while (runs.stream().anyMatch(f -> !f.isDone())) {
+        seen.add(spark.conf().get("spark.sql.ansi.enabled"));
+      }
+      for (java.util.concurrent.Future<Long> f : runs) {
+        assertThat(f.get()).as("1 errored row, 3 quarantined").isEqualTo(13);
+      }
+      assertThat(seen).as("what other threads of the session saw meanwhile").containsOnly("true");
+      assertThat(spark.conf().get("spark.sql.ansi.enabled")).isEqualTo("true");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void splitKeepsEveryRowOnceAndQuarantines(SparkSession spark, TestWarehouse w) {
     Check c = Check.error("orders").isComplete("amount").containsEmail("email");
     Split s = Verification.onData(df).addCheck(c).split();

@@ -46,6 +46,19 @@ class MetricsRepositoryTest {
   }
 
   @Test
+  void aFilteredMetricIsStoredApartFromTheUnfilteredOneAndFoundAgain(SparkSession spark, TestWarehouse w) {
+    FileMetricsRepository repo = new FileMetricsRepository(w.resolve("dq-filtered").toUri().toString());
+    Analyzer all = Analyzer.completeness("x");
+    Analyzer filtered = Analyzer.completeness("x").where("id < 8");
+    repo.save(ResultKey.at(Instant.parse("2026-11-01T00:00:00Z"), Map.of()), Analysis.onData(spark.range(10)
+        .selectExpr("id", "CASE WHEN id % 4 = 0 THEN NULL ELSE id END AS x")).addAnalyzer(all).addAnalyzer(filtered).run());
+    StoredRun run = repo.load(MetricsQuery.all()).get(0);
+    assertThat(run.metrics()).extracting(MetricRecord::name).containsExactly("Completeness", "Completeness (where: id < 8)");
+    assertThat(run.value(all).getAsDouble()).isEqualTo(0.7);
+    assertThat(run.value(filtered).getAsDouble()).isEqualTo(0.75);
+  }
+
+  @Test
   void fileRepositoryRoundTripsByTagsAndTimeRange(SparkSession spark, TestWarehouse w) {
     roundTrip(spark, new FileMetricsRepository(w.resolve("dq-files").toUri().toString()));
   }
