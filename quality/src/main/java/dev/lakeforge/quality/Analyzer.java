@@ -188,6 +188,11 @@ public sealed interface Analyzer {
         ApproxQuantile.DEFAULT_RELATIVE_ERROR, null);
   }
 
+  /** A KLL sketch of a numeric column: quantiles and equal-width buckets, Deequ's defaults (size 2048, 100 buckets). */
+  static KllSketch kllSketch(String column) {
+    return new KllSketch(column, KllSketch.DEFAULT_SKETCH_SIZE, KllSketch.DEFAULT_BUCKETS, KllSketch.DEFAULT_QUANTILES, null);
+  }
+
   static ExactQuantile exactQuantile(String column, double quantile) {
     return new ExactQuantile(column, quantile, null);
   }
@@ -1069,6 +1074,74 @@ public sealed interface Analyzer {
 
     public List<Column> aggregations(Scope s) {
       return List.of(percentile(s.number(column), lit(quantile)));
+    }
+  }
+
+  /**
+   * KLLSketch: a KLL sketch (Apache DataSketches) of the non-null values of a numeric column, built
+   * in the shared scan from mergeable per-partition sketches. The metric is {@code buckets}
+   * equal-width buckets between the minimum and maximum (the first closed, the others {@code (a, b]})
+   * with their estimated counts, and the sketch's {@code quantiles}; the rank error is about
+   * 1.65 / sketchSize (0.08% at the default 2048).
+   */
+  record KllSketch(String column, int sketchSize, int buckets, List<Double> quantiles, String filter)
+      implements Analyzer, NumericScan {
+    public static final int DEFAULT_SKETCH_SIZE = 2048;
+    public static final int DEFAULT_BUCKETS = 100;
+    public static final List<Double> DEFAULT_QUANTILES = List.of(0.1, 0.25, 0.5, 0.75, 0.9, 0.99);
+
+    public KllSketch {
+      if (sketchSize < 8 || sketchSize > 65535) {
+        throw new IllegalArgumentException("sketchSize must lie in [8, 65535], got " + sketchSize);
+      }
+      if (buckets < 1 || buckets > HistogramBinned.MAX_BINS) {
+        throw new IllegalArgumentException("buckets must lie in [1, " + HistogramBinned.MAX_BINS + "], got " + buckets);
+      }
+      quantiles = List.copyOf(quantiles);
+      quantiles.forEach(ApproxQuantile::requireQuantile);
+    }
+
+    public String name() {
+      return "KLLSketch";
+    }
+
+    public KllSketch where(String p) {
+      return new KllSketch(column, sketchSize, buckets, quantiles, p);
+    }
+
+    /** A copy with another sketch size, number of buckets and quantiles. */
+    public KllSketch with(int size, int bucketCount, double... qs) {
+      return new KllSketch(column, size, bucketCount, Arrays.stream(qs).boxed().toList(), filter);
+    }
+
+    public List<Column> aggregations(Scope s) {
+      return List.of(functions.udaf(new KllAggregator(sketchSize), org.apache.spark.sql.Encoders.DOUBLE())
+          .apply(s.number(column)));
+    }
+
+    @Override
+    public Metric metric(Object[] v) {
+      org.apache.datasketches.kll.KllDoublesSketch sketch = KllAggregator.read((byte[]) v[0]);
+      if (sketch.isEmpty()) {
+        return Metric.empty(this);
+      }
+      var inclusive = org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE;
+      long n = sketch.getN();
+      double lo = sketch.getMinItem();
+      double hi = sketch.getMaxItem();
+      Map<String, Distribution.Value> values = new LinkedHashMap<>();
+      long counted = 0;
+      for (int i = 0; i < buckets; i++) {
+        double low = lo + (hi - lo) * i / buckets;
+        double high = i == buckets - 1 ? hi : lo + (hi - lo) * (i + 1) / buckets;
+        long upTo = i == buckets - 1 ? n : Math.round(n * sketch.getRank(high, inclusive));
+        long count = Math.max(0, upTo - counted);
+        counted += count;
+        values.put((i == 0 ? "[" : "(") + low + ", " + high + "]", new Distribution.Value(count, (double) count / n));
+      }
+      Map<String, Double> q = new LinkedHashMap<>();
+      quantiles.forEach(x -> q.put(x.toString(), sketch.getQuantile(x, inclusive)));
+      return Metric.distribution(this, new Distribution(values, buckets)).withKeyed(q);
     }
   }
 

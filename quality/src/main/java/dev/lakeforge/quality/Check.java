@@ -338,6 +338,15 @@ public sealed class Check permits Check.Hintable {
         assertion, null);
   }
 
+  /** A quantile of the column's KLL sketch satisfies the assertion (rank error about 0.08%). */
+  public Filterable hasKllQuantile(String column, double quantile, DoublePredicate assertion) {
+    Analyzer.KllSketch a = Analyzer.kllSketch(column).with(Analyzer.KllSketch.DEFAULT_SKETCH_SIZE, 1, quantile);
+    String key = Double.toString(quantile);
+    Assertion test = Assertion.of(assertion);
+    return add(new Constraint("hasKllQuantile(" + column + ", " + quantile + ")", a, m -> test.test(m.keyed().get(key)),
+        m -> m.keyed().get(key), test.toString(), null, null));
+  }
+
   /** The interquartile range (exact 75th minus 25th percentile) satisfies the assertion. */
   public Filterable hasInterquartileRange(String column, DoublePredicate assertion) {
     return add("hasInterquartileRange(" + column + ")", Analyzer.interquartileRange(column), assertion, null);

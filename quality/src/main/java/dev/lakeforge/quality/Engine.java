@@ -247,13 +247,11 @@ final class Engine {
   private static final Object CONNECT_LOCK = new Object();
 
   /**
-   * Builds (and, where asked, runs) queries on the data with Spark's non-ANSI rules, under which an
-   * operation that cannot take a value (a division by zero, an invalid cast) gives null instead of
-   * raising. The session others use is never changed: on Spark Classic the data is read through a
-   * session of its own (the same settings, ANSI off; Spark fixes each operation's rules when a
-   * query is analysed, so a Dataset built here keeps them when it runs later). Over Spark Connect,
-   * where the server analyses at run time, the work runs with the session's setting switched for
-   * its duration, one such run at a time.
+   * Runs work on the data with Spark's non-ANSI rules, under which an operation that cannot take a
+   * value (a division by zero, an invalid cast) gives null instead of raising. The session others
+   * use is never changed: on Spark Classic the data is read through a session of its own (the same
+   * settings, ANSI off). Over Spark Connect, where the server analyses at run time, the work runs
+   * with the session's setting switched for its duration, one such run at a time.
    */
   static <T> T leniently(Dataset<Row> data, java.util.function.Function<Dataset<Row>, T> work) {
     org.apache.spark.sql.SparkSession spark = data.sparkSession();
@@ -269,20 +267,49 @@ final class Engine {
         }
       }
     }
+    return work.apply(moved(data, lenientTwin(spark)));
+  }
+
+  /**
+   * A Dataset of the data's session whose new expressions follow Spark's non-ANSI rules while the
+   * data's own plan keeps its rules. Spark Classic fixes each operation's rules when a query is
+   * analysed: the query is built in a lenient session and its analysed plan handed back. Over
+   * Spark Connect, which analyses when the query runs, the query follows the session's rules.
+   */
+  static Dataset<Row> lenientPlan(Dataset<Row> data, java.util.function.UnaryOperator<Dataset<Row>> build) {
+    org.apache.spark.sql.SparkSession spark = data.sparkSession();
+    if (!Sessions.isClassic(spark)) {
+      return build.apply(data);
+    }
+    return moved(build.apply(moved(data, lenientTwin(spark))), spark);
+  }
+
+  /** A session with the same settings (catalogs included) and ANSI off. */
+  private static org.apache.spark.sql.SparkSession lenientTwin(org.apache.spark.sql.SparkSession spark) {
     org.apache.spark.sql.SparkSession twin = spark.newSession();
     scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll()).forEach((k, v) -> {
-      if (twin.conf().isModifiable(k)) {
+      try {
         twin.conf().set(k, v);
+      } catch (Exception staticOrCoreSetting) { // AnalysisException, checked, thrown undeclared
+        // the context's own settings (spark.master, static SQL settings) are shared already
       }
     });
     twin.conf().set(ANSI, "false");
-    // A global view is the public way to hand a plan to another session of the same Spark context.
+    return twin;
+  }
+
+  /**
+   * The same analysed plan as a Dataset of another session: a global view is the public way to hand
+   * a plan between sessions of one Spark context. Analysis is eager on Classic, so the view is
+   * dropped at once.
+   */
+  private static Dataset<Row> moved(Dataset<Row> data, org.apache.spark.sql.SparkSession to) {
     String view = "lakeforge_lenient_" + java.util.UUID.randomUUID().toString().replace("-", "");
     data.createOrReplaceGlobalTempView(view);
     try {
-      return work.apply(twin.table(spark.conf().get("spark.sql.globalTempDatabase") + "." + view));
+      return to.table(to.conf().get("spark.sql.globalTempDatabase") + "." + view);
     } finally {
-      spark.catalog().dropGlobalTempView(view);
+      to.catalog().dropGlobalTempView(view);
     }
   }
 

@@ -40,6 +40,11 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     return new Metric(a, null, null, null, why, 0);
   }
 
+  /** The metric with values by key besides its distribution (a KLL sketch's quantiles). */
+  Metric withKeyed(Map<String, Double> values) {
+    return new Metric(analyzer, value, values, distribution, failure, erroredRows);
+  }
+
   Metric withErroredRows(long rows) {
     return new Metric(analyzer, value, keyed, distribution, failure, rows);
   }
@@ -91,9 +96,11 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
         add.accept(name + (analyzer instanceof Analyzer.HistogramBinned ? ".nullCount" : ".tailCount"),
             (double) distribution.tail());
       }
-    } else if (!keyed.isEmpty()) {
+    }
+    if (!keyed.isEmpty()) {
       new TreeMap<>(keyed).forEach((k, v) -> add.accept(name + "-" + k, v));
-    } else {
+    }
+    if (distribution == null && keyed.isEmpty()) {
       add.accept(name, value);
     }
     if (erroredRows > 0) {

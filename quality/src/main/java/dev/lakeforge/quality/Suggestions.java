@@ -10,7 +10,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Suggests constraints from a profile, each with its evidence, and writes them as a suite file the
- * loader accepts. The rules, Deequ's:
+ * loader accepts: each entry is written through the suite vocabulary, which checks its word and
+ * keys. The rules, Deequ's:
  * <ul>
  *   <li>complete: completeness 1 suggests {@code isComplete};</li>
  *   <li>retain completeness: completeness between 0.2 and 1 suggests {@code hasCompleteness >=}
@@ -53,12 +54,12 @@ public final class Suggestions {
       String col = c.column();
       double comp = c.completeness();
       if (comp == 1.0) {
-        out.add(new Suggestion(col, "complete", "isComplete: " + yaml(col), "completeness 1.0 over " + n + " rows"));
+        out.add(new Suggestion(col, "complete", Suite.entry("isComplete", Map.of("column", col)), "completeness 1.0 over " + n + " rows"));
       } else if (comp >= 0.2) {
         double lower = Math.floor((comp - 1.96 * Math.sqrt(comp * (1 - comp) / n)) * 100) / 100;
         if (lower > 0) {
-          out.add(new Suggestion(col, "retain completeness", "hasCompleteness: {column: " + yaml(col) + ", assertion: \">= "
-              + num(lower) + "\"}", String.format(Locale.ROOT, "completeness %.4f over %d rows; 95%% lower bound %s", comp, n,
+          out.add(new Suggestion(col, "retain completeness", Suite.entry("hasCompleteness",
+              ordered("column", col, "assertion", ">= " + num(lower))), String.format(Locale.ROOT, "completeness %.4f over %d rows; 95%% lower bound %s", comp, n,
               num(lower))));
         }
       }
@@ -66,20 +67,20 @@ public final class Suggestions {
       if (comp == 1.0 && c.approxDistinct() >= 0.9 * n) {
         Metric exact = Analysis.onData(data).addAnalyzer(Analyzer.uniqueness(col)).run().metric(Analyzer.uniqueness(col));
         if (exact.isSuccess() && exact.value() == 1.0) {
-          out.add(new Suggestion(col, "unique", "isUnique: " + yaml(col), "about " + c.approxDistinct()
+          out.add(new Suggestion(col, "unique", Suite.entry("isUnique", Map.of("column", col)), "about " + c.approxDistinct()
               + " distinct values over " + n + " rows; uniqueness checked exactly: 1.0"));
         }
       }
       if (c.histogram() != null && "string".equals(c.sparkType())) {
         List<String> values = c.histogram().keySet().stream().filter(v -> !v.equals(Analyzer.Histogram.NULL_VALUE)).toList();
         if (!values.isEmpty() && values.size() <= Math.max(2, n / 10)) {
-          out.add(new Suggestion(col, "categorical range", "isContainedIn: {column: " + yaml(col) + ", values: ["
-              + String.join(", ", values.stream().map(Suggestions::yaml).toList()) + "]}",
+          out.add(new Suggestion(col, "categorical range", Suite.entry("isContainedIn",
+              ordered("column", col, "values", values)),
               values.size() + " distinct values over " + n + " rows: " + c.histogram()));
         }
       }
       if (c.min() != null && c.min() >= 0) {
-        out.add(new Suggestion(col, "non-negative", "isNonNegative: " + yaml(col), "minimum " + num(c.min())));
+        out.add(new Suggestion(col, "non-negative", Suite.entry("isNonNegative", Map.of("column", col)), "minimum " + num(c.min())));
       }
       if (c.typeCounts() != null) {
         Map<String, Long> t = c.typeCounts();
@@ -87,8 +88,8 @@ public final class Suggestions {
         for (String type : List.of("Integral", "Fractional", "Boolean")) {
           if (nonNull > 0 && t.getOrDefault(type, 0L) == nonNull) {
             double share = Math.floor((double) nonNull / n * 10_000) / 10_000;
-            out.add(new Suggestion(col, "data type", "hasDataType: {column: " + yaml(col) + ", type: "
-                + type.toLowerCase(Locale.ROOT) + ", assertion: \">= " + num(share) + "\"}",
+            out.add(new Suggestion(col, "data type", Suite.entry("hasDataType",
+                ordered("column", col, "type", type.toLowerCase(Locale.ROOT), "assertion", ">= " + num(share))),
                 "all " + nonNull + " non-null values are " + type));
           }
         }
@@ -115,12 +116,17 @@ public final class Suggestions {
     return sb.toString();
   }
 
-  /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
-  static String yaml(String s) {
-    if (s.matches("[A-Za-z_][A-Za-z0-9_]*") && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
-      return s;
+  private static String yaml(String s) {
+    return Suite.yaml(s);
+  }
+
+  /** Keys and values, in the order given. */
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    return m;
   }
 
   private static String num(double v) {

@@ -595,6 +595,9 @@ public final class Suite {
     constraint("hasExactQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
         keys("column", "quantile", "assertion"),
         (c, a) -> c.hasExactQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
+    constraint("hasKllQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
+        keys("column", "quantile", "assertion"),
+        (c, a) -> c.hasKllQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
     constraint("hasRatioOfSums", Shorthand.NONE, keys("numerator", "denominator", "assertion"),
         keys("numerator", "denominator", "assertion"), (c, a) -> c.hasRatioOfSums(a.requiredString("numerator"),
             a.requiredString("denominator"), a.assertion("assertion", null)));
@@ -789,6 +792,14 @@ public final class Suite {
         a -> (new Analyzer.DuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), null))));
     ANALYZERS.put("exactQuantile", new Def(Shorthand.NONE, keys("column", "quantile"), keys("column", "quantile"),
         a -> (Analyzer.exactQuantile(a.requiredString("column"), a.number("quantile")))));
+    ANALYZERS.put("kllSketch", new Def(Shorthand.COLUMN, keys("column", "sketchSize", "buckets", "quantiles"),
+        keys("column"), a -> {
+          Analyzer.KllSketch k = Analyzer.kllSketch(a.requiredString("column"));
+          double[] qs = a.has("quantiles") ? numbers(a, "quantiles").stream().mapToDouble(Double::doubleValue).toArray()
+              : k.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
+          return k.with(a.has("sketchSize") ? wholeNumber(a, "sketchSize") : k.sketchSize(),
+              a.has("buckets") ? wholeNumber(a, "buckets") : k.buckets(), qs);
+        }));
     ANALYZERS.put("ratioOfSums", new Def(Shorthand.NONE, keys("numerator", "denominator"), keys("numerator", "denominator"),
         a -> (Analyzer.ratioOfSums(a.requiredString("numerator"), a.requiredString("denominator")))));
     ANALYZERS.put("customSql", new Def(Shorthand.NONE, keys("query", "name"), keys("query"),
@@ -876,6 +887,57 @@ public final class Suite {
       }
     }
     return out;
+  }
+
+  /**
+   * One constraint entry of a suite file, written through the vocabulary: the word must be a
+   * constraint and the arguments its keys (with every required one), so what is written loads.
+   * Shorthand where the word has it ({@code isComplete: id}), else a flow mapping.
+   *
+   * @throws IllegalArgumentException for an unknown word, an unknown key or a missing required key
+   */
+  static String entry(String word, Map<String, ?> args) {
+    Def def = CONSTRAINTS.get(word);
+    if (def == null) {
+      throw new IllegalArgumentException("unknown constraint '" + word + "'");
+    }
+    Set<String> accepted = new HashSet<>(def.keys());
+    accepted.addAll(COMMON);
+    for (String k : args.keySet()) {
+      if (!accepted.contains(k)) {
+        throw new IllegalArgumentException(word + " takes no key '" + k + "'; accepted: " + new TreeSet<>(accepted));
+      }
+    }
+    for (String k : def.required()) {
+      if (!args.containsKey(k)) {
+        throw new IllegalArgumentException(word + " needs '" + k + "'");
+      }
+    }
+    if (def.shorthand() == Shorthand.COLUMN && args.size() == 1 && args.containsKey("column")) {
+      return word + ": " + yamlValue(args.get("column"));
+    }
+    List<String> pairs = new ArrayList<>();
+    args.forEach((k, v) -> pairs.add(k + ": " + yamlValue(v)));
+    return word + ": {" + String.join(", ", pairs) + "}";
+  }
+
+  private static String yamlValue(Object v) {
+    if (v instanceof List<?> l) {
+      return "[" + String.join(", ", l.stream().map(Suite::yamlValue).toList()) + "]";
+    }
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+    return yaml(String.valueOf(v));
+  }
+
+  /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
+  static String yaml(String s) {
+    if (s.matches("[A-Za-z_][A-Za-z0-9_]*") && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
+      return s;
+    }
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
   static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";

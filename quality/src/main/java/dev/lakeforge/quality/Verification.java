@@ -196,7 +196,7 @@ public final class Verification {
     // Row rules are analysed with Spark's non-ANSI rules, so a predicate that cannot be computed for
     // a row is null there (that row breaks it) instead of failing the whole write. The data keeps its
     // own rules: its plan was analysed before.
-    return Engine.leniently(data, same -> {
+    return Engine.lenientPlan(data, same -> {
       List<Column> reasons = new ArrayList<>();
       Column anyBroken = lit(false);
       for (Check check : checks) {

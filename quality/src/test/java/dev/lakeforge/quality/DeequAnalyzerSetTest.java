@@ -203,6 +203,29 @@ class DeequAnalyzerSetTest {
   }
 
   @Test
+  void aKllSketchEstimatesQuantilesAndBucketsFromMergedPartitionSketches(SparkSession spark) {
+    // 1..100000 in 8 partitions: each partition sketches its rows, the sketches merge
+    Dataset<Row> df = spark.range(1, 100_001, 1, 8).selectExpr("CAST(id AS DOUBLE) AS x",
+        "CASE WHEN id % 10 = 0 THEN NULL ELSE id END AS y");
+    Analyzer.KllSketch kll = Analyzer.kllSketch("x").with(2048, 10, 0.5, 0.99);
+    Metric m = metric(df, kll);
+    assertThat(m.keyed().get("0.5")).isCloseTo(50_000, within(0.005 * 100_000));
+    assertThat(m.keyed().get("0.99")).isCloseTo(99_000, within(0.005 * 100_000));
+    assertThat(m.distribution().values()).hasSize(10);
+    assertThat(m.distribution().values().values().stream().mapToLong(Distribution.Value::absolute).sum()).isEqualTo(100_000);
+    m.distribution().values().values().forEach(b -> assertThat(b.absolute()).isCloseTo(10_000L, within(500L)));
+    assertThat(m.distribution().values().keySet()).first().isEqualTo("[1.0, 10000.9]");
+    assertThat(m.flatten()).extracting(MetricRecord::name).contains("KLLSketch.bins", "KLLSketch-0.5");
+    // nulls are left out; a filter applies; no rows fail
+    assertThat(metric(df, Analyzer.kllSketch("y")).distribution().values().values().stream()
+        .mapToLong(Distribution.Value::absolute).sum()).isEqualTo(90_000);
+    assertThat(metric(df, Analyzer.kllSketch("x").where("x <= 10")).keyed().get("0.5")).isBetween(5.0, 6.0);
+    assertThat(metric(df.limit(0), Analyzer.kllSketch("x")).failure()).contains("no rows");
+    assertThat(Analysis.onData(df).addAnalyzer(kll).addAnalyzer(Analyzer.size()).run().metric(Analyzer.size()).value())
+        .as("in the one scan with the others").isEqualTo(100_000);
+  }
+
+  @Test
   void whereLakeforgeDiffersFromDeequOnPurposeItGivesTheSaneValue(SparkSession spark) {
     // a long sum past 2^63: Deequ's overflows to a negative number
     Dataset<Row> longs = spark.sql("SELECT * FROM VALUES (9223372036854775807L), (1L) AS t(x)");

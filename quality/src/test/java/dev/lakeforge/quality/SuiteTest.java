@@ -120,6 +120,7 @@ class SuiteTest {
               - hasRatioOfSums: {numerator: amount, denominator: order_id, assertion: "== 7"}
               - hasDuplicateRowCount: {columns: [status], assertion: "== 2"}
               - hasDuplicateRowCount: "== 0"
+              - hasKllQuantile: {column: amount, quantile: 0.5, assertion: "== 20"}
               - hasMinLength: {column: status, assertion: ">= 3", nulls: fail}
               - customSql: {query: "SELECT count(*) FROM orders_copy WHERE status = 'PAID'", assertion: "== 2"}
               - doesDatasetMatch: {table: orders_copy, keys: {order_id: order_id}, assertion: "== 1"}
@@ -140,6 +141,7 @@ class SuiteTest {
           - histogramBinned: {column: amount, binCount: 3}
           - histogram: {column: amount, binning: "floor(amount / 20)", sumOf: order_id}
           - maxLength: {column: email, nulls: emptyString}
+          - kllSketch: {column: amount, buckets: 3, quantiles: [0.5]}
         """);
     Suite suite = Suite.load(f);
     VerificationResult r = suite.verification(orders).run();
@@ -195,6 +197,21 @@ class SuiteTest {
     assertThat(current).as("regenerate with: mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true")
         .isEqualTo(generated);
     assertThat(generated).contains("| `hasExactQuantile` |").contains("| `histogramBinned` |");
+  }
+
+  @Test
+  void entriesAreWrittenThroughTheVocabularySoTheyLoad() throws IOException {
+    assertThat(Suite.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    args.put("column", "status");
+    args.put("values", java.util.List.of("NEW", "true"));
+    String contained = Suite.entry("isContainedIn", args);
+    assertThat(contained).isEqualTo("isContainedIn: {column: status, values: [NEW, \"true\"]}");
+    assertThatThrownBy(() -> Suite.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");
+    assertThatThrownBy(() -> Suite.entry("hasMean", Map.of("column", "x"))).hasMessageContaining("needs 'assertion'");
+    assertThatThrownBy(() -> Suite.entry("isCompleet", Map.of())).hasMessageContaining("unknown constraint");
+    Path f = write("written.yaml", "checks:\n  - description: written\n    constraints:\n      - " + contained + "\n");
+    assertThat(Suite.load(f).checks().get(0).constraints().get(0).name()).startsWith("isContainedIn(status");
   }
 
   @Test
