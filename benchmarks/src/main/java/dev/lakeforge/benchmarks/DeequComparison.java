@@ -6,6 +6,7 @@ import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.AnalysisResult;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricRecord;
+import dev.lakeforge.testing.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,14 +82,8 @@ public final class DeequComparison {
     spark.stop();
 
     Path out = work.resolve("deequ-metrics.json");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx4g"));
-    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.startsWith("-Djdk.reflect")).toList());
-    String classpath = baselineDir.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar") + ":"
-        + Files.readString(baselineDir.resolve("classpath.txt")).trim();
-    command.addAll(List.of("-cp", classpath, "dev.lakeforge.baseline.DeequBaseline", data, out.toString(),
-        Integer.toString(runs)));
+    List<String> command = ChildJvm.of("dev.lakeforge.baseline.DeequBaseline", deequClasspath(baselineDir), data,
+        out.toString(), Integer.toString(runs)).heap("4g").command();
     Process p = new ProcessBuilder(command).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("the Deequ baseline JVM failed (exit " + p.exitValue() + ")");
@@ -143,6 +138,12 @@ public final class DeequComparison {
         (double) ourBest / theirBest);
     System.out.println(disagreements == 0 ? "All metrics agree." : disagreements + " metric(s) disagree.");
     System.exit(disagreements == 0 ? 0 : 1);
+  }
+
+  /** Deequ's classpath (Spark 3.5, Scala 2.12): the baseline module's jar and its dependencies. */
+  static String deequClasspath(Path baselineDir) throws java.io.IOException {
+    return baselineDir.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar") + ":"
+        + Files.readString(baselineDir.resolve("classpath.txt")).trim();
   }
 
   private static String key(String entity, String instance, String name) {

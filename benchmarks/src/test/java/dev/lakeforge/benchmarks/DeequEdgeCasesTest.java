@@ -7,17 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricRecord;
+import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -94,23 +95,12 @@ class DeequEdgeCasesTest {
   }
 
   /** Runs the same spec with Deequ in its own JVM, from the baseline module's jar and classpath. */
-  private static Map<String, Double> deequ(Path spec, Path out) throws IOException, InterruptedException {
-    Path baseline = Path.of(System.getProperty("user.dir")).resolve("deequ-baseline/target");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g"));
-    command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Dio.netty") || a.startsWith("-Djdk.reflect")).toList());
-    String classpath = baseline.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar") + ":"
-        + Files.readString(baseline.resolve("classpath.txt")).trim();
-    command.addAll(List.of("-cp", classpath, "dev.lakeforge.baseline.DeequEdgeCases", spec.toString(), out.toString()));
-    Path log = out.resolveSibling("deequ.log");
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  private static Map<String, Double> deequ(Path spec, Path out) throws IOException {
+    String classpath = DeequComparison.deequClasspath(Path.of(System.getProperty("user.dir")).resolve("deequ-baseline/target"));
     // A generous bound for a JVM starting Spark on a loaded machine; the run itself takes seconds.
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("the Deequ JVM did not finish in 10 minutes; its log: " + log);
-    }
-    assertThat(p.exitValue()).as("the Deequ JVM's exit code; its log:\n" + Files.readString(log)).isZero();
+    ChildJvm.Result r = ChildJvm.of("dev.lakeforge.baseline.DeequEdgeCases", classpath, spec.toString(), out.toString())
+        .run(Duration.ofMinutes(10));
+    assertThat(r.exitCode()).as("the Deequ JVM's exit code\n" + r.output()).isZero();
     Map<String, Double> metrics = new TreeMap<>();
     JSON.readTree(out.toFile()).fields().forEachRemaining(c -> c.getValue().forEach(m -> metrics.put(
         key(c.getKey(), m.get("entity").asText(), m.get("instance").asText(), m.get("name").asText()),

@@ -398,6 +398,17 @@ public sealed interface Analyzer {
       throw Unfiltered.refused(this);
     }
 
+    /** The query analyses in the data's session (tables and columns exist); it does not run. */
+    @Override
+    public String dataProblem(Dataset<Row> data) {
+      try {
+        int columns = data.sparkSession().sql(query).schema().fields().length;
+        return columns == 1 ? null : "the query returns " + columns + " columns, not 1";
+      } catch (Exception e) {
+        return "the query does not analyse: " + dev.lakeforge.core.LakeforgeException.firstLine(e);
+      }
+    }
+
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> result = data.sparkSession().sql(query);
       if (result.schema().fields().length != 1) {
@@ -462,6 +473,20 @@ public sealed interface Analyzer {
 
     public DatasetMatch where(String p) {
       throw Unfiltered.refused(this);
+    }
+
+    /** The other data set's table exists (a data set given as a Dataset is there already). */
+    @Override
+    public String dataProblem(Dataset<Row> data) {
+      if (table == null) {
+        return null;
+      }
+      try {
+        data.sparkSession().table(table).schema();
+        return null;
+      } catch (Exception e) {
+        return "the table to match, " + table + ", cannot be read: " + dev.lakeforge.core.LakeforgeException.firstLine(e);
+      }
     }
 
     public Metric compute(Dataset<Row> data) {

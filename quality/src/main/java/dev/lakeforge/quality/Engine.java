@@ -101,6 +101,11 @@ final class Engine {
     return ((Definition) a).dataProblem(data);
   }
 
+  /** What in the analyzer's SQL (a predicate, a binning, a query, a table) does not work on the data; reads no rows. */
+  static String dataProblem(Analyzer a, Dataset<Row> data) {
+    return ((Definition) a).dataProblem(data);
+  }
+
   /** The analyzer's problem with the schema's types, when every column it reads exists (else null). */
   static String typeProblem(Analyzer a, StructType schema) {
     return a.columns().stream().allMatch(c -> field(schema, c) != null) ? ((Definition) a).precondition(schema) : null;

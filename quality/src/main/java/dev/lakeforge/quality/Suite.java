@@ -441,8 +441,9 @@ public final class Suite {
       }
       for (Analyzer a : e.analyzers()) {
         String problem = Engine.typeProblem(a, schema);
-        if (problem == null && a instanceof Analyzer.Histogram h && h.binning() != null) {
-          problem = h.dataProblem(data);
+        // a predicate is checked with the entry's own words below; the rest (a binning, a query, a table) here
+        if (problem == null && !(a instanceof Analyzer.Compliance)) {
+          problem = Engine.dataProblem(a, data);
         }
         if (problem != null) {
           out.add(config.errorAt(e.path(), problem).getMessage());

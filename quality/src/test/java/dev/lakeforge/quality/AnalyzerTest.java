@@ -19,14 +19,7 @@ class AnalyzerTest {
 
   @BeforeAll
   static void data(SparkSession spark) {
-    orders = spark.sql("""
-        SELECT * FROM VALUES
-          (1, 'ada',   10.0D, 'NEW'),
-          (2, 'bob',   20.0D, 'PAID'),
-          (3, NULL,    30.0D, 'PAID'),
-          (4, 'dän',   NULL,  'SHIPPED'),
-          (4, 'éva😀', 40.0D, NULL)
-        AS t(id, name, amount, status)""");
+    orders = TestOrders.of(spark);
   }
 
   private static double value(Dataset<Row> df, Analyzer a) {

@@ -179,23 +179,22 @@ class SuiteTest {
         """);
     assertThat(Suite.load(missing).problems(orders)).singleElement().asString()
         .contains("missing.yaml:2").contains("column 'nope' does not exist");
+    Path sqlAndTable = write("sql-and-table.yaml", """
+        analyzers:
+          - customSql: {query: "SELECT count(*) FROM no_such_view"}
+          - datasetMatch: {table: no_such_table, keys: {order_id: order_id}}
+        """);
+    assertThat(Suite.load(sqlAndTable).problems(orders)).satisfiesExactly(
+        p -> assertThat(p).contains("sql-and-table.yaml:2").contains("the query does not analyse").contains("no_such_view"),
+        p -> assertThat(p).contains("sql-and-table.yaml:3").contains("no_such_table"));
   }
 
   @Test
   void theVocabularyInTheDocsIsGeneratedFromTheSuiteTable() throws IOException {
-    Path doc = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/quality.md");
-    String text = Files.readString(doc);
-    int begin = text.indexOf(Suite.VOCABULARY_BEGIN);
-    int end = text.indexOf(Suite.VOCABULARY_END);
-    assertThat(begin).as("docs/quality.md has the generated block").isNotNegative();
     String generated = Suite.vocabularyMarkdown();
-    String current = text.substring(begin, end + Suite.VOCABULARY_END.length());
-    if (Boolean.getBoolean("lakeforge.regenerate")) {
-      Files.writeString(doc, text.substring(0, begin) + generated + text.substring(end + Suite.VOCABULARY_END.length()));
-      current = generated;
-    }
-    assertThat(current).as("regenerate with: mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true")
-        .isEqualTo(generated);
+    dev.lakeforge.testing.GeneratedDocs.assertCurrent(dev.lakeforge.testing.GeneratedDocs.page("quality.md"),
+        Suite.VOCABULARY_BEGIN, Suite.VOCABULARY_END, generated,
+        "mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true");
     assertThat(generated).contains("| `hasExactQuantile` |").contains("| `histogramBinned` |");
   }
 
