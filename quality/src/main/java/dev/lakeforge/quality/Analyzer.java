@@ -781,6 +781,11 @@ public sealed interface Analyzer {
       return new MutualInformation(columns, p);
     }
 
+    @Override
+    public boolean needsMarginals() {
+      return true;
+    }
+
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, f.mutualInformation() / f.rows() + Math.log(f.rows()));
     }

@@ -350,7 +350,7 @@ final class Engine {
       Dataset<Row> rows = first.filter() == null ? data : data.where(new Plans.Scope(first.filter(), null).rows());
       Column[] keys = cols.stream().map(Engine::column).toArray(Column[]::new);
       Dataset<Row> freq = rows.where(anyNonNull).groupBy(keys).agg(count(lit(1)).as(COUNT));
-      boolean mutualInformation = cols.size() == 2 && group.stream().anyMatch(a -> a instanceof Analyzer.MutualInformation);
+      boolean mutualInformation = cols.size() == 2 && group.stream().anyMatch(FrequencyBased::needsMarginals);
       Column n = col(COUNT).cast("double");
       List<Column> aggs = new ArrayList<>(List.of(
           sum(col(COUNT)).cast("long").as("rows"),

@@ -106,6 +106,11 @@ final class Plans {
     default List<String> groupColumns(StructType schema) {
       return ((Analyzer) this).columns();
     }
+
+    /** Whether it needs each value's marginal counts in a pair of columns (mutual information). */
+    default boolean needsMarginals() {
+      return false;
+    }
   }
 
   /** Computed by a query of its own: from the schema, another data set, SQL, or a plan in two steps. */
