@@ -1299,8 +1299,11 @@ public sealed interface Analyzer {
     }
 
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.sum(s.only(when(expr(predicate), 1).otherwise(0))), s.rowCount(),
-          functions.sum(s.only(when(Engine.raised(predicate, s.schema()), 1).otherwise(0))).cast("long"));
+      Column compliant = functions.sum(s.only(when(expr(predicate), 1).otherwise(0)));
+      // the rows that raised are counted only in the lenient evaluation: under ANSI none got this far
+      return s.lenient() ? List.of(compliant, s.rowCount(),
+          functions.sum(s.only(when(Engine.raised(predicate, s.schema()), 1).otherwise(0))).cast("long"))
+          : List.of(compliant, s.rowCount());
     }
 
     public Metric metric(Object[] v) {
@@ -1311,7 +1314,7 @@ public sealed interface Analyzer {
     @Override
     public Metric lenientMetric(Object[] v) {
       Metric m = metric(v);
-      return m.isSuccess() && v[2] != null ? m.withErroredRows(((Number) v[2]).longValue()) : m;
+      return m.isSuccess() && v.length > 2 && v[2] != null ? m.withErroredRows(((Number) v[2]).longValue()) : m;
     }
   }
 

@@ -240,7 +240,7 @@ final class Engine {
     Analyzer a = (Analyzer) p;
     try {
       return leniently(data, same -> {
-        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema()));
+        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema(), true));
         return p.lenientMetric(values(aggregate(same, c), 0, c.size()));
       });
     } catch (Exception e) {

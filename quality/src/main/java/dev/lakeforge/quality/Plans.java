@@ -123,8 +123,14 @@ final class Plans {
    *
    * @param filter the analyzer's SQL filter, or null for all rows
    * @param schema the data's schema
+   * @param lenient whether the aggregations are evaluated again with errors as nulls, after they raised
    */
-  record Scope(String filter, StructType schema) {
+  record Scope(String filter, StructType schema, boolean lenient) {
+    /** A scope of the ordinary (ANSI) evaluation. */
+    Scope(String filter, StructType schema) {
+      this(filter, schema, false);
+    }
+
     /** True for rows the filter keeps (a null filter result drops the row). */
     Column rows() {
       return filter == null ? lit(true) : coalesce(expr(filter), lit(false));

@@ -193,10 +193,12 @@ public final class Verification {
    * reason. Lazy: nothing runs until the result is used.
    */
   public Dataset<Row> annotate() {
-    // Row rules are analysed with Spark's non-ANSI rules, so a predicate that cannot be computed for
-    // a row is null there (that row breaks it) instead of failing the whole write. The data keeps its
-    // own rules: its plan was analysed before.
-    return Engine.lenientPlan(data, same -> {
+    // Rules with a predicate are analysed with Spark's non-ANSI rules, so a predicate that cannot be
+    // computed for a row is null there (that row breaks it) instead of failing the whole write. The
+    // data keeps its own rules: its plan was analysed before. Other rules cannot raise: no detour.
+    boolean predicates = checks.stream().flatMap(c -> c.constraints().stream())
+        .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Analyzer.Compliance);
+    java.util.function.UnaryOperator<Dataset<Row>> build = same -> {
       List<Column> reasons = new ArrayList<>();
       Column anyBroken = lit(false);
       for (Check check : checks) {
@@ -219,7 +221,8 @@ public final class Verification {
       Column column = reasons.isEmpty() ? empty
           : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
       return same.withColumn(REASONS, column);
-    });
+    };
+    return predicates ? Engine.lenientPlan(data, build) : build.apply(data);
   }
 
   /** Good rows and bad rows (with their reasons), from one annotation of the data. */
