@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -1151,11 +1153,42 @@ public sealed interface Analyzer {
 
     @Override
     public Metric metric(Object[] v) {
-      org.apache.datasketches.kll.KllDoublesSketch sketch = KllAggregator.read((byte[]) v[0]);
-      if (sketch.isEmpty()) {
-        return Metric.empty(this);
+      return metricOf(KllAggregator.read((byte[]) v[0]));
+    }
+
+    /**
+     * The metric of all the data behind the given states, from their sketches alone: the data is
+     * not read again. A state is {@link Metric#state()} of a KLL metric (of this column or another,
+     * of any sketch size), kept from an earlier run; merging today's with the last six days' gives
+     * the week's quantiles. This analyzer's buckets and quantiles are reported.
+     *
+     * <pre>{@code
+     * Metric week = Analyzer.kllSketch("amount").merge(days.stream().map(Metric::state).toList());
+     * }</pre>
+     *
+     * @return a failed metric naming the state that is not a KLL sketch of doubles
+     */
+    public Metric merge(List<byte[]> states) {
+      KllDoublesSketch union = KllDoublesSketch.newHeapInstance(sketchSize);
+      for (int i = 0; i < states.size(); i++) {
+        byte[] state = states.get(i);
+        if (state == null) {
+          return Metric.failed(this, "state " + i + " is missing (a failed metric, or one of another analyzer)");
+        }
+        try {
+          union.merge(KllAggregator.read(state));
+        } catch (RuntimeException e) {
+          return Metric.failed(this, "state " + i + " is not a KLL sketch of doubles: " + e.getMessage());
+        }
       }
-      var inclusive = org.apache.datasketches.quantilescommon.QuantileSearchCriteria.INCLUSIVE;
+      return metricOf(union);
+    }
+
+    private Metric metricOf(KllDoublesSketch sketch) {
+      if (sketch.isEmpty()) {
+        return Metric.empty(this).withState(sketch.toByteArray());
+      }
+      var inclusive = QuantileSearchCriteria.INCLUSIVE;
       long n = sketch.getN();
       double lo = sketch.getMinItem();
       double hi = sketch.getMaxItem();
@@ -1171,7 +1204,7 @@ public sealed interface Analyzer {
       }
       Map<String, Double> q = new LinkedHashMap<>();
       quantiles.forEach(x -> q.put(x.toString(), sketch.getQuantile(x, inclusive)));
-      return Metric.distribution(this, new Distribution(values, buckets)).withKeyed(q);
+      return Metric.distribution(this, new Distribution(values, buckets)).withKeyed(q).withState(sketch.toByteArray());
     }
   }
 

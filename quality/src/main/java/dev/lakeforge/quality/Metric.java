@@ -1,8 +1,10 @@
 package dev.lakeforge.quality;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -16,37 +18,69 @@ import java.util.TreeMap;
  * @param failure why the metric could not be computed, or null on success
  * @param erroredRows rows on which the analyzer's predicate raised an error (ANSI mode: a division by
  *     zero, an invalid cast); they count as not compliant
+ * @param state the analyzer's mergeable state, or null: a KLL sketch's bytes in Apache DataSketches'
+ *     serial form ({@link Analyzer.KllSketch#merge})
  */
 public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed, Distribution distribution,
-    String failure, long erroredRows) {
+    String failure, long erroredRows, byte[] state) {
 
   public Metric {
     keyed = keyed == null ? Map.of() : Map.copyOf(keyed);
+    state = state == null ? null : state.clone();
+  }
+
+  /** A copy of the state, or null when the analyzer has none. */
+  @Override
+  public byte[] state() {
+    return state == null ? null : state.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Metric m && Objects.equals(analyzer, m.analyzer) && Objects.equals(value, m.value)
+        && keyed.equals(m.keyed) && Objects.equals(distribution, m.distribution) && Objects.equals(failure, m.failure)
+        && erroredRows == m.erroredRows && Arrays.equals(state, m.state);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(analyzer, value, keyed, distribution, failure, erroredRows) * 31 + Arrays.hashCode(state);
+  }
+
+  @Override
+  public String toString() {
+    return "Metric[analyzer=" + analyzer + ", value=" + value + ", keyed=" + keyed + ", distribution=" + distribution
+        + ", failure=" + failure + ", erroredRows=" + erroredRows + (state == null ? "" : ", state=" + state.length
+        + " bytes") + "]";
   }
 
   static Metric of(Analyzer a, double value) {
-    return new Metric(a, value, null, null, null, 0);
+    return new Metric(a, value, null, null, null, 0, null);
   }
 
   static Metric keyed(Analyzer a, Map<String, Double> values) {
-    return new Metric(a, Double.NaN, values, null, null, 0);
+    return new Metric(a, Double.NaN, values, null, null, 0, null);
   }
 
   static Metric distribution(Analyzer a, Distribution d) {
-    return new Metric(a, (double) d.numberOfBins(), null, d, null, 0);
+    return new Metric(a, (double) d.numberOfBins(), null, d, null, 0, null);
   }
 
   static Metric failed(Analyzer a, String why) {
-    return new Metric(a, null, null, null, why, 0);
+    return new Metric(a, null, null, null, why, 0, null);
   }
 
   /** The metric with values by key besides its distribution (a KLL sketch's quantiles). */
   Metric withKeyed(Map<String, Double> values) {
-    return new Metric(analyzer, value, values, distribution, failure, erroredRows);
+    return new Metric(analyzer, value, values, distribution, failure, erroredRows, state);
   }
 
   Metric withErroredRows(long rows) {
-    return new Metric(analyzer, value, keyed, distribution, failure, rows);
+    return new Metric(analyzer, value, keyed, distribution, failure, rows, state);
+  }
+
+  Metric withState(byte[] bytes) {
+    return new Metric(analyzer, value, keyed, distribution, failure, erroredRows, bytes);
   }
 
   static Metric empty(Analyzer a) {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.lakeforge.testing.SparkTest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.kll.KllDoublesSketch;
+import org.apache.datasketches.memory.Memory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -216,6 +219,31 @@ class DeequAnalyzerSetTest {
     assertThat(metric(df.limit(0), Analyzer.kllSketch("x")).failure()).contains("no rows");
     assertThat(Analysis.onData(df).addAnalyzer(kll).addAnalyzer(Analyzer.size()).run().metric(Analyzer.size()).value())
         .as("in the one scan with the others").isEqualTo(100_000);
+  }
+
+  @Test
+  void kllStatesOfSeparateRunsMergeIntoTheMetricOfAllTheirData(SparkSession spark) {
+    // three "days" of 300 rows each: below the sketch size, so every sketch (and their merge) is exact
+    Analyzer.KllSketch kll = Analyzer.kllSketch("x").with(1024, 4, 0.25, 0.5, 0.9);
+    List<byte[]> days = new ArrayList<>();
+    for (int day = 0; day < 3; day++) {
+      Metric m = metric(spark.range(day * 300L, (day + 1) * 300L, 1, 3).selectExpr("CAST(id AS DOUBLE) AS x"), kll);
+      assertThat(m.state()).as("day " + day + " keeps its sketch").isNotEmpty();
+      days.add(m.state());
+    }
+    Metric merged = kll.merge(days);
+    Metric whole = metric(spark.range(0, 900, 1, 3).selectExpr("CAST(id AS DOUBLE) AS x"), kll);
+    assertThat(merged.keyed()).isEqualTo(whole.keyed()).containsEntry("0.5", 449.0);
+    assertThat(merged.distribution()).isEqualTo(whole.distribution());
+    // the state is DataSketches' own serial form, readable without Lakeforge
+    assertThat(KllDoublesSketch.heapify(Memory.wrap(merged.state())).getN()).isEqualTo(900);
+    // an empty day merges as nothing; a missing or foreign state is a failed metric naming it
+    byte[] empty = metric(spark.range(0).selectExpr("CAST(id AS DOUBLE) AS x"), kll).state();
+    assertThat(kll.merge(List.of(days.get(0), empty)).keyed()).isEqualTo(kll.merge(List.of(days.get(0))).keyed());
+    assertThat(kll.merge(Arrays.asList(days.get(0), null)).failure()).contains("state 1 is missing");
+    assertThat(kll.merge(List.of(days.get(0), new byte[] {1, 2, 3})).failure())
+        .contains("state 1 is not a KLL sketch of doubles");
+    assertThat(kll.merge(List.of()).failure()).contains("no rows");
   }
 
   @Test
