@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.Patterns;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Verification;
 import dev.lakeforge.quality.VerificationResult;
@@ -105,7 +106,7 @@ public class QualityBenchmark {
 
   @Benchmark
   public Row bareAggregation() {
-    String email = dev.lakeforge.quality.Patterns.EMAIL;
+    String email = Patterns.EMAIL;
     List<Column> aggs = List.of(
         sum(col("id").isNotNull().cast("int")), sum(col("customer").isNotNull().cast("int")),
         sum(col("amount").isNotNull().cast("int")), sum(col("status").isNotNull().cast("int")),
@@ -144,7 +145,7 @@ public class QualityBenchmark {
     return data.where(col("amount").isNotNull()
             .and(expr("status IS NULL OR status IN ('NEW', 'PAID', 'SHIPPED')"))
             .and(expr("COALESCE(CAST(quantity AS DECIMAL(38, 10)), 0.0) >= 0"))
-            .and(length(regexp_extract(col("email"), dev.lakeforge.quality.Patterns.EMAIL, 0)).gt(0))
+            .and(length(regexp_extract(col("email"), Patterns.EMAIL, 0)).gt(0))
             .and(col("sku").isNotNull()))
         .count();
   }

@@ -1,8 +1,7 @@
 package dev.lakeforge.quality;
 
-import java.util.ArrayList;
+import dev.lakeforge.quality.anomaly.Strategies;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Decides which points of a metric's history are anomalies, with Deequ's semantics. The series
@@ -20,27 +19,40 @@ public interface AnomalyStrategy {
 
   /** Flags values below {@code lower} or above {@code upper}. */
   static AnomalyStrategy simpleThresholds(double lower, double upper) {
-    return new SimpleThresholds(lower, upper);
+    return Strategies.simpleThresholds(lower, upper);
   }
 
-  /** Flags an {@code order}-th difference below {@code maxDecrease} (negative) or above {@code maxIncrease}. */
+  /** Flags a change {@code x[t] - x[t - 1]} below {@code maxDecrease} (negative) or above {@code maxIncrease}. */
   static AnomalyStrategy absoluteChange(double maxDecrease, double maxIncrease) {
-    return new AbsoluteChange(maxDecrease, maxIncrease, 1);
+    return absoluteChange(maxDecrease, maxIncrease, 1);
+  }
+
+  /**
+   * Flags the {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) below
+   * {@code maxDecrease} or above {@code maxIncrease}.
+   */
+  static AnomalyStrategy absoluteChange(double maxDecrease, double maxIncrease, int order) {
+    return Strategies.absoluteChange(maxDecrease, maxIncrease, order);
   }
 
   /** Flags {@code x[t] / x[t - 1]} below {@code maxRateDecrease} or above {@code maxRateIncrease}. */
   static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease) {
-    return new RelativeRateOfChange(maxRateDecrease, maxRateIncrease, 1);
+    return relativeRateOfChange(maxRateDecrease, maxRateIncrease, 1);
+  }
+
+  /** Flags {@code x[t] / x[t - order]} below {@code maxRateDecrease} or above {@code maxRateIncrease}. */
+  static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) {
+    return Strategies.relativeRateOfChange(maxRateDecrease, maxRateIncrease, order);
   }
 
   /** Running mean and deviation of the earlier points; flags points beyond 3 deviations. */
   static AnomalyStrategy onlineNormal() {
-    return new OnlineNormal(3, 3, 0.1, true);
+    return Strategies.onlineNormal();
   }
 
   /** Mean and deviation of the points outside the judged interval; flags points beyond 3 deviations. */
   static AnomalyStrategy batchNormal() {
-    return new BatchNormal(3, 3, false);
+    return Strategies.batchNormal();
   }
 
   /**
@@ -48,211 +60,28 @@ public interface AnomalyStrategy {
    * {@code threshold} (e.g. the mean amount per batch against the last 20 batches).
    */
   static AnomalyStrategy rollingZScore(int window, double threshold) {
-    return new RollingZScore(window, threshold);
+    return Strategies.rollingZScore(window, threshold);
   }
 
   /**
-   * A z-score against a rolling window: {@code |x - mean(previous window)| / stddev(previous window) > threshold}.
+   * Additive Holt-Winters (level, trend, season) fitted to the history before the judged
+   * interval, smoothing parameters chosen by least squares; flags a point outside the one-step
+   * forecast -/+ 1.96 deviations of the fit's residuals (a 95% band), as Deequ does. Needs two
+   * full seasons of history.
    *
-   * @param window how many earlier points form the baseline
-   * @param threshold how many standard deviations are normal
+   * @param period points per season (at least 2)
    */
-  record RollingZScore(int window, double threshold) implements AnomalyStrategy {
-    public RollingZScore {
-      if (window < 2) {
-        throw new IllegalArgumentException("window must be at least 2, got " + window);
-      }
-      if (threshold <= 0) {
-        throw new IllegalArgumentException("threshold must be positive, got " + threshold);
-      }
-    }
-
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      List<Anomaly> out = new ArrayList<>();
-      for (int i = Math.max(from, window); i < to; i++) {
-        double mean = 0;
-        for (int k = i - window; k < i; k++) {
-          mean += s[k];
-        }
-        mean /= window;
-        double var = 0;
-        for (int k = i - window; k < i; k++) {
-          var += (s[k] - mean) * (s[k] - mean);
-        }
-        double sd = Math.sqrt(var / window);
-        double z = sd == 0 ? (s[i] == mean ? 0 : Double.POSITIVE_INFINITY) : (s[i] - mean) / sd;
-        if (Math.abs(z) > threshold) {
-          out.add(new Anomaly(i, s[i], fmt("z-score %s against the previous %d points (mean %s, deviation %s) is beyond %s",
-              z, window, mean, sd, threshold)));
-        }
-      }
-      return out;
-    }
+  static AnomalyStrategy holtWinters(int period) {
+    return Strategies.holtWinters(period);
   }
 
-  /**
-   * Values outside {@code [lower, upper]}.
-   *
-   * @param lower smallest normal value
-   * @param upper largest normal value
-   */
-  record SimpleThresholds(double lower, double upper) implements AnomalyStrategy {
-    public SimpleThresholds {
-      if (lower > upper) {
-        throw new IllegalArgumentException("lower bound " + lower + " exceeds upper bound " + upper);
-      }
-    }
-
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      List<Anomaly> out = new ArrayList<>();
-      for (int i = from; i < to; i++) {
-        if (s[i] < lower || s[i] > upper) {
-          out.add(new Anomaly(i, s[i], fmt("value %s is outside [%s, %s]", s[i], lower, upper)));
-        }
-      }
-      return out;
-    }
+  /** Holt-Winters for daily metrics with a weekly pattern (period 7). */
+  static AnomalyStrategy holtWintersDaily() {
+    return holtWinters(7);
   }
 
-  /** The argument checks of the change strategies. */
-  private static void checkBounds(String lowName, double low, String highName, double high, int order) {
-    if (low > high) {
-      throw new IllegalArgumentException(lowName + " " + low + " exceeds " + highName + " " + high);
-    }
-    if (order < 1) {
-      throw new IllegalArgumentException("order must be at least 1, got " + order);
-    }
-  }
-
-  /**
-   * The {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) outside
-   * {@code [maxDecrease, maxIncrease]}.
-   */
-  record AbsoluteChange(double maxDecrease, double maxIncrease, int order) implements AnomalyStrategy {
-    public AbsoluteChange {
-      checkBounds("maxDecrease", maxDecrease, "maxIncrease", maxIncrease, order);
-    }
-
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      double[] d = s.clone();
-      for (int k = 0; k < order; k++) {
-        double[] next = new double[d.length];
-        for (int i = d.length - 1; i > k; i--) {
-          next[i] = d[i] - d[i - 1];
-        }
-        d = next;
-      }
-      List<Anomaly> out = new ArrayList<>();
-      for (int i = Math.max(from, order); i < to; i++) {
-        if (d[i] < maxDecrease || d[i] > maxIncrease) {
-          out.add(new Anomaly(i, s[i], fmt("change of order %d is %s, outside [%s, %s]", order, d[i], maxDecrease,
-              maxIncrease)));
-        }
-      }
-      return out;
-    }
-  }
-
-  /** {@code x[t] / x[t - order]} outside {@code [maxRateDecrease, maxRateIncrease]}. */
-  record RelativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) implements AnomalyStrategy {
-    public RelativeRateOfChange {
-      checkBounds("maxRateDecrease", maxRateDecrease, "maxRateIncrease", maxRateIncrease, order);
-    }
-
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      List<Anomaly> out = new ArrayList<>();
-      for (int i = Math.max(from, order); i < to; i++) {
-        double rate = s[i] / s[i - order];
-        if (rate < maxRateDecrease || rate > maxRateIncrease) {
-          out.add(new Anomaly(i, s[i], fmt("rate of change %s against %d point(s) before is outside [%s, %s]", rate,
-              order, maxRateDecrease, maxRateIncrease)));
-        }
-      }
-      return out;
-    }
-  }
-
-  /**
-   * Mean and standard deviation of the points before, updated point by point (anomalies left out
-   * when {@code ignoreAnomalies}); the first {@code ignoreStartPercentage} of the series is never
-   * flagged.
-   */
-  record OnlineNormal(double lowerDeviationFactor, double upperDeviationFactor, double ignoreStartPercentage,
-      boolean ignoreAnomalies) implements AnomalyStrategy {
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      List<Anomaly> out = new ArrayList<>();
-      int skip = (int) Math.ceil(s.length * ignoreStartPercentage);
-      long n = 0;
-      double mean = 0;
-      double m2 = 0;
-      for (int i = 0; i < Math.min(to, s.length); i++) {
-        double sd = n > 1 ? Math.sqrt(m2 / n) : 0;
-        boolean anomaly = false;
-        if (i >= from && i >= skip && n > 1) {
-          double lo = mean - lowerDeviationFactor * sd;
-          double hi = mean + upperDeviationFactor * sd;
-          if (s[i] < lo || s[i] > hi) {
-            anomaly = true;
-            out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
-          }
-        }
-        if (!(anomaly && ignoreAnomalies)) {
-          n++;
-          double delta = s[i] - mean;
-          mean += delta / n;
-          m2 += delta * (s[i] - mean);
-        }
-      }
-      return out;
-    }
-  }
-
-  /** Mean and standard deviation of the points outside {@code [from, to)} (or of all, with {@code includeInterval}). */
-  record BatchNormal(double lowerDeviationFactor, double upperDeviationFactor, boolean includeInterval)
-      implements AnomalyStrategy {
-    @Override
-    public List<Anomaly> detect(double[] s, int from, int to) {
-      double sum = 0;
-      int n = 0;
-      for (int i = 0; i < s.length; i++) {
-        if (includeInterval || i < from || i >= to) {
-          sum += s[i];
-          n++;
-        }
-      }
-      if (n < 2) {
-        throw new QualityException("BatchNormal needs at least 2 points of history outside the judged interval, got " + n);
-      }
-      double mean = sum / n;
-      double var = 0;
-      for (int i = 0; i < s.length; i++) {
-        if (includeInterval || i < from || i >= to) {
-          var += (s[i] - mean) * (s[i] - mean);
-        }
-      }
-      double sd = Math.sqrt(var / n);
-      double lo = mean - lowerDeviationFactor * sd;
-      double hi = mean + upperDeviationFactor * sd;
-      List<Anomaly> out = new ArrayList<>();
-      for (int i = from; i < to; i++) {
-        if (s[i] < lo || s[i] > hi) {
-          out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
-        }
-      }
-      return out;
-    }
-  }
-
-  private static String fmt(String pattern, Object... args) {
-    Object[] shown = new Object[args.length];
-    for (int i = 0; i < args.length; i++) {
-      shown[i] = args[i] instanceof Double d ? String.format(Locale.ROOT, "%.6g", d) : args[i];
-    }
-    return String.format(Locale.ROOT, pattern.replace("%s", "%s"), shown);
+  /** Holt-Winters for weekly metrics with a yearly pattern (period 52). */
+  static AnomalyStrategy holtWintersWeekly() {
+    return holtWinters(52);
   }
 }

@@ -94,7 +94,8 @@ public final class Constraint {
     return new ConstraintResult(this, ConstraintResult.Status.FAILURE, v, msg);
   }
 
-  static String format(double v) {
+  /** A metric value as messages and reports write it: whole numbers without a fraction, others in full. */
+  public static String format(double v) {
     return v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
         : String.format(Locale.ROOT, "%s", v);
   }

@@ -1,7 +1,9 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.quality.repository.Repositories;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -10,9 +12,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Where runs' metrics are kept, for history and anomaly detection: {@link FileMetricsRepository}
- * (JSON files on any Hadoop-compatible path) or {@link TableMetricsRepository} (a table, e.g.
- * Iceberg, appended through the DataFrame writer).
+ * Where runs' metrics are kept, for history and anomaly detection: {@link #files} (one JSON file
+ * per run on any Hadoop-compatible path) or {@link #table} (a table, e.g. Iceberg, appended
+ * through the DataFrame writer).
+ *
+ * <pre>{@code
+ * MetricsRepository repo = MetricsRepository.files("s3a://lake/dq-metrics/orders", hadoopConf);
+ * }</pre>
  */
 public interface MetricsRepository {
   /** The schema of {@link #loadAsDataFrame}: one row per metric per run. */
@@ -23,6 +29,30 @@ public interface MetricsRepository {
       .add("instance", DataTypes.StringType, false)
       .add("name", DataTypes.StringType, false)
       .add("value", DataTypes.DoubleType, false);
+
+  /**
+   * Metrics as one JSON file per run under a folder on any Hadoop-compatible file system (local,
+   * HDFS, s3a://). Each file is written under a temporary name and renamed, so concurrent writers
+   * never lose a run and readers never see half a file; the run time is in the file name, so a
+   * time-range query reads only the files in range.
+   */
+  static MetricsRepository files(String location, Configuration hadoopConf) {
+    return Repositories.files(location, hadoopConf);
+  }
+
+  /** As {@link #files(String, Configuration)}, on a location Hadoop reads without extra settings (e.g. local). */
+  static MetricsRepository files(String location) {
+    return files(location, new Configuration());
+  }
+
+  /**
+   * Metrics appended to a table through the DataFrame writer, one row per metric per run
+   * (columns of {@link #SCHEMA}), created on the first save if missing. With an Iceberg catalog
+   * this is an Iceberg table; works over Spark Connect too.
+   */
+  static MetricsRepository table(SparkSession spark, String table) {
+    return Repositories.table(spark, table);
+  }
 
   /** Saves the successful metrics of a run under a key. */
   void save(ResultKey key, AnalysisResult result);

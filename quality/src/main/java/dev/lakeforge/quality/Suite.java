@@ -8,18 +8,19 @@ import dev.lakeforge.core.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -81,23 +82,6 @@ public final class Suite {
    */
   public record Anomaly(Analyzer analyzer, AnomalyStrategy strategy, Check.Level level) {}
   private static final Set<String> CHECK_KEYS = Set.of("description", "level", "constraints");
-  private static final Set<String> COMMON = Set.of("where", "hint");
-  private static final Set<String> ASSERTION_OPERATORS =
-      Set.of("between", "equals", "atLeast", "atMost", "greaterThan", "lessThan");
-
-  private enum Shorthand { COLUMN, COLUMNS, ASSERTION, NONE }
-
-  /** A word of the vocabulary: its shorthand, keys, and how it adds a constraint or makes an analyzer. */
-  private record Def(Shorthand shorthand, Set<String> keys, Set<String> required, BiFunction<Check, SuiteArgs, Check> add,
-      Function<SuiteArgs, Analyzer> make) {
-    Def(Shorthand shorthand, Set<String> keys, Set<String> required, Function<SuiteArgs, Analyzer> make) {
-      this(shorthand, keys, required, null, make);
-    }
-  }
-
-  private static final Map<String, Def> CONSTRAINTS = new LinkedHashMap<>();
-  private static final Map<String, Def> ANALYZERS = new LinkedHashMap<>();
-
   /** A constraint or analyzer as written: where it is, and the columns it names. */
   private record Entry(String path, String name, List<String> columns, List<String> predicates, List<Analyzer> analyzers) {}
 
@@ -143,12 +127,12 @@ public final class Suite {
 
   /** The names a suite file accepts as constraints (Deequ's and Great Expectations' names). */
   public static Set<String> constraintNames() {
-    return new TreeSet<>(CONSTRAINTS.keySet());
+    return new TreeSet<>(Vocabulary.CONSTRAINTS.keySet());
   }
 
   /** The names a suite file accepts as analyzers. */
   public static Set<String> analyzerNames() {
-    return new TreeSet<>(ANALYZERS.keySet());
+    return new TreeSet<>(Vocabulary.ANALYZERS.keySet());
   }
 
   /**
@@ -174,7 +158,7 @@ public final class Suite {
 
   /** The top-level list {@code key}, each entry read with its key path ({@code key[i]}); empty when absent. */
   private static <T> List<T> readList(Config config, JsonNode root, String key, String what,
-      java.util.function.BiFunction<String, JsonNode, T> read) {
+      BiFunction<String, JsonNode, T> read) {
     List<T> out = new ArrayList<>();
     JsonNode node = root.get(key);
     if (node == null || node.isNull()) {
@@ -228,7 +212,7 @@ public final class Suite {
     if (!params.isEmpty()) {
       args.requireKeys(Set.copyOf(params), Set.copyOf(params));
     }
-    java.util.function.Function<String, Double> p = args::number;
+    Function<String, Double> p = args::number;
     try {
       return switch (name) {
         case "simpleThresholds" -> AnomalyStrategy.simpleThresholds(p.apply("lower"), p.apply("upper"));
@@ -237,15 +221,9 @@ public final class Suite {
             p.apply("maxRateIncrease"));
         case "onlineNormal" -> AnomalyStrategy.onlineNormal();
         case "batchNormal" -> AnomalyStrategy.batchNormal();
-        case "rollingZScore" -> {
-          double window = p.apply("window");
-          if (window != Math.rint(window) || window < 2) {
-            throw args.error("window", "expected a whole number of points, at least 2, got " + window);
-          }
-          yield AnomalyStrategy.rollingZScore((int) window, p.apply("threshold"));
-        }
-        case "holtWintersDaily" -> HoltWinters.dailyWithWeeklySeasonality();
-        default -> HoltWinters.weeklyWithYearlySeasonality();
+        case "rollingZScore" -> AnomalyStrategy.rollingZScore(args.positiveInt("window"), p.apply("threshold"));
+        case "holtWintersDaily" -> AnomalyStrategy.holtWintersDaily();
+        default -> AnomalyStrategy.holtWintersWeekly();
       };
     } catch (IllegalArgumentException ex) {
       throw args.error(null, ex.getMessage());
@@ -287,7 +265,7 @@ public final class Suite {
 
   /** Reads {@code name} or {@code name: args} and looks the name up in {@code defs}, or fails listing {@code accepted}. */
   private static <T> Named<T> named(Config config, String path, JsonNode node, String what, Map<String, T> defs,
-      java.util.Collection<String> accepted) {
+      Collection<String> accepted) {
     Map.Entry<String, JsonNode> e = single(config, path, node, what, defs.keySet());
     String name = e.getKey();
     String at = node.isTextual() ? path : path + "." + name;
@@ -301,9 +279,9 @@ public final class Suite {
 
   /** The check with the constraint(s) one entry adds, its filter and hint applied to each. */
   private static Check readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
-    Named<Def> n = named(config, path, node, "constraint", CONSTRAINTS, constraintNames());
+    Named<Vocabulary.Def> n = named(config, path, node, "constraint", Vocabulary.CONSTRAINTS, constraintNames());
     String name = n.name();
-    Def def = n.def();
+    Vocabulary.Def def = n.def();
     String at = n.at();
     SuiteArgs args = normalised(config, at, name, def, n.value());
     int before = check.constraints().size();
@@ -320,15 +298,15 @@ public final class Suite {
       throw args.error(null, ex.getMessage());
     }
     List<Analyzer> measured = next.constraints().subList(before, next.constraints().size()).stream()
-        .map(Constraint::analyzer).filter(java.util.Objects::nonNull).toList();
+        .map(Constraint::analyzer).filter(Objects::nonNull).toList();
     entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), measured));
     return next;
   }
 
   private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
-    Named<Def> n = named(config, path, node, "analyzer", ANALYZERS, analyzerNames());
+    Named<Vocabulary.Def> n = named(config, path, node, "analyzer", Vocabulary.ANALYZERS, analyzerNames());
     String name = n.name();
-    Def def = n.def();
+    Vocabulary.Def def = n.def();
     String at = n.at();
     SuiteArgs args = normalised(config, at, name, def, n.value());
     String where = args.string("where");
@@ -344,10 +322,10 @@ public final class Suite {
   }
 
   /** Turns shorthand ({@code isComplete: id}) into the long form and checks the keys. */
-  private static SuiteArgs normalised(Config config, String at, String name, Def def, JsonNode value) {
+  private static SuiteArgs normalised(Config config, String at, String name, Vocabulary.Def def, JsonNode value) {
     JsonNode node = value;
-    boolean operatorMap = def.shorthand() == Shorthand.ASSERTION && value != null && value.isObject() && value.size() == 1
-        && ASSERTION_OPERATORS.contains(value.fieldNames().next());
+    boolean operatorMap = def.shorthand() == Vocabulary.Shorthand.ASSERTION && value != null && value.isObject() && value.size() == 1
+        && Vocabulary.ASSERTION_OPERATORS.contains(value.fieldNames().next());
     if (value == null || value.isNull() || !value.isObject() || operatorMap) {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       boolean empty = value == null || value.isNull();
@@ -385,7 +363,7 @@ public final class Suite {
     }
     SuiteArgs args = new SuiteArgs(config, at, name, node);
     Set<String> keys = new HashSet<>(def.keys());
-    keys.addAll(COMMON);
+    keys.addAll(Vocabulary.COMMON);
     args.requireKeys(keys, def.required());
     return args;
   }
@@ -474,496 +452,6 @@ public final class Suite {
     Verification v = Verification.onData(data).addChecks(checks).addAnalyzers(analyzers);
     anomalies.forEach(a -> v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level()));
     return v;
-  }
-
-  // ---- the vocabulary ------------------------------------------------------------------
-
-  private static Set<String> keys(String... k) {
-    return Set.of(k);
-  }
-
-  private static void constraint(String name, Shorthand s, Set<String> keys, Set<String> required,
-      BiFunction<Check, SuiteArgs, Check> add) {
-    CONSTRAINTS.put(name, new Def(s, keys, required, add, null));
-  }
-
-  private static void columnAssertion(String name, TriAdd add) {
-    constraint(name, Shorthand.NONE, keys("column", "assertion"), keys("column", "assertion"),
-        (c, a) -> add.add(c, a.requiredString("column"), a.assertion("assertion", null)));
-  }
-
-  private static void columnsAssertion(String name, TriListAdd add) {
-    constraint(name, Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"),
-        (c, a) -> add.add(c, a.strings("columns"), a.assertion("assertion", null)));
-  }
-
-  private interface TriAdd {
-    Check add(Check c, String column, Assertion a);
-  }
-
-  private interface TriListAdd {
-    Check add(Check c, List<String> columns, Assertion a);
-  }
-
-  private static List<String> two(SuiteArgs a, String key) {
-    List<String> cols = a.strings(key);
-    if (cols.size() != 2) {
-      throw a.error(key, a.entry + " needs exactly two columns, got " + cols.size());
-    }
-    return cols;
-  }
-
-  /** GE's min_value / max_value (either may be absent) with strict bounds, as an assertion. */
-  private static Assertion range(SuiteArgs a) {
-    Double lo = a.number("min_value");
-    Double hi = a.number("max_value");
-    if (lo == null && hi == null) {
-      throw a.error(null, a.entry + " needs min_value, max_value or both");
-    }
-    boolean strictMin = a.bool("strict_min", false);
-    boolean strictMax = a.bool("strict_max", false);
-    Assertion low = lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
-    Assertion high = hi == null ? null : strictMax ? Assertion.lessThan(hi) : Assertion.atMost(hi);
-    if (low == null) {
-      return high;
-    }
-    if (high == null) {
-      return low;
-    }
-    if (!strictMin && !strictMax) {
-      return Assertion.between(lo, hi);
-    }
-    return Assertion.of(x -> low.test(x) && high.test(x), low + " and " + high);
-  }
-
-  private static Assertion mostly(SuiteArgs a) {
-    Double m = a.number("mostly");
-    if (m == null) {
-      return Assertion.equalTo(1);
-    }
-    if (m < 0 || m > 1) {
-      throw a.error("mostly", "expected a fraction between 0 and 1, got " + m);
-    }
-    return Assertion.atLeast(m);
-  }
-
-  static {
-    Set<String> none = Set.of();
-    constraint("hasSize", Shorthand.ASSERTION, keys("assertion"), keys("assertion"),
-        (c, a) -> c.hasSize(a.assertion("assertion", null)));
-    constraint("isComplete", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.isComplete(a.requiredString("column")));
-    columnAssertion("hasCompleteness", Check::hasCompleteness);
-    constraint("isUnique", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.isUnique(a.requiredString("column")));
-    constraint("isPrimaryKey", Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
-      List<String> cols = a.strings("columns");
-      return c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
-    });
-    columnsAssertion("hasUniqueness", Check::hasUniqueness);
-    columnsAssertion("hasDistinctness", Check::hasDistinctness);
-    columnsAssertion("hasUniqueValueRatio", Check::hasUniqueValueRatio);
-    columnAssertion("hasNumberOfDistinctValues", Check::hasNumberOfDistinctValues);
-    constraint("hasHistogramValues", Shorthand.NONE, keys("column", "value", "ratio", "absolute"), keys("column", "value"),
-        (c, a) -> {
-          String value = a.requiredString("value");
-          if (a.has("ratio") == a.has("absolute")) {
-            throw a.error(null, "hasHistogramValues needs exactly one of 'ratio' or 'absolute' (an assertion on the value's share or count)");
-          }
-          boolean ratio = a.has("ratio");
-          Assertion test = a.assertion(ratio ? "ratio" : "absolute", null);
-          return c.hasHistogramValues(a.requiredString("column"),
-              d -> test.test(ratio ? d.ratio(value) : d.absolute(value)));
-        });
-    columnAssertion("hasEntropy", Check::hasEntropy);
-    constraint("hasMutualInformation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
-      List<String> cols = two(a, "columns");
-      return c.hasMutualInformation(cols.get(0), cols.get(1), a.assertion("assertion", null));
-    });
-    constraint("hasApproxQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
-        keys("column", "quantile", "assertion"),
-        (c, a) -> c.hasApproxQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
-    constraint("hasMinLength", Shorthand.NONE, keys("column", "assertion", "nulls"), keys("column", "assertion"),
-        (c, a) -> c.hasMinLength(a.requiredString("column"), a.assertion("assertion", null), a.nulls("nulls")));
-    constraint("hasMaxLength", Shorthand.NONE, keys("column", "assertion", "nulls"), keys("column", "assertion"),
-        (c, a) -> c.hasMaxLength(a.requiredString("column"), a.assertion("assertion", null), a.nulls("nulls")));
-    constraint("hasColumnCount", Shorthand.ASSERTION, keys("assertion"), keys("assertion"),
-        (c, a) -> c.hasColumnCount(a.assertion("assertion", null)));
-    constraint("hasColumn", Shorthand.COLUMN, keys("column"), keys("column"), (c, a) -> c.hasColumn(a.requiredString("column")));
-    columnAssertion("hasVariance", Check::hasVariance);
-    columnAssertion("hasSkewness", Check::hasSkewness);
-    columnAssertion("hasKurtosis", Check::hasKurtosis);
-    columnAssertion("hasZerosCount", Check::hasZerosCount);
-    columnAssertion("hasInterquartileRange", Check::hasInterquartileRange);
-    constraint("hasExactQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
-        keys("column", "quantile", "assertion"),
-        (c, a) -> c.hasExactQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
-    constraint("hasKllQuantile", Shorthand.NONE, keys("column", "quantile", "assertion"),
-        keys("column", "quantile", "assertion"),
-        (c, a) -> c.hasKllQuantile(a.requiredString("column"), a.number("quantile"), a.assertion("assertion", null)));
-    constraint("hasRatioOfSums", Shorthand.NONE, keys("numerator", "denominator", "assertion"),
-        keys("numerator", "denominator", "assertion"), (c, a) -> c.hasRatioOfSums(a.requiredString("numerator"),
-            a.requiredString("denominator"), a.assertion("assertion", null)));
-    constraint("hasDuplicateRowCount", Shorthand.ASSERTION, keys("columns", "assertion"), keys("assertion"),
-        (c, a) -> c.hasDuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), a.assertion("assertion", null)));
-    constraint("customSql", Shorthand.NONE, keys("query", "assertion"), keys("query", "assertion"),
-        (c, a) -> c.customSql(a.requiredString("query"), a.assertion("assertion", null)));
-    constraint("doesDatasetMatch", Shorthand.NONE, keys("table", "keys", "compare", "assertion"),
-        keys("table", "keys", "assertion"), (c, a) -> c.doesDatasetMatch(datasetMatch(a), a.assertion("assertion", null)));
-    columnAssertion("hasMin", Check::hasMin);
-    columnAssertion("hasMax", Check::hasMax);
-    columnAssertion("hasMean", Check::hasMean);
-    columnAssertion("hasSum", Check::hasSum);
-    columnAssertion("hasStandardDeviation", Check::hasStandardDeviation);
-    columnAssertion("hasApproxCountDistinct", Check::hasApproxCountDistinct);
-    constraint("hasCorrelation", Shorthand.NONE, keys("columns", "assertion"), keys("columns", "assertion"), (c, a) -> {
-      List<String> cols = two(a, "columns");
-      return c.hasCorrelation(cols.get(0), cols.get(1), a.assertion("assertion", null));
-    });
-    constraint("satisfies", Shorthand.NONE, keys("predicate", "name", "assertion"), keys("predicate"), (c, a) -> {
-      String predicate = a.requiredString("predicate");
-      return c.satisfies(predicate, a.has("name") ? a.string("name") : predicate, a.assertion("assertion", Assertion.equalTo(1)));
-    });
-    constraint("hasPattern", Shorthand.NONE, keys("column", "pattern", "assertion"), keys("column", "pattern"), (c, a) -> {
-      String pattern = a.requiredString("pattern");
-      try {
-        java.util.regex.Pattern.compile(pattern);
-      } catch (java.util.regex.PatternSyntaxException e) {
-        throw a.error("pattern", "invalid regex '" + pattern + "': " + e.getDescription());
-      }
-      return c.hasPattern(a.requiredString("column"), pattern, a.assertion("assertion", Assertion.equalTo(1)));
-    });
-    for (String n : List.of("containsEmail", "containsURL", "containsCreditCardNumber", "isNonNegative", "isPositive")) {
-      constraint(n, Shorthand.COLUMN, keys("column", "assertion"), keys("column"), (c, a) -> {
-        String col = a.requiredString("column");
-        Assertion as = a.assertion("assertion", Assertion.equalTo(1));
-        return switch (n) {
-          case "containsEmail" -> c.containsEmail(col, as);
-          case "containsURL" -> c.containsURL(col, as);
-          case "containsCreditCardNumber" -> c.containsCreditCardNumber(col, as);
-          case "isNonNegative" -> c.isNonNegative(col, as);
-          default -> c.isPositive(col, as);
-        };
-      });
-    }
-    for (String n : List.of("isLessThan", "isLessThanOrEqualTo", "isGreaterThan", "isGreaterThanOrEqualTo")) {
-      constraint(n, Shorthand.COLUMNS, keys("columns"), keys("columns"), (c, a) -> {
-        List<String> cols = two(a, "columns");
-        return switch (n) {
-          case "isLessThan" -> c.isLessThan(cols.get(0), cols.get(1));
-          case "isLessThanOrEqualTo" -> c.isLessThanOrEqualTo(cols.get(0), cols.get(1));
-          case "isGreaterThan" -> c.isGreaterThan(cols.get(0), cols.get(1));
-          default -> c.isGreaterThanOrEqualTo(cols.get(0), cols.get(1));
-        };
-      });
-    }
-    constraint("isContainedIn", Shorthand.NONE,
-        keys("column", "values", "lower", "upper", "includeLower", "includeUpper", "assertion"), keys("column"), (c, a) -> {
-          String col = a.requiredString("column");
-          Assertion as = a.assertion("assertion", Assertion.equalTo(1));
-          if (a.has("values")) {
-            if (a.has("lower") || a.has("upper")) {
-              throw a.error(null, "isContainedIn takes either 'values' or 'lower'/'upper', not both");
-            }
-            return c.isContainedIn(col, a.strings("values"), as);
-          } else if (a.has("lower") && a.has("upper")) {
-            return c.isContainedIn(col, a.number("lower"), a.number("upper"), a.bool("includeLower", true),
-                a.bool("includeUpper", true), as);
-          } else {
-            throw a.error(null, "isContainedIn needs 'values' (a list) or both 'lower' and 'upper'");
-          }
-        });
-    constraint("hasDataType", Shorthand.NONE, keys("column", "type", "assertion"), keys("column", "type"), (c, a) -> {
-      String t = a.requiredString("type");
-      Check.DataTypes type;
-      try {
-        type = Check.DataTypes.valueOf(t.toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw a.error("type", "expected one of null, fractional, integral, boolean, string, numeric, got '" + t + "'");
-      }
-      return c.hasDataType(a.requiredString("column"), type, a.assertion("assertion", Assertion.equalTo(1)));
-    });
-
-    // Great Expectations names, mapped onto the same constraints.
-    constraint("expect_column_values_to_not_be_null", Shorthand.COLUMN, keys("column", "mostly"), keys("column"), (c, a) -> {
-      if (a.has("mostly")) {
-        return c.hasCompleteness(a.requiredString("column"), mostly(a));
-      } else {
-        return c.isComplete(a.requiredString("column"));
-      }
-    });
-    constraint("expect_column_values_to_be_unique", Shorthand.COLUMN, keys("column"), keys("column"),
-        (c, a) -> c.isUnique(a.requiredString("column")));
-    constraint("expect_compound_columns_to_be_unique", Shorthand.NONE, keys("column_list"), keys("column_list"), (c, a) -> {
-      List<String> cols = a.strings("column_list");
-      return c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
-    });
-    constraint("expect_column_values_to_be_in_set", Shorthand.NONE, keys("column", "value_set", "mostly"),
-        keys("column", "value_set"), (c, a) -> c.isContainedIn(a.requiredString("column"), a.strings("value_set"), mostly(a)));
-    constraint("expect_column_values_to_be_between", Shorthand.NONE,
-        keys("column", "min_value", "max_value", "strict_min", "strict_max", "mostly"), keys("column"), (c, a) -> {
-          Double lo = a.number("min_value");
-          Double hi = a.number("max_value");
-          if (lo == null && hi == null) {
-            throw a.error(null, a.entry + " needs min_value, max_value or both");
-          }
-          return c.isContainedIn(a.requiredString("column"), lo == null ? Double.NEGATIVE_INFINITY : lo,
-              hi == null ? Double.POSITIVE_INFINITY : hi, !a.bool("strict_min", false), !a.bool("strict_max", false),
-              mostly(a));
-        });
-    constraint("expect_column_values_to_match_regex", Shorthand.NONE, keys("column", "regex", "mostly"),
-        keys("column", "regex"), (c, a) -> c.hasPattern(a.requiredString("column"), a.requiredString("regex"), mostly(a)));
-    constraint("expect_table_row_count_to_be_between", Shorthand.NONE, keys("min_value", "max_value"), none,
-        (c, a) -> c.hasSize(range(a)));
-    constraint("expect_table_row_count_to_equal", Shorthand.NONE, keys("value"), keys("value"),
-        (c, a) -> c.hasSize(Assertion.equalTo(a.number("value"))));
-    Map<String, TriAdd> stats = new LinkedHashMap<>();
-    stats.put("expect_column_mean_to_be_between", Check::hasMean);
-    stats.put("expect_column_min_to_be_between", Check::hasMin);
-    stats.put("expect_column_max_to_be_between", Check::hasMax);
-    stats.put("expect_column_sum_to_be_between", Check::hasSum);
-    stats.put("expect_column_stdev_to_be_between", Check::hasStandardDeviation);
-    stats.put("expect_column_unique_value_count_to_be_between", Check::hasNumberOfDistinctValues);
-    stats.put("expect_column_proportion_of_unique_values_to_be_between",
-        (c, col, as) -> c.hasDistinctness(List.of(col), as));
-    stats.forEach((n, add) -> constraint(n, Shorthand.NONE, keys("column", "min_value", "max_value", "strict_min",
-        "strict_max"), keys("column"), (c, a) -> add.add(c, a.requiredString("column"), range(a))));
-    constraint("expect_column_value_lengths_to_be_between", Shorthand.NONE, keys("column", "min_value", "max_value"),
-        keys("column"), (c, a) -> {
-          String col = a.requiredString("column");
-          Double lo = a.number("min_value");
-          Double hi = a.number("max_value");
-          if (lo == null && hi == null) {
-            throw a.error(null, a.entry + " needs min_value, max_value or both");
-          }
-          Check next = lo == null ? c : c.hasMinLength(col, Assertion.atLeast(lo));
-          return hi == null ? next : next.hasMaxLength(col, Assertion.atMost(hi));
-        });
-    constraint("expect_column_pair_values_a_to_be_greater_than_b", Shorthand.NONE, keys("column_A", "column_B", "or_equal"),
-        keys("column_A", "column_B"), (c, a) -> {
-          if (a.bool("or_equal", false)) {
-            return c.isGreaterThanOrEqualTo(a.requiredString("column_A"), a.requiredString("column_B"));
-          } else {
-            return c.isGreaterThan(a.requiredString("column_A"), a.requiredString("column_B"));
-          }
-        });
-
-    // Analyzers (computed and reported).
-    analyzer("size", Shorthand.NONE, keys(), a -> Analyzer.size());
-    for (String n : List.of("completeness", "approxCountDistinct", "minimum", "maximum", "mean", "sum",
-        "standardDeviation", "variance", "skewness", "kurtosis", "zerosCount", "interquartileRange", "minLength",
-        "maxLength", "entropy", "dataType", "histogram")) {
-      Set<String> k = switch (n) {
-        case "histogram" -> keys("column", "maxBins", "binning", "sumOf");
-        case "minLength", "maxLength" -> keys("column", "nulls");
-        default -> keys("column");
-      };
-      ANALYZERS.put(n, new Def(Shorthand.COLUMN, k, keys("column"), a -> (columnAnalyzer(n, a))));
-    }
-    for (String n : List.of("uniqueness", "distinctness", "uniqueValueRatio", "countDistinct")) {
-      ANALYZERS.put(n, new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
-        List<String> cols = a.strings("columns");
-        return (switch (n) {
-          case "uniqueness" -> new Analyzer.Uniqueness(cols, null);
-          case "distinctness" -> new Analyzer.Distinctness(cols, null);
-          case "uniqueValueRatio" -> new Analyzer.UniqueValueRatio(cols, null);
-          default -> new Analyzer.CountDistinct(cols, null);
-        });
-      }));
-    }
-    ANALYZERS.put("approxQuantile", new Def(Shorthand.NONE, keys("column", "quantile", "relativeError"),
-        keys("column", "quantile"), a -> (new Analyzer.ApproxQuantile(a.requiredString("column"),
-            a.number("quantile"), a.has("relativeError") ? a.number("relativeError")
-            : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null))));
-    ANALYZERS.put("approxQuantiles", new Def(Shorthand.NONE, keys("column", "quantiles", "relativeError"),
-        keys("column", "quantiles"), a -> {
-          List<Double> qs = new ArrayList<>();
-          for (String q : a.strings("quantiles")) {
-            try {
-              qs.add(Double.parseDouble(q));
-            } catch (NumberFormatException e) {
-              throw a.error("quantiles", "expected numbers between 0 and 1, got '" + q + "'");
-            }
-          }
-          return (new Analyzer.ApproxQuantiles(a.requiredString("column"), qs, a.has("relativeError")
-              ? a.number("relativeError") : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR, null));
-        }));
-    analyzer("columnCount", Shorthand.NONE, keys(), c -> Analyzer.columnCount());
-    ANALYZERS.put("columnExists", new Def(Shorthand.COLUMN, keys("column"), keys("column"),
-        a -> (Analyzer.columnExists(a.requiredString("column")))));
-    ANALYZERS.put("duplicateRowCount", new Def(Shorthand.COLUMNS, keys("columns"), keys(),
-        a -> (new Analyzer.DuplicateRowCount(a.has("columns") ? a.strings("columns") : List.of(), null))));
-    ANALYZERS.put("exactQuantile", new Def(Shorthand.NONE, keys("column", "quantile"), keys("column", "quantile"),
-        a -> (Analyzer.exactQuantile(a.requiredString("column"), a.number("quantile")))));
-    ANALYZERS.put("kllSketch", new Def(Shorthand.COLUMN, keys("column", "sketchSize", "buckets", "quantiles"),
-        keys("column"), a -> {
-          Analyzer.KllSketch k = Analyzer.kllSketch(a.requiredString("column"));
-          double[] qs = a.has("quantiles") ? numbers(a, "quantiles").stream().mapToDouble(Double::doubleValue).toArray()
-              : k.quantiles().stream().mapToDouble(Double::doubleValue).toArray();
-          return k.with(a.has("sketchSize") ? wholeNumber(a, "sketchSize") : k.sketchSize(),
-              a.has("buckets") ? wholeNumber(a, "buckets") : k.buckets(), qs);
-        }));
-    ANALYZERS.put("ratioOfSums", new Def(Shorthand.NONE, keys("numerator", "denominator"), keys("numerator", "denominator"),
-        a -> (Analyzer.ratioOfSums(a.requiredString("numerator"), a.requiredString("denominator")))));
-    ANALYZERS.put("customSql", new Def(Shorthand.NONE, keys("query", "name"), keys("query"),
-        a -> (new Analyzer.CustomSql(a.requiredString("query"), a.string("name")))));
-    ANALYZERS.put("datasetMatch", new Def(Shorthand.NONE, keys("table", "keys", "compare"), keys("table", "keys"),
-        a -> (datasetMatch(a))));
-    ANALYZERS.put("histogramBinned", new Def(Shorthand.NONE, keys("column", "binCount", "edges", "overflow"),
-        keys("column"), a -> {
-          if (a.has("binCount") == a.has("edges")) {
-            throw a.error(null, "histogramBinned needs exactly one of 'binCount' (bins of equal width) or 'edges'");
-          }
-          Integer bins = a.has("binCount") ? wholeNumber(a, "binCount") : null;
-          List<Double> edges = a.has("edges") ? numbers(a, "edges") : null;
-          return (new Analyzer.HistogramBinned(a.requiredString("column"), bins, edges, a.bool("overflow", false), null));
-        }));
-    ANALYZERS.put("compliance", new Def(Shorthand.NONE, keys("name", "predicate"), keys("predicate"),
-        a -> (Analyzer.compliance(a.string("name"), a.requiredString("predicate")))));
-    ANALYZERS.put("patternMatch", new Def(Shorthand.NONE, keys("column", "pattern"), keys("column", "pattern"),
-        a -> (Analyzer.patternMatch(a.requiredString("column"), a.requiredString("pattern")))));
-    ANALYZERS.put("mutualInformation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
-      List<String> cols = two(a, "columns");
-      return (Analyzer.mutualInformation(cols.get(0), cols.get(1)));
-    }));
-    ANALYZERS.put("correlation", new Def(Shorthand.COLUMNS, keys("columns"), keys("columns"), a -> {
-      List<String> cols = two(a, "columns");
-      return (Analyzer.correlation(cols.get(0), cols.get(1)));
-    }));
-  }
-
-  private static void analyzer(String name, Shorthand s, Set<String> keys, Function<SuiteArgs, Analyzer> make) {
-    ANALYZERS.put(name, new Def(s, keys, Set.of(), make));
-  }
-
-  private static Analyzer columnAnalyzer(String n, SuiteArgs a) {
-    String col = a.requiredString("column");
-    return switch (n) {
-      case "completeness" -> Analyzer.completeness(col);
-      case "approxCountDistinct" -> Analyzer.approxCountDistinct(col);
-      case "minimum" -> Analyzer.minimum(col);
-      case "maximum" -> Analyzer.maximum(col);
-      case "mean" -> Analyzer.mean(col);
-      case "sum" -> Analyzer.sum(col);
-      case "standardDeviation" -> Analyzer.standardDeviation(col);
-      case "variance" -> Analyzer.variance(col);
-      case "skewness" -> Analyzer.skewness(col);
-      case "kurtosis" -> Analyzer.kurtosis(col);
-      case "zerosCount" -> Analyzer.zerosCount(col);
-      case "interquartileRange" -> Analyzer.interquartileRange(col);
-      case "minLength" -> Analyzer.minLength(col).withNulls(a.nulls("nulls"));
-      case "maxLength" -> Analyzer.maxLength(col).withNulls(a.nulls("nulls"));
-      case "entropy" -> Analyzer.entropy(col);
-      case "dataType" -> Analyzer.dataType(col);
-      default -> {
-        Double bins = a.number("maxBins");
-        if (bins != null && (bins < 1 || bins != Math.rint(bins))) {
-          throw a.error("maxBins", "expected a whole number of at least 1, got " + bins);
-        }
-        yield new Analyzer.Histogram(col, bins == null ? Analyzer.Histogram.DEFAULT_MAX_BINS : bins.intValue(),
-            a.string("binning"), a.string("sumOf"), null);
-      }
-    };
-  }
-
-  /** A data set match against a table of the session: {@code {table: t, keys: {id: id}, compare: {...}}}. */
-  private static Analyzer.DatasetMatch datasetMatch(SuiteArgs a) {
-    Map<String, String> compare = a.stringMap("compare");
-    return new Analyzer.DatasetMatch(null, a.requiredString("table"), a.stringMap("keys"), compare);
-  }
-
-  private static int wholeNumber(SuiteArgs a, String key) {
-    Double d = a.number(key);
-    if (d == null || d != Math.rint(d) || d < 1) {
-      throw a.error(key, "expected a whole number of at least 1, got " + d);
-    }
-    return d.intValue();
-  }
-
-  private static List<Double> numbers(SuiteArgs a, String key) {
-    List<Double> out = new ArrayList<>();
-    for (String v : a.strings(key)) {
-      try {
-        out.add(Double.parseDouble(v));
-      } catch (NumberFormatException e) {
-        throw a.error(key, "expected numbers, got '" + v + "'");
-      }
-    }
-    return out;
-  }
-
-  /**
-   * One constraint entry of a suite file, written through the vocabulary: the word must be a
-   * constraint and the arguments its keys (with every required one), so what is written loads.
-   * Shorthand where the word has it ({@code isComplete: id}), else a flow mapping.
-   *
-   * @throws IllegalArgumentException for an unknown word, an unknown key or a missing required key
-   */
-  static String entry(String word, Map<String, ?> args) {
-    Def def = CONSTRAINTS.get(word);
-    if (def == null) {
-      throw new IllegalArgumentException("unknown constraint '" + word + "'");
-    }
-    Set<String> accepted = new HashSet<>(def.keys());
-    accepted.addAll(COMMON);
-    for (String k : args.keySet()) {
-      if (!accepted.contains(k)) {
-        throw new IllegalArgumentException(word + " takes no key '" + k + "'; accepted: " + new TreeSet<>(accepted));
-      }
-    }
-    for (String k : def.required()) {
-      if (!args.containsKey(k)) {
-        throw new IllegalArgumentException(word + " needs '" + k + "'");
-      }
-    }
-    if (def.shorthand() == Shorthand.COLUMN && args.size() == 1 && args.containsKey("column")) {
-      return word + ": " + yamlValue(args.get("column"));
-    }
-    List<String> pairs = new ArrayList<>();
-    args.forEach((k, v) -> pairs.add(k + ": " + yamlValue(v)));
-    return word + ": {" + String.join(", ", pairs) + "}";
-  }
-
-  private static String yamlValue(Object v) {
-    if (v instanceof List<?> l) {
-      return "[" + String.join(", ", l.stream().map(Suite::yamlValue).toList()) + "]";
-    }
-    if (v instanceof Number n) {
-      double d = n.doubleValue();
-      return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-    return yaml(String.valueOf(v));
-  }
-
-  /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
-  static String yaml(String s) {
-    if (s.matches("[A-Za-z_][A-Za-z0-9_]*") && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
-      return s;
-    }
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";
-  static final String VOCABULARY_END = "<!-- end of suite vocabulary -->";
-
-  /** The suite vocabulary as Markdown tables: every word, its shorthand and its keys (required in bold). */
-  static String vocabularyMarkdown() {
-    StringBuilder md = new StringBuilder(VOCABULARY_BEGIN).append("\n");
-    for (var table : List.of(Map.entry("constraint", CONSTRAINTS), Map.entry("analyzer", ANALYZERS))) {
-      md.append("\n| ").append(table.getKey()).append(" | shorthand | keys |\n|---|---|---|\n");
-      table.getValue().forEach((word, def) -> {
-        List<String> keys = new ArrayList<>(new TreeSet<>(def.keys()));
-        keys.sort(java.util.Comparator.comparing((String k) -> !def.required().contains(k)));
-        String shorthand = switch (def.shorthand()) {
-          case COLUMN -> "`" + word + ": <column>`";
-          case COLUMNS -> "`" + word + ": [<column>, ...]`";
-          case ASSERTION -> "`" + word + ": \"<assertion>\"`";
-          case NONE -> def.keys().isEmpty() || def.required().isEmpty() ? "`" + word + "`" : "";
-        };
-        md.append("| `").append(word).append("` | ").append(shorthand).append(" | ")
-            .append(String.join(", ", keys.stream().map(k -> def.required().contains(k) ? "**" + k + "**" : k).toList()))
-            .append(" |\n");
-      });
-    }
-    return md.append("\n").append(VOCABULARY_END).toString();
   }
 
   @Override

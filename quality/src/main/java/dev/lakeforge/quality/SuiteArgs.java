@@ -1,15 +1,21 @@
 package dev.lakeforge.quality;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
-import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The arguments of one suite entry, read with errors located at file:line and key path. */
+/**
+ * The arguments of one suite entry. Values are typed by the config binder ({@link Config#bind(String,
+ * JsonNode, Class)}), the one that types job configs, so a suite and a job config take the same
+ * values and fail with the same words, located at file:line and key path.
+ */
 final class SuiteArgs {
   private final Config config;
   final String path;
@@ -60,15 +66,39 @@ final class SuiteArgs {
     return v != null && !v.isNull();
   }
 
-  String string(String key) {
+  private String at(String key) {
+    return path + "." + key;
+  }
+
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<List<Double>> NUMBERS = new TypeReference<>() {};
+
+  /** The value under {@code key} bound to {@code type}; null when absent. */
+  private <T> T bound(String key, Class<T> type) {
+    JsonNode v = get(key);
+    return v == null || v.isNull() ? null : config.bind(at(key), v, type);
+  }
+
+  /** A non-empty list under {@code key} without nulls; null when absent. */
+  private <T> List<T> list(String key, TypeReference<List<T>> type, String what) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
       return null;
     }
-    if (!v.isTextual() && !v.isNumber() && !v.isBoolean()) {
-      throw error(key, "expected a string, got " + describe(v));
+    List<T> values = config.bind(at(key), v, type);
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) == null) {
+        throw error(key + "[" + i + "]", "expected " + what + ", got null");
+      }
     }
-    return v.asText();
+    if (values.isEmpty()) {
+      throw error(key, "expected at least one value, got an empty list");
+    }
+    return List.copyOf(values);
+  }
+
+  String string(String key) {
+    return bound(key, String.class);
   }
 
   String requiredString(String key) {
@@ -80,62 +110,35 @@ final class SuiteArgs {
   }
 
   Double number(String key) {
-    JsonNode v = get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (v.isNumber()) {
-      return v.asDouble();
-    }
-    if (v.isTextual()) {
-      try {
-        return Double.parseDouble(v.asText().trim());
-      } catch (NumberFormatException e) {
-        throw error(key, "expected a number, got " + describe(v));
-      }
-    }
-    throw error(key, "expected a number, got " + describe(v));
+    return bound(key, Double.class);
   }
 
   boolean bool(String key, boolean fallback) {
-    JsonNode v = get(key);
-    if (v == null || v.isNull()) {
-      return fallback;
-    }
-    if (!v.isBoolean()) {
-      throw error(key, "expected true or false, got " + describe(v));
-    }
-    return v.asBoolean();
+    Boolean b = bound(key, Boolean.class);
+    return b == null ? fallback : b;
   }
 
+  /** A non-empty list of strings under {@code key}; null when absent. */
   List<String> strings(String key) {
-    JsonNode v = get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    return list(v, key);
+    return list(key, STRINGS, "a string");
   }
 
-  List<String> list(JsonNode v, String key) {
-    if (!v.isArray()) {
-      throw error(key, "expected a list of strings, got " + describe(v));
+  /** A non-empty list of numbers under {@code key}; null when absent. */
+  List<Double> numbers(String key) {
+    return list(key, NUMBERS, "a number");
+  }
+
+  /** A whole number of at least 1 under {@code key}; null when absent. */
+  Integer positiveInt(String key) {
+    Integer n = bound(key, Integer.class);
+    if (n != null && n < 1) {
+      throw error(key, "expected a whole number of at least 1, got " + n);
     }
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < v.size(); i++) {
-      JsonNode e = v.get(i);
-      if (!e.isValueNode() || e.isNull()) {
-        throw error(key == null ? "[" + i + "]" : key + "[" + i + "]", "expected a string, got " + describe(e));
-      }
-      out.add(e.asText());
-    }
-    if (out.isEmpty()) {
-      throw error(key, "expected at least one value, got an empty list");
-    }
-    return out;
+    return n;
   }
 
   /** A mapping of strings to strings under {@code key} (e.g. key columns), in order; null when absent. */
-  java.util.Map<String, String> stringMap(String key) {
+  Map<String, String> stringMap(String key) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
       return null;
@@ -143,15 +146,15 @@ final class SuiteArgs {
     if (!v.isObject() || v.isEmpty()) {
       throw error(key, "expected a mapping of column to column (e.g. {id: order_id}), got " + describe(v));
     }
-    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
     Iterator<String> names = v.fieldNames();
     while (names.hasNext()) {
       String k = names.next();
-      JsonNode e = v.get(k);
-      if (!e.isValueNode() || e.isNull()) {
-        throw error(key + "." + k, "expected a column name, got " + describe(e));
+      String value = config.bind(at(key) + "." + k, v.get(k), String.class);
+      if (value == null) {
+        throw error(key + "." + k, "expected a column name, got null");
       }
-      out.put(k, e.asText());
+      out.put(k, value);
     }
     return out;
   }

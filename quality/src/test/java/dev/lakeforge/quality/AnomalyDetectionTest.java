@@ -39,7 +39,7 @@ class AnomalyDetectionTest {
     double[] s = {10, 11, 12, 20, 21, 22};
     assertThat(flagged(AnomalyStrategy.absoluteChange(-2, 2), s, 0, s.length)).containsExactly(3);
     double[] accelerating = {1, 2, 3, 4, 10, 16};  // second differences: 0, 0, 5, 0
-    assertThat(flagged(new AnomalyStrategy.AbsoluteChange(-1, 1, 2), accelerating, 0, accelerating.length))
+    assertThat(flagged(AnomalyStrategy.absoluteChange(-1, 1, 2), accelerating, 0, accelerating.length))
         .containsExactly(4);
   }
 
@@ -48,7 +48,7 @@ class AnomalyDetectionTest {
     double[] s = {100, 101, 99, 150, 148, 60};
     assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2), s, 0, s.length)).containsExactly(3, 5);
     double[] weekly = {100, 50, 100, 52, 101, 51, 300};  // against two points before
-    assertThat(flagged(new AnomalyStrategy.RelativeRateOfChange(0.8, 1.2, 2), weekly, 2, weekly.length)).containsExactly(6);
+    assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2, 2), weekly, 2, weekly.length)).containsExactly(6);
   }
 
   @Test
@@ -90,16 +90,16 @@ class AnomalyDetectionTest {
       // noisy history; the judged week follows the pattern and trend exactly
       s[i] = weekday[i % 7] + 0.5 * i / 7 + (i < from ? r.nextGaussian() : 0);
     }
-    assertThat(flagged(HoltWinters.dailyWithWeeklySeasonality(), s, from, s.length)).isEmpty();
+    assertThat(flagged(AnomalyStrategy.holtWintersDaily(), s, from, s.length)).isEmpty();
     s[from + 5] = 110;  // a Saturday as busy as a weekday
-    assertThat(flagged(HoltWinters.dailyWithWeeklySeasonality(), s, from, s.length)).containsExactly(from + 5);
-    assertThatThrownBy(() -> HoltWinters.dailyWithWeeklySeasonality().detect(s, 10, 11))
+    assertThat(flagged(AnomalyStrategy.holtWintersDaily(), s, from, s.length)).containsExactly(from + 5);
+    assertThatThrownBy(() -> AnomalyStrategy.holtWintersDaily().detect(s, 10, 11))
         .hasMessageContaining("needs at least 14 points of history");
   }
 
   @Test
   void anomalyCheckComparesTodayWithTheRepositoryAndSavesTheRun(SparkSession spark, TestWarehouse w) {
-    MetricsRepository repo = new FileMetricsRepository(w.resolve("dq-anomaly").toUri().toString());
+    MetricsRepository repo = MetricsRepository.files(w.resolve("dq-anomaly").toUri().toString());
     Instant day0 = Instant.parse("2026-11-01T00:00:00Z");
     for (int day = 0; day < 10; day++) {
       repo.save(ResultKey.at(day0.plusSeconds(86_400L * day), Map.of("dataset", "orders")),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeforge.testing.ConnectServer;
 import dev.lakeforge.testing.SparkTest;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,7 +33,7 @@ class ConnectParityTest {
     Verification v = Verification.onData(df).addCheck(check())
         .addAnalyzer(Analyzer.dataType("email")).addAnalyzer(Analyzer.mutualInformation("id", "status"));
     VerificationResult r = v.run();
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     out.add(r.status().name());
     r.checkResults().get(0).constraints().forEach(k -> out.add(k.constraint().name() + "=" + k.status() + ":" + k.metricValue()));
     r.metrics().successMetrics().forEach(m -> out.add(m.toString()));
@@ -50,5 +51,19 @@ class ConnectParityTest {
       assertThat(outcome(remote)).isEqualTo(onClassic);
     }
     assertThat(onClassic).contains("good=1 bad=3");
+  }
+
+  @Test
+  void aPredicateThatRaisesOnSomeRowsIsMeasuredAlikeOverSparkConnect(SparkSession classic) throws Exception {
+    // ANSI is on (Spark 4's default): 10 / (id - 2) raises on the two rows with id 2
+    Analyzer positive = Analyzer.compliance("positive", "10 / (id - 2) > 0");
+    Metric onClassic = Analysis.onData(classic.sql(DATA)).addAnalyzer(positive).run().metric(positive);
+    assertThat(onClassic.erroredRows()).isEqualTo(2);
+    assertThat(onClassic.value()).isEqualTo(0.25);
+    try (SparkSession remote = ConnectServer.client()) {
+      Metric onConnect = Analysis.onData(remote.sql(DATA)).addAnalyzer(positive).run().metric(positive);
+      assertThat(onConnect).isEqualTo(onClassic);
+      assertThat(remote.conf().get("spark.sql.ansi.enabled")).as("the session's setting is back").isEqualTo("true");
+    }
   }
 }

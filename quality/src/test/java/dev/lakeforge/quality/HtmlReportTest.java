@@ -26,7 +26,7 @@ class HtmlReportTest {
   private static String report(SparkSession spark, TestWarehouse w) {
     Dataset<Row> df = spark.sql("SELECT * FROM VALUES (1, 'NEW', 10.0D), (2, 'PAID', NULL), (3, 'LOST', 30.0D)"
         + " AS t(id, status, amount)");
-    MetricsRepository repo = new FileMetricsRepository(w.resolve("dq-history").toUri().toString());
+    MetricsRepository repo = MetricsRepository.files(w.resolve("dq-history").toUri().toString());
     Instant day0 = Instant.parse("2026-11-01T00:00:00Z");
     for (int d = 0; d < 6; d++) {
       repo.save(ResultKey.at(day0.plusSeconds(86_400L * d), Map.of("dataset", "orders")),

@@ -47,7 +47,7 @@ class MetricsRepositoryTest {
 
   @Test
   void aFilteredMetricIsStoredApartFromTheUnfilteredOneAndFoundAgain(SparkSession spark, TestWarehouse w) {
-    FileMetricsRepository repo = new FileMetricsRepository(w.resolve("dq-filtered").toUri().toString());
+    MetricsRepository repo = MetricsRepository.files(w.resolve("dq-filtered").toUri().toString());
     Analyzer all = Analyzer.completeness("x");
     Analyzer filtered = Analyzer.completeness("x").where("id < 8");
     repo.save(ResultKey.at(Instant.parse("2026-11-01T00:00:00Z"), Map.of()), Analysis.onData(spark.range(10)
@@ -60,12 +60,12 @@ class MetricsRepositoryTest {
 
   @Test
   void fileRepositoryRoundTripsByTagsAndTimeRange(SparkSession spark, TestWarehouse w) {
-    roundTrip(spark, new FileMetricsRepository(w.resolve("dq-files").toUri().toString()));
+    roundTrip(spark, MetricsRepository.files(w.resolve("dq-files").toUri().toString()));
   }
 
   @Test
   void tableRepositoryRoundTripsThroughTheDataFrameWriter(SparkSession spark, TestWarehouse w) {
-    TableMetricsRepository repo = new TableMetricsRepository(spark, w.database() + ".dq_metrics");
+    MetricsRepository repo = MetricsRepository.table(spark, w.database() + ".dq_metrics");
     assertThat(repo.load(MetricsQuery.all())).isEmpty();
     roundTrip(spark, repo);
     assertThat(spark.table(w.database() + ".dq_metrics").schema()).isEqualTo(MetricsRepository.SCHEMA.asNullable());
@@ -73,7 +73,7 @@ class MetricsRepositoryTest {
 
   @Test
   void concurrentWritersNeverLoseARun(SparkSession spark, TestWarehouse w) throws Exception {
-    FileMetricsRepository repo = new FileMetricsRepository(w.resolve("dq-concurrent").toUri().toString());
+    MetricsRepository repo = MetricsRepository.files(w.resolve("dq-concurrent").toUri().toString());
     AnalysisResult result = analysis(spark, 10);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

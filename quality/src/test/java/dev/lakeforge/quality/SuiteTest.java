@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.testing.GeneratedDocs;
 import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -91,7 +97,7 @@ class SuiteTest {
         """);
     Suite suite = Suite.load(f);
     assertThat(suite.anomalies()).extracting(Suite.Anomaly::level).containsExactly(Check.Level.ERROR, Check.Level.WARNING);
-    FileMetricsRepository repository = new FileMetricsRepository(dir.resolve("anomaly-metrics").toString());
+    MetricsRepository repository = MetricsRepository.files(dir.resolve("anomaly-metrics").toString());
     // an earlier run with a mean amount of 10: today's mean of 23.3 is more than twice that
     repository.save(new ResultKey(1L, Map.of("table", "orders")), Analysis.onData(orders.where("order_id = 1"))
         .addAnalyzer(Analyzer.mean("amount")).run());
@@ -191,24 +197,38 @@ class SuiteTest {
 
   @Test
   void theVocabularyInTheDocsIsGeneratedFromTheSuiteTable() throws IOException {
-    String generated = Suite.vocabularyMarkdown();
-    dev.lakeforge.testing.GeneratedDocs.assertCurrent(dev.lakeforge.testing.GeneratedDocs.page("quality.md"),
-        Suite.VOCABULARY_BEGIN, Suite.VOCABULARY_END, generated,
+    String generated = Vocabulary.markdown();
+    GeneratedDocs.assertCurrent(GeneratedDocs.page("quality.md"),
+        Vocabulary.VOCABULARY_BEGIN, Vocabulary.VOCABULARY_END, generated,
         "mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true");
     assertThat(generated).contains("| `hasExactQuantile` |").contains("| `histogramBinned` |");
   }
 
   @Test
+  void theSuiteVocabularyAndTheFluentApiNameTheSameWords() {
+    // every constraint method of Check is a suite word, and every suite word not borrowed from
+    // Great Expectations is a Check method: a new method without its word fails here
+    Set<String> methods = Arrays.stream(Check.class.getMethods()).filter(m -> !Modifier.isStatic(m.getModifiers()))
+        .filter(m -> Check.class.isAssignableFrom(m.getReturnType())).map(Method::getName).collect(Collectors.toSet());
+    Set<String> words = Suite.constraintNames().stream().filter(w -> !w.startsWith("expect_")).collect(Collectors.toSet());
+    assertThat(words).containsExactlyInAnyOrderElementsOf(methods);
+    // and every analyzer factory is an analyzer word, and the other way round
+    Set<String> factories = Arrays.stream(Analyzer.class.getMethods()).filter(m -> Modifier.isStatic(m.getModifiers()))
+        .filter(m -> Analyzer.class.isAssignableFrom(m.getReturnType())).map(Method::getName).collect(Collectors.toSet());
+    assertThat(Suite.analyzerNames()).containsExactlyInAnyOrderElementsOf(factories);
+  }
+
+  @Test
   void entriesAreWrittenThroughTheVocabularySoTheyLoad() throws IOException {
-    assertThat(Suite.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
+    assertThat(Vocabulary.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
     Map<String, Object> args = new java.util.LinkedHashMap<>();
     args.put("column", "status");
     args.put("values", java.util.List.of("NEW", "true"));
-    String contained = Suite.entry("isContainedIn", args);
+    String contained = Vocabulary.entry("isContainedIn", args);
     assertThat(contained).isEqualTo("isContainedIn: {column: status, values: [NEW, \"true\"]}");
-    assertThatThrownBy(() -> Suite.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");
-    assertThatThrownBy(() -> Suite.entry("hasMean", Map.of("column", "x"))).hasMessageContaining("needs 'assertion'");
-    assertThatThrownBy(() -> Suite.entry("isCompleet", Map.of())).hasMessageContaining("unknown constraint");
+    assertThatThrownBy(() -> Vocabulary.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");
+    assertThatThrownBy(() -> Vocabulary.entry("hasMean", Map.of("column", "x"))).hasMessageContaining("needs 'assertion'");
+    assertThatThrownBy(() -> Vocabulary.entry("isCompleet", Map.of())).hasMessageContaining("unknown constraint");
     Path f = write("written.yaml", "checks:\n  - description: written\n    constraints:\n      - " + contained + "\n");
     assertThat(Suite.load(f).checks().get(0).constraints().get(0).name()).startsWith("isContainedIn(status");
   }
@@ -308,7 +328,7 @@ class SuiteTest {
         Arguments.of("checks:\n  - description: d\n    constraints:\n      - isContainedIn: {column: s}\n", "4:",
             "isContainedIn", "needs 'values' (a list) or both 'lower' and 'upper'"),
         Arguments.of("checks:\n  - description: d\n    constraints:\n      - isContainedIn: {column: s, values: NEW}\n", "4:",
-            "isContainedIn.values", "expected a list of strings, got 'NEW'"),
+            "isContainedIn.values", "expected a list, got the string 'NEW'"),
         Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasPattern: {column: s, pattern: \"([a-z\"}\n",
             "4:", "hasPattern.pattern", "invalid regex '([a-z'"),
         Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasApproxQuantile: {column: x, quantile: 1.5, assertion: 1}\n",
@@ -326,16 +346,20 @@ class SuiteTest {
         Arguments.of("analyzers:\n  - approxQuantil: {column: a, quantile: 0.5}\n", "2:",
             "analyzers[0].approxQuantil", "unknown analyzer 'approxQuantil' (did you mean 'approxQuantile'?)"),
         Arguments.of("analyzers:\n  - histogram: {column: a, maxBins: 0}\n", "2:", "histogram.maxBins",
-            "expected a whole number of at least 1, got 0.0"),
+            "expected a whole number of at least 1, got 0"),
         Arguments.of("analyzers:\n  - approxQuantiles: {column: a, quantiles: [0.5, median]}\n", "2:",
-            "approxQuantiles.quantiles", "expected numbers between 0 and 1, got 'median'"),
+            "approxQuantiles.quantiles[1]", "expected a number, got 'median'"),
+        Arguments.of("analyzers:\n  - kllSketch: {column: a, buckets: 2.5}\n", "2:", "kllSketch.buckets",
+            "expected an integer, got '2.5'"),
+        Arguments.of("analyzers:\n  - histogramBinned: {column: a, edges: [1, x]}\n", "2:", "histogramBinned.edges[1]",
+            "expected a number, got 'x'"),
         Arguments.of("name: empty\n", null, null, "the suite has no checks, analyzers or anomalies"),
         Arguments.of("anomalies:\n  - analyzer: size\n    strategy: relativeRate\n", "3:", "anomalies[0].strategy",
             "unknown strategy 'relativeRate'; accepted: simpleThresholds, absoluteChange, relativeRateOfChange"),
         Arguments.of("anomalies:\n  - analyzer: size\n    strategy: {rollingZScore: {window: 20}}\n", "3:",
             "anomalies[0].strategy.rollingZScore", "rollingZScore needs 'threshold'"),
         Arguments.of("anomalies:\n  - analyzer: size\n    strategy: {rollingZScore: {window: 2.5, threshold: 3}}\n", "3:",
-            "rollingZScore.window", "expected a whole number of points, at least 2, got 2.5"),
+            "rollingZScore.window", "expected an integer, got '2.5'"),
         Arguments.of("anomalies:\n  - analyzer: size\n    strategy: rollingZScore\n", "3:", "anomalies[0].strategy",
             "rollingZScore needs window and threshold"),
         Arguments.of("anomalies:\n  - analyzer: size\n", "2:", "anomalies[0]", "an anomaly check needs 'strategy'"),

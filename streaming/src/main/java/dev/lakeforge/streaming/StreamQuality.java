@@ -16,9 +16,14 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.iceberg.LakeTable;
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.AnomalyStrategy;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.CheckResult;
+import dev.lakeforge.quality.CheckStatus;
 import dev.lakeforge.quality.ConstraintResult;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Verification;
 import dev.lakeforge.quality.VerificationResult;
@@ -122,11 +127,11 @@ public final class StreamQuality {
   private PostgresTarget postgres;
   private String outputTopic;
   private String dedupField;
-  private dev.lakeforge.quality.MetricsRepository repository;
-  private final List<dev.lakeforge.quality.Analyzer> tracked = new ArrayList<>();
+  private MetricsRepository repository;
+  private final List<Analyzer> tracked = new ArrayList<>();
 
   /** An anomaly check on each batch: the analyzer's metric against the pipeline's earlier batches. */
-  private record AnomalyRule(dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer,
+  private record AnomalyRule(AnomalyStrategy strategy, Analyzer analyzer,
       Check.Level level) {}
 
   private final List<AnomalyRule> anomalyChecks = new ArrayList<>();
@@ -257,15 +262,15 @@ public final class StreamQuality {
    * .alertOnAnomaly(repository, AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size())
    * }</pre>
    */
-  public StreamQuality alertOnAnomaly(dev.lakeforge.quality.MetricsRepository metricsRepository,
-      dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer) {
+  public StreamQuality alertOnAnomaly(MetricsRepository metricsRepository,
+      AnomalyStrategy strategy, Analyzer analyzer) {
     return alertOnAnomaly(metricsRepository, strategy, analyzer, Check.Level.WARNING);
   }
 
-  /** As {@link #alertOnAnomaly(dev.lakeforge.quality.MetricsRepository, dev.lakeforge.quality.AnomalyStrategy,
-   * dev.lakeforge.quality.Analyzer)}, with the level of the anomaly check (an anomaly alerts at either level). */
-  public StreamQuality alertOnAnomaly(dev.lakeforge.quality.MetricsRepository metricsRepository,
-      dev.lakeforge.quality.AnomalyStrategy strategy, dev.lakeforge.quality.Analyzer analyzer, Check.Level level) {
+  /** As {@link #alertOnAnomaly(MetricsRepository, AnomalyStrategy,
+   * Analyzer)}, with the level of the anomaly check (an anomaly alerts at either level). */
+  public StreamQuality alertOnAnomaly(MetricsRepository metricsRepository,
+      AnomalyStrategy strategy, Analyzer analyzer, Check.Level level) {
     this.repository = Objects.requireNonNull(metricsRepository, "repository");
     anomalyChecks.add(new AnomalyRule(Objects.requireNonNull(strategy, "strategy"), Objects.requireNonNull(analyzer,
         "analyzer"), Objects.requireNonNull(level, "level")));
@@ -277,11 +282,11 @@ public final class StreamQuality {
    * and anomaly checks, and of {@code alsoCompute}.
    *
    * <pre>{@code
-   * .saveMetricsTo(new FileMetricsRepository("s3a://lake/dq/orders-metrics"), Analyzer.mean("amount"))
+   * .saveMetricsTo(MetricsRepository.files("s3a://lake/dq/orders-metrics"), Analyzer.mean("amount"))
    * }</pre>
    */
-  public StreamQuality saveMetricsTo(dev.lakeforge.quality.MetricsRepository metricsRepository,
-      dev.lakeforge.quality.Analyzer... alsoCompute) {
+  public StreamQuality saveMetricsTo(MetricsRepository metricsRepository,
+      Analyzer... alsoCompute) {
     this.repository = Objects.requireNonNull(metricsRepository, "repository");
     tracked.addAll(List.of(alsoCompute));
     return this;
@@ -482,7 +487,7 @@ public final class StreamQuality {
       Verification v = Verification.onData(b.where(decodable).drop(Verification.REASONS, REASON)).addChecks(checks);
       if (repository != null) {
         v.addAnalyzers(tracked);
-        v.saveMetricsTo(repository, new dev.lakeforge.quality.ResultKey(System.currentTimeMillis(), Map.of("pipeline", name)));
+        v.saveMetricsTo(repository, new ResultKey(System.currentTimeMillis(), Map.of("pipeline", name)));
         for (AnomalyRule a : anomalyChecks) {
           v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level());
         }
@@ -491,7 +496,7 @@ public final class StreamQuality {
       long alerts = 0;
       boolean anomaly = result.checkResults().stream()
           .anyMatch(c -> c.check().description().startsWith("anomaly detection for")
-              && c.status() != dev.lakeforge.quality.CheckStatus.SUCCESS);
+              && c.status() != CheckStatus.SUCCESS);
       if ((result.hasErrors() || anomaly) && alertTopic != null) {
         alerts = alert(result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
       }

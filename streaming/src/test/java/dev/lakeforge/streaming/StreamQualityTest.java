@@ -2,7 +2,12 @@ package dev.lakeforge.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.AnomalyStrategy;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.MetricsQuery;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.StoredRun;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
 import java.nio.charset.StandardCharsets;
@@ -252,12 +257,12 @@ class StreamQualityTest {
     assertThat(spark.table("lake.stream.payments").count()).isEqualTo(27);
     assertThat(consumeAll("payments-dlq", 4)).hasSize(4);
     // the batch's metrics are in the repository, the suite's analyzers too, and the anomaly alerted
-    List<dev.lakeforge.quality.StoredRun> runs = new dev.lakeforge.quality.FileMetricsRepository(
-        w.resolve("payments-metrics").toString()).load(dev.lakeforge.quality.MetricsQuery.all());
+    List<StoredRun> runs = MetricsRepository.files(
+        w.resolve("payments-metrics").toString()).load(MetricsQuery.all());
     assertThat(runs).hasSize(1);
     assertThat(runs.get(0).key().tags()).containsEntry("pipeline", "payments-pipeline");
-    assertThat(runs.get(0).value(dev.lakeforge.quality.Analyzer.size())).hasValue(30.0);
-    assertThat(runs.get(0).value(dev.lakeforge.quality.Analyzer.mean("amount"))).isPresent();
+    assertThat(runs.get(0).value(Analyzer.size())).hasValue(30.0);
+    assertThat(runs.get(0).value(Analyzer.mean("amount"))).isPresent();
     List<ConsumerRecord<byte[], byte[]>> alerts = consumeAll("payments-alerts", 1);
     assertThat(alerts).hasSize(1);
     assertThat(new String(alerts.get(0).value(), StandardCharsets.UTF_8)).contains("\"kind\":\"anomaly\"")
@@ -472,16 +477,16 @@ class StreamQualityTest {
     TestKafka.createTopics("clicks", "clicks-dlq", "clicks-alerts");
     spark.sql("DROP TABLE IF EXISTS lake.stream.clicks");
     spark.sql("CREATE TABLE lake.stream.clicks (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
-    dev.lakeforge.quality.MetricsRepository repo =
-        new dev.lakeforge.quality.FileMetricsRepository(w.resolve("clicks-metrics").toUri().toString());
+    MetricsRepository repo =
+        MetricsRepository.files(w.resolve("clicks-metrics").toUri().toString());
     String checkpoint = w.resolve("clicks-checkpoint").toString();
     for (int round = 0; round < 4; round++) {
       int size = round < 3 ? 10 : 60;   // three quiet batches of 10, then a burst of 60
       produce("clicks", round * 100, round * 100 + size, List.of());
       StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("clicks").topics("clicks")
           .option("startingOffsets", "earliest").json(SCHEMA, "order_id")
-          .alertOnAnomaly(repo, dev.lakeforge.quality.AnomalyStrategy.relativeRateOfChange(0.5, 2.0),
-              dev.lakeforge.quality.Analyzer.size())
+          .alertOnAnomaly(repo, AnomalyStrategy.relativeRateOfChange(0.5, 2.0),
+              Analyzer.size())
           .deadLetterTopic("clicks-dlq").alertTopic("clicks-alerts").toIceberg("lake.stream.clicks")
           .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
     }

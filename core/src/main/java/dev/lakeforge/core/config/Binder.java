@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,9 +51,14 @@ final class Binder {
     if (node == null || node.isNull() || node.isMissingNode()) {
       node = JsonNodeFactory.instance.objectNode();
     }
+    return bind(tree, section, node, MAPPER.constructType(type));
+  }
+
+  /** Binds {@code node}, which stands at {@code section} of the tree (as written there, or rewritten). */
+  static <T> T bind(ConfigTree tree, KeyPath section, JsonNode node, JavaType type) {
     try {
-      return MAPPER.reader().withAttribute(ConfigTree.class, tree).withAttribute(KeyPath.class, section)
-          .treeToValue(node, type);
+      return MAPPER.readerFor(type).withAttribute(ConfigTree.class, tree).withAttribute(KeyPath.class, section)
+          .readValue(node);
     } catch (UnrecognizedPropertyException e) {
       KeyPath parent = section.resolve(relative(e.getPath()).parent());
       String key = e.getPropertyName();

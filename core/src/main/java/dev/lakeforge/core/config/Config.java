@@ -1,6 +1,8 @@
 package dev.lakeforge.core.config;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -86,6 +88,28 @@ public final class Config {
    */
   public <T> T bind(String section, Class<T> type) {
     return Binder.bind(tree, KeyPath.parse(section), type);
+  }
+
+  /**
+   * Binds a value that stands at a key path of this config to a type, with the same rules and
+   * errors as {@link #bind(String, Class)}: for a value the caller has read from the tree and
+   * rewritten (e.g. a shorthand expanded into its long form), or one element of a list.
+   *
+   * <pre>{@code
+   * double q = config.bind("checks[0].constraints[2].hasApproxQuantile.quantile", node, Double.class);
+   * }</pre>
+   *
+   * @throws ConfigException naming file:line, key path and the expected value when it does not fit
+   */
+  public <T> T bind(String keyPath, JsonNode value, Class<T> type) {
+    return Binder.bind(tree, KeyPath.parse(keyPath), value == null ? NullNode.getInstance() : value,
+        Binder.MAPPER.constructType(type));
+  }
+
+  /** As {@link #bind(String, JsonNode, Class)}, to a generic type: {@code new TypeReference<List<String>>() {}}. */
+  public <T> T bind(String keyPath, JsonNode value, TypeReference<T> type) {
+    return Binder.bind(tree, KeyPath.parse(keyPath), value == null ? NullNode.getInstance() : value,
+        Binder.MAPPER.constructType(type));
   }
 
   /** Whether the top level has this key. */

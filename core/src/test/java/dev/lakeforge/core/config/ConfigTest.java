@@ -3,6 +3,9 @@ package dev.lakeforge.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.job.CostSettings;
@@ -235,6 +238,19 @@ class ConfigTest {
     assertThat(error("spark:\n  appName: x\n  mastr: local\n", SparkSettings.class, "spark"))
         .contains("bad.yaml:3:3").contains("spark.mastr").contains("did you mean 'master'?")
         .contains("accepted keys:").contains("appName");
+  }
+
+  @Test
+  void aRewrittenValueIsBoundWithTheSameRulesAndLocatedWhereItWasWritten() throws IOException {
+    Config c = Config.file(write("suite.yaml", "checks:\n  - sizes: [1, two]\n  - ratio: 0.5\n")).load();
+    ObjectNode expanded = JsonNodeFactory.instance.objectNode().put("ratio", "0.5");
+    record Ratio(double ratio) {}
+    assertThat(c.bind("checks[1]", expanded, Ratio.class)).isEqualTo(new Ratio(0.5));
+    JsonNode sizes = c.bind("", JsonNode.class).get("checks").get(0).get("sizes");
+    assertThatThrownBy(() -> c.bind("checks[0].sizes", sizes, Integer[].class))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("suite.yaml:2:")
+        .hasMessageContaining("checks[0].sizes[1]").hasMessageContaining("expected an integer, got 'two'");
+    assertThat(c.bind("checks[0].missing", null, String.class)).isNull();
   }
 
   @Test

@@ -12,11 +12,10 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.RunSettings;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.Check;
-import dev.lakeforge.quality.FileMetricsRepository;
+import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.HtmlReport;
 import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.MetricsQuery;
-import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Suite;
@@ -251,7 +250,7 @@ public final class QualityCheckJob implements SparkJob {
     }
     Verification verification = suite.verification(data);
     MetricsRepository repository = repositoryOption == null ? null
-        : new FileMetricsRepository(repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
+        : MetricsRepository.files(repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
     ResultKey key = ResultKey.now(input.input());
     MetricsQuery history = new MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
     if (repository != null) {

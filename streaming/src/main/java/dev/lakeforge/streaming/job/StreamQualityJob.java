@@ -10,6 +10,8 @@ import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.streaming.StreamQuality;
 import dev.lakeforge.streaming.StreamingException;
@@ -256,10 +258,10 @@ public final class StreamQualityJob implements SparkJob {
       suite.checks().forEach(q::validate);
     }
     if (metricsRepository != null) {
-      dev.lakeforge.quality.FileMetricsRepository repository = new dev.lakeforge.quality.FileMetricsRepository(metricsRepository,
+      MetricsRepository repository = MetricsRepository.files(metricsRepository,
           dev.lakeforge.core.Sessions.hadoopConfiguration(ctx.spark()));
-      q.saveMetricsTo(repository, suite == null ? new dev.lakeforge.quality.Analyzer[0]
-          : suite.analyzers().toArray(dev.lakeforge.quality.Analyzer[]::new));
+      q.saveMetricsTo(repository, suite == null ? new Analyzer[0]
+          : suite.analyzers().toArray(Analyzer[]::new));
       for (Suite.Anomaly a : suite == null ? List.<Suite.Anomaly>of() : suite.anomalies()) {
         q.alertOnAnomaly(repository, a.strategy(), a.analyzer(), a.level());
       }

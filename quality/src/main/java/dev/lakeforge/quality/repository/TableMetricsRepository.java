@@ -1,9 +1,15 @@
-package dev.lakeforge.quality;
+package dev.lakeforge.quality.repository;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.element_at;
 
 import dev.lakeforge.core.config.Redactor;
+import dev.lakeforge.quality.AnalysisResult;
+import dev.lakeforge.quality.MetricRecord;
+import dev.lakeforge.quality.MetricsQuery;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.ResultKey;
+import dev.lakeforge.quality.StoredRun;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,14 +27,14 @@ import org.apache.spark.sql.SparkSession;
  * over Spark Connect too.
  *
  * <pre>{@code
- * MetricsRepository repo = new TableMetricsRepository(spark, "lake.dq.metrics");
+ * MetricsRepository repo = MetricsRepository.table(spark, "lake.dq.metrics");
  * }</pre>
  */
-public final class TableMetricsRepository implements MetricsRepository {
+final class TableMetricsRepository implements MetricsRepository {
   private final SparkSession spark;
   private final String table;
 
-  public TableMetricsRepository(SparkSession spark, String table) {
+  TableMetricsRepository(SparkSession spark, String table) {
     this.spark = spark;
     this.table = table;
   }

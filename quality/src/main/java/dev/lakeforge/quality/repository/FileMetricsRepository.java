@@ -1,6 +1,12 @@
-package dev.lakeforge.quality;
+package dev.lakeforge.quality.repository;
 
 import dev.lakeforge.core.config.Redactor;
+import dev.lakeforge.quality.AnalysisResult;
+import dev.lakeforge.quality.MetricsQuery;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.QualityException;
+import dev.lakeforge.quality.ResultKey;
+import dev.lakeforge.quality.StoredRun;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,23 +30,23 @@ import org.apache.hadoop.fs.Path;
  * time-range query reads only the files in range.
  *
  * <pre>{@code
- * MetricsRepository repo = new FileMetricsRepository("s3a://lake/dq-metrics/orders", hadoopConf);
+ * MetricsRepository repo = MetricsRepository.files("s3a://lake/dq-metrics/orders", hadoopConf);
  * }</pre>
  */
-public final class FileMetricsRepository implements MetricsRepository {
+final class FileMetricsRepository implements MetricsRepository {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("metrics-(\\d+)-[0-9a-f-]+\\.json");
 
   private final Path root;
   private final Configuration conf;
 
-  public FileMetricsRepository(String location, Configuration hadoopConf) {
+  FileMetricsRepository(String location, Configuration hadoopConf) {
     this.root = new Path(location);
     this.conf = hadoopConf;
   }
 
   /** On the local file system (or a location whose scheme Hadoop knows without extra settings). */
-  public FileMetricsRepository(String location) {
+  FileMetricsRepository(String location) {
     this(location, new Configuration());
   }
 

@@ -1,4 +1,8 @@
-package dev.lakeforge.quality;
+package dev.lakeforge.quality.anomaly;
+
+import dev.lakeforge.quality.Anomaly;
+import dev.lakeforge.quality.AnomalyStrategy;
+import dev.lakeforge.quality.QualityException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,30 +14,15 @@ import java.util.Locale;
  * anomaly when it lies outside the forecast -/+ 1.96 standard deviations of the fit's residuals
  * (a 95% band), as Deequ does. Needs two full seasons of history.
  *
- * <pre>{@code
- * AnomalyStrategy daily = HoltWinters.dailyWithWeeklySeasonality();    // period 7
- * AnomalyStrategy weekly = HoltWinters.weeklyWithYearlySeasonality();  // period 52
- * }</pre>
- *
  * @param period points per season
  */
-public record HoltWinters(int period) implements AnomalyStrategy {
+record HoltWinters(int period) implements AnomalyStrategy {
   static final double Z95 = 1.96;
 
-  public HoltWinters {
+  HoltWinters {
     if (period < 2) {
       throw new IllegalArgumentException("period must be at least 2, got " + period);
     }
-  }
-
-  /** Daily metrics with a weekly pattern. */
-  public static HoltWinters dailyWithWeeklySeasonality() {
-    return new HoltWinters(7);
-  }
-
-  /** Weekly metrics with a yearly pattern. */
-  public static HoltWinters weeklyWithYearlySeasonality() {
-    return new HoltWinters(52);
   }
 
   /** A fit: forecasts for the history (one step ahead) and beyond it. */
