@@ -264,6 +264,14 @@ public sealed interface Analyzer {
     return new DatasetMatch(other, null, keys, Map.of());
   }
 
+  /**
+   * As {@link #datasetMatch(Dataset, Map)}, against a table of the session's catalogs, read when
+   * the analysis runs: {@code datasetMatch("lake.sales.orders_yesterday", Map.of("id", "id"))}.
+   */
+  static DatasetMatch datasetMatch(String table, Map<String, String> keys) {
+    return new DatasetMatch(null, table, keys, Map.of());
+  }
+
   // ---- the dataset -----------------------------------------------------------------------
 
   /** Size: the number of rows (matching the filter). */

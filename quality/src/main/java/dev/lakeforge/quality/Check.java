@@ -114,21 +114,9 @@ public sealed class Check permits Check.Hintable {
 
   /** The constraints with the last one changed. */
   List<Constraint> changeLast(UnaryOperator<Constraint> change) {
-    return changeFrom(constraints.size() - 1, change);
-  }
-
-  /** The constraints with those from index {@code start} on changed (a suite entry's filter and hint). */
-  List<Constraint> changeFrom(int start, UnaryOperator<Constraint> change) {
     List<Constraint> out = new ArrayList<>(constraints);
-    for (int i = start; i < out.size(); i++) {
-      out.set(i, change.apply(out.get(i)));
-    }
+    out.set(out.size() - 1, change.apply(out.get(out.size() - 1)));
     return out;
-  }
-
-  /** This check with other constraints (a suite entry, read with the same vocabulary). */
-  Check withConstraints(List<Constraint> changed) {
-    return new Check(level, description, changed);
   }
 
   private List<Constraint> plus(Constraint c) {
@@ -192,7 +180,11 @@ public sealed class Check permits Check.Hintable {
     return doesDatasetMatch(Analyzer.datasetMatch(other, keys).comparing(compared), assertion);
   }
 
-  Hintable doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
+  /**
+   * As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, for a prepared match: against a
+   * table ({@code Analyzer.datasetMatch("lake.sales.orders", keys)}), or comparing some columns.
+   */
+  public Hintable doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
     return addUnfiltered("doesDatasetMatch(" + match.instance() + ")", match, assertion);
   }
 

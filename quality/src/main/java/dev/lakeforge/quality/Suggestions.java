@@ -1,5 +1,6 @@
 package dev.lakeforge.quality;
 
+import dev.lakeforge.quality.suite.SuiteFiles;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,11 +55,11 @@ public final class Suggestions {
       String col = c.column();
       double comp = c.completeness();
       if (comp == 1.0) {
-        out.add(new Suggestion(col, "complete", Vocabulary.entry("isComplete", Map.of("column", col)), "completeness 1.0 over " + n + " rows"));
+        out.add(new Suggestion(col, "complete", SuiteFiles.entry("isComplete", Map.of("column", col)), "completeness 1.0 over " + n + " rows"));
       } else if (comp >= 0.2) {
         double lower = Math.floor((comp - 1.96 * Math.sqrt(comp * (1 - comp) / n)) * 100) / 100;
         if (lower > 0) {
-          out.add(new Suggestion(col, "retain completeness", Vocabulary.entry("hasCompleteness",
+          out.add(new Suggestion(col, "retain completeness", SuiteFiles.entry("hasCompleteness",
               ordered("column", col, "assertion", ">= " + num(lower))), String.format(Locale.ROOT, "completeness %.4f over %d rows; 95%% lower bound %s", comp, n,
               num(lower))));
         }
@@ -67,20 +68,20 @@ public final class Suggestions {
       if (comp == 1.0 && c.approxDistinct() >= 0.9 * n) {
         Metric exact = Analysis.onData(data).addAnalyzer(Analyzer.uniqueness(col)).run().metric(Analyzer.uniqueness(col));
         if (exact.isSuccess() && exact.value() == 1.0) {
-          out.add(new Suggestion(col, "unique", Vocabulary.entry("isUnique", Map.of("column", col)), "about " + c.approxDistinct()
+          out.add(new Suggestion(col, "unique", SuiteFiles.entry("isUnique", Map.of("column", col)), "about " + c.approxDistinct()
               + " distinct values over " + n + " rows; uniqueness checked exactly: 1.0"));
         }
       }
       if (c.histogram() != null && "string".equals(c.sparkType())) {
         List<String> values = c.histogram().keySet().stream().filter(v -> !v.equals(Analyzer.Histogram.NULL_VALUE)).toList();
         if (!values.isEmpty() && values.size() <= Math.max(2, n / 10)) {
-          out.add(new Suggestion(col, "categorical range", Vocabulary.entry("isContainedIn",
+          out.add(new Suggestion(col, "categorical range", SuiteFiles.entry("isContainedIn",
               ordered("column", col, "values", values)),
               values.size() + " distinct values over " + n + " rows: " + c.histogram()));
         }
       }
       if (c.min() != null && c.min() >= 0) {
-        out.add(new Suggestion(col, "non-negative", Vocabulary.entry("isNonNegative", Map.of("column", col)), "minimum " + num(c.min())));
+        out.add(new Suggestion(col, "non-negative", SuiteFiles.entry("isNonNegative", Map.of("column", col)), "minimum " + num(c.min())));
       }
       if (c.typeCounts() != null) {
         Map<String, Long> t = c.typeCounts();
@@ -88,7 +89,7 @@ public final class Suggestions {
         for (String type : List.of("Integral", "Fractional", "Boolean")) {
           if (nonNull > 0 && t.getOrDefault(type, 0L) == nonNull) {
             double share = Math.floor((double) nonNull / n * 10_000) / 10_000;
-            out.add(new Suggestion(col, "data type", Vocabulary.entry("hasDataType",
+            out.add(new Suggestion(col, "data type", SuiteFiles.entry("hasDataType",
                 ordered("column", col, "type", type.toLowerCase(Locale.ROOT), "assertion", ">= " + num(share))),
                 "all " + nonNull + " non-null values are " + type));
           }
@@ -117,7 +118,7 @@ public final class Suggestions {
   }
 
   private static String yaml(String s) {
-    return Vocabulary.yaml(s);
+    return SuiteFiles.yaml(s);
   }
 
   /** Keys and values, in the order given. */

@@ -61,7 +61,8 @@ class PublicSurfaceTest {
             .allMatch(k -> Modifier.isPrivate(k.getModifiers()));
       }
     }
-    assertThat(publicByPackage).containsOnlyKeys(TOP + ".anomaly", TOP + ".profile", TOP + ".repository", TOP + ".report");
+    assertThat(publicByPackage).containsOnlyKeys(TOP + ".anomaly", TOP + ".profile", TOP + ".repository", TOP + ".report",
+        TOP + ".suite");
     publicByPackage.forEach((pkg, types) -> assertThat(types).as(pkg).hasSize(1));
   }
 

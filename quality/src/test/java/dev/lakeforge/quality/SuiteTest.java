@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.quality.suite.SuiteFiles;
 import dev.lakeforge.testing.GeneratedDocs;
 import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
@@ -197,9 +198,9 @@ class SuiteTest {
 
   @Test
   void theVocabularyInTheDocsIsGeneratedFromTheSuiteTable() throws IOException {
-    String generated = Vocabulary.markdown();
+    String generated = SuiteFiles.vocabularyMarkdown();
     GeneratedDocs.assertCurrent(GeneratedDocs.page("quality.md"),
-        Vocabulary.VOCABULARY_BEGIN, Vocabulary.VOCABULARY_END, generated,
+        SuiteFiles.VOCABULARY_BEGIN, SuiteFiles.VOCABULARY_END, generated,
         "mvn -pl quality test -Dtest=SuiteTest -Dlakeforge.regenerate=true");
     assertThat(generated).contains("| `hasExactQuantile` |").contains("| `histogramBinned` |");
   }
@@ -220,15 +221,15 @@ class SuiteTest {
 
   @Test
   void entriesAreWrittenThroughTheVocabularySoTheyLoad() throws IOException {
-    assertThat(Vocabulary.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
+    assertThat(SuiteFiles.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
     Map<String, Object> args = new java.util.LinkedHashMap<>();
     args.put("column", "status");
     args.put("values", java.util.List.of("NEW", "true"));
-    String contained = Vocabulary.entry("isContainedIn", args);
+    String contained = SuiteFiles.entry("isContainedIn", args);
     assertThat(contained).isEqualTo("isContainedIn: {column: status, values: [NEW, \"true\"]}");
-    assertThatThrownBy(() -> Vocabulary.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");
-    assertThatThrownBy(() -> Vocabulary.entry("hasMean", Map.of("column", "x"))).hasMessageContaining("needs 'assertion'");
-    assertThatThrownBy(() -> Vocabulary.entry("isCompleet", Map.of())).hasMessageContaining("unknown constraint");
+    assertThatThrownBy(() -> SuiteFiles.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");
+    assertThatThrownBy(() -> SuiteFiles.entry("hasMean", Map.of("column", "x"))).hasMessageContaining("needs 'assertion'");
+    assertThatThrownBy(() -> SuiteFiles.entry("isCompleet", Map.of())).hasMessageContaining("unknown constraint");
     Path f = write("written.yaml", "checks:\n  - description: written\n    constraints:\n      - " + contained + "\n");
     assertThat(Suite.load(f).checks().get(0).constraints().get(0).name()).startsWith("isContainedIn(status");
   }
@@ -256,6 +257,7 @@ class SuiteTest {
               - expect_table_row_count_to_equal: {value: 4}
               - expect_column_mean_to_be_between: {column: amount, min_value: 20, max_value: 25}
               - expect_column_value_lengths_to_be_between: {column: status, min_value: 3, max_value: 4}
+              - expect_column_value_lengths_to_be_between: {column: email, min_value: 1, max_value: 20, where: "order_id > 1", hint: short}
               - expect_compound_columns_to_be_unique: {column_list: [status, email]}
               - expect_column_pair_values_a_to_be_greater_than_b: {column_A: amount, column_B: order_id, where: amount IS NOT NULL}
               - expect_column_unique_value_count_to_be_between: {column: status, min_value: 3}
@@ -265,7 +267,8 @@ class SuiteTest {
     assertThat(r.checkResults().get(0).constraints()).extracting(k -> k.constraint().name()).contains(
         "hasCompleteness(amount)", "isUnique(order_id)", "isContainedIn(status, [NEW, PAID, LOST])",
         "isContainedIn(amount, [10, 40])", "hasMinLength(status)", "hasMaxLength(status)",
-        "isPrimaryKey(status, email)", "isGreaterThan(amount, order_id) where amount IS NOT NULL");
+        "isPrimaryKey(status, email)", "isGreaterThan(amount, order_id) where amount IS NOT NULL",
+        "hasMinLength(email) where order_id > 1", "hasMaxLength(email) where order_id > 1");
     Check deequ = Check.error("deequ").hasCompleteness("amount", Assertion.atLeast(0.75)).isUnique("order_id");
     VerificationResult same = Verification.onData(orders).addCheck(deequ).run();
     assertThat(same.checkResults().get(0).constraints().get(0).metricValue())
@@ -353,6 +356,8 @@ class SuiteTest {
             "expected an integer, got '2.5'"),
         Arguments.of("analyzers:\n  - histogramBinned: {column: a, edges: [1, x]}\n", "2:", "histogramBinned.edges[1]",
             "expected a number, got 'x'"),
+        Arguments.of("checks:\n  - description: d\n    constraints:\n      - hasColumn: {column: a, where: \"a > 1\"}\n",
+            "4:", "hasColumn.where", "hasColumn takes no where filter"),
         Arguments.of("name: empty\n", null, null, "the suite has no checks, analyzers or anomalies"),
         Arguments.of("anomalies:\n  - analyzer: size\n    strategy: relativeRate\n", "3:", "anomalies[0].strategy",
             "unknown strategy 'relativeRate'; accepted: simpleThresholds, absoluteChange, relativeRateOfChange"),

@@ -112,6 +112,11 @@ public final class Config {
         Binder.MAPPER.constructType(type));
   }
 
+  /** What a value is, for an error message: "a mapping", "a list", "the string 'x'", "the number 5", "null". */
+  public static String describe(JsonNode value) {
+    return value == null ? "nothing" : Binder.describe(value);
+  }
+
   /** Whether the top level has this key. */
   public boolean has(String section) {
     return tree.root.has(section);

@@ -1,4 +1,7 @@
-package dev.lakeforge.quality;
+package dev.lakeforge.quality.suite;
+
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.Assertion;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -144,7 +147,7 @@ final class SuiteArgs {
       return null;
     }
     if (!v.isObject() || v.isEmpty()) {
-      throw error(key, "expected a mapping of column to column (e.g. {id: order_id}), got " + describe(v));
+      throw error(key, "expected a mapping of column to column (e.g. {id: order_id}), got " + Config.describe(v));
     }
     Map<String, String> out = new LinkedHashMap<>();
     Iterator<String> names = v.fieldNames();
@@ -208,7 +211,7 @@ final class SuiteArgs {
         }
         case "equals", "atLeast", "atMost", "greaterThan", "lessThan" -> {
           if (!arg.isNumber()) {
-            throw new IllegalArgumentException("malformed assertion: " + op + " needs a number, got " + describe(arg));
+            throw new IllegalArgumentException("malformed assertion: " + op + " needs a number, got " + Config.describe(arg));
           }
           double x = arg.asDouble();
           return switch (op) {
@@ -222,24 +225,9 @@ final class SuiteArgs {
         default -> { }
       }
     }
-    throw new IllegalArgumentException("malformed assertion " + describe(v) + ": expected \">= 0.99\", \"> 0\", \"== 1\","
+    throw new IllegalArgumentException("malformed assertion " + Config.describe(v) + ": expected \">= 0.99\", \"> 0\", \"== 1\","
         + " \"<= 10\", \"< 5\", \"!= 0\", a number, {between: [low, high]}, {equals: x}, {atLeast: x}, {atMost: x},"
         + " {greaterThan: x} or {lessThan: x}");
   }
 
-  static String describe(JsonNode v) {
-    if (v == null || v.isNull()) {
-      return "nothing";
-    }
-    if (v.isObject()) {
-      return "a mapping";
-    }
-    if (v.isArray()) {
-      return "a list";
-    }
-    if (v.isTextual()) {
-      return "'" + v.asText() + "'";
-    }
-    return v.asText();
-  }
 }

@@ -1,4 +1,8 @@
-package dev.lakeforge.quality;
+package dev.lakeforge.quality.suite;
+
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.Assertion;
+import dev.lakeforge.quality.Check;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,11 +21,35 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The words of a suite file, declared once: each constraint word with its shorthand, keys and the
  * {@link Check} method it calls; each analyzer word with the {@link Analyzer} it makes. The same
- * table reads suite files ({@link Suite}), writes suggested entries ({@link Suggestions}) and
- * generates the vocabulary section of docs/quality.md; a test holds it equal to the fluent API.
+ * table reads suite files ({@link SuiteFiles}), writes suggested entries
+ * ({@code dev.lakeforge.quality.Suggestions}) and generates the vocabulary section of
+ * docs/quality.md; a test holds it equal to the fluent API.
  */
 final class Vocabulary {
   private Vocabulary() {}
+
+  /**
+   * The check with the entry's filter and hint on the constraint it added last; a word that adds
+   * more than one constraint scopes the earlier ones itself, with this.
+   */
+  static Check scoped(Check check, SuiteArgs a) {
+    String where = a.string("where");
+    String hint = a.string("hint");
+    Check out = check;
+    if (where != null) {
+      if (!(out instanceof Check.Filterable f)) {
+        throw a.error("where", a.entry + " takes no where filter");
+      }
+      out = f.where(where);
+    }
+    if (hint != null) {
+      if (!(out instanceof Check.Hintable h)) {
+        throw a.error("hint", a.entry + " takes no hint");
+      }
+      out = h.hint(hint);
+    }
+    return out;
+  }
 
   static final Set<String> COMMON = Set.of("where", "hint");
   static final Set<String> ASSERTION_OPERATORS =
@@ -296,8 +324,11 @@ final class Vocabulary {
           if (lo == null && hi == null) {
             throw a.error(null, a.entry + " needs min_value, max_value or both");
           }
-          Check next = lo == null ? c : c.hasMinLength(col, Assertion.atLeast(lo));
-          return hi == null ? next : next.hasMaxLength(col, Assertion.atMost(hi));
+          if (hi == null) {
+            return c.hasMinLength(col, Assertion.atLeast(lo));
+          }
+          Check next = lo == null ? c : scoped(c.hasMinLength(col, Assertion.atLeast(lo)), a);
+          return next.hasMaxLength(col, Assertion.atMost(hi));
         });
     constraint("expect_column_pair_values_a_to_be_greater_than_b", Shorthand.NONE, keys("column_A", "column_B", "or_equal"),
         keys("column_A", "column_B"), (c, a) -> {
@@ -418,8 +449,9 @@ final class Vocabulary {
 
   /** A data set match against a table of the session: {@code {table: t, keys: {id: id}, compare: {...}}}. */
   private static Analyzer.DatasetMatch datasetMatch(SuiteArgs a) {
+    Analyzer.DatasetMatch match = Analyzer.datasetMatch(a.requiredString("table"), a.stringMap("keys"));
     Map<String, String> compare = a.stringMap("compare");
-    return new Analyzer.DatasetMatch(null, a.requiredString("table"), a.stringMap("keys"), compare);
+    return compare == null ? match : match.comparing(compare);
   }
 
   /**
