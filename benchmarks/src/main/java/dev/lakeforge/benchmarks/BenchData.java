@@ -1,5 +1,10 @@
 package dev.lakeforge.benchmarks;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /** The generated orders data the quality benchmarks share: 10 columns, with nulls, categories and patterns. */
@@ -13,9 +18,9 @@ final class BenchData {
   }
 
   /** Deletes a benchmark's temporary folder. */
-  static void delete(java.nio.file.Path dir) throws java.io.IOException {
-    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+  static void delete(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

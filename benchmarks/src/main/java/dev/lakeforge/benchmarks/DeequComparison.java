@@ -7,6 +7,7 @@ import dev.lakeforge.quality.AnalysisResult;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricRecord;
 import dev.lakeforge.testing.ChildJvm;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +142,7 @@ public final class DeequComparison {
   }
 
   /** Deequ's classpath (Spark 3.5, Scala 2.12): the baseline module's jar and its dependencies. */
-  static String deequClasspath(Path baselineDir) throws java.io.IOException {
+  static String deequClasspath(Path baselineDir) throws IOException {
     return baselineDir.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar") + ":"
         + Files.readString(baselineDir.resolve("classpath.txt")).trim();
   }

@@ -1,5 +1,7 @@
 package dev.lakeforge.benchmarks;
 
+import dev.lakeforge.core.Location;
+import dev.lakeforge.iceberg.CatalogSettings;
 import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.RollbackRecord;
@@ -58,7 +60,7 @@ public class IcebergMetadataBenchmark {
         .appName("lakeforge-iceberg-bench").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", dev.lakeforge.iceberg.CatalogSettings.hadoop(dev.lakeforge.core.Location.of(dir.toString()))).forEach(b::config);
+    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(dir.toString()))).forEach(b::config);
     spark = b.getOrCreate();
     spark.sql("CREATE TABLE bench.db.events (id BIGINT, v DOUBLE) USING iceberg");
     long perSnapshot = rows / 10;
@@ -85,7 +87,7 @@ public class IcebergMetadataBenchmark {
 
   @Benchmark
   public RollbackRecord rollbackAndUndo() {
-    table.rollback().toSnapshot(target).apply();
+    table.rollback().toSnapshot(target).commit();
     return table.undoLastRollback("bench", "restore for the next invocation");
   }
 }

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.Verification;
 import dev.lakeforge.streaming.StreamQuality;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -75,8 +77,8 @@ public class StreamingDecodeBenchmark {
 
   private Dataset<Row> decoded() {
     Dataset<Row> d = pipeline.decode(batch).where(col("_reason").isNull());
-    return d.select(java.util.Arrays.stream(SCHEMA.fieldNames()).map(f -> col("_v." + f).as(f))
-        .toArray(org.apache.spark.sql.Column[]::new));
+    return d.select(Arrays.stream(SCHEMA.fieldNames()).map(f -> col("_v." + f).as(f))
+        .toArray(Column[]::new));
   }
 
   @Benchmark

@@ -1,6 +1,7 @@
 package dev.lakeforge.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.Location;
 import dev.lakeforge.iceberg.CatalogSettings;
 import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.quality.Check;
@@ -10,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,7 +83,7 @@ public final class StreamingEndToEnd {
   }
 
   /** Per query name: records and milliseconds of its triggers (batch work, not the query's start). */
-  static final java.util.Map<String, long[]> TRIGGERS = new java.util.concurrent.ConcurrentHashMap<>();
+  static final Map<String, long[]> TRIGGERS = new ConcurrentHashMap<>();
   static final StreamingQueryListener PROGRESS = new StreamingQueryListener() {
     @Override
     public void onQueryStarted(QueryStartedEvent e) {}
@@ -147,7 +151,7 @@ public final class StreamingEndToEnd {
         .appName("lakeforge-streaming-e2e").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", CatalogSettings.hadoop(dev.lakeforge.core.Location.of(work.resolve("lake")))).forEach(b::config);
+    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(work.resolve("lake")))).forEach(b::config);
     SparkSession spark = b.getOrCreate();
     spark.streams().addListener(PROGRESS);
 
@@ -205,7 +209,7 @@ public final class StreamingEndToEnd {
           try {
             // record time of the batch's earliest record -> the alert's own timestamp on the topic
             String earliest = json.readTree(new String(r.value(), StandardCharsets.UTF_8)).get("earliestRecordTime").asText();
-            latencies.add(r.timestamp() - java.time.Instant.parse(earliest).toEpochMilli());
+            latencies.add(r.timestamp() - Instant.parse(earliest).toEpochMilli());
           } catch (Exception e) {
             throw new IllegalStateException(e);
           }

@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,7 +60,7 @@ class DeequEdgeCasesTest {
 
     List<String> problems = new ArrayList<>();
     StringBuilder table = new StringBuilder();
-    java.util.Set<String> keys = new java.util.TreeSet<>(ours.keySet());
+    Set<String> keys = new TreeSet<>(ours.keySet());
     keys.addAll(theirs.keySet());
     for (String k : keys) {
       Double a = ours.get(k);

@@ -3,13 +3,22 @@ package dev.lakeforge.core;
 import dev.lakeforge.core.logging.RedactingEventLog;
 import java.io.File;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.connector.catalog.CatalogManager;
+import org.apache.spark.sql.connector.catalog.CatalogPlugin;
+import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.TableCatalog;
+import scala.collection.Iterator;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Creates Spark sessions: the embedded local default, a session from config (local, Kubernetes,
@@ -127,7 +136,7 @@ public final class Sessions {
     if (!(data instanceof org.apache.spark.sql.classic.Dataset<?> classic)) {
       return true;
     }
-    scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Expression> it =
+    Iterator<Expression> it =
         classic.queryExecution().analyzed().expressions().iterator();
     while (it.hasNext()) {
       if (!it.next().deterministic()) {
@@ -218,30 +227,30 @@ public final class Sessions {
    * session-catalog table too); empty over Spark Connect, for a view, or when the catalog does not
    * say.
    */
-  public static java.util.Optional<Location> tableLocation(SparkSession spark, String table) {
+  public static Optional<Location> tableLocation(SparkSession spark, String table) {
     if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      java.util.List<String> parts = scala.jdk.javaapi.CollectionConverters.asJava(
+      List<String> parts = CollectionConverters.asJava(
           classic.sessionState().sqlParser().parseMultipartIdentifier(table));
-      org.apache.spark.sql.connector.catalog.CatalogManager manager = classic.sessionState().catalogManager();
-      org.apache.spark.sql.connector.catalog.CatalogPlugin catalog = parts.size() > 1
+      CatalogManager manager = classic.sessionState().catalogManager();
+      CatalogPlugin catalog = parts.size() > 1
           && manager.isCatalogRegistered(parts.get(0)) ? manager.catalog(parts.get(0)) : manager.currentCatalog();
-      java.util.List<String> rest = catalog.name().equals(parts.get(0)) && parts.size() > 1
+      List<String> rest = catalog.name().equals(parts.get(0)) && parts.size() > 1
           ? parts.subList(1, parts.size()) : parts;
-      if (!(catalog instanceof org.apache.spark.sql.connector.catalog.TableCatalog tables)) {
-        return java.util.Optional.empty();
+      if (!(catalog instanceof TableCatalog tables)) {
+        return Optional.empty();
       }
       String[] namespace = rest.subList(0, rest.size() - 1).toArray(String[]::new);
       if (namespace.length == 0) {
         namespace = manager.currentNamespace();
       }
-      String location = tables.loadTable(org.apache.spark.sql.connector.catalog.Identifier.of(namespace,
-          rest.get(rest.size() - 1))).properties().get(org.apache.spark.sql.connector.catalog.TableCatalog.PROP_LOCATION);
-      return location == null ? java.util.Optional.empty() : java.util.Optional.of(Location.of(location));
+      String location = tables.loadTable(Identifier.of(namespace,
+          rest.get(rest.size() - 1))).properties().get(TableCatalog.PROP_LOCATION);
+      return location == null ? Optional.empty() : Optional.of(Location.of(location));
     } catch (Exception e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -3,6 +3,7 @@ package dev.lakeforge.core;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Row;
 
 /** Renders rows as a plain-text table, as {@code Dataset.show} does, for logs and terminals. */
 public final class TextTable {
@@ -29,9 +30,9 @@ public final class TextTable {
   }
 
   /** Renders Spark rows (values via {@code String.valueOf}, null as {@code NULL}). */
-  public static String renderRows(String[] columns, List<org.apache.spark.sql.Row> rows) {
+  public static String renderRows(String[] columns, List<Row> rows) {
     List<List<String>> cells = new ArrayList<>();
-    for (org.apache.spark.sql.Row r : rows) {
+    for (Row r : rows) {
       List<String> c = new ArrayList<>();
       for (int i = 0; i < r.length(); i++) {
         c.add(r.isNullAt(i) ? "NULL" : String.valueOf(r.get(i)));

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 @SparkTest
@@ -37,7 +38,7 @@ class FramesConnectTest {
 
   @Test
   void sessionsConnectRejectsANonConnectUrl() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Sessions.connect("http://spark:15002"))
+    Assertions.assertThatThrownBy(() -> Sessions.connect("http://spark:15002"))
         .isInstanceOf(LakeforgeException.class).hasMessageContaining("must start with sc://");
   }
 

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.opentest4j.AssertionFailedError;
+import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -234,7 +235,7 @@ public final class DataFrameAssert {
     if (v instanceof Row r) {
       return row(r);
     }
-    if (v instanceof scala.collection.Seq<?> s) {
+    if (v instanceof Seq<?> s) {
       List<Object> l = new ArrayList<>();
       CollectionConverters.asJava(s).forEach(x -> l.add(value(x)));
       return l;

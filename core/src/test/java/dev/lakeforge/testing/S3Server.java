@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -36,7 +37,7 @@ public final class S3Server {
     this.root = root;
     this.data = root.resolve("data");
     this.endpoint = "http://127.0.0.1:" + port;
-    this.accessKey = "AKLF" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT);
+    this.accessKey = "AKLF" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
     this.secretKey = "s3cr3t-" + UUID.randomUUID();
   }
 
@@ -144,6 +145,5 @@ public final class S3Server {
       process = null;
     }
   }
-
 
 }

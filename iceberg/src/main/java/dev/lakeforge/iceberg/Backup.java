@@ -22,6 +22,7 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.actions.RewriteTablePath;
 import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.spark.sql.classic.SparkSession;
 
 /**
  * Backs up a table's current snapshot (metadata and data files) to another location, as a
@@ -30,7 +31,7 @@ import org.apache.iceberg.spark.actions.SparkActions;
  * checksum per file, so a restore can be verified.
  *
  * <pre>{@code
- * BackupResult b = Backup.of(LakeTable.of(spark, "pg.sales.orders")).to("s3a://dr-bucket/orders").run();
+ * BackupResult b = LakeTable.of(spark, "pg.sales.orders").backupTo("s3a://dr-bucket/orders").execute();
  * }</pre>
  */
 public final class Backup {
@@ -42,7 +43,7 @@ public final class Backup {
     this.table = table;
   }
 
-  public static Backup of(LakeTable table) {
+  static Backup of(LakeTable table) {
     return new Backup(table);
   }
 
@@ -50,12 +51,12 @@ public final class Backup {
    * The backup location: any Hadoop-compatible URI, or a local path (a relative one starts at the
    * working directory; the backup records it as an absolute URI).
    */
-  public Backup to(String backupLocation) {
+  Backup to(String backupLocation) {
     return to(Location.of(backupLocation));
   }
 
   /** The backup location. */
-  public Backup to(Location backupLocation) {
+  Backup to(Location backupLocation) {
     this.location = backupLocation.uri();
     return this;
   }
@@ -71,10 +72,11 @@ public final class Backup {
   public record BackupResult(BackupManifest manifest, int copiedFiles, long copiedBytes, int skippedFiles) {}
 
   static Configuration hadoop(LakeTable t) {
-    return ((org.apache.spark.sql.classic.SparkSession) t.spark()).sparkContext().hadoopConfiguration();
+    return ((SparkSession) t.spark()).sparkContext().hadoopConfiguration();
   }
 
-  public BackupResult run() {
+  /** Copies what the backup lacks and writes its manifest. */
+  public BackupResult execute() {
     if (location == null) {
       throw new LakeTableException("backup of " + table.name() + ": no location; call to(location)");
     }

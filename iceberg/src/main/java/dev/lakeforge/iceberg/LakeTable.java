@@ -4,12 +4,14 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkErrors;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
@@ -18,6 +20,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A typed handle on an Iceberg table: reads as of a snapshot, time, tag or branch, its history, a
@@ -150,9 +153,45 @@ public final class LakeTable {
     asOf(snapshotId).write().mode("errorifexists").format(format).save(path);
   }
 
-  /** Starts a rollback: pick the target, look at the plan, then apply it. */
+  /** Starts a rollback: pick the target, look at the plan, then commit it. */
   public Rollback rollback() {
     return new Rollback(this);
+  }
+
+  /**
+   * Starts moving this table to a target schema: {@code plan()} lists the changes, classified
+   * safe or breaking, and writes nothing; {@code commit()} makes them in one schema commit.
+   */
+  public SchemaEvolution evolveSchema(StructType targetSchema) {
+    return SchemaEvolution.of(this).to(targetSchema);
+  }
+
+  /** Starts changing this table's partitioning (no data rewritten): add, drop, replace; then commit. */
+  public PartitionEvolution evolvePartitions() {
+    return PartitionEvolution.of(this);
+  }
+
+  /** Maintenance by a policy: {@code plan()} reports what it would do; {@code execute()} does it. */
+  public Maintenance maintain(MaintenancePolicy policy) {
+    return Maintenance.of(this, policy);
+  }
+
+  /**
+   * Appends rows through an audit branch: they reach main only when the audit passes;
+   * {@code execute()} writes, audits and publishes.
+   */
+  public WriteAuditPublish writeAuditPublish(Dataset<Row> rows) {
+    return WriteAuditPublish.into(this).append(rows);
+  }
+
+  /** A backup of the current snapshot to a location (a URI, or a local path); {@code execute()} copies. */
+  public Backup backupTo(String location) {
+    return Backup.of(this).to(location);
+  }
+
+  /** A backup of the current snapshot to a location; {@code execute()} copies. */
+  public Backup backupTo(Location location) {
+    return Backup.of(this).to(location);
   }
 
   /** Rollbacks recorded on this table, oldest first. */
@@ -183,7 +222,7 @@ public final class LakeTable {
           + "); undoing now would drop those commits");
     }
     String tag = RollbackRecord.undoTag(last.fromSnapshot());
-    org.apache.iceberg.ManageSnapshots change = t.manageSnapshots().setCurrentSnapshot(last.fromSnapshot());
+    ManageSnapshots change = t.manageSnapshots().setCurrentSnapshot(last.fromSnapshot());
     (t.refs().containsKey(tag) ? change.removeTag(tag) : change).commit();
     RollbackRecord undo = RollbackRecord.undo(last, who, why);
     RollbackRecord.append(t, undo, last);

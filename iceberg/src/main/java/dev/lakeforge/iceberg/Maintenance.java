@@ -10,26 +10,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.ExpireSnapshots;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.actions.RewriteManifests;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.spark.actions.SparkActions;
+import org.apache.iceberg.util.PropertyUtil;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.spark.sql.classic.SparkSession;
 
 /**
  * Runs a {@link MaintenancePolicy} on a table, or reports what it would do. Expiry never removes
  * the last {@code retainLast} snapshots of main, a tagged snapshot or a branch head.
  *
  * <pre>{@code
- * MaintenanceReport wouldDo = Maintenance.of(table, policy).plan();   // changes nothing
- * MaintenanceReport did = Maintenance.of(table, policy).run();
+ * MaintenanceReport wouldDo = table.maintain(policy).plan();   // writes nothing
+ * MaintenanceReport did = table.maintain(policy).execute();
  * }</pre>
  */
 public final class Maintenance {
@@ -41,7 +48,7 @@ public final class Maintenance {
     this.policy = policy;
   }
 
-  public static Maintenance of(LakeTable table, MaintenancePolicy policy) {
+  static Maintenance of(LakeTable table, MaintenancePolicy policy) {
     return new Maintenance(table, policy);
   }
 
@@ -64,8 +71,8 @@ public final class Maintenance {
     // As Iceberg's expiry does: a tag or branch keeps its snapshot until the ref's maximum age
     // (measured from the snapshot's commit), such as the tag that keeps a rollback undoable.
     long now = System.currentTimeMillis();
-    long defaultMaxRefAge = org.apache.iceberg.util.PropertyUtil.propertyAsLong(t.properties(),
-        org.apache.iceberg.TableProperties.MAX_REF_AGE_MS, org.apache.iceberg.TableProperties.MAX_REF_AGE_MS_DEFAULT);
+    long defaultMaxRefAge = PropertyUtil.propertyAsLong(t.properties(),
+        TableProperties.MAX_REF_AGE_MS, TableProperties.MAX_REF_AGE_MS_DEFAULT);
     for (Map.Entry<String, SnapshotRef> e : t.refs().entrySet()) {
       SnapshotRef ref = e.getValue();
       Snapshot s = t.snapshot(ref.snapshotId());
@@ -136,12 +143,12 @@ public final class Maintenance {
    * Applies the policy: expiry first (so the snapshots maintenance itself commits do not push the
    * user's out of the retained window), then compaction and manifests, then orphan removal.
    */
-  public MaintenanceReport run() {
+  public MaintenanceReport execute() {
     MaintenanceReport before = plan();
     Table fresh = table.table();
     List<Long> expired = expirable(fresh);
     if (!expired.isEmpty()) {
-      org.apache.iceberg.ExpireSnapshots expire = fresh.expireSnapshots();
+      ExpireSnapshots expire = fresh.expireSnapshots();
       expired.forEach(expire::expireSnapshotId);
       expire.retainLast(policy.retainLast()).commit();
     }
@@ -155,7 +162,7 @@ public final class Maintenance {
           .option("target-file-size-bytes", Long.toString(Units.bytes(policy.targetFileSize())))
           .option("min-input-files", "2");
       rewrite = policy.sortBy().isEmpty() ? rewrite.binPack()
-          : rewrite.sort(org.apache.iceberg.SortOrder.builderFor(t.schema()).asc(policy.sortBy().get(0)).build());
+          : rewrite.sort(SortOrder.builderFor(t.schema()).asc(policy.sortBy().get(0)).build());
       RewriteDataFiles.Result r = rewrite.execute();
       rewritten = r.rewrittenDataFilesCount();
       rewrittenBytes = r.rewrittenBytesCount();
@@ -189,11 +196,11 @@ public final class Maintenance {
 
   private long bytes(List<String> paths) {
     long sum = 0;
-    org.apache.hadoop.conf.Configuration conf =
-        ((org.apache.spark.sql.classic.SparkSession) table.spark()).sparkContext().hadoopConfiguration();
+    Configuration conf =
+        ((SparkSession) table.spark()).sparkContext().hadoopConfiguration();
     for (String p : paths) {
       try {
-        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(p);
+        Path path = new Path(p);
         FileSystem fs = path.getFileSystem(conf);
         sum += fs.getFileStatus(path).getLen();
       } catch (IOException e) {

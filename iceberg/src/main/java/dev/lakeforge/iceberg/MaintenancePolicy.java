@@ -3,6 +3,7 @@ package dev.lakeforge.iceberg;
 import static dev.lakeforge.core.config.SettingException.require;
 
 import dev.lakeforge.core.Units;
+import dev.lakeforge.core.config.SettingException;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public record MaintenancePolicy(Integer expireOlderThanDays, Integer retainLast,
     try {
       Units.bytes(targetFileSize);
     } catch (IllegalArgumentException e) {
-      throw new dev.lakeforge.core.config.SettingException("targetFileSize", e.getMessage());
+      throw new SettingException("targetFileSize", e.getMessage());
     }
   }
 

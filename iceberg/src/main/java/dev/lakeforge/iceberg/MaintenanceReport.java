@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.Units;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,9 +33,9 @@ public record MaintenanceReport(String table, boolean dryRun, List<Long> expired
     String verb = dryRun ? "would " : "";
     return String.format(Locale.ROOT, "%s:%n  %sexpire %d snapshot(s) %s, freeing %d data file(s), %s%n"
             + "  %sremove %d orphan file(s), %s%n  %s%d small data file(s), %s%s%n  %s%d manifest(s)%n",
-        table, verb, expiredSnapshots.size(), expiredSnapshots, expiredFiles, dev.lakeforge.core.Units.human(expiredBytes),
-        verb, orphanFiles.size(), dev.lakeforge.core.Units.human(orphanBytes),
-        dryRun ? "would rewrite " : "rewrote ", smallFiles, dev.lakeforge.core.Units.human(smallFileBytes),
+        table, verb, expiredSnapshots.size(), expiredSnapshots, expiredFiles, Units.human(expiredBytes),
+        verb, orphanFiles.size(), Units.human(orphanBytes),
+        dryRun ? "would rewrite " : "rewrote ", smallFiles, Units.human(smallFileBytes),
         dryRun ? "" : " into " + addedFiles + " file(s)", dryRun ? "would rewrite " : "rewrote ", manifests);
   }
 }

@@ -1,11 +1,17 @@
 package dev.lakeforge.iceberg;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.projectnessie.client.NessieClientBuilder;
@@ -14,9 +20,14 @@ import org.projectnessie.client.auth.BearerAuthenticationProvider;
 import org.projectnessie.error.NessieConflictException;
 import org.projectnessie.error.NessieNotFoundException;
 import org.projectnessie.model.Branch;
+import org.projectnessie.model.CommitMeta;
+import org.projectnessie.model.ContentKey;
 import org.projectnessie.model.DiffResponse;
+import org.projectnessie.model.IcebergTable;
 import org.projectnessie.model.LogResponse;
 import org.projectnessie.model.MergeResponse;
+import org.projectnessie.model.Namespace;
+import org.projectnessie.model.Operation;
 import org.projectnessie.model.Reference;
 import org.projectnessie.model.Tag;
 
@@ -219,13 +230,13 @@ public final class Nessie implements AutoCloseable {
    */
   public record BranchState(String branch, String hash, String exportedAt, List<Content> contents) {
     /** Writes the state as JSON. */
-    public void write(java.nio.file.Path file) throws java.io.IOException {
-      java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    public void write(Path file) throws IOException {
+      Files.createDirectories(file.toAbsolutePath().getParent());
       STATE_JSON.writeValue(file.toFile(), this);
     }
 
     /** Reads a state written by {@link #write}. */
-    public static BranchState read(java.nio.file.Path file) throws java.io.IOException {
+    public static BranchState read(Path file) throws IOException {
       return STATE_JSON.readValue(file.toFile(), BranchState.class);
     }
   }
@@ -244,29 +255,29 @@ public final class Nessie implements AutoCloseable {
   public record Content(String key, String type, String metadataLocation, long snapshotId, int schemaId, int specId,
       int sortOrderId) {}
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper STATE_JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-      .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper STATE_JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Exports the namespaces and tables of a branch (metadata pointers, not data). */
   public BranchState export(String branch) {
     Reference r = ref(branch);
     try {
-      List<org.projectnessie.model.ContentKey> keys = new ArrayList<>();
+      List<ContentKey> keys = new ArrayList<>();
       api.getEntries().refName(branch).hashOnRef(r.getHash()).get().getEntries().forEach(e -> keys.add(e.getName()));
       List<Content> contents = new ArrayList<>();
       if (!keys.isEmpty()) {
-        Map<org.projectnessie.model.ContentKey, org.projectnessie.model.Content> all =
+        Map<ContentKey, org.projectnessie.model.Content> all =
             api.getContent().refName(branch).hashOnRef(r.getHash()).keys(keys).get();
         all.forEach((k, c) -> {
-          if (c instanceof org.projectnessie.model.IcebergTable t) {
+          if (c instanceof IcebergTable t) {
             contents.add(new Content(k.toPathString(), "ICEBERG_TABLE", t.getMetadataLocation(), t.getSnapshotId(),
                 t.getSchemaId(), t.getSpecId(), t.getSortOrderId()));
-          } else if (c instanceof org.projectnessie.model.Namespace) {
+          } else if (c instanceof Namespace) {
             contents.add(new Content(k.toPathString(), "NAMESPACE", null, 0, 0, 0, 0));
           }
         });
       }
-      contents.sort(java.util.Comparator.comparing((Content c) -> c.type().equals("NAMESPACE") ? 0 : 1)
+      contents.sort(Comparator.comparing((Content c) -> c.type().equals("NAMESPACE") ? 0 : 1)
           .thenComparing(Content::key));
       return new BranchState(branch, r.getHash(), Instant.now().toString(), contents);
     } catch (NessieNotFoundException e) {
@@ -289,19 +300,19 @@ public final class Nessie implements AutoCloseable {
       throw new LakeTableException("cannot create branch '" + branch + "': " + e.getMessage(), e);
     }
     Branch target = (Branch) ref(branch);
-    List<org.projectnessie.model.Operation> ops = new ArrayList<>();
+    List<Operation> ops = new ArrayList<>();
     for (Content c : state.contents()) {
-      org.projectnessie.model.ContentKey key = org.projectnessie.model.ContentKey.fromPathString(c.key());
+      ContentKey key = ContentKey.fromPathString(c.key());
       if (c.type().equals("NAMESPACE")) {
-        ops.add(org.projectnessie.model.Operation.Put.of(key, org.projectnessie.model.Namespace.of(key.getElements())));
+        ops.add(Operation.Put.of(key, Namespace.of(key.getElements())));
       } else {
-        ops.add(org.projectnessie.model.Operation.Put.of(key, org.projectnessie.model.IcebergTable.of(
+        ops.add(Operation.Put.of(key, IcebergTable.of(
             c.metadataLocation(), c.snapshotId(), c.schemaId(), c.specId(), c.sortOrderId())));
       }
     }
     try {
       api.commitMultipleOperations().branch(target).operations(ops)
-          .commitMeta(org.projectnessie.model.CommitMeta.fromMessage("import of " + state.branch() + " at " + state.hash()))
+          .commitMeta(CommitMeta.fromMessage("import of " + state.branch() + " at " + state.hash()))
           .commit();
     } catch (NessieConflictException | NessieNotFoundException e) {
       throw new LakeTableException("cannot import into branch '" + branch + "': " + e.getMessage(), e);

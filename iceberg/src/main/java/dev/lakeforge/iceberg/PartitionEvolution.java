@@ -18,8 +18,8 @@ import org.apache.iceberg.expressions.Term;
  * {@code months(c)}, {@code days(c)}, {@code hours(c)}, {@code bucket(n, c)}, {@code truncate(w, c)}.
  *
  * <pre>{@code
- * PartitionEvolution.of(table).add("days(ordered_at)").add("bucket(16, customer_id)").apply();
- * PartitionEvolution.of(table).replace("days(ordered_at)", "hours(ordered_at)").apply();
+ * table.evolvePartitions().add("days(ordered_at)").add("bucket(16, customer_id)").commit();
+ * table.evolvePartitions().replace("days(ordered_at)", "hours(ordered_at)").commit();
  * }</pre>
  */
 public final class PartitionEvolution {
@@ -37,7 +37,7 @@ public final class PartitionEvolution {
     this.table = table;
   }
 
-  public static PartitionEvolution of(LakeTable table) {
+  static PartitionEvolution of(LakeTable table) {
     return new PartitionEvolution(table);
   }
 
@@ -85,17 +85,17 @@ public final class PartitionEvolution {
     return this;
   }
 
-  /** The changes that will be made, in order. */
+  /** The changes that will be made, in order; writes nothing. */
   public List<String> plan() {
     return changes.stream().map(Change::description).toList();
   }
 
   /**
-   * Applies each change (one metadata commit each).
+   * Commits each change (one metadata commit each).
    *
    * @throws LakeTableException naming the change Iceberg refused (e.g. dropping a field the spec does not have)
    */
-  public void apply() {
+  public void commit() {
     Table t = table.table();
     for (Change change : changes) {
       try {

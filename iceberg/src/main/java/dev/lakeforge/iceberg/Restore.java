@@ -5,15 +5,21 @@ import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkErrors;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
@@ -121,9 +127,9 @@ public final class Restore {
    * Where the backup was written, when it is not where it is now (it was moved or copied): a
    * restore rewrites its metadata to the new location first. Empty when it is where it was written.
    */
-  public java.util.Optional<String> movedFrom() {
+  public Optional<String> movedFrom() {
     Graph g = graph(manifest());
-    return g.relocated() ? java.util.Optional.of(g.writtenAt()) : java.util.Optional.empty();
+    return g.relocated() ? Optional.of(g.writtenAt()) : Optional.empty();
   }
 
   private int checkFiles(BackupManifest m, List<String> problems) {
@@ -140,7 +146,7 @@ public final class Restore {
           long crc;
           try {
             crc = BackupManifest.checksum(fs, p);
-          } catch (org.apache.hadoop.fs.ChecksumException bad) {
+          } catch (ChecksumException bad) {
             problems.add(e.path() + ": checksum differs from the manifest (the file system's own check failed too)");
             continue;
           }
@@ -182,7 +188,7 @@ public final class Restore {
     FileIO io = relocated ? new RelocatingFileIO(plain, writtenAt, location) : plain;
     Set<String> files = new HashSet<>();
     m.files().forEach(e -> files.add(e.path()));
-    java.util.function.Consumer<String> inBackup = path -> {
+    Consumer<String> inBackup = path -> {
       String prefix = writtenAt + "/";
       if (!path.startsWith(prefix)) {
         problems.add(m.metadataFile() + " refers to " + path + ", outside the backup");
@@ -362,8 +368,8 @@ public final class Restore {
       Path pending = new Path(staging, PENDING);
       Path partial = new Path(staging, PENDING + ".tmp");
       FileSystem fs = pending.getFileSystem(conf());
-      try (java.io.OutputStream out = fs.create(partial, true)) {
-        out.write(String.join("\n", pairs).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      try (OutputStream out = fs.create(partial, true)) {
+        out.write(String.join("\n", pairs).getBytes(StandardCharsets.UTF_8));
       }
       fs.rename(partial, pending);
     } catch (IOException e) {
@@ -389,8 +395,8 @@ public final class Restore {
         Path pending = new Path(run.getPath(), PENDING);
         if (fs.exists(pending) && BackupManifest.read(conf(), run.getPath().toString()) != null) {
           String list;
-          try (java.io.InputStream in = fs.open(pending)) {
-            list = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+          try (InputStream in = fs.open(pending)) {
+            list = new String(in.readAllBytes(), StandardCharsets.UTF_8);
           }
           for (String line : list.split("\n")) {
             if (!line.isBlank()) {

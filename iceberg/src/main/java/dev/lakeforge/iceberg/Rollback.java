@@ -11,7 +11,7 @@ import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * Picks the target of a rollback; {@link #toSnapshot}, {@link #toTimestamp} and {@link #toTag}
- * return the plan, which changes nothing until {@link RollbackPlan#apply()}.
+ * return the plan, which changes nothing until {@link RollbackPlan#commit()}.
  */
 public final class Rollback {
   /** How long a rollback can be undone unless told otherwise. */

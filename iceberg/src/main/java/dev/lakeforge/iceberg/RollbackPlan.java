@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import org.apache.iceberg.ManageSnapshots;
 import org.apache.iceberg.Table;
 
 /**
@@ -36,11 +37,6 @@ public final class RollbackPlan {
   /** How long the rollback can be undone once applied. */
   public Duration undoWindow() {
     return undoWindow;
-  }
-
-  /** This plan (for the fluent {@code rollback().toSnapshot(id).preview()}). */
-  public RollbackPlan preview() {
-    return this;
   }
 
   public SnapshotInfo current() {
@@ -97,7 +93,7 @@ public final class RollbackPlan {
    *
    * @throws LakeTableException when the table moved since the plan was made (plan again)
    */
-  public RollbackRecord apply() {
+  public RollbackRecord commit() {
     Table t = table.table();
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != current.snapshotId()) {
       throw new LakeTableException(ErrorKind.CONFLICT, "table " + table.name() + " moved since this plan was made (current snapshot is now "
@@ -110,7 +106,7 @@ public final class RollbackPlan {
     Instant until = now.plus(undoWindow);
     String tag = RollbackRecord.undoTag(current.snapshotId());
     long maxAge = until.toEpochMilli() - t.snapshot(current.snapshotId()).timestampMillis();
-    org.apache.iceberg.ManageSnapshots change = t.manageSnapshots();
+    ManageSnapshots change = t.manageSnapshots();
     change = t.refs().containsKey(tag) ? change.replaceTag(tag, current.snapshotId())
         : change.createTag(tag, current.snapshotId());
     change.setMaxRefAgeMs(tag, maxAge).rollbackTo(target.snapshotId()).commit();

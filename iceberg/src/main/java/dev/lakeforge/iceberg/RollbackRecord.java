@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.LakeforgeException;
@@ -72,7 +73,7 @@ public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, Stri
     log.add(record);
     try {
       t.updateProperties().set(PROPERTY, JSON.writeValueAsString(log)).commit();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new LakeTableException("cannot record the rollback of " + t.name() + ": " + e.getOriginalMessage(), e);
     }
   }

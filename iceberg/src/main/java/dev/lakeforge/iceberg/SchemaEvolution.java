@@ -22,21 +22,22 @@ import org.apache.spark.sql.types.StructType;
  * go in one schema commit; data written before stays readable (Iceberg tracks columns by id).
  *
  * <pre>{@code
- * SchemaEvolution e = SchemaEvolution.of(table).to(targetSchema).rename("cust", "customer_id");
- * e.changes().forEach(System.out::println);   // look first
- * e.apply();                                  // throws if any change is breaking
+ * SchemaEvolution e = table.evolveSchema(targetSchema).rename("cust", "customer_id");
+ * e.plan().forEach(System.out::println);   // writes nothing
+ * e.commit();                              // throws if any change is breaking
  * }</pre>
  */
 public final class SchemaEvolution {
   private final LakeTable table;
   private StructType target;
   private final Map<String, String> renames = new LinkedHashMap<>();
+  private boolean allowBreaking;
 
   private SchemaEvolution(LakeTable table) {
     this.table = table;
   }
 
-  public static SchemaEvolution of(LakeTable table) {
+  static SchemaEvolution of(LakeTable table) {
     return new SchemaEvolution(table);
   }
 
@@ -52,8 +53,14 @@ public final class SchemaEvolution {
     return this;
   }
 
-  /** The changes, each classified; nothing is applied. */
-  public List<SchemaChange> changes() {
+  /** Breaking changes too, on {@link #commit()} (except type changes Iceberg cannot make at all). */
+  public SchemaEvolution allowBreakingChanges() {
+    this.allowBreaking = true;
+    return this;
+  }
+
+  /** The changes, each classified; writes nothing. */
+  public List<SchemaChange> plan() {
     if (target == null) {
       throw new LakeTableException("schema evolution of " + table.name() + ": no target schema; call to(schema)");
     }
@@ -127,27 +134,21 @@ public final class SchemaEvolution {
 
   /** Whether any change is breaking. */
   public boolean isBreaking() {
-    return changes().stream().anyMatch(c -> !c.safe());
+    return plan().stream().anyMatch(c -> !c.safe());
   }
 
   /**
-   * Applies the changes in one commit.
+   * Commits the changes in one schema commit.
    *
-   * @throws LakeTableException listing the breaking changes when there are any
+   * @throws LakeTableException listing the breaking changes when there are any and they are not
+   *     allowed ({@link #allowBreakingChanges()}), or a type change Iceberg cannot make
    */
-  public List<SchemaChange> apply() {
-    return apply(false);
-  }
-
-  /**
-   * Applies the changes; with {@code force}, breaking ones too (except type changes Iceberg cannot
-   * make at all).
-   */
-  public List<SchemaChange> apply(boolean force) {
-    List<SchemaChange> changes = changes();
+  public List<SchemaChange> commit() {
+    List<SchemaChange> changes = plan();
     List<SchemaChange> breaking = changes.stream().filter(c -> !c.safe()).toList();
-    if (!breaking.isEmpty() && !force) {
-      throw new LakeTableException("refusing breaking schema changes to " + table.name() + " (apply(true) forces them):\n  "
+    if (!breaking.isEmpty() && !allowBreaking) {
+      throw new LakeTableException("refusing breaking schema changes to " + table.name()
+          + " (allowBreakingChanges() commits them):\n  "
           + String.join("\n  ", breaking.stream().map(Object::toString).toList()));
     }
     if (changes.stream().anyMatch(c -> c.kind() == SchemaChange.Kind.RETYPE)) {
@@ -160,7 +161,7 @@ public final class SchemaEvolution {
     }
     Table t = table.table();
     UpdateSchema u = t.updateSchema();
-    if (force) {
+    if (allowBreaking) {
       u = u.allowIncompatibleChanges();
     }
     Map<String, String> targetToCurrent = new HashMap<>();

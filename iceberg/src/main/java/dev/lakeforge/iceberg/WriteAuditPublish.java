@@ -1,7 +1,10 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.quality.Verification;
 import dev.lakeforge.quality.VerificationResult;
@@ -11,6 +14,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.logging.log4j.LogManager;
@@ -27,10 +31,9 @@ import org.apache.spark.sql.Row;
  * clearly, never publishing in part.
  *
  * <pre>{@code
- * WapResult r = WriteAuditPublish.into(LakeTable.of(spark, "lake.sales.orders"))
- *     .append(newOrders)
+ * WapResult r = LakeTable.of(spark, "lake.sales.orders").writeAuditPublish(newOrders)
  *     .auditWith(Check.error("orders").isComplete("order_id").isUnique("order_id"))
- *     .run();
+ *     .execute();
  * if (!r.published()) { log.warn("kept on branch {}", r.branch()); }
  * }</pre>
  */
@@ -40,6 +43,8 @@ public final class WriteAuditPublish {
   private final LakeTable table;
   private Dataset<Row> rows;
   private final List<Check> checks = new ArrayList<>();
+  private final List<Suite> suites = new ArrayList<>();
+  private MetricsRepository repository;
   private String branch;
   private int maxAttempts = 3;
   private boolean keepPublishedBranch;
@@ -49,12 +54,12 @@ public final class WriteAuditPublish {
     this.table = Objects.requireNonNull(table, "table");
   }
 
-  public static WriteAuditPublish into(LakeTable table) {
+  static WriteAuditPublish into(LakeTable table) {
     return new WriteAuditPublish(table);
   }
 
   /** The rows to append. */
-  public WriteAuditPublish append(Dataset<Row> newRows) {
+  WriteAuditPublish append(Dataset<Row> newRows) {
     this.rows = Objects.requireNonNull(newRows, "rows");
     return this;
   }
@@ -65,9 +70,22 @@ public final class WriteAuditPublish {
     return this;
   }
 
-  /** The checks of a suite file. */
+  /**
+   * A suite file's checks, analyzers and anomaly checks, all run on the new rows. Anomaly checks
+   * judge a metric against its history: they need {@link #metricsRepository}.
+   */
   public WriteAuditPublish auditWith(Suite suite) {
-    checks.addAll(suite.checks());
+    suites.add(Objects.requireNonNull(suite, "suite"));
+    return this;
+  }
+
+  /**
+   * Where the audit's metrics are kept: the history the anomaly checks judge the new rows
+   * against (earlier runs tagged {@code dataset=<table>}), and where this run's metrics are saved
+   * once its rows are published (rows that are not published do not become history).
+   */
+  public WriteAuditPublish metricsRepository(MetricsRepository repository) {
+    this.repository = Objects.requireNonNull(repository, "repository");
     return this;
   }
 
@@ -101,12 +119,24 @@ public final class WriteAuditPublish {
   /**
    * Writes, audits and publishes.
    *
-   * @throws LakeTableException when nothing to write was given, or main kept moving for every attempt
+   * @throws LakeTableException when a suite does not fit the rows (a missing column, a predicate
+   *     that does not analyse), a suite has anomaly checks but no repository was given, or main
+   *     kept moving for every attempt
    */
-  public WapResult run() {
-    if (rows == null) {
-      throw new LakeTableException("write-audit-publish into " + table.name() + ": nothing to write; call append(rows)");
+  public WapResult execute() {
+    for (Suite suite : suites) {
+      if (!suite.anomalies().isEmpty() && repository == null) {
+        throw new LakeTableException(ErrorKind.USAGE, "write-audit-publish into " + table.name() + ": " + suite
+            + " has anomaly checks, which judge against the metric history: give the history with"
+            + " metricsRepository(MetricsRepository.files(..)), or audit with a suite without anomalies");
+      }
+      List<String> problems = suite.problems(rows);
+      if (!problems.isEmpty()) {
+        throw new LakeTableException(ErrorKind.USAGE, "write-audit-publish into " + table.name() + ": " + suite
+            + " does not fit the new rows:\n" + String.join("\n", problems));
+      }
     }
+    ResultKey key = ResultKey.now(table.name());
     String name = branch != null ? branch : "audit_" + UUID.randomUUID().toString().substring(0, 8);
     for (int attempt = 1; ; attempt++) {
       Table t = table.table();
@@ -132,7 +162,7 @@ public final class WriteAuditPublish {
           ? table.spark().read().option("branch", name).table(table.name())
           : table.spark().read().format("iceberg").option("start-snapshot-id", base.snapshotId())
               .option("end-snapshot-id", head).load(table.name());
-      VerificationResult audit = Verification.onData(written).addChecks(checks).run();
+      VerificationResult audit = audit(written, key).run();
       if (audit.hasErrors()) {
         LOG.warn("audit of {} rows on {} failed; main is untouched, the rows stay on branch {}",
             table.name(), name, name);
@@ -150,7 +180,7 @@ public final class WriteAuditPublish {
               base == null ? "none" : base.snapshotId(), mainNow.snapshotId());
         }
         t.manageSnapshots().fastForwardBranch("main", name).commit();
-      } catch (ValidationException | org.apache.iceberg.exceptions.CommitFailedException e) {
+      } catch (ValidationException | CommitFailedException e) {
         if (attempt >= maxAttempts) {
           throw new LakeTableException("write-audit-publish into " + table.name() + " gave up after " + attempt
               + " attempt(s): main kept moving during the audit (" + LakeforgeException.firstLine(e) + "); main holds none of"
@@ -164,7 +194,23 @@ public final class WriteAuditPublish {
         table.table().manageSnapshots().removeBranch(name).commit();
       }
       table.refresh();
+      if (repository != null) {
+        repository.save(key, audit.metrics());
+      }
       return new WapResult(true, name, audit, head, attempt, "published snapshot " + head + " to main");
     }
+  }
+
+  /** The verification of the written rows: the checks, and every suite's checks, analyzers and anomaly checks. */
+  private Verification audit(Dataset<Row> written, ResultKey key) {
+    Verification v = Verification.onData(written).addChecks(checks);
+    for (Suite suite : suites) {
+      v.addChecks(suite.checks()).addAnalyzers(suite.analyzers());
+      suite.anomalies().forEach(a -> v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level()));
+    }
+    if (repository != null) {
+      v.compareWith(repository, key);
+    }
+    return v;
   }
 }

@@ -3,14 +3,28 @@ package dev.lakeforge.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.core.job.Launcher;
 import dev.lakeforge.testing.DataFrameAssert;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.S3Server;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +34,7 @@ import org.junit.jupiter.api.Test;
 class BackupRestoreTest {
   @BeforeAll
   static void catalog(SparkSession spark, TestWarehouse w) {
-    Catalogs.sparkConf("dr", CatalogSettings.jdbc(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), dev.lakeforge.core.Location.of(w.resolve("dr-warehouse")))).forEach((k, v) -> spark.conf().set(k, v));
+    Catalogs.sparkConf("dr", CatalogSettings.jdbc(EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), Location.of(w.resolve("dr-warehouse")))).forEach((k, v) -> spark.conf().set(k, v));
     spark.sql("CREATE NAMESPACE IF NOT EXISTS dr.sales");
   }
 
@@ -31,7 +45,7 @@ class BackupRestoreTest {
     LakeTable t = LakeTable.of(spark, "dr.sales.orders");
     String backup = "file:" + w.resolve("backups/orders");
 
-    Backup.BackupResult first = Backup.of(t).to(backup).run();
+    Backup.BackupResult first = t.backupTo(backup).execute();
     assertThat(first.copiedFiles()).isPositive();
     assertThat(first.skippedFiles()).isZero();
     assertThat(first.manifest().records()).isEqualTo(3);
@@ -43,7 +57,7 @@ class BackupRestoreTest {
     DataFrameAssert.assertThat(spark.table("dr.sales.orders_restored")).hasSameSchemaAs(t.read()).hasSameRowsAs(t.read());
 
     spark.sql("INSERT INTO dr.sales.orders VALUES (4, 'SHIPPED', 40.0)");
-    Backup.BackupResult second = Backup.of(t).to(backup).run();
+    Backup.BackupResult second = t.backupTo(backup).execute();
     assertThat(second.copiedFiles()).as("files already backed up are not copied again")
         .isLessThan(second.manifest().files().size());
     long backupBytes = second.manifest().files().stream().mapToLong(BackupManifest.Entry::size).sum();
@@ -64,7 +78,7 @@ class BackupRestoreTest {
     spark.sql("CREATE TABLE dr.sales.events (id INT) USING iceberg");
     spark.sql("INSERT INTO dr.sales.events VALUES (1), (2)");
     Path dir = w.resolve("backups/events");
-    Backup.of(LakeTable.of(spark, "dr.sales.events")).to("file:" + dir).run();
+    LakeTable.of(spark, "dr.sales.events").backupTo("file:" + dir).execute();
     Path dataFile;
     try (Stream<Path> s = Files.walk(dir.resolve("data"))) {
       dataFile = s.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
@@ -92,28 +106,28 @@ class BackupRestoreTest {
     LakeTable b = LakeTable.of(spark, "dr.sales.b");
     String bLocation = b.table().location();
 
-    assertThatThrownBy(() -> Backup.of(a).to(bLocation).run()).isInstanceOf(LakeTableException.class)
-        .hasMessageContaining("cannot back up dr.sales.a to " + dev.lakeforge.core.Location.of(bLocation))
+    assertThatThrownBy(() -> a.backupTo(bLocation).execute()).isInstanceOf(LakeTableException.class)
+        .hasMessageContaining("cannot back up dr.sales.a to " + Location.of(bLocation))
         .hasMessageContaining("it is the location of an Iceberg table")
-        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.USAGE));
     assertThat(spark.table("dr.sales.b").count()).as("b still reads its own rows").isEqualTo(3);
 
     Path bBackup = w.resolve("backups/b");
-    Backup.of(b).to(bBackup.toString()).run();
+    b.backupTo(bBackup.toString()).execute();
     String manifest = Files.readString(bBackup.resolve(BackupManifest.FILE));
-    assertThatThrownBy(() -> Backup.of(a).to(bBackup.toString()).run())
+    assertThatThrownBy(() -> a.backupTo(bBackup.toString()).execute())
         .hasMessageContaining("it holds the backup of another table, dr.sales.b");
     assertThat(Files.readString(bBackup.resolve(BackupManifest.FILE))).isEqualTo(manifest);
 
     Path other = Files.createDirectories(w.resolve("backups/not-empty"));
     Files.writeString(other.resolve("notes.txt"), "mine");
-    assertThatThrownBy(() -> Backup.of(a).to(other.toString()).run())
+    assertThatThrownBy(() -> a.backupTo(other.toString()).execute())
         .hasMessageContaining("it is not empty and holds no backup (notes.txt)");
-    assertThatThrownBy(() -> Backup.of(a).to(a.table().location() + "/backup").run())
+    assertThatThrownBy(() -> a.backupTo(a.table().location() + "/backup").execute())
         .hasMessageContaining("it overlaps the table's own location");
 
     spark.sql("INSERT INTO dr.sales.b VALUES (40)");
-    assertThat(Backup.of(b).to(bBackup.toString()).run().manifest().records()).as("the same table's backup grows")
+    assertThat(b.backupTo(bBackup.toString()).execute().manifest().records()).as("the same table's backup grows")
         .isEqualTo(4);
   }
 
@@ -124,14 +138,14 @@ class BackupRestoreTest {
     spark.sql("INSERT INTO dr.sales.moves VALUES (3, 'PAID')");
     LakeTable t = LakeTable.of(spark, "dr.sales.moves");
     Path written = w.resolve("backups/moves-written");
-    Backup.of(t).to(written.toString()).run();
+    t.backupTo(written.toString()).execute();
 
     // a disaster-recovery copy in a folder whose name needs quoting in SQL
     Path copy = w.resolve("backups/o'brien copy");
     copyTree(written, copy);
     Restore fromCopy = Restore.from(spark, copy.toString());
     assertThat(fromCopy.verify().problems()).isEmpty();
-    assertThat(fromCopy.movedFrom()).contains(dev.lakeforge.core.Location.of(written).uri());
+    assertThat(fromCopy.movedFrom()).contains(Location.of(written).uri());
     assertThat(fromCopy.asTable("dr.sales.`moves o'brien`").rows()).isEqualTo(3);
     DataFrameAssert.assertThat(spark.table("dr.sales.`moves o'brien`")).hasSameRowsAs(t.read());
     assertThat(Restore.from(spark, copy.toString()).movedFrom()).as("the copy now names where it is").isEmpty();
@@ -155,9 +169,9 @@ class BackupRestoreTest {
     // to another file system: the copy on an S3 bucket
     S3Server s3 = S3Server.shared();
     s3.hadoopConf().forEach(spark.sparkContext().hadoopConfiguration()::set);
-    String bucket = "s3a://" + s3.createBucket("dr-copies") + "/moves-" + java.util.UUID.randomUUID();
+    String bucket = "s3a://" + s3.createBucket("dr-copies") + "/moves-" + UUID.randomUUID();
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(bucket);
-    org.apache.hadoop.fs.FileUtil.copy(new java.io.File(moved.toString()), target.getFileSystem(
+    FileUtil.copy(new File(moved.toString()), target.getFileSystem(
         spark.sparkContext().hadoopConfiguration()), target, false, spark.sparkContext().hadoopConfiguration());
     assertThat(Restore.from(spark, bucket).asTable("dr.sales.moves_s3").rows()).isEqualTo(3);
     DataFrameAssert.assertThat(spark.table("dr.sales.moves_s3")).hasSameRowsAs(t.read());
@@ -169,15 +183,15 @@ class BackupRestoreTest {
     spark.sql("INSERT INTO dr.sales.edits VALUES (1), (2)");
     spark.sql("INSERT INTO dr.sales.edits VALUES (3)");
     Path original = w.resolve("backups/edits");
-    Backup.of(LakeTable.of(spark, "dr.sales.edits")).to(original.toString()).run();
-    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    LakeTable.of(spark, "dr.sales.edits").backupTo(original.toString()).execute();
+    ObjectMapper json = new ObjectMapper();
 
     // an object store keeps no checksum sidecars: a manifest removed along with its entry is not a checksum problem
     Path removed = w.resolve("backups/edits-removed");
     copyTree(original, removed);
-    com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode)
+    ObjectNode m = (ObjectNode)
         json.readTree(removed.resolve(BackupManifest.FILE).toFile());
-    com.fasterxml.jackson.databind.node.ArrayNode files = (com.fasterxml.jackson.databind.node.ArrayNode) m.get("files");
+    ArrayNode files = (ArrayNode) m.get("files");
     String manifestFile = null;
     for (int i = 0; i < files.size(); i++) {
       String path = files.get(i).get("path").asText();
@@ -194,12 +208,12 @@ class BackupRestoreTest {
         .contains(manifestFile + " is part of the table but not of the backup manifest");
     assertThatThrownBy(() -> Restore.from(spark, removed.toString()).asTable("dr.sales.edits_removed"))
         .hasMessageContaining("failed verification, nothing restored")
-        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.VALIDATION));
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.VALIDATION));
     assertThat(spark.catalog().tableExists("dr.sales.edits_removed")).isFalse();
 
     Path edited = w.resolve("backups/edits-count");
     copyTree(original, edited);
-    m = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(edited.resolve(BackupManifest.FILE).toFile());
+    m = (ObjectNode) json.readTree(edited.resolve(BackupManifest.FILE).toFile());
     m.put("records", 30);
     json.writeValue(edited.resolve(BackupManifest.FILE).toFile(), m);
     assertThatThrownBy(() -> Restore.from(spark, edited.toString()).asTable("dr.sales.edits_count"))
@@ -219,11 +233,11 @@ class BackupRestoreTest {
     spark.sql("CREATE TABLE dr.sales.names (id INT) USING iceberg");
     spark.sql("INSERT INTO dr.sales.names VALUES (1)");
     Path backup = w.resolve("backups/names");
-    Backup.of(LakeTable.of(spark, "dr.sales.names")).to(backup.toString()).run();
+    LakeTable.of(spark, "dr.sales.names").backupTo(backup.toString()).execute();
     String crafted = "dr.sales.x', metadata_file => '/tmp/evil.metadata.json') --";
     assertThatThrownBy(() -> Restore.from(spark, backup.toString()).asTable(crafted))
         .isInstanceOf(LakeTableException.class).hasMessageContaining("is not a table name")
-        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.USAGE));
     assertThat(spark.sql("SHOW TABLES IN dr.sales").filter("tableName LIKE 'x%'").count()).isZero();
     assertThatThrownBy(() -> Restore.from(spark, backup.toString()).asTable("dr.sales.names"))
         .hasMessageContaining("cannot restore as dr.sales.names: the table exists");
@@ -234,21 +248,21 @@ class BackupRestoreTest {
     spark.sql("CREATE TABLE dr.sales.items (id INT) USING iceberg");
     spark.sql("INSERT INTO dr.sales.items VALUES (1), (2), (3), (4)");
     String backup = "file:" + w.resolve("backups/items");
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    dev.lakeforge.core.job.Launcher l = new dev.lakeforge.core.job.Launcher(
-        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Launcher l = new Launcher(
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()));
     String runs = "run.reportDir=" + w.resolve("runs");
     assertThat(l.execute("backup", "--table", "dr.sales.items", "--to", backup, "--set", runs)).isZero();
     assertThat(l.execute("restore", "--from", backup, "--as", "dr.sales.items_restored", "--dry-run", "--set", runs)).isZero();
     assertThat(spark.catalog().tableExists("dr.sales.items_restored")).isFalse();
     assertThat(l.execute("restore", "--from", backup, "--as", "dr.sales.items_restored", "--set", runs)).isZero();
-    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("copied").contains("4 records")
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("copied").contains("4 records")
         .contains("file(s) verified").contains("Restored dr.sales.items_restored").contains("RTO");
     assertThat(spark.table("dr.sales.items_restored").count()).isEqualTo(4);
   }
 
   /** Copies a folder as a copy to an object store would: without Hadoop's local checksum files. */
-  private static void copyTree(Path from, Path to) throws java.io.IOException {
+  private static void copyTree(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         if (p.getFileName().toString().endsWith(".crc")) {

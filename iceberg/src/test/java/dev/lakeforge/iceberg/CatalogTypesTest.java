@@ -11,6 +11,7 @@ import dev.lakeforge.testing.S3Server;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CatalogTypesTest {
   @BeforeAll
   static void catalogs(SparkSession spark, TestWarehouse w) {
-    Map<String, String> conf = new java.util.LinkedHashMap<>();
+    Map<String, String> conf = new LinkedHashMap<>();
     conf.putAll(Catalogs.sparkConf("parity_jdbc", CatalogSettings.jdbc(EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), Location.of(w.resolve("parity-jdbc")))));
     conf.putAll(Nessie.catalogConf("parity_nessie", TestNessie.uri(), "main", w.resolve("parity-nessie").toUri().toString()));
     S3Server s3 = S3Server.shared();
@@ -68,9 +69,9 @@ class CatalogTypesTest {
     assertThat(table.asOf(afterS1).count()).isEqualTo(2);
     assertThat(table.read().count()).isEqualTo(2);
 
-    RollbackPlan plan = table.rollback().by("ci").reason("parity").toSnapshot(s2).preview();
+    RollbackPlan plan = table.rollback().by("ci").reason("parity").toSnapshot(s2);
     assertThat(plan.recordsRestored()).isEqualTo(1);
-    plan.apply();
+    plan.commit();
     assertThat(table.current().snapshotId()).isEqualTo(s2);
     assertThat(table.read().count()).isEqualTo(3);
     table.undoLastRollback("ci", "parity");
@@ -78,7 +79,7 @@ class CatalogTypesTest {
 
     String backup = catalog.equals("parity_rest") ? "s3://" + IcebergRestServer.BUCKET + "/backups/" + UUID.randomUUID()
         : w.resolve("parity-backup-" + catalog).toString();
-    Backup.BackupResult b = Backup.of(table).to(backup).run();
+    Backup.BackupResult b = table.backupTo(backup).execute();
     assertThat(b.manifest().records()).isEqualTo(2);
     Restore.Report r = Restore.from(spark, backup).asTable(t + "_restored");
     assertThat(r.rows()).isEqualTo(2);

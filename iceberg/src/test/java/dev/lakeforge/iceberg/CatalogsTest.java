@@ -3,8 +3,11 @@ package dev.lakeforge.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
 import java.io.IOException;
@@ -62,8 +65,8 @@ class CatalogsTest {
 
   @Test
   void jdbcCatalogOnARealPostgresql(SparkSession spark, TestWarehouse w) throws Exception {
-    String url = dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl();
-    Map<String, String> conf = Catalogs.sparkConf("pg", CatalogSettings.jdbc(url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), dev.lakeforge.core.Location.of(w.resolve("pg"))));
+    String url = EmbeddedPostgresServer.jdbcUrl();
+    Map<String, String> conf = Catalogs.sparkConf("pg", CatalogSettings.jdbc(url, "postgres", Secret.of("postgres"), Location.of(w.resolve("pg"))));
     conf.forEach((k, v) -> spark.conf().set(k, v));
     spark.sql("CREATE NAMESPACE IF NOT EXISTS pg.sales");
     spark.sql("CREATE TABLE pg.sales.orders (id INT, amount DOUBLE) USING iceberg");
@@ -72,9 +75,9 @@ class CatalogsTest {
     LakeTable t = LakeTable.of(spark, "pg.sales.orders");
     assertThat(t.history()).hasSize(2);
     long first = t.history().get(1).snapshotId();
-    t.rollback().toSnapshot(first).apply();
+    t.rollback().toSnapshot(first).commit();
     assertThat(t.read().count()).isEqualTo(2);
-    try (Connection c = dev.lakeforge.testing.EmbeddedPostgresServer.server().getPostgresDatabase().getConnection();
+    try (Connection c = EmbeddedPostgresServer.server().getPostgresDatabase().getConnection();
          ResultSet rs = c.createStatement().executeQuery(
              "SELECT table_namespace, table_name FROM iceberg_tables WHERE catalog_name = 'pg'")) {
       assertThat(rs.next()).isTrue();

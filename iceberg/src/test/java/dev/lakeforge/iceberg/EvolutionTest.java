@@ -36,13 +36,13 @@ class EvolutionTest {
   @Test
   void safeChangesAreClassifiedAppliedInOneCommitAndOldDataStaysReadable(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
-    SchemaEvolution e = SchemaEvolution.of(t).to(target()).rename("cust", "customer_id");
-    List<SchemaChange> changes = e.changes();
+    SchemaEvolution e = t.evolveSchema(target()).rename("cust", "customer_id");
+    List<SchemaChange> changes = e.plan();
     assertThat(changes).extracting(SchemaChange::kind).contains(SchemaChange.Kind.RENAME, SchemaChange.Kind.WIDEN,
         SchemaChange.Kind.MAKE_OPTIONAL, SchemaChange.Kind.ADD, SchemaChange.Kind.REORDER);
     assertThat(changes).allMatch(SchemaChange::safe);
     assertThat(e.isBreaking()).isFalse();
-    e.apply();
+    e.commit();
     spark.sql("INSERT INTO " + T + " VALUES (5000000000, 'b', 123456789.99, 2.5, TIMESTAMP '2026-11-21 10:00:00', 'web')");
     List<Row> rows = t.read().orderBy("id").collectAsList();
     assertThat(t.read().columns()).containsExactly("id", "customer_id", "price", "amount", "ts", "channel");
@@ -61,20 +61,20 @@ class EvolutionTest {
         .add("cust", DataTypes.StringType, false)                  // optional -> required
         .add("amount", DataTypes.FloatType, true)
         .add("price", DataTypes.createDecimalType(9, 2), true);    // ts dropped
-    SchemaEvolution e = SchemaEvolution.of(t).to(dropsAndNarrows);
-    assertThat(e.changes()).filteredOn(c -> !c.safe()).extracting(SchemaChange::kind)
+    SchemaEvolution e = t.evolveSchema(dropsAndNarrows);
+    assertThat(e.plan()).filteredOn(c -> !c.safe()).extracting(SchemaChange::kind)
         .containsExactlyInAnyOrder(SchemaChange.Kind.MAKE_REQUIRED, SchemaChange.Kind.DROP);
-    assertThatThrownBy(e::apply).isInstanceOf(LakeTableException.class)
+    assertThatThrownBy(e::commit).isInstanceOf(LakeTableException.class)
         .hasMessageContaining("refusing breaking schema changes to lake.evo.orders")
         .hasMessageContaining("BREAKING DROP ts").hasMessageContaining("BREAKING MAKE_REQUIRED cust");
     assertThat(t.read().columns()).contains("ts");
     StructType narrowing = new StructType().add("id", DataTypes.StringType, false).add("cust", DataTypes.StringType)
         .add("amount", DataTypes.FloatType).add("price", DataTypes.createDecimalType(9, 2)).add("ts", DataTypes.TimestampType);
-    SchemaEvolution n = SchemaEvolution.of(t).to(narrowing);
-    assertThat(n.changes()).anyMatch(c -> c.kind() == SchemaChange.Kind.RETYPE && !c.safe());
-    assertThatThrownBy(() -> n.apply(true)).hasMessageContaining("cannot change the type of these columns");
-    SchemaEvolution.of(t).to(new StructType().add("id", DataTypes.IntegerType, false).add("cust", DataTypes.StringType)
-        .add("amount", DataTypes.FloatType).add("price", DataTypes.createDecimalType(9, 2))).apply(true);
+    SchemaEvolution n = t.evolveSchema(narrowing);
+    assertThat(n.plan()).anyMatch(c -> c.kind() == SchemaChange.Kind.RETYPE && !c.safe());
+    assertThatThrownBy(() -> n.allowBreakingChanges().commit()).hasMessageContaining("cannot change the type of these columns");
+    t.evolveSchema(new StructType().add("id", DataTypes.IntegerType, false).add("cust", DataTypes.StringType)
+        .add("amount", DataTypes.FloatType).add("price", DataTypes.createDecimalType(9, 2))).allowBreakingChanges().commit();
     assertThat(t.read().columns()).doesNotContain("ts");
     assertThat(t.read().count()).isEqualTo(1);
   }
@@ -82,17 +82,17 @@ class EvolutionTest {
   @Test
   void partitionEvolutionKeepsOldDataReadable(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
-    PartitionEvolution.of(t).add("days(ts)").apply();
+    t.evolvePartitions().add("days(ts)").commit();
     spark.sql("INSERT INTO " + T + " VALUES (2, 'b', 2.5, 1.00, TIMESTAMP '2026-11-21 10:00:00')");
-    PartitionEvolution.of(t).replace("days(ts)", "hours(ts)").add("bucket(4, id)").apply();
+    t.evolvePartitions().replace("days(ts)", "hours(ts)").add("bucket(4, id)").commit();
     spark.sql("INSERT INTO " + T + " VALUES (3, 'c', 3.5, 2.00, TIMESTAMP '2026-11-22 11:00:00')");
     assertThat(PartitionEvolution.currentSpec(t)).contains("hour").contains("bucket[4]");
     assertThat(t.read().orderBy("id").collectAsList()).extracting(r -> r.getInt(0)).containsExactly(1, 2, 3);
     assertThat(spark.sql("SELECT count(*) FROM " + T + " WHERE ts >= TIMESTAMP '2026-11-21 00:00:00'").first().getLong(0))
         .isEqualTo(2);
     assertThat(spark.sql("SELECT DISTINCT spec_id FROM " + T + ".files").count()).isEqualTo(3);
-    assertThatThrownBy(() -> PartitionEvolution.of(t).add("weeks(ts)")).hasMessageContaining("is not one of");
-    assertThatThrownBy(() -> PartitionEvolution.of(t).drop("days(ts)").apply())
+    assertThatThrownBy(() -> t.evolvePartitions().add("weeks(ts)")).hasMessageContaining("is not one of");
+    assertThatThrownBy(() -> t.evolvePartitions().drop("days(ts)").commit())
         .hasMessageContaining("partition change refused for lake.evo.orders");
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.testing.SparkTestConfigurer;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +11,6 @@ public final class IcebergTestSession implements SparkTestConfigurer {
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
     conf.putAll(Catalogs.sparkConf("lake",
-        CatalogSettings.hadoop(dev.lakeforge.core.Location.of(root.resolve("lake")))));
+        CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
   }
 }

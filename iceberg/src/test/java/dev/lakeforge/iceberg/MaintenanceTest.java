@@ -52,7 +52,7 @@ class MaintenanceTest {
   void dryRunListsWhatRunDoesAndExpiryKeepsTagsAndBranchHeads(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     long rowsBefore = t.read().count();
-    MaintenanceReport wouldDo = Maintenance.of(t, policy()).plan();
+    MaintenanceReport wouldDo = t.maintain(policy()).plan();
     assertThat(wouldDo.dryRun()).isTrue();
     // keep: last 2 of main (s5, s6), tag (s2), branch head (s3)
     assertThat(wouldDo.expiredSnapshots()).containsExactlyInAnyOrder(snapshots.get(0), snapshots.get(3));
@@ -63,7 +63,7 @@ class MaintenanceTest {
     assertThat(orphan).as("a dry run deletes nothing").exists();
     assertThat(t.table().snapshot(snapshots.get(0))).as("a dry run expires nothing").isNotNull();
 
-    MaintenanceReport did = Maintenance.of(t, policy()).run();
+    MaintenanceReport did = t.maintain(policy()).execute();
     assertThat(did.expiredSnapshots()).containsExactlyInAnyOrderElementsOf(wouldDo.expiredSnapshots());
     assertThat(orphan).doesNotExist();
     assertThat(did.smallFiles()).isEqualTo(6);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
+import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +103,7 @@ class NessieTest {
       spark.sql("CREATE TABLE nessie_main.dr.b (name STRING) USING iceberg");
       spark.sql("INSERT INTO nessie_main.dr.a VALUES (1), (2), (3)");
       spark.sql("INSERT INTO nessie_main.dr.b VALUES ('x')");
-      java.nio.file.Path file = w.resolve("nessie-main.json");
+      Path file = w.resolve("nessie-main.json");
       nessie.export("main").write(file);
       Nessie.BranchState state = Nessie.BranchState.read(file);
       assertThat(state.contents()).extracting(Nessie.Content::key).contains("dr", "dr.a", "dr.b");

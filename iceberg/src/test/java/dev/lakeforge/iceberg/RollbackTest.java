@@ -3,7 +3,10 @@ package dev.lakeforge.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.testing.SparkTest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +38,7 @@ class RollbackTest {
   void previewMatchesWhatApplyDoesAndUndoRestoresTheExactSnapshot(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     long before = t.read().count();
-    RollbackPlan plan = t.rollback().by("alice").reason("bad load on Tuesday").toSnapshot(s2).preview();
+    RollbackPlan plan = t.rollback().by("alice").reason("bad load on Tuesday").toSnapshot(s2);
     assertThat(plan.current().snapshotId()).isEqualTo(s4);
     assertThat(plan.target().snapshotId()).isEqualTo(s2);
     assertThat(plan.undone()).extracting(SnapshotInfo::snapshotId).containsExactly(s4, s3);
@@ -44,7 +47,7 @@ class RollbackTest {
     assertThat(plan.describe()).contains("undoes 2 snapshot(s): 1 records").contains("1 records and");
     assertThat(t.current().snapshotId()).as("a plan changes nothing").isEqualTo(s4);
 
-    RollbackRecord r = plan.apply();
+    RollbackRecord r = plan.commit();
     assertThat(t.current().snapshotId()).isEqualTo(s2);
     assertThat(t.read().count()).isEqualTo(before - plan.recordsRemoved() + plan.recordsRestored())
         .isEqualTo(plan.target().totalRecords());
@@ -67,8 +70,8 @@ class RollbackTest {
     LakeTable t = LakeTable.of(spark, T);
     spark.sql("ALTER TABLE " + T + " CREATE TAG good AS OF VERSION " + s1);
     assertThat(t.rollback().toTag("good").target().snapshotId()).isEqualTo(s1);
-    java.time.Instant s3Time = t.table().snapshot(s3).timestampMillis() == 0 ? null
-        : java.time.Instant.ofEpochMilli(t.table().snapshot(s3).timestampMillis());
+    Instant s3Time = t.table().snapshot(s3).timestampMillis() == 0 ? null
+        : Instant.ofEpochMilli(t.table().snapshot(s3).timestampMillis());
     assertThat(t.rollback().toTimestamp(s3Time).target().snapshotId()).isEqualTo(s3);
     assertThatThrownBy(() -> t.rollback().toTag("nope")).hasMessageContaining("tag 'nope' does not exist");
   }
@@ -76,7 +79,7 @@ class RollbackTest {
   @Test
   void snapshotsOffTheCurrentHistoryOrExpiredAreRefused(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
-    t.rollback().toSnapshot(s2).apply();
+    t.rollback().toSnapshot(s2).commit();
     spark.sql("INSERT INTO " + T + " VALUES (7, 70.0)");
     assertThatThrownBy(() -> t.rollback().toSnapshot(s3))
         .isInstanceOf(LakeTableException.class)
@@ -89,11 +92,11 @@ class RollbackTest {
   }
 
   @Test
-  void applyRefusesWhenTheTableMovedSinceThePlan(SparkSession spark) {
+  void commitRefusesWhenTheTableMovedSinceThePlan(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     RollbackPlan plan = t.rollback().toSnapshot(s1);
     spark.sql("INSERT INTO " + T + " VALUES (8, 80.0)");
-    assertThatThrownBy(plan::apply).hasMessageContaining("moved since this plan was made");
+    assertThatThrownBy(plan::commit).hasMessageContaining("moved since this plan was made");
   }
 
   private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD = new MaintenancePolicy(0, 1, 1, false, null, null, false);
@@ -102,13 +105,13 @@ class RollbackTest {
   void maintenanceKeepsWhatARecordedRollbackNeedsUntilItsUndoWindowEnds(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     long rows = t.read().count();
-    RollbackPlan plan = t.rollback().toSnapshot(s1).preview();
+    RollbackPlan plan = t.rollback().toSnapshot(s1);
     assertThat(plan.describe()).contains("can be undone until").contains("undo window 30 day(s)")
         .contains("keeps snapshot " + s4);
-    RollbackRecord r = plan.apply();
-    assertThat(java.time.Instant.parse(r.undoUntil())).isAfter(java.time.Instant.now().plus(java.time.Duration.ofDays(29)));
+    RollbackRecord r = plan.commit();
+    assertThat(Instant.parse(r.undoUntil())).isAfter(Instant.now().plus(Duration.ofDays(29)));
 
-    MaintenanceReport m = Maintenance.of(t, EXPIRE_EVERYTHING_OLD).run();
+    MaintenanceReport m = t.maintain(EXPIRE_EVERYTHING_OLD).execute();
     assertThat(m.expiredSnapshots()).as("what the undo does not need goes").contains(s2, s3).doesNotContain(s4);
     RollbackRecord undo = t.undoLastRollback("ops", "the load was fine");
     assertThat(undo.toSnapshot()).isEqualTo(s4);
@@ -119,17 +122,17 @@ class RollbackTest {
   @Test
   void anUndoAfterItsWindowEndedIsAUsageErrorSayingWhen(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
-    RollbackRecord r = t.rollback().undoWindow(java.time.Duration.ZERO).toSnapshot(s2).apply();
-    long ended = java.time.Instant.parse(r.undoUntil()).toEpochMilli();
+    RollbackRecord r = t.rollback().undoWindow(Duration.ZERO).toSnapshot(s2).commit();
+    long ended = Instant.parse(r.undoUntil()).toEpochMilli();
     while (System.currentTimeMillis() <= ended) {
       Thread.onSpinWait();
     }
-    Maintenance.of(t, EXPIRE_EVERYTHING_OLD).run();
+    t.maintain(EXPIRE_EVERYTHING_OLD).execute();
     assertThat(t.table().snapshot(s4)).isNull();
     assertThatThrownBy(() -> t.undoLastRollback("ops", "too late"))
         .isInstanceOf(LakeTableException.class)
         .hasMessageContaining("can no longer be undone: snapshot " + s4 + " was expired after its undo window ended at "
             + r.undoUntil())
-        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(dev.lakeforge.core.ErrorKind.USAGE));
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.USAGE));
   }
 }

@@ -1,9 +1,9 @@
 package dev.lakeforge.jobs;
 
+import dev.lakeforge.quality.CheckResult;
 import dev.lakeforge.quality.ColumnProfile;
 import dev.lakeforge.quality.ColumnProfiler;
 import dev.lakeforge.quality.ConstraintResult;
-import dev.lakeforge.quality.CheckResult;
 import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.Profile;
 import dev.lakeforge.quality.Suite;
@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.Tuple3;
+import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.BoxedUnit;
 
@@ -57,14 +58,14 @@ public final class LakeforgeSqlExtensions implements Function1<SparkSessionExten
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     extensions.injectTableFunction(new Tuple3<>(FunctionIdentifier.apply("lakeforge_verify"),
         new ExpressionInfo(getClass().getName(), "lakeforge_verify"),
-        (Function1<scala.collection.immutable.Seq<Expression>, LogicalPlan>) args -> verify(strings("lakeforge_verify", args, 2))));
+        (Function1<Seq<Expression>, LogicalPlan>) args -> verify(strings("lakeforge_verify", args, 2))));
     extensions.injectTableFunction(new Tuple3<>(FunctionIdentifier.apply("lakeforge_profile"),
         new ExpressionInfo(getClass().getName(), "lakeforge_profile"),
-        (Function1<scala.collection.immutable.Seq<Expression>, LogicalPlan>) args -> profile(strings("lakeforge_profile", args, 1))));
+        (Function1<Seq<Expression>, LogicalPlan>) args -> profile(strings("lakeforge_profile", args, 1))));
     return BoxedUnit.UNIT;
   }
 
-  private static List<String> strings(String function, scala.collection.immutable.Seq<Expression> args, int expected) {
+  private static List<String> strings(String function, Seq<Expression> args, int expected) {
     List<Expression> list = CollectionConverters.asJava(args);
     if (list.size() != expected) {
       throw new IllegalArgumentException(function + " takes " + expected + " string argument(s), got " + list.size()

@@ -16,6 +16,7 @@ import dev.lakeforge.testing.StandaloneCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.hadoop.HadoopTables;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -177,7 +179,7 @@ class ClusterIT {
           lake: {type: hadoop, warehouse: warehouse/lake}
         logging:
           format: json
-          levels: {org.apache.spark.SparkContext: INFO}
+          levels: {SparkContext: INFO}
         run: {reportDir: runs-cluster-mode}
         sql: {file: count.sql}
         """);
@@ -228,7 +230,7 @@ class ClusterIT {
     try {
       return Files.exists(root) ? Files.walk(root).filter(Files::isRegularFile).toList().stream() : Stream.empty();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -236,7 +238,7 @@ class ClusterIT {
     try {
       return RunReport.read(p);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 }

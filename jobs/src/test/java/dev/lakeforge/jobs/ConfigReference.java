@@ -1,5 +1,6 @@
 package dev.lakeforge.jobs;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.config.Secret;
@@ -92,7 +93,7 @@ final class ConfigReference {
   }
 
   private static String jsonName(RecordComponent c) {
-    var p = c.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+    var p = c.getAccessor().getAnnotation(JsonProperty.class);
     return p != null ? p.value() : c.getName();
   }
 

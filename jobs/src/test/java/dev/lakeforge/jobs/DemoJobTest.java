@@ -7,10 +7,14 @@ import dev.lakeforge.core.job.Launcher;
 import dev.lakeforge.testing.SharedSpark;
 import dev.lakeforge.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +32,7 @@ class DemoJobTest {
   private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... extra) {
     String[] args = new String[] {"sql", "--config", DEMO.toString(),
         "--set", "run.reportDir=" + dir.resolve("runs")};
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(extra))
+    String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(extra))
         .toArray(String[]::new);
     return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
         .execute(all);
@@ -53,7 +57,7 @@ class DemoJobTest {
 
   @Test
   void demoDryRunPassesAndWritesNothing() throws Exception {
-    java.util.List<Path> before = files(LAKE);
+    List<Path> before = files(LAKE);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = run(out, new ByteArrayOutputStream(), "--dry-run");
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(ExitCode.OK);
@@ -62,9 +66,9 @@ class DemoJobTest {
     assertThat(dir.resolve("runs")).doesNotExist();
   }
 
-  private static java.util.List<Path> files(Path root) throws java.io.IOException {
+  private static List<Path> files(Path root) throws IOException {
     if (!Files.exists(root)) {
-      return java.util.List.of();
+      return List.of();
     }
     try (var s = Files.walk(root)) {
       return s.filter(Files::isRegularFile).sorted().toList();

@@ -8,6 +8,7 @@ import dev.lakeforge.testing.Launched;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class KubernetesManifestsTest {
   @TempDir Path dir;
 
   static Launched emit(Path config, String kind, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("quality-check", "--config", config.toString(), "--emit-k8s", kind));
+    List<String> args = new ArrayList<>(List.of("quality-check", "--config", config.toString(), "--emit-k8s", kind));
     args.addAll(List.of(more));
     return Launched.run(args);
   }

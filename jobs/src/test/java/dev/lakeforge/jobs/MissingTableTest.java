@@ -8,6 +8,7 @@ import dev.lakeforge.testing.TestWarehouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,7 @@ class MissingTableTest {
   @MethodSource("jobs")
   void aMissingTableIsExitTwoWithOneLineNamingIt(List<String> args, String named) {
     for (boolean dryRun : List.of(false, true)) {
-      List<String> all = new java.util.ArrayList<>(args.stream().map(a -> a.equals("SUITE") ? suite.toString()
+      List<String> all = new ArrayList<>(args.stream().map(a -> a.equals("SUITE") ? suite.toString()
           : a.equals("STREAM") ? stream.toString() : a).toList());
       if (dryRun) {
         all.add("--dry-run");

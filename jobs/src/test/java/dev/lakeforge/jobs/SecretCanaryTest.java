@@ -9,12 +9,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -25,6 +25,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.security.plain.PlainLoginModule;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.io.CompressionCodec;
@@ -127,7 +128,7 @@ class SecretCanaryTest {
               kafka.security.protocol: SASL_PLAINTEXT
               kafka.sasl.mechanism: PLAIN
               kafka.sasl.jaas.config: >-
-                org.apache.kafka.common.security.plain.PlainLoginModule required username="@USER@" password="${LF_CANARY_KAFKA}";
+                PlainLoginModule required username="@USER@" password="${LF_CANARY_KAFKA}";
           schema: "id BIGINT, code STRING"
           deadLetterTopic: canary-dlq
           table: lake.canary.stream

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -40,7 +41,7 @@ class UserMistakesTest {
     try (Stream<Path> parts = Files.list(orders)) {
       Path part = parts.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
       byte[] bytes = Files.readAllBytes(part);
-      Files.write(truncated.resolve("part-0.parquet"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      Files.write(truncated.resolve("part-0.parquet"), Arrays.copyOf(bytes, bytes.length / 2));
     }
     spark.sql("CREATE NAMESPACE IF NOT EXISTS lake.mistakes");
     spark.sql("CREATE TABLE IF NOT EXISTS lake.mistakes.t (id BIGINT) USING iceberg");

@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.var_pop;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.quality.Plans.Frequencies;
 import dev.lakeforge.quality.Plans.FrequencyBased;
 import dev.lakeforge.quality.Plans.Requirement;
@@ -26,15 +27,20 @@ import dev.lakeforge.quality.Plans.Scope;
 import dev.lakeforge.quality.Plans.Standalone;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DecimalType;
@@ -361,9 +367,9 @@ public sealed interface Analyzer {
    * (SELECT, WITH, VALUES, FROM, TABLE): a check never changes data.
    */
   record CustomSql(String query, String disambiguator) implements Analyzer, Standalone, Unfiltered {
-    private static final java.util.regex.Pattern QUERY_START =
-        java.util.regex.Pattern.compile("(?is)^[\\s(]*(SELECT|WITH|VALUES|FROM|TABLE)\\b.*");
-    private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
+    private static final Pattern QUERY_START =
+        Pattern.compile("(?is)^[\\s(]*(SELECT|WITH|VALUES|FROM|TABLE)\\b.*");
+    private static final Pattern WRITES = Pattern.compile(
         "(?i)\\b(INSERT|MERGE|UPDATE|DELETE|DROP|CREATE|ALTER|TRUNCATE|REPLACE|SET|RESET|CACHE|UNCACHE|REFRESH|"
             + "MSCK|ANALYZE|LOAD|ADD|USE|GRANT|REVOKE|CALL|EXECUTE|DECLARE)\\b");
 
@@ -384,7 +390,7 @@ public sealed interface Analyzer {
       if (!QUERY_START.matcher(bare).matches()) {
         return "CustomSql takes a query (SELECT, WITH, VALUES, FROM or TABLE), got '" + query.strip() + "'";
       }
-      java.util.regex.Matcher m = WRITES.matcher(bare);
+      Matcher m = WRITES.matcher(bare);
       if (m.find()) {
         return "CustomSql takes a read-only query, but '" + query.strip() + "' contains " + m.group(1).toUpperCase(Locale.ROOT)
             + " (quote a column of that name with backticks)";
@@ -415,7 +421,7 @@ public sealed interface Analyzer {
         int columns = data.sparkSession().sql(query).schema().fields().length;
         return columns == 1 ? null : "the query returns " + columns + " columns, not 1";
       } catch (Exception e) {
-        return "the query does not analyse: " + dev.lakeforge.core.LakeforgeException.firstLine(e);
+        return "the query does not analyse: " + LakeforgeException.firstLine(e);
       }
     }
 
@@ -454,8 +460,8 @@ public sealed interface Analyzer {
       if (keys == null || keys.isEmpty()) {
         throw new IllegalArgumentException("DatasetMatch needs at least one key column");
       }
-      keys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
-      compare = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
+      keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+      compare = Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
     }
 
     /** Compares only these columns (data column to the other's). */
@@ -495,7 +501,7 @@ public sealed interface Analyzer {
         data.sparkSession().table(table).schema();
         return null;
       } catch (Exception e) {
-        return "the table to match, " + table + ", cannot be read: " + dev.lakeforge.core.LakeforgeException.firstLine(e);
+        return "the table to match, " + table + ", cannot be read: " + LakeforgeException.firstLine(e);
       }
     }
 
@@ -557,7 +563,7 @@ public sealed interface Analyzer {
           .agg(coalesce(functions.sum(col("n")), lit(0L)).cast("long"), count(lit(1))).first();
     }
 
-    private static Column[] prefixed(java.util.Collection<String> keyCols, java.util.Collection<String> others, String p) {
+    private static Column[] prefixed(Collection<String> keyCols, Collection<String> others, String p) {
       List<Column> out = new ArrayList<>();
       for (String c : keyCols) {
         out.add(Engine.column(c).as(p + out.size()));
@@ -1155,7 +1161,7 @@ public sealed interface Analyzer {
     }
 
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.udaf(new KllAggregator(sketchSize), org.apache.spark.sql.Encoders.DOUBLE())
+      return List.of(functions.udaf(new KllAggregator(sketchSize), Encoders.DOUBLE())
           .apply(s.number(column)));
     }
 
@@ -1365,7 +1371,7 @@ public sealed interface Analyzer {
    */
   record PatternMatch(String column, String pattern, String filter) implements Analyzer, OneColumn, ScanShareable {
     public PatternMatch {
-      java.util.regex.Pattern.compile(pattern);
+      Pattern.compile(pattern);
     }
 
     public String name() {

@@ -1,7 +1,7 @@
 package dev.lakeforge.quality;
 
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.DoublePredicate;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
@@ -44,35 +44,35 @@ public final class Assertion implements DoublePredicate {
   }
 
   public static Assertion equalTo(double v) {
-    return new Assertion(x -> x == v, "== " + num(v), c -> c.equalTo(v));
+    return new Assertion(x -> x == v, "== " + Constraint.format(v), c -> c.equalTo(v));
   }
 
   public static Assertion notEqualTo(double v) {
-    return new Assertion(x -> x != v, "!= " + num(v), c -> c.notEqual(v));
+    return new Assertion(x -> x != v, "!= " + Constraint.format(v), c -> c.notEqual(v));
   }
 
   public static Assertion atLeast(double v) {
-    return new Assertion(x -> x >= v, ">= " + num(v), c -> c.geq(v));
+    return new Assertion(x -> x >= v, ">= " + Constraint.format(v), c -> c.geq(v));
   }
 
   public static Assertion atMost(double v) {
-    return new Assertion(x -> x <= v, "<= " + num(v), c -> c.leq(v));
+    return new Assertion(x -> x <= v, "<= " + Constraint.format(v), c -> c.leq(v));
   }
 
   public static Assertion greaterThan(double v) {
-    return new Assertion(x -> x > v, "> " + num(v), c -> c.gt(v));
+    return new Assertion(x -> x > v, "> " + Constraint.format(v), c -> c.gt(v));
   }
 
   public static Assertion lessThan(double v) {
-    return new Assertion(x -> x < v, "< " + num(v), c -> c.lt(v));
+    return new Assertion(x -> x < v, "< " + Constraint.format(v), c -> c.lt(v));
   }
 
   /** {@code lower <= x <= upper}. */
   public static Assertion between(double lower, double upper) {
     if (lower > upper) {
-      throw new IllegalArgumentException("between: lower bound " + num(lower) + " exceeds upper bound " + num(upper));
+      throw new IllegalArgumentException("between: lower bound " + Constraint.format(lower) + " exceeds upper bound " + Constraint.format(upper));
     }
-    return new Assertion(x -> x >= lower && x <= upper, "between " + num(lower) + " and " + num(upper),
+    return new Assertion(x -> x >= lower && x <= upper, "between " + Constraint.format(lower) + " and " + Constraint.format(upper),
         c -> c.between(lower, upper));
   }
 
@@ -109,16 +109,12 @@ public final class Assertion implements DoublePredicate {
   }
 
   /** The SQL form applied to a column, when the assertion is declarative. */
-  public java.util.Optional<Column> onColumn(Column value) {
-    return sql == null ? java.util.Optional.empty() : java.util.Optional.of(sql.apply(value));
+  public Optional<Column> onColumn(Column value) {
+    return sql == null ? Optional.empty() : Optional.of(sql.apply(value));
   }
 
   public boolean isDeclarative() {
     return sql != null;
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v).toLowerCase(Locale.ROOT);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.DoublePredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
@@ -43,11 +44,17 @@ public sealed class Check permits Check.Hintable {
   private final Level level;
   private final String description;
   private final List<Constraint> constraints;
+  private final boolean anomalyCheck;
 
   private Check(Level level, String description, List<Constraint> constraints) {
+    this(level, description, constraints, false);
+  }
+
+  private Check(Level level, String description, List<Constraint> constraints, boolean anomalyCheck) {
     this.level = Objects.requireNonNull(level, "level");
     this.description = Objects.requireNonNull(description, "description");
     this.constraints = List.copyOf(constraints);
+    this.anomalyCheck = anomalyCheck;
   }
 
   public static Check error(String description) {
@@ -62,9 +69,9 @@ public sealed class Check permits Check.Hintable {
     return new Check(level, description, List.of());
   }
 
-  /** A check of these constraints (anomaly checks). */
-  static Check of(Level level, String description, List<Constraint> constraints) {
-    return new Check(level, description, constraints);
+  /** An anomaly check: its constraint judges a metric against the metric's history. */
+  static Check anomaly(Level level, String description, Constraint judgement) {
+    return new Check(level, description, List.of(judgement), true);
   }
 
   public Level level() {
@@ -77,6 +84,14 @@ public sealed class Check permits Check.Hintable {
 
   public List<Constraint> constraints() {
     return constraints;
+  }
+
+  /**
+   * Whether this check judges a metric against its history in a metrics repository (one made by
+   * {@link Verification#addAnomalyCheck}), rather than against fixed constraints.
+   */
+  public boolean isAnomalyCheck() {
+    return anomalyCheck;
   }
 
   /**
@@ -490,7 +505,7 @@ public sealed class Check permits Check.Hintable {
   public Filterable hasDataType(String column, DataTypes type, DoublePredicate assertion) {
     Analyzer.DataType a = Analyzer.dataType(column);
     Assertion test = Assertion.of(assertion);
-    java.util.function.ToDoubleFunction<Metric> ratio = m -> switch (type) {
+    ToDoubleFunction<Metric> ratio = m -> switch (type) {
       case NULL -> m.distribution().ratio("Unknown");
       case NUMERIC -> m.distribution().ratio("Fractional") + m.distribution().ratio("Integral");
       default -> m.distribution().ratio(type.name().charAt(0) + type.name().substring(1).toLowerCase(Locale.ROOT));

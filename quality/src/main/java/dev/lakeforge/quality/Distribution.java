@@ -1,5 +1,7 @@
 package dev.lakeforge.quality;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Map;
  */
 public record Distribution(Map<String, Value> values, long numberOfBins, long tail) {
   public Distribution {
-    values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
   /** A distribution with every value in detail. */

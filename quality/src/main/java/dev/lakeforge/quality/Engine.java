@@ -18,18 +18,28 @@ import dev.lakeforge.quality.Plans.FrequencyBased;
 import dev.lakeforge.quality.Plans.ScanShareable;
 import dev.lakeforge.quality.Plans.Standalone;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RuntimeConfig;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** Plans and runs an analysis on the public Column API: one scan, one group-by per column set. */
 final class Engine {
@@ -140,8 +150,7 @@ final class Engine {
       return Sessions.isDeterministic(selected) ? null : "it is not deterministic (rand(), uuid() and the like"
           + " answer differently on each read): a check must give the same result on the same data";
     } catch (Exception e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage();
-      return msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(e.getClass().getSimpleName());
+      return LakeforgeException.firstLine(e);
     }
   }
 
@@ -157,8 +166,8 @@ final class Engine {
   static Column raised(String predicate, StructType schema) {
     Column named = lit(true);
     for (StructField f : schema.fields()) {
-      String n = java.util.regex.Pattern.quote(f.name());
-      if (java.util.regex.Pattern.compile("(?i)(?<![\\w`.])(" + n + "|`" + java.util.regex.Pattern.quote(
+      String n = Pattern.quote(f.name());
+      if (Pattern.compile("(?i)(?<![\\w`.])(" + n + "|`" + Pattern.quote(
           f.name().replace("`", "``")) + "`)(?![\\w`])").matcher(predicate).find()) {
         named = named.and(column(f.name()).isNotNull());
       }
@@ -170,8 +179,8 @@ final class Engine {
     if (arrayValue instanceof List<?> l) {
       return l;
     }
-    if (arrayValue instanceof scala.collection.Seq<?> s) {
-      return scala.jdk.javaapi.CollectionConverters.asJava(s);
+    if (arrayValue instanceof Seq<?> s) {
+      return CollectionConverters.asJava(s);
     }
     if (arrayValue instanceof Object[] arr) {
       return List.of(arr);
@@ -228,7 +237,7 @@ final class Engine {
   /** Spark's data exceptions (SQLSTATE class 22): a value an operation cannot take under ANSI rules. */
   static boolean dataError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.apache.spark.SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("22")) {
+      if (t instanceof SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("22")) {
         return true;
       }
     }
@@ -258,11 +267,11 @@ final class Engine {
    * settings, ANSI off). Over Spark Connect, where the server analyses at run time, the work runs
    * with the session's setting switched for its duration, one such run at a time.
    */
-  static <T> T leniently(Dataset<Row> data, java.util.function.Function<Dataset<Row>, T> work) {
-    org.apache.spark.sql.SparkSession spark = data.sparkSession();
+  static <T> T leniently(Dataset<Row> data, Function<Dataset<Row>, T> work) {
+    SparkSession spark = data.sparkSession();
     if (!Sessions.isClassic(spark)) {
       synchronized (CONNECT_LOCK) {
-        org.apache.spark.sql.RuntimeConfig conf = spark.conf();
+        RuntimeConfig conf = spark.conf();
         String before = conf.get(ANSI);
         conf.set(ANSI, "false");
         try {
@@ -281,8 +290,8 @@ final class Engine {
    * analysed: the query is built in a lenient session and its analysed plan handed back. Over
    * Spark Connect, which analyses when the query runs, the query follows the session's rules.
    */
-  static Dataset<Row> lenientPlan(Dataset<Row> data, java.util.function.UnaryOperator<Dataset<Row>> build) {
-    org.apache.spark.sql.SparkSession spark = data.sparkSession();
+  static Dataset<Row> lenientPlan(Dataset<Row> data, UnaryOperator<Dataset<Row>> build) {
+    SparkSession spark = data.sparkSession();
     if (!Sessions.isClassic(spark)) {
       return build.apply(data);
     }
@@ -290,9 +299,9 @@ final class Engine {
   }
 
   /** A session with the same settings (catalogs included) and ANSI off. */
-  private static org.apache.spark.sql.SparkSession lenientTwin(org.apache.spark.sql.SparkSession spark) {
-    org.apache.spark.sql.SparkSession twin = spark.newSession();
-    scala.jdk.javaapi.CollectionConverters.asJava(spark.conf().getAll()).forEach((k, v) -> {
+  private static SparkSession lenientTwin(SparkSession spark) {
+    SparkSession twin = spark.newSession();
+    CollectionConverters.asJava(spark.conf().getAll()).forEach((k, v) -> {
       try {
         twin.conf().set(k, v);
       } catch (Exception staticOrCoreSetting) { // AnalysisException, checked, thrown undeclared
@@ -308,8 +317,8 @@ final class Engine {
    * a plan between sessions of one Spark context. Analysis is eager on Classic, so the view is
    * dropped at once.
    */
-  private static Dataset<Row> moved(Dataset<Row> data, org.apache.spark.sql.SparkSession to) {
-    String view = "lakeforge_lenient_" + java.util.UUID.randomUUID().toString().replace("-", "");
+  private static Dataset<Row> moved(Dataset<Row> data, SparkSession to) {
+    String view = "lakeforge_lenient_" + UUID.randomUUID().toString().replace("-", "");
     data.createOrReplaceGlobalTempView(view);
     try {
       return to.table(to.conf().get("spark.sql.globalTempDatabase") + "." + view);
@@ -324,7 +333,7 @@ final class Engine {
     for (int i = 0; i < named.length; i++) {
       named[i] = columns.get(i).as("m" + i);
     }
-    return data.agg(named[0], java.util.Arrays.copyOfRange(named, 1, named.length)).first();
+    return data.agg(named[0], Arrays.copyOfRange(named, 1, named.length)).first();
   }
 
   private static Object[] values(Row r, int offset, int n) {

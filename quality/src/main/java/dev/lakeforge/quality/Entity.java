@@ -1,5 +1,7 @@
 package dev.lakeforge.quality;
 
+import java.util.List;
+
 /** What a metric describes; the JSON names are Deequ 2.1's ({@code Dataset}, {@code Column}, {@code Multicolumn}). */
 public enum Entity {
   DATASET("Dataset"),
@@ -17,7 +19,7 @@ public enum Entity {
     return json;
   }
 
-  static Entity of(java.util.List<String> columns) {
+  static Entity of(List<String> columns) {
     return columns.size() == 1 ? COLUMN : MULTICOLUMN;
   }
 }

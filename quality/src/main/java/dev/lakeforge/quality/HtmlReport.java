@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import scala.collection.Seq;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * A self-contained HTML page for a verification result (no external scripts, fonts or styles):
@@ -48,8 +50,8 @@ public final class HtmlReport {
       List<String> cells = new ArrayList<>();
       for (int i = 0; i < r.length(); i++) {
         Object v = r.get(i);
-        if (v instanceof scala.collection.Seq<?> seq) {
-          v = String.join("; ", scala.jdk.javaapi.CollectionConverters.asJava(seq).stream().map(String::valueOf).toList());
+        if (v instanceof Seq<?> seq) {
+          v = String.join("; ", CollectionConverters.asJava(seq).stream().map(String::valueOf).toList());
         }
         cells.add(r.isNullAt(i) ? "NULL" : String.valueOf(v));
       }

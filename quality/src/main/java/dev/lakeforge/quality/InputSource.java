@@ -22,11 +22,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Column;
@@ -180,7 +184,7 @@ public record InputSource(String input, String format, Map<String, String> optio
   }
 
   private boolean lineBased() {
-    Map<String, String> o = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    Map<String, String> o = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     o.putAll(readerOptions());
     return o.containsKey("multiLine") && Boolean.parseBoolean(o.get("multiLine")) || o.containsKey("lineSep")
         || o.containsKey("encoding") || o.containsKey("charset");
@@ -214,7 +218,7 @@ public record InputSource(String input, String format, Map<String, String> optio
       infer = infer.option("header", "true").option("inferSchema", "true");
     }
     StructType inferred = infer.load(input).schema();
-    StructType schema = new StructType(java.util.Arrays.stream(inferred.fields()).filter(f -> !f.name().equals(MALFORMED))
+    StructType schema = new StructType(Arrays.stream(inferred.fields()).filter(f -> !f.name().equals(MALFORMED))
         .toArray(StructField[]::new));
     Dataset<Row> lines = spark.read().text(input).select(col("value"), col("_metadata.file_path").as(FILE),
         col("_metadata.file_block_start").as(BLOCK), monotonically_increasing_id().as(POSITION));
@@ -230,7 +234,7 @@ public record InputSource(String input, String format, Map<String, String> optio
     Column parsed = (csv ? from_csv(col("value"), lit(schema.add(MALFORMED, "string").toDDL()), opts)
         : from_json(col("value"), lit(schema.add(MALFORMED, "string").toDDL()), opts)).as("r");
     Dataset<Row> records = lines.where(not(skipped)).select(parsed, col("value"), col(FILE), col(BLOCK), col(POSITION));
-    Column[] fields = java.util.Arrays.stream(schema.fieldNames()).map(n -> col("r").getField(n).as(n)).toArray(Column[]::new);
+    Column[] fields = Arrays.stream(schema.fieldNames()).map(n -> col("r").getField(n).as(n)).toArray(Column[]::new);
     Dataset<Row> rows = records.where(col("r").getField(MALFORMED).isNull()).select(fields);
     Dataset<Row> bad = records.where(col("r").getField(MALFORMED).isNotNull());
     long count = bad.count();
@@ -240,8 +244,8 @@ public record InputSource(String input, String format, Map<String, String> optio
     Dataset<Row> located = withLineNumbers(spark, lines, bad);
     Column reason = concat(lit("line "), col(LINE), lit(" of "), col(FILE), lit(": "), csv ? csvProblem(schema) : lit(
         "not a JSON record of " + schema.simpleString()), lit(": "), col("value"));
-    Dataset<Row> malformed = located.select(java.util.stream.Stream.concat(java.util.Arrays.stream(fields),
-        java.util.stream.Stream.of(array(reason).as(Verification.REASONS))).toArray(Column[]::new));
+    Dataset<Row> malformed = located.select(Stream.concat(Arrays.stream(fields),
+        Stream.of(array(reason).as(Verification.REASONS))).toArray(Column[]::new));
     List<String> first = malformed.orderBy(col(Verification.REASONS).getItem(0)).limit(5).collectAsList().stream()
         .map(r -> r.<String>getList(r.fieldIndex(Verification.REASONS)).get(0)).toList();
     return new Records(rows, malformed, count, first);
@@ -274,7 +278,7 @@ public record InputSource(String input, String format, Map<String, String> optio
 
   /** Why a CSV line does not parse: how many fields it has against the header, else a value's type. */
   private Column csvProblem(StructType schema) {
-    String sep = java.util.regex.Pattern.quote(readerOptions().getOrDefault("sep", readerOptions().getOrDefault("delimiter", ",")));
+    String sep = Pattern.quote(readerOptions().getOrDefault("sep", readerOptions().getOrDefault("delimiter", ",")));
     Column fields = size(split(col("value"), sep + "(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", -1));
     int n = schema.fields().length;
     return when(fields.notEqual(n), concat(fields.cast("string"), lit(" fields, the header has " + n)))

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * The result of one analyzer: a number, a keyed set of numbers (quantiles), a distribution
@@ -118,7 +119,7 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     String instance = analyzer.instance();
     String name = analyzer.name();
     List<MetricRecord> out = new ArrayList<>();
-    java.util.function.BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance,
+    BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance,
         recordName(analyzer, n), v));
     if (distribution != null) {
       add.accept(name + ".bins", (double) distribution.numberOfBins());

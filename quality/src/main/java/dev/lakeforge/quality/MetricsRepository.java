@@ -10,6 +10,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Where runs' metrics are kept, for history and anomaly detection: {@link #files} (one JSON file
@@ -65,7 +66,7 @@ public interface MetricsRepository {
     List<Row> rows = new ArrayList<>();
     for (StoredRun run : load(query)) {
       for (MetricRecord m : run.metrics()) {
-        rows.add(RowFactory.create(run.key().timestamp(), scala.jdk.javaapi.CollectionConverters.asScala(run.key().tags()),
+        rows.add(RowFactory.create(run.key().timestamp(), CollectionConverters.asScala(run.key().tags()),
             m.entity(), m.instance(), m.name(), m.value()));
       }
     }

@@ -3,6 +3,7 @@ package dev.lakeforge.quality;
 import dev.lakeforge.quality.suite.SuiteFiles;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,8 +61,8 @@ public final class Suggestions {
         double lower = Math.floor((comp - 1.96 * Math.sqrt(comp * (1 - comp) / n)) * 100) / 100;
         if (lower > 0) {
           out.add(new Suggestion(col, "retain completeness", SuiteFiles.entry("hasCompleteness",
-              ordered("column", col, "assertion", ">= " + num(lower))), String.format(Locale.ROOT, "completeness %.4f over %d rows; 95%% lower bound %s", comp, n,
-              num(lower))));
+              ordered("column", col, "assertion", ">= " + Constraint.format(lower))), String.format(Locale.ROOT, "completeness %.4f over %d rows; 95%% lower bound %s", comp, n,
+              Constraint.format(lower))));
         }
       }
       // HyperLogLog++ is within about 5%: take generous candidates, then confirm exactly.
@@ -81,7 +82,7 @@ public final class Suggestions {
         }
       }
       if (c.min() != null && c.min() >= 0) {
-        out.add(new Suggestion(col, "non-negative", SuiteFiles.entry("isNonNegative", Map.of("column", col)), "minimum " + num(c.min())));
+        out.add(new Suggestion(col, "non-negative", SuiteFiles.entry("isNonNegative", Map.of("column", col)), "minimum " + Constraint.format(c.min())));
       }
       if (c.typeCounts() != null) {
         Map<String, Long> t = c.typeCounts();
@@ -90,7 +91,7 @@ public final class Suggestions {
           if (nonNull > 0 && t.getOrDefault(type, 0L) == nonNull) {
             double share = Math.floor((double) nonNull / n * 10_000) / 10_000;
             out.add(new Suggestion(col, "data type", SuiteFiles.entry("hasDataType",
-                ordered("column", col, "type", type.toLowerCase(Locale.ROOT), "assertion", ">= " + num(share))),
+                ordered("column", col, "type", type.toLowerCase(Locale.ROOT), "assertion", ">= " + Constraint.format(share))),
                 "all " + nonNull + " non-null values are " + type));
           }
         }
@@ -123,14 +124,10 @@ public final class Suggestions {
 
   /** Keys and values, in the order given. */
   private static Map<String, Object> ordered(Object... keysAndValues) {
-    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
     return m;
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 }

@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -161,9 +162,9 @@ public final class Verification {
       }
     }
     String why = failure;
-    return Check.of(a.level(), "anomaly detection for " + a.analyzer().describe(), List.of(new Constraint(strategyName
+    return Check.anomaly(a.level(), "anomaly detection for " + a.analyzer().describe(), new Constraint(strategyName
         + "(" + a.analyzer().describe() + ")", a.analyzer(), m -> why == null, Metric::value, "no anomaly by " + strategyName,
-        why, null)));
+        why, null));
   }
 
   private static VerificationResult judge(List<Check> checks, AnalysisResult metrics) {
@@ -198,7 +199,7 @@ public final class Verification {
     // data keeps its own rules: its plan was analysed before. Other rules cannot raise: no detour.
     boolean predicates = checks.stream().flatMap(c -> c.constraints().stream())
         .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Analyzer.Compliance);
-    java.util.function.UnaryOperator<Dataset<Row>> build = same -> {
+    UnaryOperator<Dataset<Row>> build = same -> {
       List<Column> reasons = new ArrayList<>();
       Column anyBroken = lit(false);
       for (Check check : checks) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,7 +88,7 @@ class AnalyzerTest {
   void aRelativeErrorOfZeroGivesTheExactQuantile(SparkSession spark) {
     Dataset<Row> df = spark.range(1, 10_002).selectExpr("id * 3 AS x");
     assertThat(value(df, new Analyzer.ApproxQuantile("x", 0.5, 0.0, null))).isEqualTo(5001 * 3);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Analyzer.ApproxQuantile("x", 0.5, -0.1, null))
+    Assertions.assertThatThrownBy(() -> new Analyzer.ApproxQuantile("x", 0.5, -0.1, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1]");
   }
 
@@ -150,7 +151,7 @@ class AnalyzerTest {
     assertThat(counted.values()).isEmpty();
     assertThat(Analysis.onData(df.limit(0)).addAnalyzer(Analyzer.histogram("v")).run().metric(Analyzer.histogram("v"))
         .distribution().numberOfBins()).isZero();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Analyzer.Histogram("v", -1, null))
+    Assertions.assertThatThrownBy(() -> new Analyzer.Histogram("v", -1, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDetailBins >= 0");
   }
 

@@ -113,9 +113,12 @@ class AnomalyDetectionTest {
 
     ResultKey tomorrow = ResultKey.at(day0.plusSeconds(86_400L * 11), Map.of("dataset", "orders"));
     VerificationResult spike = Verification.onData(spark.range(500).toDF()).saveMetricsTo(repo, tomorrow)
+        .addCheck(Check.error("rows").hasSize(n -> n > 0))
         .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size()).run();
     assertThat(spike.status()).isEqualTo(CheckStatus.WARNING);
-    ConstraintResult k = spike.checkResults().get(0).constraints().get(0);
+    assertThat(spike.checkResults()).extracting(c -> c.check().isAnomalyCheck()).as("typed, not told by the description")
+        .containsExactly(false, true);
+    ConstraintResult k = spike.checkResults().get(1).constraints().get(0);
     assertThat(k.passed()).isFalse();
     assertThat(k.message()).contains("rate of change").contains("history of 11 run(s)");
     assertThatThrownBy(() -> Verification.onData(spark.range(1).toDF()).addAnomalyCheck(AnomalyStrategy.onlineNormal(),

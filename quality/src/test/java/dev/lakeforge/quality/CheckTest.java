@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -208,9 +214,9 @@ class CheckTest {
   void verificationsInParallelThreadsNeverChangeTheSessionsAnsiSetting(SparkSession spark) throws Exception {
     Dataset<Row> rows = spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
     Check c = Check.error("ratios").satisfies("10 / d > 0", "positive ratio", f -> f == 1);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      List<java.util.concurrent.Future<Long>> runs = new java.util.ArrayList<>();
+      List<Future<Long>> runs = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         runs.add(pool.submit(() -> {
           Verification v = Verification.onData(rows).addCheck(c);
@@ -218,11 +224,11 @@ class CheckTest {
           return v.run().metrics().metric(c.constraints().get(0).analyzer()).erroredRows() * 10 + quarantined;
         }));
       }
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       while (runs.stream().anyMatch(f -> !f.isDone())) {
         seen.add(spark.conf().get("spark.sql.ansi.enabled"));
       }
-      for (java.util.concurrent.Future<Long> f : runs) {
+      for (Future<Long> f : runs) {
         assertThat(f.get()).as("1 errored row, 3 quarantined").isEqualTo(13);
       }
       assertThat(seen).as("what other threads of the session saw meanwhile").containsOnly("true");

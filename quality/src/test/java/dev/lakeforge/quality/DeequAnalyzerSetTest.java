@@ -9,12 +9,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
 import org.apache.spark.sql.execution.adaptive.QueryStageExec;
 import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
@@ -23,6 +26,7 @@ import org.apache.spark.sql.execution.window.WindowExec;
 import org.apache.spark.sql.util.QueryExecutionListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.CollectionConverters;
 
 /** The analyzers Deequ has beyond the first set, each on small data computed by hand, on no rows and filtered. */
 @SparkTest
@@ -268,14 +272,14 @@ class DeequAnalyzerSetTest {
     List<SparkPlan> plans = new ArrayList<>();
     QueryExecutionListener listener = new QueryExecutionListener() {
       @Override
-      public void onSuccess(String funcName, org.apache.spark.sql.execution.QueryExecution qe, long durationNs) {
+      public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
         synchronized (plans) {
           plans.add(qe.executedPlan());
         }
       }
 
       @Override
-      public void onFailure(String funcName, org.apache.spark.sql.execution.QueryExecution qe, Exception exception) {}
+      public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
     };
     Dataset<Row> many = spark.range(0, 2000).selectExpr("id % 500 AS x", "id % 7 AS y", "id AS z");
     spark.listenerManager().register(listener);
@@ -286,7 +290,7 @@ class DeequAnalyzerSetTest {
       // five queries: a group-by per column set (shared by entropy and uniqueness; by mutual information and
       // duplicates), the histogram, and the binned histogram's range and counts. Listener events come
       // asynchronously: wait for them.
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (size(plans) < 5 && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
@@ -322,7 +326,7 @@ class DeequAnalyzerSetTest {
     if (p instanceof QueryStageExec q) {
       return unwrap(q.plan());
     }
-    return p instanceof org.apache.spark.sql.execution.WholeStageCodegenExec w ? unwrap(w.child()) : p;
+    return p instanceof WholeStageCodegenExec w ? unwrap(w.child()) : p;
   }
 
   private static void walk(SparkPlan p, List<SparkPlan> out) {
@@ -333,6 +337,6 @@ class DeequAnalyzerSetTest {
     if (p instanceof QueryStageExec q) {
       walk(q.plan(), out);
     }
-    scala.jdk.javaapi.CollectionConverters.asJava(p.children()).forEach(c -> walk(c, out));
+    CollectionConverters.asJava(p.children()).forEach(c -> walk(c, out));
   }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ class HtmlReportTest {
   }
 
   private static List<String> append(List<String> base, String... more) {
-    List<String> out = new java.util.ArrayList<>(base);
+    List<String> out = new ArrayList<>(base);
     out.addAll(List.of(more));
     return out;
   }

@@ -13,6 +13,8 @@ import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -222,9 +224,9 @@ class SuiteTest {
   @Test
   void entriesAreWrittenThroughTheVocabularySoTheyLoad() throws IOException {
     assertThat(SuiteFiles.entry("isComplete", Map.of("column", "order id"))).isEqualTo("isComplete: \"order id\"");
-    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    Map<String, Object> args = new LinkedHashMap<>();
     args.put("column", "status");
-    args.put("values", java.util.List.of("NEW", "true"));
+    args.put("values", List.of("NEW", "true"));
     String contained = SuiteFiles.entry("isContainedIn", args);
     assertThat(contained).isEqualTo("isContainedIn: {column: status, values: [NEW, \"true\"]}");
     assertThatThrownBy(() -> SuiteFiles.entry("isComplete", Map.of("colum", "x"))).hasMessageContaining("takes no key 'colum'");

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.ForeachPartitionFunction;
@@ -40,7 +41,7 @@ final class PostgresUpsert implements ForeachPartitionFunction<Row> {
 
   /** {@code schema.table} (or {@code table}) with each part quoted: never pasted as given. */
   static String qualified(String table) {
-    return String.join(".", java.util.Arrays.stream(table.split("\\.", -1)).map(PostgresUpsert::quote).toList());
+    return String.join(".", Arrays.stream(table.split("\\.", -1)).map(PostgresUpsert::quote).toList());
   }
 
   static String quote(String identifier) {

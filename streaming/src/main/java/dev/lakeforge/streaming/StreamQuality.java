@@ -14,7 +14,9 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.AnomalyStrategy;
@@ -27,13 +29,21 @@ import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Verification;
 import dev.lakeforge.quality.VerificationResult;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.logging.log4j.LogManager;
@@ -44,6 +54,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.avro.SchemaConverters;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
@@ -105,12 +116,12 @@ public final class StreamQuality {
 
   /** Counters the batches add to (batches run on the driver, one at a time). */
   static final class Stats {
-    final java.util.concurrent.atomic.AtomicLong in = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong good = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong bad = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong dead = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong alerts = new java.util.concurrent.atomic.AtomicLong();
-    final java.util.concurrent.atomic.AtomicLong batches = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong in = new AtomicLong();
+    final AtomicLong good = new AtomicLong();
+    final AtomicLong bad = new AtomicLong();
+    final AtomicLong dead = new AtomicLong();
+    final AtomicLong alerts = new AtomicLong();
+    final AtomicLong batches = new AtomicLong();
   }
 
   /** The counts of the query this pipeline started. */
@@ -139,9 +150,9 @@ public final class StreamQuality {
   private volatile StreamingQuery query;
   /** The Iceberg sink's handle, made at the first batch (batches run one at a time, on the driver). */
   private LakeTable sinkTable;
-  private final java.util.concurrent.atomic.AtomicBoolean stopRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean stopRequested = new AtomicBoolean();
   /** A batch that started after the stop request waits here, having done nothing, for the stop. */
-  private final java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(1);
+  private final CountDownLatch parked = new CountDownLatch(1);
 
   /** Where the PostgreSQL sink writes. */
   private record PostgresTarget(String url, String user, String password, String table, List<String> keys) {}
@@ -185,9 +196,9 @@ public final class StreamQuality {
    * schema, or SQL DDL (see {@link ValueSchema}). The file's required fields and
    * {@code moreRequired} must be present.
    */
-  public StreamQuality jsonSchemaFile(java.nio.file.Path file, String... moreRequired) {
+  public StreamQuality jsonSchemaFile(Path file, String... moreRequired) {
     ValueSchema v = ValueSchema.read(file);
-    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(v.required());
+    LinkedHashSet<String> all = new LinkedHashSet<>(v.required());
     all.addAll(List.of(moreRequired));
     return json(v.schema(), all.toArray(String[]::new));
   }
@@ -198,8 +209,8 @@ public final class StreamQuality {
    */
   public StreamQuality avro(String avroSchemaJson, String... requiredFields) {
     this.avroSchema = avroSchemaJson;
-    this.schema = (StructType) org.apache.spark.sql.avro.SchemaConverters.toSqlType(
-        new org.apache.avro.Schema.Parser().parse(avroSchemaJson)).dataType();
+    this.schema = (StructType) SchemaConverters.toSqlType(
+        new Schema.Parser().parse(avroSchemaJson)).dataType();
     this.required = List.of(requiredFields);
     return this;
   }
@@ -228,7 +239,7 @@ public final class StreamQuality {
    * Also upserts good rows into a PostgreSQL table keyed by {@code keyColumns} (which need a
    * primary key or unique constraint there), so a replayed batch writes nothing twice.
    */
-  public StreamQuality toPostgres(String jdbcUrl, String user, dev.lakeforge.core.config.Secret password, String pgTable,
+  public StreamQuality toPostgres(String jdbcUrl, String user, Secret password, String pgTable,
       String... keyColumns) {
     if (keyColumns.length == 0) {
       throw new StreamingException(name + ": the PostgreSQL sink needs the business key column(s)");
@@ -378,7 +389,7 @@ public final class StreamQuality {
     stopRequested.set(true);
     try {
       // stop when idle between triggers, or when the next batch has parked before doing anything
-      while (q.isActive() && q.status().isTriggerActive() && !parked.await(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      while (q.isActive() && q.status().isTriggerActive() && !parked.await(50, TimeUnit.MILLISECONDS)) {
         // the batch in flight is still running
       }
       q.stop();
@@ -440,7 +451,7 @@ public final class StreamQuality {
   }
 
   /** Source settings a producer does not know (it would warn about each). */
-  private static final java.util.regex.Pattern CONSUMER_ONLY = java.util.regex.Pattern.compile(
+  private static final Pattern CONSUMER_ONLY = Pattern.compile(
       "kafka\\.(group\\..*|isolation\\.level|fetch\\..*|max\\.partition\\.fetch\\.bytes|max\\.poll\\..*|session\\.timeout\\.ms"
           + "|heartbeat\\.interval\\.ms|auto\\..*|check\\.crcs|client\\.rack|partition\\.assignment\\.strategy)");
 
@@ -495,7 +506,7 @@ public final class StreamQuality {
       VerificationResult result = v.run();
       long alerts = 0;
       boolean anomaly = result.checkResults().stream()
-          .anyMatch(c -> c.check().description().startsWith("anomaly detection for")
+          .anyMatch(c -> c.check().isAnomalyCheck()
               && c.status() != CheckStatus.SUCCESS);
       if ((result.hasErrors() || anomaly) && alertTopic != null) {
         alerts = alert(result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
@@ -593,7 +604,7 @@ public final class StreamQuality {
     }
     List<Row> alerts = new ArrayList<>();
     for (CheckResult c : result.checkResults()) {
-      boolean anomalyCheck = c.check().description().startsWith("anomaly detection for");
+      boolean anomalyCheck = c.check().isAnomalyCheck();
       if (c.check().level() != Check.Level.ERROR && !anomalyCheck) {
         continue;
       }
@@ -617,7 +628,7 @@ public final class StreamQuality {
         a.put("latencyMs", System.currentTimeMillis() - earliestRecordMillis);
         try {
           alerts.add(RowFactory.create(name, JSON.writeValueAsString(a)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
           throw new StreamingException("cannot write an alert: " + e.getMessage(), e);
         }
       }

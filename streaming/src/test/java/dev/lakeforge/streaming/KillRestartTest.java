@@ -2,6 +2,10 @@ package dev.lakeforge.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.quality.Check;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.SharedSpark;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
@@ -9,14 +13,17 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import dev.lakeforge.quality.Check;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -56,7 +63,7 @@ class KillRestartTest {
         spark: {master: "local[2]", shufflePartitions: 2}
         logging: {level: WARN}
         run: {reportDir: %7$s}
-        """.formatted(name, TestKafka.bootstrap(), dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(),
+        """.formatted(name, TestKafka.bootstrap(), EmbeddedPostgresServer.jdbcUrl(),
         w.resolve(name + "-checkpoint"), trigger, SharedSpark.root().resolve("lake").toUri(), w.resolve(name + "-runs")));
   }
 
@@ -84,7 +91,7 @@ class KillRestartTest {
     assertThat(iceberg.getLong(0)).as("rows in lake.stream.%s", name).isEqualTo(good);
     assertThat(iceberg.getLong(1)).as("distinct keys in lake.stream.%s", name).isEqualTo(good);
     assertThat(iceberg.getLong(2)).as("keys that should not be there").isZero();
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+    try (var c = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres",
         "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id), (SELECT count(*)"
         + " FROM " + name + misplaced + ") FROM " + name)) {
       rs.next();
@@ -99,7 +106,7 @@ class KillRestartTest {
     TestKafka.createTopics(name, name + "-dlq");
     spark.sql("DROP TABLE IF EXISTS lake.stream." + name);
     spark.sql("CREATE TABLE lake.stream." + name + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+    try (var c = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres",
         "postgres")) {
       c.createStatement().execute("DROP TABLE IF EXISTS " + name);
       c.createStatement().execute("CREATE TABLE " + name + " (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
@@ -164,16 +171,16 @@ class KillRestartTest {
       throws Exception {
     prepare(spark, w, "stopped");
     String checkpoint = w.resolve("stopped-checkpoint").toString();
-    java.util.function.Function<Trigger, StreamingQuery> start = trigger -> StreamQuality
+    Function<Trigger, StreamingQuery> start = trigger -> StreamQuality
         .fromKafka(spark, TestKafka.bootstrap()).name("stopped-pipeline").topics("stopped")
         .option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", "15")
         .json(StructType.fromDDL("order_id BIGINT, status STRING, amount DOUBLE"), "order_id")
         .validate(Check.error("amounts").isNonNegative("amount")).deadLetterTopic("stopped-dlq")
         .toIceberg("lake.stream.stopped")
-        .toPostgres(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
-            dev.lakeforge.core.config.Secret.of("postgres"), "stopped", "order_id")
+        .toPostgres(EmbeddedPostgresServer.jdbcUrl(), "postgres",
+            Secret.of("postgres"), "stopped", "order_id")
         .checkpoint(checkpoint).trigger(trigger).start();
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     for (int round = 1; round <= 5; round++) {
       long before = committedBatches(Path.of(checkpoint));
       StreamingQuery q = start.apply(Trigger.ProcessingTime(100));
@@ -204,7 +211,7 @@ class KillRestartTest {
     }
     assertThat(committedBatches(checkpoint)).as("two batches committed before SIGTERM; see %s", log).isGreaterThanOrEqualTo(2);
     child.destroy();   // SIGTERM
-    assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stopped within 60 s; see %s", log).isTrue();
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s; see %s", log).isTrue();
     assertThat(child.exitValue()).as("exit code after SIGTERM; see %s", log).isZero();
     assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("stopped after SIGTERM");
 
@@ -220,7 +227,7 @@ class KillRestartTest {
     try (var s = Files.list(w.resolve("termed-runs"))) {
       report = s.filter(p -> p.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
     }
-    var details = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile()).path("details");
+    var details = new ObjectMapper().readTree(report.toFile()).path("details");
     long in = details.path("recordsIn").asLong();
     long good = details.path("good").asLong();
     long bad = details.path("bad").asLong();
@@ -232,7 +239,7 @@ class KillRestartTest {
     assertThat(details.path("lag").asText()).isNotEmpty();
     // what the report counts is what the sinks hold, once
     assertThat(spark.table("lake.stream.termed").count()).isEqualTo(good);
-    try (var c = java.sql.DriverManager.getConnection(dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl(), "postgres",
+    try (var c = DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres",
         "postgres"); var rs = c.createStatement().executeQuery("SELECT count(*) FROM termed")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(good);

@@ -2,23 +2,44 @@ package dev.lakeforge.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.core.job.Launcher;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.AnomalyStrategy;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.MetricsQuery;
 import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.StoredRun;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,11 +47,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The validated consumer against a real Kafka broker: dead letters, alerts, exactly-once Iceberg sink. */
 @SparkTest
@@ -135,14 +160,14 @@ class StreamQualityTest {
     assertThat(reasons).anyMatch(r -> r.startsWith("malformed JSON or a value of the wrong type"));
     // the original bytes are kept exactly, invalid UTF-8 too
     assertThat(dead.stream().map(ConsumerRecord::value).toList())
-        .anyMatch(v -> java.util.Arrays.equals(v, corpus.get(corpus.size() - 1)));
+        .anyMatch(v -> Arrays.equals(v, corpus.get(corpus.size() - 1)));
     List<ConsumerRecord<byte[], byte[]>> alerts = consumeAll("quality-alerts", 1);
     assertThat(alerts).isNotEmpty();
     String alert = new String(alerts.get(0).value(), StandardCharsets.UTF_8);
     assertThat(alert).contains("\"pipeline\":\"orders-pipeline\"").contains("\"constraint\":\"isNonNegative(amount)\"")
         .contains("\"batchId\"").doesNotContain("\"firstOffendingOffsets\":[]");
     // the earliest record time of the batch, so a consumer can tell how late the alert is
-    java.time.Instant earliest = java.time.Instant.parse(alert.replaceAll(".*\"earliestRecordTime\":\"([^\"]+)\".*", "$1"));
+    Instant earliest = Instant.parse(alert.replaceAll(".*\"earliestRecordTime\":\"([^\"]+)\".*", "$1"));
     assertThat(alerts.get(0).timestamp()).isGreaterThanOrEqualTo(earliest.toEpochMilli());
     // the pipeline's cache setting stays in the query's own session
     assertThat(spark.conf().get("spark.sql.inMemoryColumnarStorage.compressed")).isEqualTo("true");
@@ -173,8 +198,8 @@ class StreamQualityTest {
     spark.sql("DROP TABLE IF EXISTS lake.stream.mangled");
     spark.sql("CREATE TABLE lake.stream.mangled (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     List<MalformedCorpus.Malformed> corpus = MalformedCorpus.generate(20261123L, 40);
-    java.util.Map<String, MalformedCorpus.Malformed> sent = new java.util.HashMap<>();   // "partition/offset" -> record
-    java.util.Random random = new java.util.Random(1);
+    Map<String, MalformedCorpus.Malformed> sent = new HashMap<>();   // "partition/offset" -> record
+    Random random = new Random(1);
     int good = 0;
     try (KafkaProducer<byte[], byte[]> p = producer()) {
       for (int i = 0; i < corpus.size(); i++) {
@@ -199,10 +224,10 @@ class StreamQualityTest {
         .trigger(Trigger.AvailableNow()).start().awaitTermination();   // throws if the query failed
 
     assertThat(spark.sql("SELECT count(*), count(DISTINCT order_id), max(order_id) FROM lake.stream.mangled").first())
-        .isEqualTo(org.apache.spark.sql.RowFactory.create((long) good, (long) good, (long) good - 1));
+        .isEqualTo(RowFactory.create((long) good, (long) good, (long) good - 1));
     List<ConsumerRecord<byte[], byte[]>> dead = consumeAll("mangled-dlq", corpus.size());
     assertThat(dead).hasSize(corpus.size());
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : dead) {
       String at = header(r, "dlq.partition") + "/" + header(r, "dlq.offset");
       MalformedCorpus.Malformed m = sent.get(at);
@@ -287,10 +312,10 @@ class StreamQualityTest {
   private record JobRun(int code, String out, String err) {}
 
   private static JobRun runJob(Path config) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    int code = new dev.lakeforge.core.job.Launcher(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
     return new JobRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -306,8 +331,8 @@ class StreamQualityTest {
     TestKafka.createTopics("refunds", "refunds-dlq", "refunds-clean");
     spark.sql("DROP TABLE IF EXISTS lake.stream.refunds");
     spark.sql("CREATE TABLE lake.stream.refunds (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
-    String url = dev.lakeforge.testing.EmbeddedPostgresServer.jdbcUrl();
-    try (var c = java.sql.DriverManager.getConnection(url, "postgres", "postgres")) {
+    String url = EmbeddedPostgresServer.jdbcUrl();
+    try (var c = DriverManager.getConnection(url, "postgres", "postgres")) {
       c.createStatement().execute("CREATE TABLE refunds (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
     }
     produce("refunds", 0, 20, List.of());
@@ -319,7 +344,7 @@ class StreamQualityTest {
             .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deduplicate("order_id", "1 hour")
             .validate(Check.error("refunds").isComplete("status")).deadLetterTopic("refunds-dlq")
             .toIceberg("lake.stream.refunds").toKafkaTopic("refunds-clean")
-            .toPostgres(url, "postgres", dev.lakeforge.core.config.Secret.of("postgres"), "refunds", "order_id")
+            .toPostgres(url, "postgres", Secret.of("postgres"), "refunds", "order_id")
             .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -329,13 +354,13 @@ class StreamQualityTest {
     assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
     assertThat(consumeAll("refunds-clean", 20)).hasSize(20);
     // a replayed batch: the upsert writes nothing twice
-    try (java.util.stream.Stream<Path> s = Files.list(Path.of(checkpoint, "commits"))) {
+    try (Stream<Path> s = Files.list(Path.of(checkpoint, "commits"))) {
       for (Path p : s.toList()) {
         Files.delete(p);
       }
     }
     run.run();
-    try (var c = java.sql.DriverManager.getConnection(url, "postgres", "postgres");
+    try (var c = DriverManager.getConnection(url, "postgres", "postgres");
          var rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM refunds")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(20);
@@ -387,16 +412,16 @@ class StreamQualityTest {
     String avsc = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"order_id\",\"type\":\"long\"},"
         + "{\"name\":\"status\",\"type\":[\"null\",\"string\"]},{\"name\":\"amount\",\"type\":[\"null\",\"double\"]}]}";
     Path schemaFile = Files.writeString(w.resolve("order.avsc"), avsc);
-    org.apache.avro.Schema schema = new org.apache.avro.Schema.Parser().parse(avsc);
+    Schema schema = new Schema.Parser().parse(avsc);
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      org.apache.avro.generic.GenericRecord r = new org.apache.avro.generic.GenericData.Record(schema);
+      GenericRecord r = new GenericData.Record(schema);
       r.put("order_id", (long) i);
       r.put("status", "NEW");
       r.put("amount", i * 2.0);
-      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-      var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
-      new org.apache.avro.generic.GenericDatumWriter<org.apache.avro.generic.GenericRecord>(schema).write(r, encoder);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      var encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+      new GenericDatumWriter<GenericRecord>(schema).write(r, encoder);
       encoder.flush();
       values.add(bytes.toByteArray());
     }
@@ -432,14 +457,14 @@ class StreamQualityTest {
     }
   }
 
-  @org.junit.jupiter.params.ParameterizedTest(name = "SASL {0}")
-  @org.junit.jupiter.params.provider.CsvSource({
+  @ParameterizedTest(name = "SASL {0}")
+  @CsvSource({
       "PLAIN, org.apache.kafka.common.security.plain.PlainLoginModule",
       "SCRAM-SHA-256, org.apache.kafka.common.security.scram.ScramLoginModule"})
   void saslPlainAndScramWithTheJaasConfigFromASecretFile(String mechanism, String loginModule, SparkSession spark,
       TestWarehouse w) throws Exception {
-    String topic = "sasl-" + mechanism.toLowerCase(java.util.Locale.ROOT);
-    String table = "lake.stream.sasl_" + mechanism.toLowerCase(java.util.Locale.ROOT).replace("-", "_");
+    String topic = "sasl-" + mechanism.toLowerCase(Locale.ROOT);
+    String table = "lake.stream.sasl_" + mechanism.toLowerCase(Locale.ROOT).replace("-", "_");
     TestKafka.createTopics(topic, topic + "-dlq");
     spark.sql("DROP TABLE IF EXISTS " + table);
     spark.sql("CREATE TABLE " + table + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
@@ -506,7 +531,7 @@ class StreamQualityTest {
     spark.sql("DROP TABLE IF EXISTS lake.stream.outage");
     spark.sql("CREATE TABLE lake.stream.outage (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     String checkpoint = w.resolve("outage-checkpoint").toString();
-    java.util.function.Supplier<org.apache.spark.sql.streaming.StreamingQuery> start = () ->
+    Supplier<StreamingQuery> start = () ->
         StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("outage").topics("outage")
             .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deadLetterTopic("outage-dlq")
             .toIceberg("lake.stream.outage").checkpoint(checkpoint).trigger(Trigger.ProcessingTime(300)).start();
@@ -527,7 +552,7 @@ class StreamQualityTest {
     assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM lake.stream.outage").first().getLong(0)).isEqualTo(40);
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier done, org.apache.spark.sql.streaming.StreamingQuery q)
+  private static void waitFor(BooleanSupplier done, StreamingQuery q)
       throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package dev.lakeforge.streaming;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.iceberg.CatalogSettings;
 import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.testing.SparkTestConfigurer;
@@ -12,7 +13,7 @@ public final class StreamingTestSession implements SparkTestConfigurer {
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
     conf.putAll(Catalogs.sparkConf("lake",
-        CatalogSettings.hadoop(dev.lakeforge.core.Location.of(root.resolve("lake")))));
+        CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
     conf.put("spark.sql.streaming.noDataMicroBatches.enabled", "false");
   }
 }

@@ -24,7 +24,6 @@ import com.amazon.deequ.analyzers.Uniqueness;
 import com.amazon.deequ.analyzers.runners.AnalysisRunBuilder;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
 import com.amazon.deequ.analyzers.runners.AnalyzerContext;
-import com.amazon.deequ.analyzers.runners.AnalyzerContext$;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +34,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
 import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.util.matching.Regex;
+
+import com.amazon.deequ.analyzers.runners.AnalyzerContext$;
 
 /**
  * Computes, with Deequ 2.1.0 on Spark 3.5.7, the analyzers that DeequComparison computes with
@@ -60,7 +63,7 @@ public final class DeequBaseline {
     a.add(new MinLength("email", none, none));
     a.add(new MaxLength("sku", none, none));
     a.add(new Compliance("non-negative amount", "amount >= 0", none, scala.collection.immutable.List$.MODULE$.empty(), none));
-    a.add(new PatternMatch("email", new scala.util.matching.Regex("@example\\.com$", seq(List.of())), none, none));
+    a.add(new PatternMatch("email", new Regex("@example\\.com$", seq(List.of())), none, none));
     a.add(new Correlation("quantity", "tax", none));
     a.add(new ApproxCountDistinct("customer", none));
     a.add(new ApproxQuantile("amount", 0.5, 0.01, none));
@@ -73,7 +76,7 @@ public final class DeequBaseline {
     return a;
   }
 
-  static scala.collection.Seq<String> seq(List<String> l) {
+  static Seq<String> seq(List<String> l) {
     return JavaConverters.asScalaBufferConverter(l).asScala().toSeq();
   }
 

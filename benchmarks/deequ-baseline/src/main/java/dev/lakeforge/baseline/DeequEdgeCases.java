@@ -36,7 +36,6 @@ import com.amazon.deequ.analyzers.ZerosCount;
 import com.amazon.deequ.analyzers.runners.AnalysisRunBuilder;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
 import com.amazon.deequ.analyzers.runners.AnalyzerContext;
-import com.amazon.deequ.analyzers.runners.AnalyzerContext$;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,6 +47,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import scala.Option;
+import scala.util.matching.Regex;
+
+import com.amazon.deequ.analyzers.runners.AnalyzerContext$;
 
 /**
  * Runs the edge cases of a spec (small data sets, each with analyzers) with Deequ 2.1.0 on Spark
@@ -125,7 +127,7 @@ public final class DeequEdgeCases {
       case "maxLength" -> new MaxLength(c, where, none);
       case "compliance" -> new Compliance(a.get("name").asText(), a.get("predicate").asText(), where,
           scala.collection.immutable.List$.MODULE$.empty(), none);
-      case "patternMatch" -> new PatternMatch(c, new scala.util.matching.Regex(a.get("pattern").asText(),
+      case "patternMatch" -> new PatternMatch(c, new Regex(a.get("pattern").asText(),
           DeequBaseline.seq(List.of())), where, none);
       case "entropy" -> new Entropy(c, where);
       case "mutualInformation" -> new MutualInformation(DeequBaseline.seq(cols), where);

@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /** A parsed config tree that remembers the file, line and column of every value. */
@@ -64,7 +66,7 @@ final class ConfigTree {
     JsonLocation loc = p.currentTokenLocation();
     origins.putIfAbsent(path, new Origin(source, loc.getLineNr(), loc.getColumnNr()));
     JsonToken t = p.currentToken();
-    if (p instanceof com.fasterxml.jackson.dataformat.yaml.YAMLParser yaml && yaml.isCurrentAlias()) {
+    if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
       // Jackson reads an alias as the anchor's name, and loses the anchors of scalars: refuse them
       // rather than take "*owner" to mean "owner".
       throw new ConfigException(source + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": " + path
@@ -268,7 +270,7 @@ final class ConfigTree {
     return true;
   }
 
-  private static String join(java.util.List<Object> segs, int from, int to) {
+  private static String join(List<Object> segs, int from, int to) {
     StringBuilder sb = new StringBuilder();
     for (int k = from; k < to; k++) {
       if (k > from) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A path to a value in a config tree, such as {@code spark.conf["spark.sql.shuffle.partitions"]}
@@ -65,13 +67,13 @@ public final class KeyPath {
     return new KeyPath(Collections.unmodifiableList(out));
   }
 
-  private static final java.util.regex.Pattern INDEXED = java.util.regex.Pattern.compile("([^\\[]*)((?:\\[\\d+])+)");
+  private static final Pattern INDEXED = Pattern.compile("([^\\[]*)((?:\\[\\d+])+)");
 
   private static void addSegment(List<Object> out, String segment, String whole) {
     if (segment.isEmpty()) {
       throw new ConfigException("key path '" + whole + "' has an empty segment");
     }
-    java.util.regex.Matcher m = INDEXED.matcher(segment);
+    Matcher m = INDEXED.matcher(segment);
     if (m.matches()) {
       if (!m.group(1).isEmpty()) {
         out.add(m.group(1));

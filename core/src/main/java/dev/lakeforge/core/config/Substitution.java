@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -132,7 +134,7 @@ final class Substitution {
     }
     try {
       byte[] bytes;
-      try (java.io.InputStream in = Files.newInputStream(resolved)) {
+      try (InputStream in = Files.newInputStream(resolved)) {
         bytes = in.readNBytes(MAX_SECRET_FILE + 1);
       }
       if (bytes.length > MAX_SECRET_FILE) {
@@ -149,7 +151,7 @@ final class Substitution {
       return content;
     } catch (NoSuchFileException e) {
       throw Binder.located(tree, path, "secret file " + resolved + " does not exist");
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       throw Binder.located(tree, path, "cannot read secret file " + resolved + ": permission denied");
     } catch (IOException e) {
       throw Binder.located(tree, path, "cannot read secret file " + resolved + ": " + e.getMessage());

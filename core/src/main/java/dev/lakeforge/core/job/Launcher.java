@@ -35,14 +35,15 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine;
 
 /**
  * The {@code lakeforge} command: {@code lakeforge list}, {@code lakeforge <job> --help} and
@@ -433,8 +434,8 @@ public final class Launcher {
     return code;
   }
 
-  private static <T> java.util.function.Supplier<T> memo(java.util.function.Supplier<T> s) {
-    return new java.util.function.Supplier<>() {
+  private static <T> Supplier<T> memo(Supplier<T> s) {
+    return new Supplier<>() {
       private T value;
 
       @Override

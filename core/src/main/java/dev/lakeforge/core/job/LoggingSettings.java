@@ -2,6 +2,7 @@ package dev.lakeforge.core.job;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,11 +28,11 @@ public record LoggingSettings(Format format, String level, Map<String, String> l
 
   public LoggingSettings {
     format = format == null ? Format.AUTO : format;
-    level = level == null ? "INFO" : level.toUpperCase(java.util.Locale.ROOT);
+    level = level == null ? "INFO" : level.toUpperCase(Locale.ROOT);
     levels = levels == null ? Map.of() : Map.copyOf(levels);
     require(LEVELS.contains(level), "level", "expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + level + "'");
     for (Map.Entry<String, String> e : levels.entrySet()) {
-      require(LEVELS.contains(e.getValue().toUpperCase(java.util.Locale.ROOT)), "levels." + '"' + e.getKey() + '"',
+      require(LEVELS.contains(e.getValue().toUpperCase(Locale.ROOT)), "levels." + '"' + e.getKey() + '"',
           "expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + e.getValue() + "'");
     }
   }

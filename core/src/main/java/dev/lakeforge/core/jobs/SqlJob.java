@@ -232,10 +232,9 @@ public final class SqlJob implements SparkJob {
     return s.position(source, 1, 1);
   }
 
+  /** The error's first line without Spark's own position (the statement's file:line is given instead). */
   private static String firstLine(Throwable e) {
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    String first = msg.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse(msg);
-    return first.replaceAll(";? ?\\(?line \\d+,? pos \\d+\\)?;?$", "").strip();
+    return LakeforgeException.firstLine(e).replaceAll(";? ?\\(?line \\d+,? pos \\d+\\)?;?$", "").strip();
   }
 
   private static org.apache.spark.sql.classic.SparkSession classic(SparkSession spark) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** The {@code spark-submit} kind: a bash script that applies the manifests, then submits in cluster mode. */
 final class SubmitScript {
@@ -39,7 +40,7 @@ final class SubmitScript {
           .append(" (their values are never written here); create them first:\n");
       new TreeMap<>(d.secrets()).forEach((name, keys) -> {
         s.append("#   kubectl -n ").append(d.namespace()).append(" create secret generic ").append(name);
-        new java.util.TreeSet<>(keys).forEach(k -> s.append(" --from-file=").append(k).append("=<file>"));
+        new TreeSet<>(keys).forEach(k -> s.append(" --from-file=").append(k).append("=<file>"));
         s.append('\n');
       });
     }

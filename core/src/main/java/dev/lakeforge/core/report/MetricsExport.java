@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 
 /**
  * A run report as Prometheus gauges, labelled with job, team, tenant and status: written in the
@@ -29,7 +30,7 @@ public final class MetricsExport {
     gauge("lakeforge_run_wall_seconds", "Wall time of the last run in seconds", values, r.wallSeconds());
     gauge("lakeforge_run_success", "1 if the last run succeeded, else 0", values, "SUCCEEDED".equals(r.status()) ? 1 : 0);
     gauge("lakeforge_run_end_timestamp_seconds", "Unix time the last run ended", values,
-        java.time.Instant.parse(r.endedAt()).toEpochMilli() / 1000.0);
+        Instant.parse(r.endedAt()).toEpochMilli() / 1000.0);
     gauge("lakeforge_run_input_records", "Rows read by the last run", values, s.inputRecords());
     gauge("lakeforge_run_input_bytes", "Bytes read by the last run", values, s.inputBytes());
     gauge("lakeforge_run_output_records", "Rows written by the last run", values, s.outputRecords());

@@ -3,6 +3,7 @@ package dev.lakeforge.core.report;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.spark.SparkContext;
@@ -157,7 +158,7 @@ public final class RunRecorder extends SparkListener {
     long endMs = System.currentTimeMillis();
     try {
       sc.listenerBus().waitUntilEmpty(30_000);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       // Report what arrived; a listener bus this far behind has already logged its own warnings.
     }
     sc.removeSparkListener(this);

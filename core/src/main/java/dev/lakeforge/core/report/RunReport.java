@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -75,10 +76,10 @@ public record RunReport(
 
   /** One line for the log. */
   public String oneLine() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(Locale.ROOT,
         "%s %s %s in %.1f s: %d jobs, %d stages, %d tasks (%d failed); read %d rows / %s, wrote %d rows / %s,"
             + " shuffled %s; %.4f core-hours, %.4f GPU-hours = %.4f %s",
-        job, runId, status.toLowerCase(java.util.Locale.ROOT), wallSeconds, spark.jobs(), spark.stages(),
+        job, runId, status.toLowerCase(Locale.ROOT), wallSeconds, spark.jobs(), spark.stages(),
         spark.tasks(), spark.failedTasks(), spark.inputRecords(), Units.human(spark.inputBytes()), spark.outputRecords(),
         Units.human(spark.outputBytes()), Units.human(spark.shuffleReadBytes() + spark.shuffleWriteBytes()), cost.coreHours(),
         cost.gpuHours(), cost.total(), cost.currency());

@@ -3,6 +3,7 @@ package dev.lakeforge.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,10 +14,14 @@ import dev.lakeforge.core.job.LoggingSettings;
 import dev.lakeforge.core.job.MetricsSettings;
 import dev.lakeforge.core.job.RunSettings;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -389,7 +394,7 @@ class ConfigTest {
   @Test
   void unknownTopLevelSection() throws IOException {
     Config c = Config.file(write("top.yaml", "spark: {}\nsprak: {}\n")).load();
-    assertThatThrownBy(() -> c.requireOnlySections(java.util.Set.of("spark", "run", "cost")))
+    assertThatThrownBy(() -> c.requireOnlySections(Set.of("spark", "run", "cost")))
         .hasMessageContaining("top.yaml:2:1").hasMessageContaining("unknown section 'sprak'")
         .hasMessageContaining("did you mean 'spark'?");
   }
@@ -452,14 +457,14 @@ class ConfigTest {
     Redactor r = new Redactor();
     String secret = "c4n\"ary&<pw>'/+=";
     r.add(secret);
-    String json = new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(secret));
+    String json = new String(JsonStringEncoder.getInstance().quoteAsString(secret));
     assertThat(r.redact("{\"password\": \"" + json + "\"}")).doesNotContain(json).contains(Redactor.MASK);
     assertThat(r.redact("<td>c4n&quot;ary&amp;&lt;pw&gt;&#39;/+=</td>")).isEqualTo("<td>****</td>");
-    String url = java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8);
+    String url = URLEncoder.encode(secret, StandardCharsets.UTF_8);
     assertThat(r.redact("jdbc:postgresql://db/sales?user=app&password=" + url)).endsWith("password=****");
     for (String prefix : List.of("", "a", "ab", "user:")) {
-      String basic = java.util.Base64.getEncoder().encodeToString((prefix + secret + "-tail").getBytes(
-          java.nio.charset.StandardCharsets.UTF_8));
+      String basic = Base64.getEncoder().encodeToString((prefix + secret + "-tail").getBytes(
+          StandardCharsets.UTF_8));
       assertThat(r.redact("Authorization: Basic " + basic)).as("base64 at offset %d", prefix.length()).contains(Redactor.MASK);
     }
     Redactor pem = new Redactor();

@@ -18,6 +18,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -182,7 +183,7 @@ class LauncherTest {
     String master = spark.sparkContext().master(); // local[2]: the one executor holds 2 cores
     double cores = Double.parseDouble(master.substring(master.indexOf('[') + 1, master.indexOf(']')));
     assertThat(report.cost().coreHours()).isPositive()
-        .isCloseTo(cores * report.wallSeconds() / 3600, org.assertj.core.data.Percentage.withPercentage(25));
+        .isCloseTo(cores * report.wallSeconds() / 3600, Percentage.withPercentage(25));
     assertThat(report.cost().gpuHours()).isZero();
     assertThat(report.cost().total()).isEqualTo(report.cost().coreHours() * 0.25);
     assertThat(report.cost().currency()).isEqualTo("EUR");

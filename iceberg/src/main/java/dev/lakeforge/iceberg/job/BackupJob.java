@@ -87,7 +87,7 @@ public final class BackupJob implements SparkJob {
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
     if (table != null) {
-      Backup.BackupResult r = Backup.of(LakeTable.of(ctx.spark(), table)).to(to).run();
+      Backup.BackupResult r = LakeTable.of(ctx.spark(), table).backupTo(to).execute();
       ctx.print("Backed up " + table + " snapshot " + r.manifest().snapshotId() + " (" + r.manifest().records()
           + " records) to " + to + ": copied " + r.copiedFiles() + " file(s), " + Units.human(r.copiedBytes())
           + "; " + r.skippedFiles() + " already there");

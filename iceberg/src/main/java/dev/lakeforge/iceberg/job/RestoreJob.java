@@ -10,6 +10,7 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.Nessie;
 import dev.lakeforge.iceberg.Restore;
+import java.io.IOException;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -78,7 +79,7 @@ public final class RestoreJob implements SparkJob {
         Nessie.BranchState s = Nessie.BranchState.read(from.toPath());
         return JobPlan.of("import Nessie state of " + s.branch() + " as branch " + branch)
             .step(s.contents().size() + " namespaces and tables, exported at " + s.exportedAt()).build();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         return JobPlan.of("import Nessie state").problem("cannot read " + from + ": " + e.getMessage()).build();
       }
     }

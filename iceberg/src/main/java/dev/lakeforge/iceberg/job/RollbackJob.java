@@ -2,6 +2,7 @@ package dev.lakeforge.iceberg.job;
 
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.core.config.SettingException;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
@@ -59,7 +60,7 @@ public final class RollbackJob implements SparkJob {
   public record Settings(Integer undoWindowDays) {
     public Settings {
       undoWindowDays = undoWindowDays == null ? (int) Rollback.DEFAULT_UNDO_WINDOW.toDays() : undoWindowDays;
-      dev.lakeforge.core.config.SettingException.require(undoWindowDays >= 0, "undoWindowDays",
+      SettingException.require(undoWindowDays >= 0, "undoWindowDays",
           "must be 0 or more, got " + undoWindowDays);
     }
   }
@@ -143,7 +144,7 @@ public final class RollbackJob implements SparkJob {
     } else {
       RollbackPlan plan = plan(t);
       ctx.print(plan.describe().stripTrailing());
-      record = plan.apply();
+      record = plan.commit();
       ctx.print("Rolled " + table + " back to snapshot " + record.toSnapshot() + " (recorded; undo with --undo until "
           + record.undoUntil() + ")");
     }

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg.job;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.job.JobContext;
@@ -40,7 +41,7 @@ public final class TableMaintenanceJob implements SparkJob {
    * @param defaultPolicy the policy for every table (key {@code default})
    * @param policies per-table overrides of the default
    */
-  public record Settings(List<String> tables, @com.fasterxml.jackson.annotation.JsonProperty("default") MaintenancePolicy defaultPolicy,
+  public record Settings(List<String> tables, @JsonProperty("default") MaintenancePolicy defaultPolicy,
       Map<String, MaintenancePolicy.Overrides> policies) {
     public Settings {
       tables = tables == null ? List.of() : List.copyOf(tables);
@@ -88,7 +89,7 @@ public final class TableMaintenanceJob implements SparkJob {
   @Override
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("maintain " + work.size() + " table(s)");
-    work.forEach((t, p) -> plan.step(Maintenance.of(LakeTable.of(ctx.spark(), t), p).plan().describe().stripTrailing()));
+    work.forEach((t, p) -> plan.step(LakeTable.of(ctx.spark(), t).maintain(p).plan().describe().stripTrailing()));
     return plan.build();
   }
 
@@ -97,7 +98,7 @@ public final class TableMaintenanceJob implements SparkJob {
     Map<String, Object> details = new LinkedHashMap<>();
     long expired = 0;
     for (Map.Entry<String, MaintenancePolicy> e : work.entrySet()) {
-      MaintenanceReport r = Maintenance.of(LakeTable.of(ctx.spark(), e.getKey()), e.getValue()).run();
+      MaintenanceReport r = LakeTable.of(ctx.spark(), e.getKey()).maintain(e.getValue()).execute();
       ctx.print(r.describe().stripTrailing());
       expired += r.expiredSnapshots().size();
       details.put(e.getKey(), Map.of("expiredSnapshots", r.expiredSnapshots().size(), "orphanFiles", r.orphanFiles().size(),

@@ -1,5 +1,6 @@
 package dev.lakeforge.iceberg.job;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.TextTable;
 import dev.lakeforge.core.config.Config;
@@ -8,13 +9,13 @@ import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
-import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.LakeTableException;
 import dev.lakeforge.iceberg.SnapshotInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -107,7 +108,7 @@ public final class TimeTravelJob implements SparkJob {
     SnapshotRef r = t.table().refs().get(ref);
     if (r == null) {
       throw new LakeTableException(ErrorKind.NOT_FOUND, "'" + ref + "' is no snapshot id, tag or branch of " + t.name()
-          + "; its tags and branches: " + String.join(", ", new java.util.TreeSet<>(t.table().refs().keySet())));
+          + "; its tags and branches: " + String.join(", ", new TreeSet<>(t.table().refs().keySet())));
     }
     return r.snapshotId();
   }

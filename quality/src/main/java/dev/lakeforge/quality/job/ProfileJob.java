@@ -12,10 +12,12 @@ import dev.lakeforge.quality.ColumnProfiler;
 import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.Profile;
 import dev.lakeforge.quality.Suggestions;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -80,7 +82,7 @@ public final class ProfileJob implements SparkJob {
     Profile p = ColumnProfiler.onData(df).lowCardinalityThreshold(threshold).run();
     ctx.print("Profile of " + inputs().describe() + ": " + p.rows() + " rows");
     for (ColumnProfile c : p.columns()) {
-      ctx.print(String.format(java.util.Locale.ROOT, "  %-20s %-10s completeness %.4f, ~%d distinct, %s%s", c.column(),
+      ctx.print(String.format(Locale.ROOT, "  %-20s %-10s completeness %.4f, ~%d distinct, %s%s", c.column(),
           c.sparkType(), c.completeness(), c.approxDistinct(), c.inferredType(),
           c.min() == null ? "" : ", min " + c.min() + ", max " + c.max() + ", mean " + c.mean()));
     }
@@ -96,7 +98,7 @@ public final class ProfileJob implements SparkJob {
     return JobOutcome.success(p.rows() + " rows, " + p.columns().size() + " columns, " + s.size() + " suggestions");
   }
 
-  private static void write(Path file, String text) throws java.io.IOException {
+  private static void write(Path file, String text) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -12,10 +12,10 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.RunSettings;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.quality.Check;
-import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.HtmlReport;
 import dev.lakeforge.quality.InputSource;
 import dev.lakeforge.quality.MetricsQuery;
+import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.Split;
 import dev.lakeforge.quality.Suite;
@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -333,7 +334,7 @@ public final class QualityCheckJob implements SparkJob {
   private static Path[] aside(Path file, FileWriter writer) throws IOException {
     Path target = file.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
-    Path temporary = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+    Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     writer.writeTo(temporary);
     return new Path[] {temporary, target};
   }

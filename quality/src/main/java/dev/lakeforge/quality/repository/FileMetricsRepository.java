@@ -1,5 +1,6 @@
 package dev.lakeforge.quality.repository;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.config.Redactor;
 import dev.lakeforge.quality.AnalysisResult;
 import dev.lakeforge.quality.MetricsQuery;
@@ -7,11 +8,11 @@ import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.QualityException;
 import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.quality.StoredRun;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,7 +65,7 @@ final class FileMetricsRepository implements MetricsRepository {
       fs.mkdirs(root);
       try (OutputStream out = fs.create(tmp, false)) {
         out.write(Redactor.global().redact(JSON.writeValueAsString(new StoredRun(key, result.successMetrics())))
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8));
       }
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename of " + tmp + " to " + target + " failed");

@@ -19,6 +19,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Metrics appended to a table through the DataFrame writer, one row per metric per run (columns
@@ -43,7 +44,7 @@ final class TableMetricsRepository implements MetricsRepository {
   public void save(ResultKey key, AnalysisResult result) {
     List<Row> rows = new ArrayList<>();
     for (MetricRecord m : result.successMetrics()) {
-      rows.add(RowFactory.create(key.timestamp(), scala.jdk.javaapi.CollectionConverters.asScala(key.tags()), m.entity(),
+      rows.add(RowFactory.create(key.timestamp(), CollectionConverters.asScala(key.tags()), m.entity(),
           Redactor.global().redact(m.instance()), m.name(), m.value()));
     }
     if (rows.isEmpty()) {
@@ -70,7 +71,7 @@ final class TableMetricsRepository implements MetricsRepository {
     Map<String, ResultKey> keys = new LinkedHashMap<>();
     Map<String, List<MetricRecord>> metrics = new LinkedHashMap<>();
     for (Row r : loadAsDataFrame(spark, query).collectAsList()) {
-      Map<String, String> tags = scala.jdk.javaapi.CollectionConverters.asJava(r.<String, String>getMap(1));
+      Map<String, String> tags = CollectionConverters.asJava(r.<String, String>getMap(1));
       ResultKey k = new ResultKey(r.getLong(0), tags);
       String id = k.timestamp() + "|" + k.tags();
       keys.putIfAbsent(id, k);

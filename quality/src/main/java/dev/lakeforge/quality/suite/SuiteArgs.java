@@ -1,15 +1,15 @@
 package dev.lakeforge.quality.suite;
 
-import dev.lakeforge.quality.Analyzer;
-import dev.lakeforge.quality.Assertion;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.Assertion;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -168,7 +168,7 @@ final class SuiteArgs {
     if (v == null) {
       return Analyzer.NullBehavior.IGNORE;
     }
-    return switch (v.replace("_", "").toLowerCase(java.util.Locale.ROOT)) {
+    return switch (v.replace("_", "").toLowerCase(Locale.ROOT)) {
       case "ignore" -> Analyzer.NullBehavior.IGNORE;
       case "emptystring" -> Analyzer.NullBehavior.EMPTY_STRING;
       case "fail" -> Analyzer.NullBehavior.FAIL;

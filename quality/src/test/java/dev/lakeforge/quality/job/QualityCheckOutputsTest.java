@@ -2,6 +2,7 @@ package dev.lakeforge.quality.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.job.ExitCode;
 import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
@@ -78,7 +79,7 @@ class QualityCheckOutputsTest {
     String before = Files.readString(csv);
     Launched overInput = launch("--input", csv.toString(), "--good-out", csv.toString());
     assertThat(overInput.code()).as(overInput.out() + overInput.err()).isEqualTo(ExitCode.USAGE);
-    assertThat(overInput.err()).contains("--good-out " + dev.lakeforge.core.Location.of(csv) + " overlaps the input")
+    assertThat(overInput.err()).contains("--good-out " + Location.of(csv) + " overlaps the input")
         .doesNotContain("\tat ");
     assertThat(Files.readString(csv)).isEqualTo(before);
 
@@ -148,7 +149,7 @@ class QualityCheckOutputsTest {
     Launched loser = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out",
         dir.resolve("held/bad").toString());
     assertThat(loser.code()).as(loser.out() + loser.err()).isEqualTo(ExitCode.JOB_FAILED);
-    assertThat(loser.err()).contains(dev.lakeforge.core.Location.of(good) + " is being written by run 1234 of 42@worker-1")
+    assertThat(loser.err()).contains(Location.of(good) + " is being written by run 1234 of 42@worker-1")
         .contains("nothing was written by this run").doesNotContain("\tat ");
     assertThat(rows(spark, good)).isZero();
     assertThat(rows(spark, dir.resolve("held/bad"))).as("the other output is left alone too").isZero();
@@ -191,7 +192,7 @@ class QualityCheckOutputsTest {
 
         5,SHIPPED,30
         """);
-    String where = dev.lakeforge.core.Location.of(messy).uri();
+    String where = Location.of(messy).uri();
     Launched failed = launch("--input", messy.toString());
     assertThat(failed.code()).as(failed.out() + failed.err()).isEqualTo(ExitCode.USAGE);
     assertThat(failed.err()).contains("2 malformed record(s) in " + where)
@@ -228,6 +229,6 @@ class QualityCheckOutputsTest {
     Launched jsonFailed = launch("--input", json.toString());
     assertThat(jsonFailed.code()).isEqualTo(ExitCode.USAGE);
     assertThat(jsonFailed.err()).contains("1 malformed record(s)")
-        .contains("line 2 of " + dev.lakeforge.core.Location.of(json).uri() + ": not a JSON record of");
+        .contains("line 2 of " + Location.of(json).uri() + ": not a JSON record of");
   }
 }

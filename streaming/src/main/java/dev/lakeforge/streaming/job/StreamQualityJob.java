@@ -2,23 +2,34 @@ package dev.lakeforge.streaming.job;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
+import dev.lakeforge.core.Sessions;
+import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
+import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.core.config.SettingException;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.Suite;
 import dev.lakeforge.streaming.StreamQuality;
 import dev.lakeforge.streaming.StreamingException;
 import dev.lakeforge.streaming.ValueSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -109,7 +120,7 @@ public final class StreamQualityJob implements SparkJob {
         try {
           StructType.fromDDL(schema);
         } catch (Exception e) {
-          throw new SettingException("schema", "is not valid SQL DDL: " + dev.lakeforge.core.LakeforgeException.firstLine(e));
+          throw new SettingException("schema", "is not valid SQL DDL: " + LakeforgeException.firstLine(e));
         }
       }
       required = required == null ? List.of() : List.copyOf(required);
@@ -132,7 +143,7 @@ public final class StreamQualityJob implements SparkJob {
    * @param table the table (with a primary key or unique constraint on the key)
    * @param key the business key column(s)
    */
-  public record Postgres(String url, String user, dev.lakeforge.core.config.Secret password, String table, List<String> key) {
+  public record Postgres(String url, String user, Secret password, String table, List<String> key) {
     public Postgres {
       require(url != null && url.startsWith("jdbc:postgresql:"), "url", "expected jdbc:postgresql://host:port/db, got '" + url + "'");
       require(table != null, "table", "is required");
@@ -185,11 +196,11 @@ public final class StreamQualityJob implements SparkJob {
     metricsRepository = settings.metricsRepository() == null ? null : settings.metricsRepository().uri();
     if (settings.avroSchemaFile() != null) {
       try {
-        avro = java.nio.file.Files.readString(settings.avroSchemaFile().toPath());
-        new org.apache.avro.Schema.Parser().parse(avro);
-      } catch (java.io.IOException e) {
+        avro = Files.readString(settings.avroSchemaFile().toPath());
+        new Schema.Parser().parse(avro);
+      } catch (IOException e) {
         throw config.errorAt("stream-quality.avroSchemaFile", "cannot read " + settings.avroSchemaFile() + ": " + e.getMessage());
-      } catch (org.apache.avro.SchemaParseException e) {
+      } catch (SchemaParseException e) {
         throw config.errorAt("stream-quality.avroSchemaFile", "is not an Avro schema: " + e.getMessage());
       }
     }
@@ -208,7 +219,7 @@ public final class StreamQualityJob implements SparkJob {
     }
     if (!settings.trigger().equals("availableNow")) {
       try {
-        dev.lakeforge.core.Units.duration(settings.trigger());
+        Units.duration(settings.trigger());
       } catch (IllegalArgumentException e) {
         throw config.errorAt("stream-quality.trigger", "expected an interval such as 1s or 500ms, or availableNow, got '"
             + settings.trigger() + "'");
@@ -223,7 +234,7 @@ public final class StreamQualityJob implements SparkJob {
     if (avro != null) {
       q = q.avro(avro, required);
     } else if (valueSchema != null) {
-      java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(valueSchema.required());
+      LinkedHashSet<String> all = new LinkedHashSet<>(valueSchema.required());
       all.addAll(settings.required());
       q = q.json(valueSchema.schema(), all.toArray(String[]::new));
     } else {
@@ -232,7 +243,7 @@ public final class StreamQualityJob implements SparkJob {
     q = q
         .deadLetterTopic(settings.deadLetterTopic()).toIceberg(settings.table()).checkpoint(settings.checkpoint().uri())
         .trigger(settings.trigger().equals("availableNow") ? Trigger.AvailableNow()
-            : Trigger.ProcessingTime(dev.lakeforge.core.Units.duration(settings.trigger()).toMillis()));
+            : Trigger.ProcessingTime(Units.duration(settings.trigger()).toMillis()));
     q = k.topics() != null ? q.topics(k.topics().toArray(String[]::new)) : q.topicPattern(k.pattern());
     if (k.startingOffsets() != null) {
       q.option("startingOffsets", k.startingOffsets());
@@ -259,7 +270,7 @@ public final class StreamQualityJob implements SparkJob {
     }
     if (metricsRepository != null) {
       MetricsRepository repository = MetricsRepository.files(metricsRepository,
-          dev.lakeforge.core.Sessions.hadoopConfiguration(ctx.spark()));
+          Sessions.hadoopConfiguration(ctx.spark()));
       q.saveMetricsTo(repository, suite == null ? new Analyzer[0]
           : suite.analyzers().toArray(Analyzer[]::new));
       for (Suite.Anomaly a : suite == null ? List.<Suite.Anomaly>of() : suite.anomalies()) {
@@ -276,7 +287,7 @@ public final class StreamQualityJob implements SparkJob {
     String decode = avro != null ? "Avro (" + settings.avroSchemaFile() + ")"
         : valueSchema != null ? "JSON " + valueSchema.schema().toDDL() + " (" + settings.schemaFile() + ")"
         : "JSON " + settings.schema();
-    List<String> required = new java.util.ArrayList<>(valueSchema == null ? List.of() : valueSchema.required());
+    List<String> required = new ArrayList<>(valueSchema == null ? List.of() : valueSchema.required());
     settings.required().stream().filter(r -> !required.contains(r)).forEach(required::add);
     plan.step("decode " + decode + ", required " + required + "; bad records -> " + settings.deadLetterTopic());
     plan.step("validate with " + (suite == null ? "no suite" : suite.toString()) + "; alerts -> " + settings.alertTopic()
@@ -285,7 +296,7 @@ public final class StreamQualityJob implements SparkJob {
     plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
         + settings.trigger());
     try {
-      dev.lakeforge.iceberg.LakeTable.of(ctx.spark(), settings.table());
+      LakeTable.of(ctx.spark(), settings.table());
     } catch (RuntimeException e) {
       plan.problem(e.getMessage());
     }
@@ -295,7 +306,7 @@ public final class StreamQualityJob implements SparkJob {
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
     // A table that is not there fails the run at once, even when no batch would ever write to it.
-    dev.lakeforge.iceberg.LakeTable.of(ctx.spark(), settings.table());
+    LakeTable.of(ctx.spark(), settings.table());
     StreamQuality pipeline = pipeline(ctx);
     StreamingQuery query = pipeline.start();
     AtomicBoolean stopping = new AtomicBoolean();
