@@ -80,7 +80,7 @@ public final class LakeTable {
       return t;
     } catch (Exception e) {
       if (SparkErrors.kind(e) == ErrorKind.NOT_FOUND) {
-        throw new LakeTableException(ErrorKind.NOT_FOUND, "cannot load Iceberg table " + name + ": " + SparkErrors.describe(e), e);
+        throw new LakeTableException.NoSuchTable("cannot load Iceberg table " + name + ": " + SparkErrors.describe(e), e);
       }
       throw new LakeTableException("cannot load Iceberg table " + name + ": " + LakeforgeException.firstLine(e)
           + " (is the catalog configured, and is the name catalog.namespace.table?)", e);
@@ -217,7 +217,7 @@ public final class LakeTable {
           + (last.undoUntil() == null ? "" : " after its undo window ended at " + last.undoUntil()));
     }
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != last.toSnapshot()) {
-      throw new LakeTableException(ErrorKind.CONFLICT, "cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
+      throw new LakeTableException.TableChanged("cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
           + " moved on since (current snapshot " + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId())
           + "); undoing now would drop those commits");
     }
@@ -239,7 +239,7 @@ public final class LakeTable {
     if (s == null) {
       List<Long> ids = new ArrayList<>();
       t.snapshots().forEach(x -> ids.add(x.snapshotId()));
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "snapshot " + id + " of " + name + " does not exist (expired or never committed);"
+      throw new LakeTableException.NoSuchSnapshot("snapshot " + id + " of " + name + " does not exist (expired or never committed);"
           + " snapshots: " + ids);
     }
     return s;
@@ -249,7 +249,7 @@ public final class LakeTable {
     try {
       return SnapshotUtil.snapshotIdAsOfTime(t, time.toEpochMilli());
     } catch (IllegalArgumentException e) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "table " + name + " has no snapshot at or before " + time
+      throw new LakeTableException.NoSuchSnapshot("table " + name + " has no snapshot at or before " + time
           + (t.currentSnapshot() == null ? " (it has no snapshots)" : "; its history starts at "
           + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(t).timestampMillis())), e);
     }
@@ -264,7 +264,7 @@ public final class LakeTable {
           names.add(k);
         }
       });
-      throw new LakeTableException(ErrorKind.NOT_FOUND, (tag ? "tag '" : "branch '") + refName + "' does not exist on " + name + "; "
+      throw new LakeTableException.NoSuchRef((tag ? "tag '" : "branch '") + refName + "' does not exist on " + name + "; "
           + (tag ? "tags: " : "branches: ") + names);
     }
     return r;

@@ -10,6 +10,10 @@ import java.util.List;
  * What table maintenance does to a table. Every key has a default, so a policy only names what
  * differs.
  *
+ * <pre>{@code
+ * MaintenancePolicy p = MaintenancePolicy.defaults().withExpireOlderThanDays(3).withRetainLast(10);
+ * }</pre>
+ *
  * @param expireOlderThanDays expire snapshots older than this (default 7)
  * @param retainLast always keep this many of the newest snapshots of main (default 5); tagged
  *     snapshots and branch heads are always kept
@@ -45,19 +49,40 @@ public record MaintenancePolicy(Integer expireOlderThanDays, Integer retainLast,
     return new MaintenancePolicy(null, null, null, null, null, null, null);
   }
 
-  /** This policy with the keys the other one sets. */
-  public MaintenancePolicy overriddenBy(MaintenancePolicy.Overrides o) {
-    return new MaintenancePolicy(
-        o.expireOlderThanDays() != null ? o.expireOlderThanDays() : expireOlderThanDays,
-        o.retainLast() != null ? o.retainLast() : retainLast,
-        o.orphanOlderThanHours() != null ? o.orphanOlderThanHours() : orphanOlderThanHours,
-        o.rewriteDataFiles() != null ? o.rewriteDataFiles() : rewriteDataFiles,
-        o.targetFileSize() != null ? o.targetFileSize() : targetFileSize,
-        o.sortBy() != null ? o.sortBy() : sortBy,
-        o.rewriteManifests() != null ? o.rewriteManifests() : rewriteManifests);
+  /** This policy, expiring snapshots older than {@code days}. */
+  public MaintenancePolicy withExpireOlderThanDays(int days) {
+    return new MaintenancePolicy(days, retainLast, orphanOlderThanHours, rewriteDataFiles, targetFileSize, sortBy,
+        rewriteManifests);
   }
 
-  /** A per-table policy: only the keys it names override the default policy. */
+  /** This policy, always keeping the {@code snapshots} newest snapshots of main. */
+  public MaintenancePolicy withRetainLast(int snapshots) {
+    return new MaintenancePolicy(expireOlderThanDays, snapshots, orphanOlderThanHours, rewriteDataFiles, targetFileSize,
+        sortBy, rewriteManifests);
+  }
+
+  /** This policy, removing unreferenced files older than {@code hours}. */
+  public MaintenancePolicy withOrphanOlderThanHours(int hours) {
+    return new MaintenancePolicy(expireOlderThanDays, retainLast, hours, rewriteDataFiles, targetFileSize, sortBy,
+        rewriteManifests);
+  }
+
+  /** This policy, compacting small data files (or not) to {@code targetFileSize}, sorted by {@code sortBy}. */
+  public MaintenancePolicy withRewriteDataFiles(boolean rewrite, String targetFileSize, List<String> sortBy) {
+    return new MaintenancePolicy(expireOlderThanDays, retainLast, orphanOlderThanHours, rewrite, targetFileSize, sortBy,
+        rewriteManifests);
+  }
+
+  /** This policy, rewriting manifests (or not). */
+  public MaintenancePolicy withRewriteManifests(boolean rewrite) {
+    return new MaintenancePolicy(expireOlderThanDays, retainLast, orphanOlderThanHours, rewriteDataFiles, targetFileSize,
+        sortBy, rewrite);
+  }
+
+  /**
+   * A per-table policy as written: only the keys it names override the default policy (the
+   * {@code table-maintenance} job overlays them on the default's keys and binds the result).
+   */
   public record Overrides(Integer expireOlderThanDays, Integer retainLast, Integer orphanOlderThanHours,
       Boolean rewriteDataFiles, String targetFileSize, List<String> sortBy, Boolean rewriteManifests) {}
 }

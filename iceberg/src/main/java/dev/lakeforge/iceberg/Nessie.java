@@ -113,7 +113,7 @@ public final class Nessie implements AutoCloseable {
     try {
       return api.getReference().refName(name).get();
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "reference '" + name + "' does not exist on the Nessie server at " + uri
+      throw new LakeTableException.NoSuchRef("reference '" + name + "' does not exist on the Nessie server at " + uri
           + "; references: " + references(), e);
     }
   }
@@ -134,7 +134,7 @@ public final class Nessie implements AutoCloseable {
     } catch (NessieConflictException e) {
       throw new LakeTableException(ErrorKind.USAGE, "reference '" + r.getName() + "' already exists on the Nessie server at " + uri, e);
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
+      throw new LakeTableException.NoSuchRef("cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
     }
   }
 
@@ -176,7 +176,7 @@ public final class Nessie implements AutoCloseable {
         }
       }
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "reference '" + refName + "' does not exist: " + e.getMessage(), e);
+      throw new LakeTableException.NoSuchRef("reference '" + refName + "' does not exist: " + e.getMessage(), e);
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.lakeforge.iceberg;
 
-import dev.lakeforge.core.ErrorKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,7 +10,7 @@ import org.apache.iceberg.Table;
 
 /**
  * What a rollback would change, before it does: the current and target snapshots, the snapshots
- * it undoes, and the records and files those added and removed. Immutable; {@link #apply()}
+ * it undoes, and the records and files those added and removed. Immutable; {@link #commit()}
  * performs it through Iceberg's snapshot management (no snapshot is deleted) and records it.
  */
 public final class RollbackPlan {
@@ -96,7 +95,7 @@ public final class RollbackPlan {
   public RollbackRecord commit() {
     Table t = table.table();
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != current.snapshotId()) {
-      throw new LakeTableException(ErrorKind.CONFLICT, "table " + table.name() + " moved since this plan was made (current snapshot is now "
+      throw new LakeTableException.TableChanged("table " + table.name() + " moved since this plan was made (current snapshot is now "
           + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId()) + ", the plan was for "
           + current.snapshotId() + "); make a new plan");
     }

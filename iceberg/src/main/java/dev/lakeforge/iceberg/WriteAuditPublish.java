@@ -182,7 +182,7 @@ public final class WriteAuditPublish {
         t.manageSnapshots().fastForwardBranch("main", name).commit();
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= maxAttempts) {
-          throw new LakeTableException("write-audit-publish into " + table.name() + " gave up after " + attempt
+          throw new LakeTableException.TableChanged("write-audit-publish into " + table.name() + " gave up after " + attempt
               + " attempt(s): main kept moving during the audit (" + LakeforgeException.firstLine(e) + "); main holds none of"
               + " the new rows; the last audited rows stay on branch " + name, e);
         }

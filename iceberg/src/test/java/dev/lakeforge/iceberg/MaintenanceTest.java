@@ -45,7 +45,7 @@ class MaintenanceTest {
   }
 
   private static MaintenancePolicy policy() {
-    return new MaintenancePolicy(0, 2, 24, true, "128m", null, true);
+    return MaintenancePolicy.defaults().withExpireOlderThanDays(0).withRetainLast(2).withOrphanOlderThanHours(24);
   }
 
   @Test
@@ -100,5 +100,22 @@ class MaintenanceTest {
         .contains("would rewrite 6 small data file(s)");
     assertThat(orphan).exists();
     assertThat(LakeTable.of(spark, T).table().snapshot(snapshots.get(0))).isNotNull();
+  }
+
+  @Test
+  void aTablesPolicyIsTheDefaultWithItsOwnKeysAndIsCheckedWhereItIsWritten() throws Exception {
+    Path config = Files.writeString(dir.resolve("bad-policy.yaml"), """
+        table-maintenance:
+          tables: [lake.mnt.orders]
+          default: {expireOlderThanDays: 0}
+          policies:
+            lake.mnt.orders: {retainLast: 0}
+        """);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = new Launcher(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute("table-maintenance", "--config", config.toString(), "--dry-run");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-policy.yaml:5:")
+        .contains("retainLast: must be at least 1, got 0").doesNotContain("\tat ");
   }
 }

@@ -86,7 +86,7 @@ class NessieTest {
   @Test
   void unknownReferencesAndDuplicatesFailClearly() {
     try (Nessie nessie = Nessie.connect(uri)) {
-      assertThatThrownBy(() -> nessie.createBranch("x", "no-such-ref")).isInstanceOf(LakeTableException.class)
+      assertThatThrownBy(() -> nessie.createBranch("x", "no-such-ref")).isInstanceOf(LakeTableException.NoSuchRef.class)
           .hasMessageContaining("reference 'no-such-ref' does not exist on the Nessie server").hasMessageContaining("main");
       assertThatThrownBy(() -> nessie.createBranch("main", "main")).hasMessageContaining("'main' already exists");
       assertThatThrownBy(() -> nessie.deleteTag("main")).hasMessageContaining("'main' is a branch, not a tag");

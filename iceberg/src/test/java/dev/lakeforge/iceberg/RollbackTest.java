@@ -87,7 +87,7 @@ class RollbackTest {
         .hasMessageContaining("can only go back along the current history");
     spark.sql("CALL lake.system.expire_snapshots(table => 'lake.rb.orders', older_than => TIMESTAMP '2999-01-01 00:00:00',"
         + " retain_last => 1)");
-    assertThatThrownBy(() -> t.rollback().toSnapshot(s1))
+    assertThatThrownBy(() -> t.rollback().toSnapshot(s1)).isInstanceOf(LakeTableException.NoSuchSnapshot.class)
         .hasMessageContaining("snapshot " + s1 + " of lake.rb.orders does not exist (expired or never committed)");
   }
 
@@ -96,10 +96,13 @@ class RollbackTest {
     LakeTable t = LakeTable.of(spark, T);
     RollbackPlan plan = t.rollback().toSnapshot(s1);
     spark.sql("INSERT INTO " + T + " VALUES (8, 80.0)");
-    assertThatThrownBy(plan::commit).hasMessageContaining("moved since this plan was made");
+    assertThatThrownBy(plan::commit).isInstanceOf(LakeTableException.TableChanged.class)
+        .hasMessageContaining("moved since this plan was made");
   }
 
-  private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD = new MaintenancePolicy(0, 1, 1, false, null, null, false);
+  private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD = MaintenancePolicy.defaults()
+      .withExpireOlderThanDays(0).withRetainLast(1).withOrphanOlderThanHours(1).withRewriteDataFiles(false, "128m", List.of())
+      .withRewriteManifests(false);
 
   @Test
   void maintenanceKeepsWhatARecordedRollbackNeedsUntilItsUndoWindowEnds(SparkSession spark) {

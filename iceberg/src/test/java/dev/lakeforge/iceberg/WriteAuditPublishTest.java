@@ -99,7 +99,7 @@ class WriteAuditPublishTest {
     AtomicInteger n = new AtomicInteger(200);
     assertThatThrownBy(() -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(gate()).maxAttempts(2)
         .beforePublish(() -> spark.sql("INSERT INTO " + T + " VALUES (" + n.getAndIncrement() + ", 1.0)")).execute())
-        .isInstanceOf(LakeTableException.class)
+        .isInstanceOf(LakeTableException.TableChanged.class)
         .hasMessageContaining("gave up after 2 attempt(s): main kept moving during the audit")
         .hasMessageContaining("main holds none of the new rows");
     assertThat(t.read().where("id = 3").count()).isZero();

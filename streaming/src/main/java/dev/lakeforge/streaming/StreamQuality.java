@@ -37,15 +37,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.api.java.function.VoidFunction2;
@@ -435,7 +436,7 @@ public final class StreamQuality {
     return raw.withColumn("_v", parsed).withColumn(REASON, reason);
   }
 
-  /** The source's {@code kafka.*} settings that also apply to writers (TLS, SASL), not the consumer-only ones. */
+  /** The source's {@code kafka.*} settings a producer knows (TLS, SASL, ...), not the consumer-only ones. */
   Map<String, String> writerOptions() {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("kafka.bootstrap.servers", bootstrap);
@@ -443,17 +444,15 @@ public final class StreamQuality {
     out.put("kafka.batch.size", "262144");
     out.put("kafka.linger.ms", "5");
     kafkaOptions.forEach((k, v) -> {
-      if (k.startsWith("kafka.") && !CONSUMER_ONLY.matcher(k).matches()) {
+      if (k.startsWith("kafka.") && PRODUCER_KEYS.contains(k.substring("kafka.".length()))) {
         out.put(k, v);
       }
     });
     return out;
   }
 
-  /** Source settings a producer does not know (it would warn about each). */
-  private static final Pattern CONSUMER_ONLY = Pattern.compile(
-      "kafka\\.(group\\..*|isolation\\.level|fetch\\..*|max\\.partition\\.fetch\\.bytes|max\\.poll\\..*|session\\.timeout\\.ms"
-          + "|heartbeat\\.interval\\.ms|auto\\..*|check\\.crcs|client\\.rack|partition\\.assignment\\.strategy)");
+  /** Every setting a Kafka producer knows: the source's others would make it warn about each. */
+  private static final Set<String> PRODUCER_KEYS = ProducerConfig.configNames();
 
   /**
    * One micro-batch. The batch is decoded, flattened and annotated with its row-level reasons, then
@@ -495,6 +494,12 @@ public final class StreamQuality {
       long earliest = sizes.isNullAt(3) ? System.currentTimeMillis() : sizes.getTimestamp(3).getTime();
 
       long read = System.nanoTime();
+      if (total == 0) {
+        // Nothing arrived (or deduplication left nothing): no checks to judge, no alert, no metrics.
+        stats.batches.incrementAndGet();
+        LOG.info("{} batch {}: no records", name, batchId);
+        return;
+      }
       Verification v = Verification.onData(b.where(decodable).drop(Verification.REASONS, REASON)).addChecks(checks);
       if (repository != null) {
         v.addAnalyzers(tracked);

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -132,6 +133,17 @@ class StreamQualityTest {
         .validate(Check.error("orders").isNonNegative("amount").isComplete("status"))
         .deadLetterTopic("orders-dlq").alertTopic("quality-alerts").toIceberg("lake.stream.orders")
         .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
+  }
+
+  @Test
+  void writersGetTheSourcesProducerSettingsAndNotItsConsumerOnes(SparkSession spark) {
+    Map<String, String> writer = StreamQuality.fromKafka(spark, "broker:9092")
+        .option("kafka.security.protocol", "SSL").option("kafka.ssl.truststore.location", "/etc/kafka/trust.jks")
+        .option("kafka.group.id", "dq").option("kafka.max.poll.records", "500").option("kafka.isolation.level",
+            "read_committed").option("startingOffsets", "earliest").writerOptions();
+    assertThat(writer).containsEntry("kafka.bootstrap.servers", "broker:9092")
+        .containsEntry("kafka.security.protocol", "SSL").containsEntry("kafka.ssl.truststore.location", "/etc/kafka/trust.jks")
+        .doesNotContainKeys("kafka.group.id", "kafka.max.poll.records", "kafka.isolation.level", "startingOffsets");
   }
 
   @Test
@@ -328,7 +340,7 @@ class StreamQualityTest {
 
   @Test
   void postgresUpsertKafkaOutputAndDeduplicationHoldEachRecordOnce(SparkSession spark, TestWarehouse w) throws Exception {
-    TestKafka.createTopics("refunds", "refunds-dlq", "refunds-clean");
+    TestKafka.createTopics("refunds", "refunds-dlq", "refunds-clean", "refunds-alerts");
     spark.sql("DROP TABLE IF EXISTS lake.stream.refunds");
     spark.sql("CREATE TABLE lake.stream.refunds (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     String url = EmbeddedPostgresServer.jdbcUrl();
@@ -338,14 +350,18 @@ class StreamQualityTest {
     produce("refunds", 0, 20, List.of());
     produce("refunds", 5, 10, List.of());   // the same 5 orders again: duplicates within the watermark
     String checkpoint = w.resolve("refunds-checkpoint").toString();
+    AtomicReference<StreamQuality.Counts> counts = new AtomicReference<>();
     Runnable run = () -> {
       try {
-        StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("refunds").topics("refunds")
+        // a check that fails on no rows (completeness of nothing is undefined): an empty batch must not reach it
+        StreamQuality q = StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("refunds").topics("refunds")
             .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deduplicate("order_id", "1 hour")
             .validate(Check.error("refunds").isComplete("status")).deadLetterTopic("refunds-dlq")
-            .toIceberg("lake.stream.refunds").toKafkaTopic("refunds-clean")
+            .alertTopic("refunds-alerts").toIceberg("lake.stream.refunds").toKafkaTopic("refunds-clean")
             .toPostgres(url, "postgres", Secret.of("postgres"), "refunds", "order_id")
-            .checkpoint(checkpoint).trigger(Trigger.AvailableNow()).start().awaitTermination();
+            .checkpoint(checkpoint).trigger(Trigger.AvailableNow());
+        q.start().awaitTermination();
+        counts.set(q.counts());
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -366,6 +382,13 @@ class StreamQualityTest {
       assertThat(rs.getLong(1)).isEqualTo(20);
       assertThat(rs.getLong(2)).isEqualTo(20);
     }
+    assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
+
+    // a batch of nothing but duplicates: deduplication leaves no rows, and no rows raise no alert
+    produce("refunds", 0, 5, List.of());
+    run.run();
+    assertThat(counts.get().batches()).as("the batch ran").isPositive();
+    assertThat(counts.get().alerts()).isZero();
     assertThat(spark.table("lake.stream.refunds").count()).isEqualTo(20);
   }
 

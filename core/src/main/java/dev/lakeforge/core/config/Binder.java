@@ -137,7 +137,7 @@ final class Binder {
   }
 
   static ConfigException located(ConfigTree tree, KeyPath path, String problem) {
-    return new ConfigException(tree.originOf(path) + ": " + path + ": " + problem);
+    return new ConfigException(tree.originOf(path), path.toString(), problem);
   }
 
   private static KeyPath relative(List<JsonMappingException.Reference> refs) {

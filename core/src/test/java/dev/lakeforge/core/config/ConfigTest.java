@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkSettings;
 import dev.lakeforge.core.job.CostSettings;
@@ -256,6 +257,23 @@ class ConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("suite.yaml:2:")
         .hasMessageContaining("checks[0].sizes[1]").hasMessageContaining("expected an integer, got 'two'");
     assertThat(c.bind("checks[0].missing", null, String.class)).isNull();
+  }
+
+  @Test
+  void anErrorAtAKeyKeepsTheFileLineAndKeyAsData() throws IOException {
+    Path f = write("where.yaml", "spark:\n  appName: x\n  mastr: local\n");
+    assertThatThrownBy(() -> Config.file(f).load().bind("spark", SparkSettings.class))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.origin()).hasValueSatisfying(o -> {
+            assertThat(Path.of(o.source()).getFileName()).isEqualTo(Path.of("where.yaml"));
+            assertThat(o.line()).isEqualTo(3);
+            assertThat(o.column()).isEqualTo(3);
+          });
+          assertThat(e.keyPath()).hasValue("spark.mastr");
+          assertThat(e.problem()).startsWith("unknown key 'mastr'").doesNotContain("where.yaml");
+          assertThat(e.kind()).isEqualTo(ErrorKind.USAGE);
+        });
+    assertThat(new ConfigException("no config file given").origin()).isEmpty();
   }
 
   @Test

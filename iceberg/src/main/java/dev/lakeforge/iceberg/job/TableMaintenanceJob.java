@@ -1,6 +1,9 @@
 package dev.lakeforge.iceberg.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.job.JobContext;
@@ -80,9 +83,18 @@ public final class TableMaintenanceJob implements SparkJob {
             + tables);
       }
     }
+    JsonNode written = config.bind("", JsonNode.class).path(name());
     for (String t : tables) {
-      MaintenancePolicy.Overrides o = s.policies().get(t);
-      work.put(t, o == null ? s.defaultPolicy() : s.defaultPolicy().overriddenBy(o));
+      JsonNode override = written.path("policies").path(t);
+      if (override.isMissingNode()) {
+        work.put(t, s.defaultPolicy());
+        continue;
+      }
+      // The table's keys over the default's, bound (and validated) like any policy, errors at the table's key.
+      ObjectNode merged = written.path("default").isObject() ? ((ObjectNode) written.get("default")).deepCopy()
+          : JsonNodeFactory.instance.objectNode();
+      merged.setAll((ObjectNode) override);
+      work.put(t, config.bind(name() + ".policies[\"" + t + "\"]", merged, MaintenancePolicy.class));
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.lakeforge.iceberg.job;
 
-import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.TextTable;
 import dev.lakeforge.core.config.Config;
@@ -100,14 +99,14 @@ public final class TimeTravelJob implements SparkJob {
     if (ref.matches("-?\\d+")) {
       long id = Long.parseLong(ref);
       if (t.table().snapshot(id) == null) {
-        throw new LakeTableException(ErrorKind.NOT_FOUND, "snapshot " + id + " of " + t.name()
+        throw new LakeTableException.NoSuchSnapshot("snapshot " + id + " of " + t.name()
             + " does not exist (expired or never committed)");
       }
       return id;
     }
     SnapshotRef r = t.table().refs().get(ref);
     if (r == null) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "'" + ref + "' is no snapshot id, tag or branch of " + t.name()
+      throw new LakeTableException.NoSuchRef("'" + ref + "' is no snapshot id, tag or branch of " + t.name()
           + "; its tags and branches: " + String.join(", ", new TreeSet<>(t.table().refs().keySet())));
     }
     return r.snapshotId();
