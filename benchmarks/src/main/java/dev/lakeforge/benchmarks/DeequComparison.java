@@ -130,10 +130,9 @@ public final class DeequComparison {
       }
     }
     long ourBest = lakeforgeMillis.stream().mapToLong(Long::longValue).min().orElseThrow();
-    long theirBest = 0;
     List<Long> theirTimes = new ArrayList<>();
     deequ.get("wallMillis").forEach(t -> theirTimes.add(t.asLong()));
-    theirBest = theirTimes.stream().mapToLong(Long::longValue).min().orElseThrow();
+    long theirBest = theirTimes.stream().mapToLong(Long::longValue).min().orElseThrow();
     System.out.printf(Locale.ROOT, "%n%d rows, %d analyzers, best of %d runs each: Lakeforge %d ms %s, Deequ %d ms %s;"
             + " Lakeforge / Deequ = %.2fx%n", rows, analyzers().size(), runs, ourBest, lakeforgeMillis, theirBest, theirTimes,
         (double) ourBest / theirBest);

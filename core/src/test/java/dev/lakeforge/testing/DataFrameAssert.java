@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
@@ -144,7 +145,7 @@ public final class DataFrameAssert {
     if (!missing.isEmpty() || !extra.isEmpty()) {
       missing.sort(Comparator.comparing(Object::toString));
       extra.sort(Comparator.comparing(Object::toString));
-      String msg = String.format("rows differ: expected %d rows, actual %d; %d expected row(s) not found, %d actual"
+      String msg = String.format(Locale.ROOT, "rows differ: expected %d rows, actual %d; %d expected row(s) not found, %d actual"
               + " row(s) not expected%s. First differences, side by side (* marks a differing value):%n%s",
           expected.size(), got.size(), missing.size(), extra.size(),
           tolerance > 0 ? " (doubles within " + tolerance + ")" : "", sideBySide(missing, extra));

@@ -24,13 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.hadoop.HadoopTables;
-import org.apache.spark.SparkContext;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,14 +66,14 @@ class ClusterIT {
   static void layout() throws IOException {
     conf = Files.createDirectories(home.resolve("project/conf"));
     shell = Files.createDirectories(home.resolve("shell"));
-    Files.writeString(conf.resolve("create.sql"), """
+    Files.writeString(conf.resolve("create.sql"), String.format(Locale.ROOT, """
         CREATE NAMESPACE IF NOT EXISTS lake.shop;
         CREATE TABLE lake.shop.orders (id BIGINT, status STRING, amount DOUBLE) USING iceberg;
         INSERT INTO lake.shop.orders
           SELECT id, IF(id %% 10 = 0, 'LOST', 'PAID'), IF(id %% 25 = 0, -1.0, id * 1.5) FROM range(%d);
-        """.formatted(ROWS));
-    Files.writeString(conf.resolve("more.sql"), "INSERT INTO lake.shop.orders SELECT id, 'NEW', 1.0 FROM range(%d, %d);\n"
-        .formatted(ROWS, ROWS + 100));
+        """, ROWS));
+    Files.writeString(conf.resolve("more.sql"), String.format(Locale.ROOT,
+        "INSERT INTO lake.shop.orders SELECT id, 'NEW', 1.0 FROM range(%d, %d);\n", ROWS, ROWS + 100));
     job = Files.writeString(conf.resolve("job.yaml"), """
         catalogs:
           lake: {type: hadoop, warehouse: warehouse/lake}
@@ -179,7 +180,7 @@ class ClusterIT {
           lake: {type: hadoop, warehouse: warehouse/lake}
         logging:
           format: json
-          levels: {SparkContext: INFO}
+          levels: {org.apache.spark.SparkContext: INFO}
         run: {reportDir: runs-cluster-mode}
         sql: {file: count.sql}
         """);

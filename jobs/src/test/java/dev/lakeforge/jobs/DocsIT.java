@@ -70,7 +70,7 @@ class DocsIT {
       List<DynamicTest> tests = blocks.stream().filter(b -> !b.language().isEmpty() && !b.language().equals("text"))
           .map(b -> DynamicTest.dynamicTest(b.name(), () -> {
             if (workspace[0] == null) {
-              workspace[0] = workspace(page);
+              workspace[0] = workspace();
             }
             run(b, workspace[0]);
           })).toList();
@@ -98,7 +98,7 @@ class DocsIT {
   }
 
   /** A scratch folder with this checkout's bin/, examples/ and jobs/, as a reader's clone has them. */
-  private static Path workspace(Path page) throws IOException {
+  private static Path workspace() throws IOException {
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "docs-");
     Files.createSymbolicLink(dir.resolve("bin"), ROOT.resolve("bin"));
     Files.createSymbolicLink(dir.resolve("jobs"), ROOT.resolve("jobs"));
@@ -127,11 +127,11 @@ class DocsIT {
           }
           Files.createDirectories(file.getParent());
           Files.writeString(file, b.text());
-          validateYaml(b, file);
+          validateYaml(file);
         } else if (d.equals("fragment") || d.startsWith("skip:")) {
           YAML.readTree(b.text());
         } else {
-          validateYaml(b, Files.writeString(Files.createTempFile(workspace, "block-", ".yaml"), b.text()));
+          validateYaml(Files.writeString(Files.createTempFile(workspace, "block-", ".yaml"), b.text()));
         }
       }
       case "sql" -> {
@@ -149,7 +149,7 @@ class DocsIT {
   }
 
   /** A YAML block is a quality suite, a Kubernetes object or a job config; each must load. */
-  private static void validateYaml(Block b, Path file) throws IOException {
+  private static void validateYaml(Path file) throws IOException {
     JsonNode tree = YAML.readTree(file.toFile());
     if (tree == null || tree.has("apiVersion")) {
       return;

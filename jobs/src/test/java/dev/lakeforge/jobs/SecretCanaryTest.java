@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.security.plain.PlainLoginModule;
+
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.io.CompressionCodec;
@@ -128,7 +128,7 @@ class SecretCanaryTest {
               kafka.security.protocol: SASL_PLAINTEXT
               kafka.sasl.mechanism: PLAIN
               kafka.sasl.jaas.config: >-
-                PlainLoginModule required username="@USER@" password="${LF_CANARY_KAFKA}";
+                org.apache.kafka.common.security.plain.PlainLoginModule required username="@USER@" password="${LF_CANARY_KAFKA}";
           schema: "id BIGINT, code STRING"
           deadLetterTopic: canary-dlq
           table: lake.canary.stream

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import org.apache.spark.SparkContext;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +44,7 @@ class SparkSubmitIT {
     return Files.writeString(dir.resolve("job.yaml"), """
         logging:
           format: json
-          levels: {SparkContext: INFO}
+          levels: {org.apache.spark.SparkContext: INFO}
         run: {reportDir: runs}
         sql:
           file: q.sql

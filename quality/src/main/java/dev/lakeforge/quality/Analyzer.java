@@ -282,30 +282,37 @@ public sealed interface Analyzer {
 
   /** Size: the number of rows (matching the filter). */
   record Size(String filter) implements Analyzer, ScanShareable {
+    @Override
     public String name() {
       return "Size";
     }
 
+    @Override
     public String instance() {
       return "*";
     }
 
+    @Override
     public Entity entity() {
       return Entity.DATASET;
     }
 
+    @Override
     public Size where(String p) {
       return new Size(p);
     }
 
+    @Override
     public List<String> columns() {
       return List.of();
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(s.rowCount());
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Metric.of(this, v[0] == null ? 0 : Plans.asDouble(v[0]));
     }
@@ -313,22 +320,27 @@ public sealed interface Analyzer {
 
   /** ColumnCount: the number of columns of the data. Reads no rows. */
   record ColumnCount() implements Analyzer, Standalone, Unfiltered {
+    @Override
     public String name() {
       return "ColumnCount";
     }
 
+    @Override
     public String instance() {
       return "*";
     }
 
+    @Override
     public Entity entity() {
       return Entity.DATASET;
     }
 
+    @Override
     public ColumnCount where(String p) {
       throw Unfiltered.refused(this);
     }
 
+    @Override
     public Metric compute(Dataset<Row> data) {
       return Metric.of(this, data.schema().fields().length);
     }
@@ -340,22 +352,27 @@ public sealed interface Analyzer {
       Objects.requireNonNull(column, "column");
     }
 
+    @Override
     public String name() {
       return "ColumnExists";
     }
 
+    @Override
     public String instance() {
       return column;
     }
 
+    @Override
     public Entity entity() {
       return Entity.DATASET;
     }
 
+    @Override
     public ColumnExists where(String p) {
       throw Unfiltered.refused(this);
     }
 
+    @Override
     public Metric compute(Dataset<Row> data) {
       return Metric.of(this, Arrays.asList(data.schema().fieldNames()).contains(column) ? 1 : 0);
     }
@@ -398,18 +415,22 @@ public sealed interface Analyzer {
       return null;
     }
 
+    @Override
     public String name() {
       return "CustomSQL";
     }
 
+    @Override
     public String instance() {
       return disambiguator;
     }
 
+    @Override
     public Entity entity() {
       return Entity.DATASET;
     }
 
+    @Override
     public CustomSql where(String p) {
       throw Unfiltered.refused(this);
     }
@@ -425,6 +446,7 @@ public sealed interface Analyzer {
       }
     }
 
+    @Override
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> result = data.sparkSession().sql(query);
       if (result.schema().fields().length != 1) {
@@ -469,24 +491,29 @@ public sealed interface Analyzer {
       return new DatasetMatch(other, table, keys, columns);
     }
 
+    @Override
     public String name() {
       return "DatasetMatch";
     }
 
+    @Override
     public String instance() {
       return String.join(",", keys.keySet());
     }
 
+    @Override
     public Entity entity() {
       return Entity.DATASET;
     }
 
+    @Override
     public List<String> columns() {
       List<String> out = new ArrayList<>(keys.keySet());
       out.addAll(compare.keySet());
       return out;
     }
 
+    @Override
     public DatasetMatch where(String p) {
       throw Unfiltered.refused(this);
     }
@@ -505,6 +532,7 @@ public sealed interface Analyzer {
       }
     }
 
+    @Override
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> theirs = other != null ? other : data.sparkSession().table(table);
       StructType mine = data.schema();
@@ -583,18 +611,22 @@ public sealed interface Analyzer {
       Objects.requireNonNull(column, "column");
     }
 
+    @Override
     public String name() {
       return "Completeness";
     }
 
+    @Override
     public Completeness where(String p) {
       return new Completeness(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(functions.sum(s.only(Engine.column(column).isNotNull().cast("int"))), s.rowCount());
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.ratio(this, v[0], v[1]);
     }
@@ -602,23 +634,28 @@ public sealed interface Analyzer {
 
   /** ZerosCount: the rows whose numeric value is 0 (0 when the filter keeps none). Fails on no rows, as in Deequ. */
   record ZerosCount(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
+    @Override
     public String name() {
       return "ZerosCount";
     }
 
+    @Override
     public ZerosCount where(String p) {
       return new ZerosCount(column, p);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.NUMERIC;
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       // rows outside the filter count 0, so a filter that keeps nothing gives 0; no rows at all fail, as in Deequ
       return List.of(functions.sum(when(s.value(column).equalTo(0), 1).otherwise(0)).cast("long"));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.single(this, v[0]);
     }
@@ -626,18 +663,22 @@ public sealed interface Analyzer {
 
   /** ApproxCountDistinct: distinct non-null values estimated with HyperLogLog++ (5% relative error). */
   record ApproxCountDistinct(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
+    @Override
     public String name() {
       return "ApproxCountDistinct";
     }
 
+    @Override
     public ApproxCountDistinct where(String p) {
       return new ApproxCountDistinct(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(approx_count_distinct(s.value(column), 0.05));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Metric.of(this, v[0] == null ? 0 : Plans.asDouble(v[0]));
     }
@@ -654,14 +695,17 @@ public sealed interface Analyzer {
       columns = Grouping.check(columns);
     }
 
+    @Override
     public String name() {
       return "Uniqueness";
     }
 
+    @Override
     public Uniqueness where(String p) {
       return new Uniqueness(columns, p);
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, (double) f.unique() / f.rows());
     }
@@ -673,14 +717,17 @@ public sealed interface Analyzer {
       columns = Grouping.check(columns);
     }
 
+    @Override
     public String name() {
       return "Distinctness";
     }
 
+    @Override
     public Distinctness where(String p) {
       return new Distinctness(columns, p);
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, (double) f.groups() / f.rows());
     }
@@ -692,14 +739,17 @@ public sealed interface Analyzer {
       columns = Grouping.check(columns);
     }
 
+    @Override
     public String name() {
       return "UniqueValueRatio";
     }
 
+    @Override
     public UniqueValueRatio where(String p) {
       return new UniqueValueRatio(columns, p);
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, (double) f.unique() / f.groups());
     }
@@ -711,14 +761,17 @@ public sealed interface Analyzer {
       columns = Grouping.check(columns);
     }
 
+    @Override
     public String name() {
       return "CountDistinct";
     }
 
+    @Override
     public CountDistinct where(String p) {
       return new CountDistinct(columns, p);
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return Metric.of(this, f.groups());
     }
@@ -733,26 +786,32 @@ public sealed interface Analyzer {
       columns = List.copyOf(columns);
     }
 
+    @Override
     public String name() {
       return "DuplicateRowCount";
     }
 
+    @Override
     public String instance() {
       return columns.isEmpty() ? "*" : String.join(",", columns);
     }
 
+    @Override
     public Entity entity() {
       return columns.isEmpty() ? Entity.DATASET : Entity.of(columns);
     }
 
+    @Override
     public DuplicateRowCount where(String p) {
       return new DuplicateRowCount(columns, p);
     }
 
+    @Override
     public List<String> groupColumns(StructType schema) {
       return columns.isEmpty() ? List.of(schema.fieldNames()) : columns;
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return Metric.of(this, f.duplicateRows());
     }
@@ -760,18 +819,22 @@ public sealed interface Analyzer {
 
   /** Entropy: -sum(p * ln p) over the relative frequencies p of the non-null values. */
   record Entropy(String column, String filter) implements Analyzer, Grouping {
+    @Override
     public String name() {
       return "Entropy";
     }
 
+    @Override
     public List<String> columns() {
       return List.of(column);
     }
 
+    @Override
     public Entropy where(String p) {
       return new Entropy(column, p);
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, Math.log(f.rows()) - f.countLogCount() / f.rows());
     }
@@ -789,10 +852,12 @@ public sealed interface Analyzer {
       }
     }
 
+    @Override
     public String name() {
       return "MutualInformation";
     }
 
+    @Override
     public MutualInformation where(String p) {
       return new MutualInformation(columns, p);
     }
@@ -802,6 +867,7 @@ public sealed interface Analyzer {
       return true;
     }
 
+    @Override
     public Metric metric(Frequencies f) {
       return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, f.mutualInformation() / f.rows() + Math.log(f.rows()));
     }
@@ -811,14 +877,17 @@ public sealed interface Analyzer {
 
   /** Minimum of the non-null values of a numeric column. Fails when there are none. */
   record Minimum(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Minimum";
     }
 
+    @Override
     public Minimum where(String p) {
       return new Minimum(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(min(s.number(column)));
     }
@@ -826,14 +895,17 @@ public sealed interface Analyzer {
 
   /** Maximum of the non-null values of a numeric column. Fails when there are none. */
   record Maximum(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Maximum";
     }
 
+    @Override
     public Maximum where(String p) {
       return new Maximum(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(max(s.number(column)));
     }
@@ -841,14 +913,17 @@ public sealed interface Analyzer {
 
   /** Mean: sum / count of the non-null values of a numeric column. Fails when there are none. */
   record Mean(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Mean";
     }
 
+    @Override
     public Mean where(String p) {
       return new Mean(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(avg(s.number(column)));
     }
@@ -859,14 +934,17 @@ public sealed interface Analyzer {
    * double (so a long sum never overflows silently, as Deequ's does). Fails when there are none.
    */
   record Sum(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Sum";
     }
 
+    @Override
     public Sum where(String p) {
       return new Sum(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(functions.sum(s.type(column) instanceof DecimalType ? s.value(column) : s.number(column)));
     }
@@ -874,14 +952,17 @@ public sealed interface Analyzer {
 
   /** StandardDeviation: the population standard deviation of the non-null values. Fails when there are none. */
   record StandardDeviation(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "StandardDeviation";
     }
 
+    @Override
     public StandardDeviation where(String p) {
       return new StandardDeviation(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(stddev_pop(s.number(column)));
     }
@@ -889,14 +970,17 @@ public sealed interface Analyzer {
 
   /** Variance: the population variance of the non-null values. Fails when there are none. */
   record Variance(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Variance";
     }
 
+    @Override
     public Variance where(String p) {
       return new Variance(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(var_pop(s.number(column)));
     }
@@ -904,14 +988,17 @@ public sealed interface Analyzer {
 
   /** Skewness: the population skewness of the non-null values; 0 when they are all equal, as in Deequ. */
   record Skewness(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Skewness";
     }
 
+    @Override
     public Skewness where(String p) {
       return new Skewness(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(count(s.number(column)), functions.skewness(s.number(column)));
     }
@@ -924,14 +1011,17 @@ public sealed interface Analyzer {
 
   /** Kurtosis: the population excess kurtosis of the non-null values; 0 when they are all equal, as in Deequ. */
   record Kurtosis(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "Kurtosis";
     }
 
+    @Override
     public Kurtosis where(String p) {
       return new Kurtosis(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(count(s.number(column)), functions.kurtosis(s.number(column)));
     }
@@ -944,34 +1034,42 @@ public sealed interface Analyzer {
 
   /** RatioOfSums: the sum of one numeric column over the sum of another (a double division). Fails on no rows. */
   record RatioOfSums(String numerator, String denominator, String filter) implements Analyzer, ScanShareable {
+    @Override
     public String name() {
       return "RatioOfSums";
     }
 
+    @Override
     public String instance() {
       return numerator + "," + denominator;
     }
 
+    @Override
     public Entity entity() {
       return Entity.MULTICOLUMN;
     }
 
+    @Override
     public List<String> columns() {
       return List.of(numerator, denominator);
     }
 
+    @Override
     public RatioOfSums where(String p) {
       return new RatioOfSums(numerator, denominator, p);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.NUMERIC;
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(functions.sum(s.number(numerator)), functions.sum(s.number(denominator)));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return v[0] == null || v[1] == null ? Metric.empty(this)
           : Metric.of(this, Plans.asDouble(v[0]) / Plans.asDouble(v[1]));
@@ -980,26 +1078,32 @@ public sealed interface Analyzer {
 
   /** Correlation: the Pearson correlation of two numeric columns over rows where both are non-null. */
   record Correlation(String first, String second, String filter) implements Analyzer, ScanShareable {
+    @Override
     public String name() {
       return "Correlation";
     }
 
+    @Override
     public String instance() {
       return first + "," + second;
     }
 
+    @Override
     public Entity entity() {
       return Entity.MULTICOLUMN;
     }
 
+    @Override
     public List<String> columns() {
       return List.of(first, second);
     }
 
+    @Override
     public Correlation where(String p) {
       return new Correlation(first, second, p);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.NUMERIC;
     }
@@ -1008,6 +1112,7 @@ public sealed interface Analyzer {
      * Pearson's r from the population covariance and variances of the rows where both are set: a
      * constant column gives NaN, as in Deequ, where Spark's corr divides by zero (an error under ANSI).
      */
+    @Override
     public List<Column> aggregations(Scope s) {
       Column both = Engine.column(first).isNotNull().and(Engine.column(second).isNotNull());
       Column x = s.only(when(both, Engine.column(first).cast("double")));
@@ -1015,6 +1120,7 @@ public sealed interface Analyzer {
       return List.of(covar_pop(x, y), var_pop(x), var_pop(y));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return v[0] == null ? Metric.empty(this)
           : Metric.of(this, Plans.asDouble(v[0]) / Math.sqrt(Plans.asDouble(v[1]) * Plans.asDouble(v[2])));
@@ -1052,14 +1158,17 @@ public sealed interface Analyzer {
       }
     }
 
+    @Override
     public String name() {
       return "ApproxQuantile-" + quantile;
     }
 
+    @Override
     public ApproxQuantile where(String p) {
       return new ApproxQuantile(column, quantile, relativeError, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(percentile_approx(s.number(column), lit(quantile), lit(accuracy(relativeError))));
     }
@@ -1077,14 +1186,17 @@ public sealed interface Analyzer {
       ApproxQuantile.requireRelativeError(relativeError);
     }
 
+    @Override
     public String name() {
       return "ApproxQuantiles";
     }
 
+    @Override
     public ApproxQuantiles where(String p) {
       return new ApproxQuantiles(column, quantiles, relativeError, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       Column[] qs = quantiles.stream().map(q -> lit(q)).toArray(Column[]::new);
       return List.of(percentile_approx(s.number(column), array(qs), lit(ApproxQuantile.accuracy(relativeError))));
@@ -1110,14 +1222,17 @@ public sealed interface Analyzer {
       ApproxQuantile.requireQuantile(quantile);
     }
 
+    @Override
     public String name() {
       return "ExactQuantile-" + quantile;
     }
 
+    @Override
     public ExactQuantile where(String p) {
       return new ExactQuantile(column, quantile, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(percentile(s.number(column), lit(quantile)));
     }
@@ -1147,10 +1262,12 @@ public sealed interface Analyzer {
       quantiles.forEach(ApproxQuantile::requireQuantile);
     }
 
+    @Override
     public String name() {
       return "KLLSketch";
     }
 
+    @Override
     public KllSketch where(String p) {
       return new KllSketch(column, sketchSize, buckets, quantiles, p);
     }
@@ -1160,6 +1277,7 @@ public sealed interface Analyzer {
       return new KllSketch(column, size, bucketCount, Arrays.stream(qs).boxed().toList(), filter);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(functions.udaf(new KllAggregator(sketchSize), Encoders.DOUBLE())
           .apply(s.number(column)));
@@ -1224,14 +1342,17 @@ public sealed interface Analyzer {
 
   /** InterquartileRange: the exact 75th minus the exact 25th percentile of the non-null values. */
   record InterquartileRange(String column, String filter) implements Analyzer, NumericScan {
+    @Override
     public String name() {
       return "InterquartileRange";
     }
 
+    @Override
     public InterquartileRange where(String p) {
       return new InterquartileRange(column, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(percentile(s.number(column), lit(0.25)), percentile(s.number(column), lit(0.75)));
     }
@@ -1250,10 +1371,12 @@ public sealed interface Analyzer {
       nulls = nulls == null ? NullBehavior.IGNORE : nulls;
     }
 
+    @Override
     public String name() {
       return "MinLength";
     }
 
+    @Override
     public MinLength where(String p) {
       return new MinLength(column, nulls, p);
     }
@@ -1263,14 +1386,17 @@ public sealed interface Analyzer {
       return new MinLength(column, behavior, filter);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.STRING;
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(min(s.only(OneColumn.length(column, nulls, -Double.MAX_VALUE))));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.single(this, v[0]);
     }
@@ -1282,10 +1408,12 @@ public sealed interface Analyzer {
       nulls = nulls == null ? NullBehavior.IGNORE : nulls;
     }
 
+    @Override
     public String name() {
       return "MaxLength";
     }
 
+    @Override
     public MaxLength where(String p) {
       return new MaxLength(column, nulls, p);
     }
@@ -1295,14 +1423,17 @@ public sealed interface Analyzer {
       return new MaxLength(column, behavior, filter);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.STRING;
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(max(s.only(OneColumn.length(column, nulls, Double.MAX_VALUE))));
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.single(this, v[0]);
     }
@@ -1319,22 +1450,27 @@ public sealed interface Analyzer {
       instanceName = instanceName == null ? predicate : instanceName;
     }
 
+    @Override
     public String name() {
       return "Compliance";
     }
 
+    @Override
     public String instance() {
       return instanceName;
     }
 
+    @Override
     public Entity entity() {
       return Entity.COLUMN;
     }
 
+    @Override
     public Compliance where(String p) {
       return new Compliance(instanceName, predicate, p);
     }
 
+    @Override
     public List<String> columns() {
       return List.of();
     }
@@ -1345,6 +1481,7 @@ public sealed interface Analyzer {
       return p == null ? null : "invalid predicate '" + predicate + "': " + p;
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       Column compliant = functions.sum(s.only(when(expr(predicate), 1).otherwise(0)));
       // the rows that raised are counted only in the lenient evaluation: under ANSI none got this far
@@ -1353,6 +1490,7 @@ public sealed interface Analyzer {
           : List.of(compliant, s.rowCount());
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.ratio(this, v[0], v[1]);
     }
@@ -1374,18 +1512,22 @@ public sealed interface Analyzer {
       Pattern.compile(pattern);
     }
 
+    @Override
     public String name() {
       return "PatternMatch";
     }
 
+    @Override
     public PatternMatch where(String p) {
       return new PatternMatch(column, pattern, p);
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       return List.of(functions.sum(s.only(Engine.matches(Engine.column(column), pattern).cast("int"))), s.rowCount());
     }
 
+    @Override
     public Metric metric(Object[] v) {
       return Plans.ratio(this, v[0], v[1]);
     }
@@ -1418,22 +1560,27 @@ public sealed interface Analyzer {
       this(column, maxDetailBins, null, null, filter);
     }
 
+    @Override
     public String name() {
       return "Histogram";
     }
 
+    @Override
     public String instance() {
       return column;
     }
 
+    @Override
     public Entity entity() {
       return Entity.COLUMN;
     }
 
+    @Override
     public List<String> columns() {
       return sumOf == null ? List.of(column) : List.of(column, sumOf);
     }
 
+    @Override
     public Histogram where(String p) {
       return new Histogram(column, maxDetailBins, binning, sumOf, p);
     }
@@ -1473,6 +1620,7 @@ public sealed interface Analyzer {
      * aggregated (not over a window without partitions, which would gather every bin in one task).
      * No rows, or a filter that keeps none, is an empty distribution, as in Deequ.
      */
+    @Override
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> rows = filter == null ? data : data.where(new Scope(filter, null).rows());
       Column value = binning == null ? Engine.column(column) : expr(binning);
@@ -1525,10 +1673,12 @@ public sealed interface Analyzer {
       }
     }
 
+    @Override
     public String name() {
       return "HistogramBinned";
     }
 
+    @Override
     public HistogramBinned where(String p) {
       return new HistogramBinned(column, binCount, edges, overflow, p);
     }
@@ -1538,10 +1688,12 @@ public sealed interface Analyzer {
       return new HistogramBinned(column, binCount, edges, true, filter);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.NUMERIC;
     }
 
+    @Override
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> rows = filter == null ? data : data.where(new Scope(filter, null).rows());
       Column x = Engine.column(column).cast("double");
@@ -1613,14 +1765,17 @@ public sealed interface Analyzer {
    * Deequ's rules. Reported like a histogram (metric names {@code Histogram.abs.Integral}, ...).
    */
   record DataType(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
+    @Override
     public String name() {
       return "Histogram";
     }
 
+    @Override
     public DataType where(String p) {
       return new DataType(column, p);
     }
 
+    @Override
     public Requirement requirement() {
       return Requirement.FLAT;
     }
@@ -1630,6 +1785,7 @@ public sealed interface Analyzer {
       return "DataType(" + column + (filter == null ? ")" : ", where " + filter + ")");
     }
 
+    @Override
     public List<Column> aggregations(Scope s) {
       Column c = Engine.column(column).cast("string"); // any flat type is classified by its text, as in Deequ
       Column tag = when(c.isNull(), 0).when(c.rlike(Engine.FRACTIONAL), 1).when(c.rlike(Engine.INTEGRAL), 2)
@@ -1641,6 +1797,7 @@ public sealed interface Analyzer {
       return sums;
     }
 
+    @Override
     public Metric metric(Object[] v) {
       long total = 0;
       for (Object x : v) {
@@ -1662,14 +1819,17 @@ public sealed interface Analyzer {
   sealed interface OneColumn extends Analyzer {
     String column();
 
+    @Override
     default String instance() {
       return column();
     }
 
+    @Override
     default Entity entity() {
       return Entity.COLUMN;
     }
 
+    @Override
     default List<String> columns() {
       return List.of(column());
     }
@@ -1688,10 +1848,12 @@ public sealed interface Analyzer {
 
   /** One numeric column, one aggregated number. */
   sealed interface NumericScan extends OneColumn, ScanShareable {
+    @Override
     default Requirement requirement() {
       return Requirement.NUMERIC;
     }
 
+    @Override
     default Metric metric(Object[] v) {
       return Plans.single(this, v[0]);
     }
@@ -1705,10 +1867,12 @@ public sealed interface Analyzer {
 
   /** Analyzers computed from value frequencies (a group-by). */
   sealed interface Grouping extends Analyzer, FrequencyBased {
+    @Override
     default String instance() {
       return String.join(",", columns());
     }
 
+    @Override
     default Entity entity() {
       return Entity.of(columns());
     }
@@ -1723,10 +1887,12 @@ public sealed interface Analyzer {
 
   /** Analyzers of the schema or of other data, which take no filter (as in Deequ). */
   sealed interface Unfiltered extends Analyzer {
+    @Override
     default String filter() {
       return null;
     }
 
+    @Override
     default List<String> columns() {
       return List.of();
     }

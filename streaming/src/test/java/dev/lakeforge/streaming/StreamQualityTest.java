@@ -434,7 +434,6 @@ class StreamQualityTest {
     spark.sql("CREATE TABLE lake.stream.avro_orders (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     String avsc = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"order_id\",\"type\":\"long\"},"
         + "{\"name\":\"status\",\"type\":[\"null\",\"string\"]},{\"name\":\"amount\",\"type\":[\"null\",\"double\"]}]}";
-    Path schemaFile = Files.writeString(w.resolve("order.avsc"), avsc);
     Schema schema = new Schema.Parser().parse(avsc);
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < 12; i++) {

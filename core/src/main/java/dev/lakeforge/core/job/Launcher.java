@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -59,7 +60,7 @@ public final class Launcher {
   private static final Set<String> CORE_SECTIONS = Set.of("spark", "run", "cost", "metrics", "logging");
   /** Options that describe this invocation, not the job: not passed on to a job run on Kubernetes. */
   private static final Set<String> EMIT_SKIPS = Set.of("--config", "--profile", "--dry-run", "--emit-k8s", "--help");
-  private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final PrintStream err;

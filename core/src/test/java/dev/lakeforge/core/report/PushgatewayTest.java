@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,11 +69,11 @@ class PushgatewayTest {
 
   @Test
   void jobRunPushesItsFiguresToThePushgateway() throws Exception {
-    Path config = Files.writeString(dir.resolve("job.yaml"), """
+    Path config = Files.writeString(dir.resolve("job.yaml"), String.format(Locale.ROOT, """
         run: {team: payments, reportDir: %s}
         cost: {pricePerCoreHour: 1.5}
         metrics: {pushgateway: "http://127.0.0.1:%d", pushJob: nightly}
-        """.formatted(dir.resolve("runs"), port));
+        """, dir.resolve("runs"), port));
     Launched r = Launched.run("test-gate", "--outcome", "pass", "--config", config.toString());
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.OK);
     String metrics = get("/metrics").body();

@@ -210,8 +210,7 @@ public final class SuiteFiles {
     return check;
   }
 
-  private static Map.Entry<String, JsonNode> single(Config config, String path, JsonNode node, String what,
-      Set<String> accepted) {
+  private static Map.Entry<String, JsonNode> single(Config config, String path, JsonNode node, String what) {
     if (node.isTextual()) {
       return Map.entry(node.asText(), JsonNodeFactory.instance.nullNode());
     }
@@ -228,7 +227,7 @@ public final class SuiteFiles {
   /** Reads {@code name} or {@code name: args} and looks the name up in {@code defs}, or fails listing {@code accepted}. */
   private static <T> Named<T> named(Config config, String path, JsonNode node, String what, Map<String, T> defs,
       Collection<String> accepted) {
-    Map.Entry<String, JsonNode> e = single(config, path, node, what, defs.keySet());
+    Map.Entry<String, JsonNode> e = single(config, path, node, what);
     String name = e.getKey();
     String at = node.isTextual() ? path : path + "." + name;
     T def = defs.get(name);
