@@ -434,6 +434,7 @@ class StreamQualityTest {
     spark.sql("CREATE TABLE lake.stream.avro_orders (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     String avsc = "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"order_id\",\"type\":\"long\"},"
         + "{\"name\":\"status\",\"type\":[\"null\",\"string\"]},{\"name\":\"amount\",\"type\":[\"null\",\"double\"]}]}";
+    Files.writeString(w.resolve("order.avsc"), avsc); // the config's avroSchemaFile
     Schema schema = new Schema.Parser().parse(avsc);
     List<byte[]> values = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
