@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.Verification;
+import dev.lakeforge.streaming.PipelineSpec;
 import dev.lakeforge.streaming.StreamQuality;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +47,7 @@ public class StreamingDecodeBenchmark {
 
   private SparkSession spark;
   private Dataset<Row> batch;
-  private StreamQuality pipeline;
+  private PipelineSpec pipeline;
   private Check suite;
 
   @Setup(Level.Trial)
@@ -63,7 +64,9 @@ public class StreamingDecodeBenchmark {
             "current_timestamp() AS timestamp")
         .cache();
     batch.count();
-    pipeline = StreamQuality.fromKafka(spark, "unused:9092").json(SCHEMA, "order_id");
+    // decode needs no broker: the spec is built (validated) and never started
+    pipeline = StreamQuality.fromKafka("unused:9092").topics("orders").json(SCHEMA, "order_id").deadLetterTopic("dlq")
+        .toKafkaTopic("unused").checkpoint("unused").build();
     suite = Check.error("orders").isComplete("order_id").isComplete("status").hasCompleteness("amount", c -> c > 0.9)
         .isNonNegative("amount").isNonNegative("quantity").isContainedIn("status", "NEW", "PAID", "SHIPPED", "CANCELLED")
         .isContainedIn("discount", 0, 1, true, true).containsEmail("email").isComplete("sku")

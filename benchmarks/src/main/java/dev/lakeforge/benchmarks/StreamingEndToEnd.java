@@ -103,7 +103,7 @@ public final class StreamingEndToEnd {
   static double run(SparkSession spark, String topic, String table, boolean validate, Path work) throws Exception {
     spark.sql("DROP TABLE IF EXISTS " + table);
     spark.sql("CREATE TABLE " + table + " (" + SCHEMA.toDDL() + ") USING iceberg");
-    StreamQuality q = StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name(table).topics(topic)
+    StreamQuality q = StreamQuality.fromKafka(TestKafka.bootstrap()).name(table).topics(topic)
         .option("startingOffsets", "earliest").option("maxOffsetsPerTrigger", System.getProperty("streaming.maxOffsets", "100000"))
         .json(SCHEMA, "order_id")
         .deadLetterTopic(topic + "-dlq").toIceberg(table).checkpoint(work.resolve(table + "-checkpoint").toString())
@@ -112,7 +112,7 @@ public final class StreamingEndToEnd {
       q.validate(suite());
     }
     long t0 = System.nanoTime();
-    q.start().awaitTermination();
+    q.build().start(spark).awaitTermination();
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -176,10 +176,10 @@ public final class StreamingEndToEnd {
     long cleanWritten = spark.table("bench.db.clean").count();
 
     // Alert latency: one offending record every 500 ms for 30 s against a 1 s trigger.
-    StreamingQuery latency = StreamQuality.fromKafka(spark, TestKafka.bootstrap()).name("lat").topics("lat")
+    StreamingQuery latency = StreamQuality.fromKafka(TestKafka.bootstrap()).name("lat").topics("lat")
         .json(SCHEMA, "order_id").validate(Check.error("lat").isNonNegative("amount"))
         .deadLetterTopic("lat-dlq").alertTopic("lat-alerts").toIceberg("bench.db.validated")
-        .checkpoint(work.resolve("lat-checkpoint").toString()).trigger(Trigger.ProcessingTime(1000)).start();
+        .checkpoint(work.resolve("lat-checkpoint").toString()).trigger(Trigger.ProcessingTime(1000)).build().start(spark).query();
     Thread.sleep(3000);
     try (KafkaProducer<String, String> p = producer()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

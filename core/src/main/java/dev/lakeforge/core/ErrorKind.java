@@ -17,6 +17,11 @@ public enum ErrorKind {
   CONFLICT(1),
   /** Input that cannot be processed as it is (a schema that does not fit, a corrupt file). Exit code 2. */
   VALIDATION(2),
+  /**
+   * A service the job needs (a broker, a catalog, an object store) did not answer in time: retry
+   * when it is back, or fix its address. Exit code 1.
+   */
+  UNAVAILABLE(1),
   /** A data-quality gate failed. Exit code 3. */
   DATA_QUALITY(3),
   /** A failure of the job or the platform. Exit code 1. */

@@ -19,6 +19,18 @@ public final class Frames {
   private Frames() {}
 
   /**
+   * A column name as a SQL identifier: backtick-quoted, so a dot, a space or a backtick in it is
+   * part of the name and never a path into a struct.
+   *
+   * <pre>{@code
+   * df.selectExpr(Frames.quoted("order.id") + " AS id");   // `order.id`
+   * }</pre>
+   */
+  public static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /**
    * The rows that differ between two frames, counting duplicates: each row of {@code expected}
    * not matched in {@code actual} comes back with {@code _diff = 'missing'}, each row of {@code
    * actual} not matched in {@code expected} with {@code _diff = 'unexpected'}. Columns are matched

@@ -30,7 +30,7 @@ public final class EmbeddedPostgresServer {
             .setCleanDataDirectory(true)
             .setServerConfig("unix_socket_directories", "")
             .setServerConfig("fsync", "off")
-            .setPGStartupWait(Duration.ofSeconds(60))
+            .setPGStartupWait(Duration.ofSeconds(180))
             .start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start the embedded PostgreSQL server: " + e.getMessage(), e);

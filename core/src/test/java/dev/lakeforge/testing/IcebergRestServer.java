@@ -20,7 +20,7 @@ public final class IcebergRestServer {
   /** The bucket that holds the catalog's warehouse. */
   public static final String BUCKET = "iceberg-rest";
 
-  private static final Duration START_BOUND = Duration.ofSeconds(90);
+  private static final Duration START_BOUND = Duration.ofSeconds(300);
   private static IcebergRestServer shared;
 
   private final String uri;

@@ -35,7 +35,7 @@ import java.util.Locale;
 public final class KubernetesApi {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration START_BOUND = Duration.ofSeconds(60);
+  private static final Duration START_BOUND = Duration.ofSeconds(180);
   private static KubernetesApi shared;
 
   private final String url;

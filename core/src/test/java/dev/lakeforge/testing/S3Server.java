@@ -23,7 +23,7 @@ import java.util.UUID;
  * }</pre>
  */
 public final class S3Server {
-  private static final Duration START_BOUND = Duration.ofSeconds(90);
+  private static final Duration START_BOUND = Duration.ofSeconds(300);
   private static S3Server shared;
 
   private final Path root;

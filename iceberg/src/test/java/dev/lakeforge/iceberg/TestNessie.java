@@ -53,7 +53,7 @@ final class TestNessie {
       Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "lakeforge-test-nessie-stop"));
       uri = "http://127.0.0.1:" + http + "/api/v2";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
       while (System.nanoTime() < deadline) {
         if (!server.isAlive()) {
           throw new IllegalStateException("the Nessie server exited at start; see " + log);
@@ -69,7 +69,7 @@ final class TestNessie {
         }
         Thread.sleep(200);
       }
-      throw new IllegalStateException("the Nessie server did not answer on " + uri + " within 90 s; see " + log);
+      throw new IllegalStateException("the Nessie server did not answer on " + uri + " within 300 s; see " + log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the Nessie server: " + e.getMessage(), e);
     } catch (InterruptedException e) {

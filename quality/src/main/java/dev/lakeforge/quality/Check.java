@@ -1,6 +1,7 @@
 package dev.lakeforge.quality;
 
 import com.google.errorprone.annotations.CheckReturnValue;
+import dev.lakeforge.core.Frames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -432,7 +433,7 @@ public sealed class Check permits Check.Hintable {
   }
 
   static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
+    return Frames.quoted(column);
   }
 
   /** No value is negative (nulls pass). Row level: the value is negative. */

@@ -206,7 +206,7 @@ public final class Verification {
         for (Constraint k : check.constraints()) {
           if (k.rowFailure().isPresent()) {
             Column broken = k.rowFailure().get();
-            String reason = Redactor.global().redact(check.description() + ": " + k.name());
+            String reason = reason(check, k);
             Column reasonOf = when(broken, lit(reason));
             if (k.analyzer() instanceof Analyzer.Compliance c) {
               Column raised = RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
@@ -224,6 +224,18 @@ public final class Verification {
       return same.withColumn(REASONS, column);
     };
     return predicates ? Engine.lenientPlan(data, build) : build.apply(data);
+  }
+
+  /**
+   * The reason {@link #annotate} gives a row that breaks {@code constraint} of {@code check}, {@code
+   * "<check>: <constraint>"}, redacted (with {@link #RAISED} added when its predicate raised).
+   *
+   * <pre>{@code
+   * boolean broke = reasons.contains(Verification.reason(orders, constraint));
+   * }</pre>
+   */
+  public static String reason(Check check, Constraint constraint) {
+    return Redactor.global().redact(check.description() + ": " + constraint.name());
   }
 
   /** Good rows and bad rows (with their reasons), from one annotation of the data. */

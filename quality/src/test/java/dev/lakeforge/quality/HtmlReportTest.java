@@ -79,7 +79,7 @@ class HtmlReportTest {
   private static String run(List<String> command) throws Exception {
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("chromium finished in 60 s").isTrue();
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("chromium finished in 180 s").isTrue();
     return new String(out, StandardCharsets.UTF_8);
   }
 }

@@ -105,7 +105,7 @@ public final class TestKafka {
       bootstrap = "127.0.0.1:" + port;
       sslBootstrap = "127.0.0.1:" + ssl;
       saslBootstrap = "127.0.0.1:" + sasl;
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
       Exception last = null;
       while (System.nanoTime() < deadline) {
         if (!broker.isAlive()) {
@@ -119,7 +119,7 @@ public final class TestKafka {
           Thread.sleep(200);
         }
       }
-      throw new IllegalStateException("the Kafka broker did not answer on " + bootstrap + " within 60 s", last);
+      throw new IllegalStateException("the Kafka broker did not answer on " + bootstrap + " within 180 s", last);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the Kafka broker: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -143,7 +143,7 @@ public final class TestKafka {
     Thread.sleep(down.toMillis());
     broker = new ProcessBuilder(brokerCommand).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile())).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       try (Admin admin = admin()) {
         admin.describeCluster().nodes().get();

@@ -13,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A run report as Prometheus gauges, labelled with job, team, tenant and status: written in the
@@ -43,6 +46,29 @@ public final class MetricsExport {
     gauge("lakeforge_run_core_hours", "Executor core-hours of the last run", values, r.cost().coreHours());
     gauge("lakeforge_run_gpu_hours", "Executor GPU-hours of the last run", values, r.cost().gpuHours());
     gauge("lakeforge_run_cost", "Cost of the last run in " + r.cost().currency(), values, r.cost().total());
+    details(r, values);
+  }
+
+  /**
+   * The job's own figures (the run report's numeric {@code details}: a stream's records in,
+   * duplicates and dead letters, a quality run's bad rows) as {@code lakeforge_run_detail}, labelled
+   * with the figure's name as {@code detail}.
+   */
+  private void details(RunReport r, String[] values) {
+    String[] labels = Arrays.copyOf(LABELS, LABELS.length + 1);
+    labels[LABELS.length] = "detail";
+    Gauge gauge = null;
+    for (Map.Entry<String, Object> e : new TreeMap<>(r.details()).entrySet()) {
+      if (e.getValue() instanceof Number n) {
+        if (gauge == null) {
+          gauge = Gauge.builder().name("lakeforge_run_detail").help("A job-specific figure of the last run")
+              .labelNames(labels).register(registry);
+        }
+        String[] withName = Arrays.copyOf(values, values.length + 1);
+        withName[values.length] = e.getKey();
+        gauge.labelValues(withName).set(n.doubleValue());
+      }
+    }
   }
 
   private void gauge(String name, String help, String[] labelValues, double value) {

@@ -42,7 +42,7 @@ class PushgatewayTest {
     }
     gateway = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
       try {
         if (get("/-/ready").statusCode() == 200) {
@@ -52,7 +52,7 @@ class PushgatewayTest {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("the Pushgateway did not answer on port " + port + " within 20 s");
+    throw new IllegalStateException("the Pushgateway did not answer on port " + port + " within 120 s");
   }
 
   @AfterAll

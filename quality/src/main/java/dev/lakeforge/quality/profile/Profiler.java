@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
 
+import dev.lakeforge.core.Frames;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.AnalysisResult;
 import dev.lakeforge.quality.Analyzer;
@@ -111,7 +112,7 @@ public final class Profiler {
       return out;
     }
     Column[] pairs = columns.stream()
-        .map(c -> struct(lit(c).as("column"), coalesce(col(quoted(c)).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value")))
+        .map(c -> struct(lit(c).as("column"), coalesce(col(Frames.quoted(c)).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value")))
         .toArray(Column[]::new);
     List<Row> counts = data.select(explode(array(pairs)).as("kv"))
         .groupBy(col("kv.column"), col("kv.value")).agg(count(lit(1)).as("n")).collectAsList();
@@ -145,10 +146,5 @@ public final class Profiler {
 
   private static Double string(AnalysisResult r, StructField f, Analyzer a) {
     return f.dataType() instanceof StringType ? value(r, a, null) : null;
-  }
-
-  /** A column by its name, whatever it holds (a dot, a space, a backtick), never a path into a struct. */
-  private static String quoted(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

@@ -230,4 +230,38 @@ final class SuiteArgs {
         + " {greaterThan: x} or {lessThan: x}");
   }
 
+  /** GE's min_value / max_value (either may be absent) with strict bounds, as an assertion. */
+  Assertion range() {
+    Double lo = number("min_value");
+    Double hi = number("max_value");
+    if (lo == null && hi == null) {
+      throw error(null, entry + " needs min_value, max_value or both");
+    }
+    boolean strictMin = bool("strict_min", false);
+    boolean strictMax = bool("strict_max", false);
+    Assertion low = lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
+    Assertion high = hi == null ? null : strictMax ? Assertion.lessThan(hi) : Assertion.atMost(hi);
+    if (low == null) {
+      return high;
+    }
+    if (high == null) {
+      return low;
+    }
+    if (!strictMin && !strictMax) {
+      return Assertion.between(lo, hi);
+    }
+    return Assertion.of(x -> low.test(x) && high.test(x), low + " and " + high);
+  }
+
+  /** GE's {@code mostly}: the fraction of rows that must pass (all when absent). */
+  Assertion mostly() {
+    Double m = number("mostly");
+    if (m == null) {
+      return Assertion.equalTo(1);
+    }
+    if (m < 0 || m > 1) {
+      throw error("mostly", "expected a fraction between 0 and 1, got " + m);
+    }
+    return Assertion.atLeast(m);
+  }
 }

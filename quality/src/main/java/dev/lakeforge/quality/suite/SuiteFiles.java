@@ -79,23 +79,23 @@ public final class SuiteFiles {
     return new TreeSet<>(Vocabulary.ANALYZERS.keySet());
   }
 
-  /** See {@link Vocabulary#entry}: one constraint entry written through the vocabulary. */
+  /** See {@link VocabularyText#entry}: one constraint entry written through the vocabulary. */
   public static String entry(String word, Map<String, ?> args) {
-    return Vocabulary.entry(word, args);
+    return VocabularyText.entry(word, args);
   }
 
   /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
   public static String yaml(String s) {
-    return Vocabulary.yaml(s);
+    return VocabularyText.yaml(s);
   }
 
   /** The vocabulary as Markdown tables, between {@link #VOCABULARY_BEGIN} and {@link #VOCABULARY_END}. */
   public static String vocabularyMarkdown() {
-    return Vocabulary.markdown();
+    return VocabularyText.markdown();
   }
 
-  public static final String VOCABULARY_BEGIN = Vocabulary.VOCABULARY_BEGIN;
-  public static final String VOCABULARY_END = Vocabulary.VOCABULARY_END;
+  public static final String VOCABULARY_BEGIN = VocabularyText.VOCABULARY_BEGIN;
+  public static final String VOCABULARY_END = VocabularyText.VOCABULARY_END;
 
   /**
    * Reads and validates a suite file.

@@ -4,15 +4,11 @@ import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.Assertion;
 import dev.lakeforge.quality.Check;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -101,40 +97,6 @@ final class Vocabulary {
       throw a.error(key, a.entry + " needs exactly two columns, got " + cols.size());
     }
     return cols;
-  }
-
-  /** GE's min_value / max_value (either may be absent) with strict bounds, as an assertion. */
-  private static Assertion range(SuiteArgs a) {
-    Double lo = a.number("min_value");
-    Double hi = a.number("max_value");
-    if (lo == null && hi == null) {
-      throw a.error(null, a.entry + " needs min_value, max_value or both");
-    }
-    boolean strictMin = a.bool("strict_min", false);
-    boolean strictMax = a.bool("strict_max", false);
-    Assertion low = lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
-    Assertion high = hi == null ? null : strictMax ? Assertion.lessThan(hi) : Assertion.atMost(hi);
-    if (low == null) {
-      return high;
-    }
-    if (high == null) {
-      return low;
-    }
-    if (!strictMin && !strictMax) {
-      return Assertion.between(lo, hi);
-    }
-    return Assertion.of(x -> low.test(x) && high.test(x), low + " and " + high);
-  }
-
-  private static Assertion mostly(SuiteArgs a) {
-    Double m = a.number("mostly");
-    if (m == null) {
-      return Assertion.equalTo(1);
-    }
-    if (m < 0 || m > 1) {
-      throw a.error("mostly", "expected a fraction between 0 and 1, got " + m);
-    }
-    return Assertion.atLeast(m);
   }
 
   static {
@@ -275,7 +237,7 @@ final class Vocabulary {
     // Great Expectations names, mapped onto the same constraints.
     constraint("expect_column_values_to_not_be_null", Shorthand.COLUMN, keys("column", "mostly"), keys("column"), (c, a) -> {
       if (a.has("mostly")) {
-        return c.hasCompleteness(a.requiredString("column"), mostly(a));
+        return c.hasCompleteness(a.requiredString("column"), a.mostly());
       } else {
         return c.isComplete(a.requiredString("column"));
       }
@@ -287,7 +249,7 @@ final class Vocabulary {
       return c.isPrimaryKey(cols.get(0), cols.subList(1, cols.size()).toArray(String[]::new));
     });
     constraint("expect_column_values_to_be_in_set", Shorthand.NONE, keys("column", "value_set", "mostly"),
-        keys("column", "value_set"), (c, a) -> c.isContainedIn(a.requiredString("column"), a.strings("value_set"), mostly(a)));
+        keys("column", "value_set"), (c, a) -> c.isContainedIn(a.requiredString("column"), a.strings("value_set"), a.mostly()));
     constraint("expect_column_values_to_be_between", Shorthand.NONE,
         keys("column", "min_value", "max_value", "strict_min", "strict_max", "mostly"), keys("column"), (c, a) -> {
           Double lo = a.number("min_value");
@@ -297,12 +259,12 @@ final class Vocabulary {
           }
           return c.isContainedIn(a.requiredString("column"), lo == null ? Double.NEGATIVE_INFINITY : lo,
               hi == null ? Double.POSITIVE_INFINITY : hi, !a.bool("strict_min", false), !a.bool("strict_max", false),
-              mostly(a));
+              a.mostly());
         });
     constraint("expect_column_values_to_match_regex", Shorthand.NONE, keys("column", "regex", "mostly"),
-        keys("column", "regex"), (c, a) -> c.hasPattern(a.requiredString("column"), a.requiredString("regex"), mostly(a)));
+        keys("column", "regex"), (c, a) -> c.hasPattern(a.requiredString("column"), a.requiredString("regex"), a.mostly()));
     constraint("expect_table_row_count_to_be_between", Shorthand.NONE, keys("min_value", "max_value"), none,
-        (c, a) -> c.hasSize(range(a)));
+        (c, a) -> c.hasSize(a.range()));
     constraint("expect_table_row_count_to_equal", Shorthand.NONE, keys("value"), keys("value"),
         (c, a) -> c.hasSize(Assertion.equalTo(a.number("value"))));
     Map<String, TriAdd> stats = new LinkedHashMap<>();
@@ -315,7 +277,7 @@ final class Vocabulary {
     stats.put("expect_column_proportion_of_unique_values_to_be_between",
         (c, col, as) -> c.hasDistinctness(List.of(col), as));
     stats.forEach((n, add) -> constraint(n, Shorthand.NONE, keys("column", "min_value", "max_value", "strict_min",
-        "strict_max"), keys("column"), (c, a) -> add.add(c, a.requiredString("column"), range(a))));
+        "strict_max"), keys("column"), (c, a) -> add.add(c, a.requiredString("column"), a.range())));
     constraint("expect_column_value_lengths_to_be_between", Shorthand.NONE, keys("column", "min_value", "max_value"),
         keys("column"), (c, a) -> {
           String col = a.requiredString("column");
@@ -453,81 +415,4 @@ final class Vocabulary {
     Map<String, String> compare = a.stringMap("compare");
     return compare == null ? match : match.comparing(compare);
   }
-
-  /**
-   * One constraint entry of a suite file, written through the vocabulary: the word must be a
-   * constraint and the arguments its keys (with every required one), so what is written loads.
-   * Shorthand where the word has it ({@code isComplete: id}), else a flow mapping.
-   *
-   * @throws IllegalArgumentException for an unknown word, an unknown key or a missing required key
-   */
-  static String entry(String word, Map<String, ?> args) {
-    Def def = CONSTRAINTS.get(word);
-    if (def == null) {
-      throw new IllegalArgumentException("unknown constraint '" + word + "'");
-    }
-    Set<String> accepted = new HashSet<>(def.keys());
-    accepted.addAll(COMMON);
-    for (String k : args.keySet()) {
-      if (!accepted.contains(k)) {
-        throw new IllegalArgumentException(word + " takes no key '" + k + "'; accepted: " + new TreeSet<>(accepted));
-      }
-    }
-    for (String k : def.required()) {
-      if (!args.containsKey(k)) {
-        throw new IllegalArgumentException(word + " needs '" + k + "'");
-      }
-    }
-    if (def.shorthand() == Shorthand.COLUMN && args.size() == 1 && args.containsKey("column")) {
-      return word + ": " + yamlValue(args.get("column"));
-    }
-    List<String> pairs = new ArrayList<>();
-    args.forEach((k, v) -> pairs.add(k + ": " + yamlValue(v)));
-    return word + ": {" + String.join(", ", pairs) + "}";
-  }
-
-  private static String yamlValue(Object v) {
-    if (v instanceof List<?> l) {
-      return "[" + String.join(", ", l.stream().map(Vocabulary::yamlValue).toList()) + "]";
-    }
-    if (v instanceof Number n) {
-      double d = n.doubleValue();
-      return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
-    }
-    return yaml(String.valueOf(v));
-  }
-
-  /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
-  static String yaml(String s) {
-    if (s.matches("[A-Za-z_][A-Za-z0-9_]*") && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
-      return s;
-    }
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";
-  static final String VOCABULARY_END = "<!-- end of suite vocabulary -->";
-
-  /** The suite vocabulary as Markdown tables: every word, its shorthand and its keys (required in bold). */
-  static String markdown() {
-    StringBuilder md = new StringBuilder(VOCABULARY_BEGIN).append("\n");
-    for (var table : List.of(Map.entry("constraint", CONSTRAINTS), Map.entry("analyzer", ANALYZERS))) {
-      md.append("\n| ").append(table.getKey()).append(" | shorthand | keys |\n|---|---|---|\n");
-      table.getValue().forEach((word, def) -> {
-        List<String> keys = new ArrayList<>(new TreeSet<>(def.keys()));
-        keys.sort(Comparator.comparing((String k) -> !def.required().contains(k)));
-        String shorthand = switch (def.shorthand()) {
-          case COLUMN -> "`" + word + ": <column>`";
-          case COLUMNS -> "`" + word + ": [<column>, ...]`";
-          case ASSERTION -> "`" + word + ": \"<assertion>\"`";
-          case NONE -> def.keys().isEmpty() || def.required().isEmpty() ? "`" + word + "`" : "";
-        };
-        md.append("| `").append(word).append("` | ").append(shorthand).append(" | ")
-            .append(String.join(", ", keys.stream().map(k -> def.required().contains(k) ? "**" + k + "**" : k).toList()))
-            .append(" |\n");
-      });
-    }
-    return md.append("\n").append(VOCABULARY_END).toString();
-  }
-
 }

@@ -18,6 +18,9 @@ import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.Suite;
+import dev.lakeforge.iceberg.LakeTableException;
+import dev.lakeforge.streaming.PipelineSpec;
+import dev.lakeforge.streaming.RunningPipeline;
 import dev.lakeforge.streaming.StreamQuality;
 import dev.lakeforge.streaming.StreamingException;
 import dev.lakeforge.streaming.ValueSchema;
@@ -48,6 +51,7 @@ import org.apache.spark.sql.types.StructType;
  *     topics: [orders]
  *     startingOffsets: earliest
  *     maxOffsetsPerTrigger: 10000
+ *     connectTimeout: 30s      # the start and the dry run fail in one line when no broker answers
  *     options: {kafka.security.protocol: SSL, kafka.ssl.truststore.location: /etc/kafka/truststore.jks,
  *               kafka.ssl.truststore.password: "${file:/run/secrets/truststore}"}
  *   schema: "order_id BIGINT, status STRING, amount DOUBLE"
@@ -59,6 +63,7 @@ import org.apache.spark.sql.types.StructType;
  *   table: lake.sales.orders
  *   checkpoint: s3a://lake/checkpoints/orders
  *   trigger: 1s          # or availableNow: process what is there, then stop
+ *   stopGracePeriod: 20s # on SIGTERM, how long the batch in flight may take
  * }</pre>
  */
 public final class StreamQualityJob implements SparkJob {
@@ -73,13 +78,25 @@ public final class StreamQualityJob implements SparkJob {
    * @param startingOffsets earliest or latest (default latest)
    * @param maxOffsetsPerTrigger back-pressure: records per batch at most
    * @param options more source options, passed through (kafka.*, consumer group, TLS and SASL settings)
+   * @param connectTimeout how long the start and the dry run wait for a broker to answer (default 30s)
    */
   public record Kafka(String bootstrapServers, List<String> topics, String pattern, String startingOffsets,
-      Long maxOffsetsPerTrigger, Map<String, String> options) {
+      Long maxOffsetsPerTrigger, Map<String, String> options, String connectTimeout) {
     public Kafka {
       require(bootstrapServers != null, "bootstrapServers", "is required, e.g. broker:9092");
       require(topics != null || pattern != null, "topics", "give topics (a list) or pattern (a regex)");
       options = options == null ? Map.of() : Map.copyOf(options);
+      connectTimeout = connectTimeout == null ? "30s" : connectTimeout;
+      require(positiveDuration(connectTimeout), "connectTimeout", "expected a duration such as 30s or 2m, got '"
+          + connectTimeout + "'");
+    }
+  }
+
+  private static boolean positiveDuration(String text) {
+    try {
+      return Units.duration(text).toMillis() > 0;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -104,11 +121,13 @@ public final class StreamQualityJob implements SparkJob {
    * @param deduplicate drop repeated keys within a watermark
    * @param checkpoint the checkpoint location (relative paths in this section start at the config file's folder)
    * @param trigger a processing interval such as {@code 1s}, or {@code availableNow}
+   * @param stopGracePeriod on SIGTERM, how long the batch in flight may take before the query stops
+   *     without it (default 20s; it runs again after a restart)
    */
   public record Settings(String name, Kafka kafka, String schema, Location avroSchemaFile, Location schemaFile,
       List<String> required, Location suite, Location metricsRepository,
       String deadLetterTopic, String alertTopic, String table, Postgres postgres, String outputTopic, Dedup deduplicate,
-      Location checkpoint, String trigger) {
+      Location checkpoint, String trigger, String stopGracePeriod) {
     public Settings {
       name = name == null ? "stream-quality" : name;
       require(kafka != null, "kafka", "is required: bootstrapServers and topics");
@@ -128,6 +147,9 @@ public final class StreamQualityJob implements SparkJob {
       require(table != null, "table", "is required: the Iceberg table for good rows");
       require(checkpoint != null, "checkpoint", "is required for exactly-once");
       trigger = trigger == null ? "1s" : trigger;
+      stopGracePeriod = stopGracePeriod == null ? "20s" : stopGracePeriod;
+      require(positiveDuration(stopGracePeriod), "stopGracePeriod", "expected a duration such as 20s, got '"
+          + stopGracePeriod + "'");
       require(suite == null || suite.isLocal(), "suite", "must be a local file, got " + suite);
       require(schemaFile == null || schemaFile.isLocal(), "schemaFile", "must be a local file, got " + schemaFile);
       require(avroSchemaFile == null || avroSchemaFile.isLocal(), "avroSchemaFile", "must be a local file, got " + avroSchemaFile);
@@ -227,9 +249,11 @@ public final class StreamQualityJob implements SparkJob {
     }
   }
 
-  private StreamQuality pipeline(JobContext ctx) {
+  /** The pipeline the settings describe, validated; nothing touches Kafka. */
+  private PipelineSpec spec(JobContext ctx) {
     Kafka k = settings.kafka();
-    StreamQuality q = StreamQuality.fromKafka(ctx.spark(), k.bootstrapServers()).name(settings.name());
+    StreamQuality q = StreamQuality.fromKafka(k.bootstrapServers()).name(settings.name())
+        .connectTimeout(Units.duration(k.connectTimeout())).stopGracePeriod(Units.duration(settings.stopGracePeriod()));
     String[] required = settings.required().toArray(String[]::new);
     if (avro != null) {
       q = q.avro(avro, required);
@@ -277,7 +301,7 @@ public final class StreamQualityJob implements SparkJob {
         q.alertOnAnomaly(repository, a.strategy(), a.analyzer(), a.level());
       }
     }
-    return q;
+    return q.build();
   }
 
   @Override
@@ -295,8 +319,16 @@ public final class StreamQualityJob implements SparkJob {
             + (suite == null || suite.anomalies().isEmpty() ? "" : ", " + suite.anomalies().size() + " anomaly check(s)")));
     plan.step("append to " + settings.table() + " exactly once; checkpoint " + settings.checkpoint() + "; trigger "
         + settings.trigger());
+    PipelineSpec spec = spec(ctx);
+    try {
+      spec.checkBroker();
+    } catch (StreamingException e) {
+      plan.problem(e.getMessage());
+    }
     try {
       LakeTable.of(ctx.spark(), settings.table());
+    } catch (LakeTableException.NoSuchTable e) {
+      plan.problem(e.getMessage() + "; create it with: " + spec.createTableSql().orElseThrow());
     } catch (RuntimeException e) {
       plan.problem(e.getMessage());
     }
@@ -305,30 +337,33 @@ public final class StreamQualityJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
+    PipelineSpec spec = spec(ctx);
+    spec.checkBroker();
     // A table that is not there fails the run at once, even when no batch would ever write to it.
     LakeTable.of(ctx.spark(), settings.table());
-    StreamQuality pipeline = pipeline(ctx);
-    StreamingQuery query = pipeline.start();
+    RunningPipeline pipeline = spec.start(ctx.spark());
+    StreamingQuery query = pipeline.query();
     AtomicBoolean stopping = new AtomicBoolean();
     installGracefulStop(pipeline, stopping);
-    query.awaitTermination();
-    StreamQuality.Counts n = pipeline.counts();
+    pipeline.awaitTermination();
+    RunningPipeline.Counts n = pipeline.counts();
     String lag = "unknown";
     if (query.lastProgress() != null && query.lastProgress().sources().length > 0) {
       Map<String, String> metrics = query.lastProgress().sources()[0].metrics();
       lag = metrics.getOrDefault("maxOffsetsBehindLatest", "0");
     }
     String summary = "query " + settings.name() + (stopping.get() ? " stopped after SIGTERM" : " finished") + ": "
-        + n.recordsIn() + " in, " + n.good() + " good, " + n.bad() + " bad, " + n.deadLettered() + " dead-lettered, "
+        + n.recordsIn() + " in, " + (settings.deduplicate() == null ? "" : n.duplicates() + " duplicate(s) dropped, ")
+        + n.good() + " good, " + n.bad() + " bad, " + n.deadLettered() + " dead-lettered, "
         + n.alerts() + " alert(s) in " + n.batches() + " batch(es); lag " + lag;
     ctx.print(summary);
     return JobOutcome.success(summary).withDetails(Map.of("table", settings.table(), "recordsIn", n.recordsIn(),
-        "good", n.good(), "bad", n.bad(), "deadLettered", n.deadLettered(), "alerts", n.alerts(), "batches", n.batches(),
-        "lag", lag));
+        "duplicates", n.duplicates(), "good", n.good(), "bad", n.bad(), "deadLettered", n.deadLettered(),
+        "alerts", n.alerts(), "batches", n.batches(), "lag", lag));
   }
 
   /** On SIGTERM: the batch in flight finishes and commits, then the query stops, so the job exits 0. */
-  private static void installGracefulStop(StreamQuality pipeline, AtomicBoolean stopping) {
+  private static void installGracefulStop(RunningPipeline pipeline, AtomicBoolean stopping) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> {
         stopping.set(true);
