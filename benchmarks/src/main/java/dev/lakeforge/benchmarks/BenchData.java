@@ -7,14 +7,23 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
-/** The generated orders data the quality benchmarks share: 10 columns, with nulls, categories and patterns. */
+/**
+ * The generated orders data the quality benchmarks share: 10 columns, with nulls, categories and
+ * patterns.
+ */
 final class BenchData {
   private BenchData() {}
 
   static SparkSession session(String app) {
-    return SparkSession.builder().config("spark.api.mode", "classic").master("local[2]").appName(app)
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+    return SparkSession.builder()
+        .config("spark.api.mode", "classic")
+        .master("local[2]")
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate();
   }
 
   /** Deletes a benchmark's temporary folder. */
@@ -25,7 +34,9 @@ final class BenchData {
   }
 
   static void write(SparkSession spark, long rows, String path) {
-    spark.range(rows).selectExpr(
+    spark
+        .range(rows)
+        .selectExpr(
             "id",
             "CAST(id % 1000 AS INT) AS customer",
             "CASE WHEN id % 97 = 0 THEN NULL ELSE CAST(id % 5000 AS DOUBLE) / 10 END AS amount",
@@ -36,6 +47,8 @@ final class BenchData {
             "CASE WHEN id % 50 = 0 THEN NULL ELSE concat('SKU-', CAST(id % 300 AS STRING)) END AS sku",
             "CAST(id % 3 AS DOUBLE) AS tax",
             "CAST(id % 365 AS INT) AS day")
-        .write().mode("overwrite").parquet(path);
+        .write()
+        .mode("overwrite")
+        .parquet(path);
   }
 }

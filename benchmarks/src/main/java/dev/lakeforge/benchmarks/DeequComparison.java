@@ -21,8 +21,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Lakeforge against Deequ 2.1.0 (Spark 3.5.7, its own JVM) on the same Parquet data: every metric
- * side by side (exact metrics must agree to 1e-9 relative, or 1e-12 absolute near zero; approximate ones within their error
- * bounds) and the wall-time ratio. Exits 1 when a metric disagrees.
+ * side by side (exact metrics must agree to 1e-9 relative, or 1e-12 absolute near zero; approximate
+ * ones within their error bounds) and the wall-time ratio. Exits 1 when a metric disagrees.
  *
  * <pre>{@code
  * mvn -B -DskipTests install
@@ -63,7 +63,8 @@ public final class DeequComparison {
     Path baselineDir = Path.of(args[0]);
     long rows = Long.parseLong(System.getProperty("deequ.rows", "2000000"));
     int runs = Integer.parseInt(System.getProperty("deequ.runs", "3"));
-    Path work = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "deequ-comparison"));
+    Path work =
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "deequ-comparison"));
     String data = work.resolve("orders-" + rows).toString();
 
     SparkSession spark = BenchData.session("lakeforge-vs-deequ");
@@ -83,23 +84,45 @@ public final class DeequComparison {
     spark.stop();
 
     Path out = work.resolve("deequ-metrics.json");
-    List<String> command = ChildJvm.of("dev.lakeforge.baseline.DeequBaseline", deequClasspath(baselineDir), data,
-        out.toString(), Integer.toString(runs)).heap("4g").command();
+    List<String> command =
+        ChildJvm.of(
+                "dev.lakeforge.baseline.DeequBaseline",
+                deequClasspath(baselineDir),
+                data,
+                out.toString(),
+                Integer.toString(runs))
+            .heap("4g")
+            .command();
     Process p = new ProcessBuilder(command).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IllegalStateException("the Deequ baseline JVM failed (exit " + p.exitValue() + ")");
     }
     JsonNode deequ = new ObjectMapper().readTree(out.toFile());
     Map<String, Double> theirs = new TreeMap<>();
-    deequ.get("metrics").forEach(m -> theirs.put(key(m.get("entity").asText(), m.get("instance").asText(),
-        m.get("name").asText()), m.get("value").asDouble()));
+    deequ
+        .get("metrics")
+        .forEach(
+            m ->
+                theirs.put(
+                    key(
+                        m.get("entity").asText(),
+                        m.get("instance").asText(),
+                        m.get("name").asText()),
+                    m.get("value").asDouble()));
     Map<String, Double> ours = new TreeMap<>();
     for (MetricRecord m : result.successMetrics()) {
       ours.put(key(m.entity(), m.instance(), m.name()), m.value());
     }
-    double range = ours.get(key("Column", "amount", "Maximum")) - ours.get(key("Column", "amount", "Minimum"));
+    double range =
+        ours.get(key("Column", "amount", "Maximum")) - ours.get(key("Column", "amount", "Minimum"));
     int disagreements = 0;
-    System.out.printf(Locale.ROOT, "%n%-62s %22s %22s  %s%n", "metric (entity|instance|name)", "Lakeforge", "Deequ", "agree");
+    System.out.printf(
+        Locale.ROOT,
+        "%n%-62s %22s %22s  %s%n",
+        "metric (entity|instance|name)",
+        "Lakeforge",
+        "Deequ",
+        "agree");
     for (String k : ours.keySet()) {
       Double a = ours.get(k);
       Double b = theirs.get(k);
@@ -115,17 +138,26 @@ public final class DeequComparison {
         // 1e-9 relative; near zero (correlations, mutual information of independent columns)
         // summation order alone moves the last digits, so 1e-12 absolute also agrees
         double diff = Math.abs(a - b);
-        verdict = diff <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || diff <= 1e-12 ? "yes (1e-9)" : "NO";
+        verdict =
+            diff <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) || diff <= 1e-12
+                ? "yes (1e-9)"
+                : "NO";
       }
       if (verdict.equals("NO")) {
         disagreements++;
       }
-      System.out.printf(Locale.ROOT, "%-62s %22.12g %22s  %s%n", k, a, b == null ? "-" : String.format(Locale.ROOT, "%.12g", b),
+      System.out.printf(
+          Locale.ROOT,
+          "%-62s %22.12g %22s  %s%n",
+          k,
+          a,
+          b == null ? "-" : String.format(Locale.ROOT, "%.12g", b),
           verdict);
     }
     for (String k : theirs.keySet()) {
       if (!ours.containsKey(k)) {
-        System.out.printf(Locale.ROOT, "%-62s %22s %22.12g  MISSING in Lakeforge%n", k, "-", theirs.get(k));
+        System.out.printf(
+            Locale.ROOT, "%-62s %22s %22.12g  MISSING in Lakeforge%n", k, "-", theirs.get(k));
         disagreements++;
       }
     }
@@ -133,16 +165,27 @@ public final class DeequComparison {
     List<Long> theirTimes = new ArrayList<>();
     deequ.get("wallMillis").forEach(t -> theirTimes.add(t.asLong()));
     long theirBest = theirTimes.stream().mapToLong(Long::longValue).min().orElseThrow();
-    System.out.printf(Locale.ROOT, "%n%d rows, %d analyzers, best of %d runs each: Lakeforge %d ms %s, Deequ %d ms %s;"
-            + " Lakeforge / Deequ = %.2fx%n", rows, analyzers().size(), runs, ourBest, lakeforgeMillis, theirBest, theirTimes,
+    System.out.printf(
+        Locale.ROOT,
+        "%n%d rows, %d analyzers, best of %d runs each: Lakeforge %d ms %s, Deequ %d ms %s;"
+            + " Lakeforge / Deequ = %.2fx%n",
+        rows,
+        analyzers().size(),
+        runs,
+        ourBest,
+        lakeforgeMillis,
+        theirBest,
+        theirTimes,
         (double) ourBest / theirBest);
-    System.out.println(disagreements == 0 ? "All metrics agree." : disagreements + " metric(s) disagree.");
+    System.out.println(
+        disagreements == 0 ? "All metrics agree." : disagreements + " metric(s) disagree.");
     System.exit(disagreements == 0 ? 0 : 1);
   }
 
   /** Deequ's classpath (Spark 3.5, Scala 2.12): the baseline module's jar and its dependencies. */
   static String deequClasspath(Path baselineDir) throws IOException {
-    return baselineDir.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar") + ":"
+    return baselineDir.resolve("lakeforge-deequ-baseline-0.1.0-SNAPSHOT.jar")
+        + ":"
         + Files.readString(baselineDir.resolve("classpath.txt")).trim();
   }
 

@@ -29,12 +29,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time travel and rollback touch metadata only, so their cost must not grow with the data: the
- * same 10 snapshots over 1,000 rows and over 1,000,000 rows.
+ * Time travel and rollback touch metadata only, so their cost must not grow with the data: the same
+ * 10 snapshots over 1,000 rows and over 1,000,000 rows.
  *
  * <ul>
- *   <li>{@code snapshotLookup}: resolve the snapshot as of a time and analyse a read of it;</li>
- *   <li>{@code rollbackAndUndo}: plan, apply and undo a rollback 5 snapshots back.</li>
+ *   <li>{@code snapshotLookup}: resolve the snapshot as of a time and analyse a read of it;
+ *   <li>{@code rollbackAndUndo}: plan, apply and undo a rollback 5 snapshots back.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -56,17 +56,27 @@ public class IcebergMetadataBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("lakeforge-iceberg-bench");
-    SparkSession.Builder b = SparkSession.builder().config("spark.api.mode", "classic").master("local[2]")
-        .appName("lakeforge-iceberg-bench").config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(dir.toString()))).forEach(b::config);
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .config("spark.api.mode", "classic")
+            .master("local[2]")
+            .appName("lakeforge-iceberg-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.sql.extensions", Catalogs.EXTENSIONS);
+    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(dir.toString())))
+        .forEach(b::config);
     spark = b.getOrCreate();
     spark.sql("CREATE TABLE bench.db.events (id BIGINT, v DOUBLE) USING iceberg");
     long perSnapshot = rows / 10;
     for (int i = 0; i < 10; i++) {
-      spark.range(i * perSnapshot, (i + 1) * perSnapshot).selectExpr("id", "rand() AS v")
-          .writeTo("bench.db.events").append();
+      spark
+          .range(i * perSnapshot, (i + 1) * perSnapshot)
+          .selectExpr("id", "rand() AS v")
+          .writeTo("bench.db.events")
+          .append();
     }
     table = LakeTable.of(spark, "bench.db.events");
     List<SnapshotInfo> history = table.history();

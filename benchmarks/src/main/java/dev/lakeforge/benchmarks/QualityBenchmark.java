@@ -48,11 +48,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * invocation as a job would:
  *
  * <ul>
- *   <li>{@code suiteOf20Constraints}: a verification of 20 scan constraints; compare with
- *       {@code bareAggregation} (the same aggregate expressions in one hand-written agg, the
- *       physical limit of one scan) and {@code oneAggregationPerAnalyzer} (no fusion);</li>
- *   <li>{@code annotateAndSplit}: row-level reasons and good/bad counts; compare with
- *       {@code plainFilter} over the same data.</li>
+ *   <li>{@code suiteOf20Constraints}: a verification of 20 scan constraints; compare with {@code
+ *       bareAggregation} (the same aggregate expressions in one hand-written agg, the physical
+ *       limit of one scan) and {@code oneAggregationPerAnalyzer} (no fusion);
+ *   <li>{@code annotateAndSplit}: row-level reasons and good/bad counts; compare with {@code
+ *       plainFilter} over the same data.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -78,17 +78,35 @@ public class QualityBenchmark {
     dir = Files.createTempDirectory("lakeforge-bench");
     BenchData.write(spark, rows, dir.resolve("orders").toString());
     data = spark.read().parquet(dir.resolve("orders").toString());
-    suite = Check.error("orders")
-        .isComplete("id").isComplete("customer").hasCompleteness("amount", c -> c >= 0.98).isComplete("status")
-        .hasCompleteness("sku", c -> c >= 0.97).isNonNegative("amount").isNonNegative("quantity")
-        .isContainedIn("status", "NEW", "PAID", "SHIPPED", "CANCELLED").isContainedIn("discount", 0, 1, true, true)
-        .containsEmail("email").hasMin("amount", m -> m >= 0).hasMax("amount", m -> m < 1000)
-        .hasMean("quantity", m -> m > 0).hasSum("tax", s -> s > 0).hasStandardDeviation("discount", s -> s > 0)
-        .hasMaxLength("sku", l -> l <= 12).hasMinLength("email", l -> l >= 5)
-        .satisfies("tax <= amount OR amount IS NULL", "tax below amount", f -> f > 0.5)
-        .isLessThan("discount", "tax").hasSize(n -> n == rows);
-    rowLevel = Check.error("orders").isComplete("amount").isContainedIn("status", "NEW", "PAID", "SHIPPED")
-        .isNonNegative("quantity").containsEmail("email").hasCompleteness("sku", c -> c > 0.9);
+    suite =
+        Check.error("orders")
+            .isComplete("id")
+            .isComplete("customer")
+            .hasCompleteness("amount", c -> c >= 0.98)
+            .isComplete("status")
+            .hasCompleteness("sku", c -> c >= 0.97)
+            .isNonNegative("amount")
+            .isNonNegative("quantity")
+            .isContainedIn("status", "NEW", "PAID", "SHIPPED", "CANCELLED")
+            .isContainedIn("discount", 0, 1, true, true)
+            .containsEmail("email")
+            .hasMin("amount", m -> m >= 0)
+            .hasMax("amount", m -> m < 1000)
+            .hasMean("quantity", m -> m > 0)
+            .hasSum("tax", s -> s > 0)
+            .hasStandardDeviation("discount", s -> s > 0)
+            .hasMaxLength("sku", l -> l <= 12)
+            .hasMinLength("email", l -> l >= 5)
+            .satisfies("tax <= amount OR amount IS NULL", "tax below amount", f -> f > 0.5)
+            .isLessThan("discount", "tax")
+            .hasSize(n -> n == rows);
+    rowLevel =
+        Check.error("orders")
+            .isComplete("amount")
+            .isContainedIn("status", "NEW", "PAID", "SHIPPED")
+            .isNonNegative("quantity")
+            .containsEmail("email")
+            .hasCompleteness("sku", c -> c > 0.9);
     analyzers = new ArrayList<>();
     suite.constraints().forEach(k -> analyzers.add(k.analyzer()));
   }
@@ -107,19 +125,34 @@ public class QualityBenchmark {
   @Benchmark
   public Row bareAggregation() {
     String email = Patterns.EMAIL;
-    List<Column> aggs = List.of(
-        sum(col("id").isNotNull().cast("int")), sum(col("customer").isNotNull().cast("int")),
-        sum(col("amount").isNotNull().cast("int")), sum(col("status").isNotNull().cast("int")),
-        sum(col("sku").isNotNull().cast("int")),
-        sum(when(expr("COALESCE(CAST(amount AS DECIMAL(38, 10)), 0.0) >= 0"), 1).otherwise(0)),
-        sum(when(expr("COALESCE(CAST(quantity AS DECIMAL(38, 10)), 0.0) >= 0"), 1).otherwise(0)),
-        sum(when(expr("status IS NULL OR status IN ('NEW', 'PAID', 'SHIPPED', 'CANCELLED')"), 1).otherwise(0)),
-        sum(when(expr("discount IS NULL OR (discount >= 0 AND discount <= 1)"), 1).otherwise(0)),
-        sum(when(length(regexp_extract(col("email"), email, 0)).gt(0), 1).otherwise(0)),
-        min(col("amount").cast("double")), max(col("amount").cast("double")), avg(col("quantity").cast("double")),
-        sum(col("tax").cast("double")), stddev_pop(col("discount").cast("double")), max(length(col("sku"))),
-        min(length(col("email"))), sum(when(expr("tax <= amount OR amount IS NULL"), 1).otherwise(0)),
-        sum(when(expr("discount < tax"), 1).otherwise(0)), sum(lit(1)));
+    List<Column> aggs =
+        List.of(
+            sum(col("id").isNotNull().cast("int")),
+            sum(col("customer").isNotNull().cast("int")),
+            sum(col("amount").isNotNull().cast("int")),
+            sum(col("status").isNotNull().cast("int")),
+            sum(col("sku").isNotNull().cast("int")),
+            sum(when(expr("COALESCE(CAST(amount AS DECIMAL(38, 10)), 0.0) >= 0"), 1).otherwise(0)),
+            sum(
+                when(expr("COALESCE(CAST(quantity AS DECIMAL(38, 10)), 0.0) >= 0"), 1)
+                    .otherwise(0)),
+            sum(
+                when(expr("status IS NULL OR status IN ('NEW', 'PAID', 'SHIPPED', 'CANCELLED')"), 1)
+                    .otherwise(0)),
+            sum(
+                when(expr("discount IS NULL OR (discount >= 0 AND discount <= 1)"), 1)
+                    .otherwise(0)),
+            sum(when(length(regexp_extract(col("email"), email, 0)).gt(0), 1).otherwise(0)),
+            min(col("amount").cast("double")),
+            max(col("amount").cast("double")),
+            avg(col("quantity").cast("double")),
+            sum(col("tax").cast("double")),
+            stddev_pop(col("discount").cast("double")),
+            max(length(col("sku"))),
+            min(length(col("email"))),
+            sum(when(expr("tax <= amount OR amount IS NULL"), 1).otherwise(0)),
+            sum(when(expr("discount < tax"), 1).otherwise(0)),
+            sum(lit(1)));
     return data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
   }
 
@@ -135,18 +168,25 @@ public class QualityBenchmark {
   @Benchmark
   public Split.Counts annotateAndSplit() {
     Split s = Verification.onData(data).addCheck(rowLevel).split();
-    Row n = s.annotated().selectExpr("count_if(size(_dq_reasons) = 0)", "count_if(size(_dq_reasons) > 0)").first();
+    Row n =
+        s.annotated()
+            .selectExpr("count_if(size(_dq_reasons) = 0)", "count_if(size(_dq_reasons) > 0)")
+            .first();
     return new Split.Counts(n.getLong(0), n.getLong(1));
   }
 
-  /** The same row conditions as {@code annotateAndSplit}, as one filter: counts the good rows only. */
+  /**
+   * The same row conditions as {@code annotateAndSplit}, as one filter: counts the good rows only.
+   */
   @Benchmark
   public long plainFilter() {
-    return data.where(col("amount").isNotNull()
-            .and(expr("status IS NULL OR status IN ('NEW', 'PAID', 'SHIPPED')"))
-            .and(expr("COALESCE(CAST(quantity AS DECIMAL(38, 10)), 0.0) >= 0"))
-            .and(length(regexp_extract(col("email"), Patterns.EMAIL, 0)).gt(0))
-            .and(col("sku").isNotNull()))
+    return data.where(
+            col("amount")
+                .isNotNull()
+                .and(expr("status IS NULL OR status IN ('NEW', 'PAID', 'SHIPPED')"))
+                .and(expr("COALESCE(CAST(quantity AS DECIMAL(38, 10)), 0.0) >= 0"))
+                .and(length(regexp_extract(col("email"), Patterns.EMAIL, 0)).gt(0))
+                .and(col("sku").isNotNull()))
         .count();
   }
 }

@@ -38,8 +38,8 @@ class DeequEdgeCasesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void everyMetricAgreesWithDeequOrIsADocumentedDeliberateDifference(SparkSession spark, @TempDir Path dir)
-      throws Exception {
+  void everyMetricAgreesWithDeequOrIsADocumentedDeliberateDifference(
+      SparkSession spark, @TempDir Path dir) throws Exception {
     Path spec = dir.resolve("deequ-edge-cases.json");
     try (InputStream in = DeequEdgeCasesTest.class.getResourceAsStream("/deequ-edge-cases.json")) {
       Files.copy(in, spec);
@@ -56,7 +56,10 @@ class DeequEdgeCasesTest {
     }
     Map<String, Double> theirs = deequ(spec, dir.resolve("deequ.json"));
     Map<String, String> deliberate = new TreeMap<>();
-    cases.get("deliberate").fields().forEachRemaining(e -> deliberate.put(e.getKey(), e.getValue().asText()));
+    cases
+        .get("deliberate")
+        .fields()
+        .forEachRemaining(e -> deliberate.put(e.getKey(), e.getValue().asText()));
 
     List<String> problems = new ArrayList<>();
     StringBuilder table = new StringBuilder();
@@ -66,13 +69,27 @@ class DeequEdgeCasesTest {
       Double a = ours.get(k);
       Double b = theirs.get(k);
       boolean agree = a != null && b != null && agree(k, a, b);
-      table.append(String.format(Locale.ROOT, "%-80s %20s %20s %s%n", k, a, b, agree ? "" : deliberate.containsKey(k)
-          ? "deliberate: " + deliberate.get(k) : "DIFFERS"));
+      table.append(
+          String.format(
+              Locale.ROOT,
+              "%-80s %20s %20s %s%n",
+              k,
+              a,
+              b,
+              agree
+                  ? ""
+                  : deliberate.containsKey(k) ? "deliberate: " + deliberate.get(k) : "DIFFERS"));
       if (!agree && !deliberate.containsKey(k)) {
-        problems.add(k + ": Lakeforge " + (a == null ? "no metric" : a) + ", Deequ " + (b == null ? "no metric" : b));
+        problems.add(
+            k
+                + ": Lakeforge "
+                + (a == null ? "no metric" : a)
+                + ", Deequ "
+                + (b == null ? "no metric" : b));
       }
       if (agree && deliberate.containsKey(k)) {
-        problems.add(k + " is listed as a deliberate difference but agrees now: take it off the list");
+        problems.add(
+            k + " is listed as a deliberate difference but agrees now: take it off the list");
       }
     }
     for (String k : deliberate.keySet()) {
@@ -81,7 +98,9 @@ class DeequEdgeCasesTest {
       }
     }
     System.out.print(table);
-    assertThat(problems).as("differences from Deequ 2.1.0 that are not documented deliberate ones\n" + table).isEmpty();
+    assertThat(problems)
+        .as("differences from Deequ 2.1.0 that are not documented deliberate ones\n" + table)
+        .isEmpty();
     assertThat(ours).as("the comparison covers every case").hasSizeGreaterThan(150);
   }
 
@@ -98,21 +117,45 @@ class DeequEdgeCasesTest {
 
   /** Runs the same spec with Deequ in its own JVM, from the baseline module's jar and classpath. */
   private static Map<String, Double> deequ(Path spec, Path out) throws IOException {
-    String classpath = DeequComparison.deequClasspath(Path.of(System.getProperty("user.dir")).resolve("deequ-baseline/target"));
+    String classpath =
+        DeequComparison.deequClasspath(
+            Path.of(System.getProperty("user.dir")).resolve("deequ-baseline/target"));
     // A generous bound for a JVM starting Spark on a loaded machine; the run itself takes seconds.
-    ChildJvm.Result r = ChildJvm.of("dev.lakeforge.baseline.DeequEdgeCases", classpath, spec.toString(), out.toString())
-        .run(Duration.ofMinutes(10));
+    ChildJvm.Result r =
+        ChildJvm.of(
+                "dev.lakeforge.baseline.DeequEdgeCases", classpath, spec.toString(), out.toString())
+            .run(Duration.ofMinutes(10));
     assertThat(r.exitCode()).as("the Deequ JVM's exit code\n" + r.output()).isZero();
     Map<String, Double> metrics = new TreeMap<>();
-    JSON.readTree(out.toFile()).fields().forEachRemaining(c -> c.getValue().forEach(m -> metrics.put(
-        key(c.getKey(), m.get("entity").asText(), m.get("instance").asText(), m.get("name").asText()),
-        Double.parseDouble(m.get("value").asText()))));
+    JSON.readTree(out.toFile())
+        .fields()
+        .forEachRemaining(
+            c ->
+                c.getValue()
+                    .forEach(
+                        m ->
+                            metrics.put(
+                                key(
+                                    c.getKey(),
+                                    m.get("entity").asText(),
+                                    m.get("instance").asText(),
+                                    m.get("name").asText()),
+                                Double.parseDouble(m.get("value").asText()))));
     return metrics;
   }
 
-  /** Quantile metrics are keyed by quantile in Lakeforge ({@code ApproxQuantile-0.5}), by name alone in Deequ. */
+  /**
+   * Quantile metrics are keyed by quantile in Lakeforge ({@code ApproxQuantile-0.5}), by name alone
+   * in Deequ.
+   */
   private static String key(String c, String entity, String instance, String name) {
-    return c + "|" + entity + "|" + instance + "|" + name.replaceAll("^(ApproxQuantile|ExactQuantile)-[0-9.]+", "$1");
+    return c
+        + "|"
+        + entity
+        + "|"
+        + instance
+        + "|"
+        + name.replaceAll("^(ApproxQuantile|ExactQuantile)-[0-9.]+", "$1");
   }
 
   static Analyzer analyzer(JsonNode a) {
@@ -122,41 +165,46 @@ class DeequEdgeCasesTest {
       a.get("columns").forEach(x -> cols.add(x.asText()));
     }
     String[] cs = cols.toArray(String[]::new);
-    Analyzer made = switch (a.get("kind").asText()) {
-      case "size" -> Analyzer.size();
-      case "columnCount" -> Analyzer.columnCount();
-      case "columnExists" -> Analyzer.columnExists(c);
-      case "completeness" -> Analyzer.completeness(c);
-      case "uniqueness" -> Analyzer.uniqueness(cs);
-      case "distinctness" -> Analyzer.distinctness(cs);
-      case "uniqueValueRatio" -> Analyzer.uniqueValueRatio(cs);
-      case "countDistinct" -> Analyzer.countDistinct(cs);
-      case "duplicateRowCount" -> Analyzer.duplicateRowCount(cs);
-      case "approxCountDistinct" -> Analyzer.approxCountDistinct(c);
-      case "minimum" -> Analyzer.minimum(c);
-      case "maximum" -> Analyzer.maximum(c);
-      case "mean" -> Analyzer.mean(c);
-      case "sum" -> Analyzer.sum(c);
-      case "standardDeviation" -> Analyzer.standardDeviation(c);
-      case "variance" -> Analyzer.variance(c);
-      case "skewness" -> Analyzer.skewness(c);
-      case "kurtosis" -> Analyzer.kurtosis(c);
-      case "zerosCount" -> Analyzer.zerosCount(c);
-      case "ratioOfSums" -> Analyzer.ratioOfSums(cs[0], cs[1]);
-      case "approxQuantile" -> new Analyzer.ApproxQuantile(c, a.get("q").asDouble(), a.path("error").asDouble(0.01), null);
-      case "exactQuantile" -> Analyzer.exactQuantile(c, a.get("q").asDouble());
-      case "interquartileRange" -> Analyzer.interquartileRange(c);
-      case "minLength" -> Analyzer.minLength(c);
-      case "maxLength" -> Analyzer.maxLength(c);
-      case "compliance" -> Analyzer.compliance(a.get("name").asText(), a.get("predicate").asText());
-      case "patternMatch" -> Analyzer.patternMatch(c, a.get("pattern").asText());
-      case "entropy" -> Analyzer.entropy(c);
-      case "mutualInformation" -> Analyzer.mutualInformation(cs[0], cs[1]);
-      case "correlation" -> Analyzer.correlation(cs[0], cs[1]);
-      case "histogram" -> Analyzer.histogram(c).withMaxDetailBins(a.path("maxDetailBins").asInt(1000));
-      case "dataType" -> Analyzer.dataType(c);
-      default -> throw new IllegalArgumentException("unknown analyzer kind " + a.get("kind"));
-    };
+    Analyzer made =
+        switch (a.get("kind").asText()) {
+          case "size" -> Analyzer.size();
+          case "columnCount" -> Analyzer.columnCount();
+          case "columnExists" -> Analyzer.columnExists(c);
+          case "completeness" -> Analyzer.completeness(c);
+          case "uniqueness" -> Analyzer.uniqueness(cs);
+          case "distinctness" -> Analyzer.distinctness(cs);
+          case "uniqueValueRatio" -> Analyzer.uniqueValueRatio(cs);
+          case "countDistinct" -> Analyzer.countDistinct(cs);
+          case "duplicateRowCount" -> Analyzer.duplicateRowCount(cs);
+          case "approxCountDistinct" -> Analyzer.approxCountDistinct(c);
+          case "minimum" -> Analyzer.minimum(c);
+          case "maximum" -> Analyzer.maximum(c);
+          case "mean" -> Analyzer.mean(c);
+          case "sum" -> Analyzer.sum(c);
+          case "standardDeviation" -> Analyzer.standardDeviation(c);
+          case "variance" -> Analyzer.variance(c);
+          case "skewness" -> Analyzer.skewness(c);
+          case "kurtosis" -> Analyzer.kurtosis(c);
+          case "zerosCount" -> Analyzer.zerosCount(c);
+          case "ratioOfSums" -> Analyzer.ratioOfSums(cs[0], cs[1]);
+          case "approxQuantile" ->
+              new Analyzer.ApproxQuantile(
+                  c, a.get("q").asDouble(), a.path("error").asDouble(0.01), null);
+          case "exactQuantile" -> Analyzer.exactQuantile(c, a.get("q").asDouble());
+          case "interquartileRange" -> Analyzer.interquartileRange(c);
+          case "minLength" -> Analyzer.minLength(c);
+          case "maxLength" -> Analyzer.maxLength(c);
+          case "compliance" ->
+              Analyzer.compliance(a.get("name").asText(), a.get("predicate").asText());
+          case "patternMatch" -> Analyzer.patternMatch(c, a.get("pattern").asText());
+          case "entropy" -> Analyzer.entropy(c);
+          case "mutualInformation" -> Analyzer.mutualInformation(cs[0], cs[1]);
+          case "correlation" -> Analyzer.correlation(cs[0], cs[1]);
+          case "histogram" ->
+              Analyzer.histogram(c).withMaxDetailBins(a.path("maxDetailBins").asInt(1000));
+          case "dataType" -> Analyzer.dataType(c);
+          default -> throw new IllegalArgumentException("unknown analyzer kind " + a.get("kind"));
+        };
     return a.has("where") ? made.where(a.get("where").asText()) : made;
   }
 }

@@ -15,7 +15,10 @@ public enum ErrorKind {
   NOT_FOUND(2),
   /** Someone else changed the thing concurrently: retrying may succeed. Exit code 1. */
   CONFLICT(1),
-  /** Input that cannot be processed as it is (a schema that does not fit, a corrupt file). Exit code 2. */
+  /**
+   * Input that cannot be processed as it is (a schema that does not fit, a corrupt file). Exit code
+   * 2.
+   */
   VALIDATION(2),
   /**
    * A service the job needs (a broker, a catalog, an object store) did not answer in time: retry

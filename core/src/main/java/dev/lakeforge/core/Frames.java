@@ -31,10 +31,10 @@ public final class Frames {
   }
 
   /**
-   * The rows that differ between two frames, counting duplicates: each row of {@code expected}
-   * not matched in {@code actual} comes back with {@code _diff = 'missing'}, each row of {@code
-   * actual} not matched in {@code expected} with {@code _diff = 'unexpected'}. Columns are matched
-   * by name. An empty result means both hold the same rows in any order.
+   * The rows that differ between two frames, counting duplicates: each row of {@code expected} not
+   * matched in {@code actual} comes back with {@code _diff = 'missing'}, each row of {@code actual}
+   * not matched in {@code expected} with {@code _diff = 'unexpected'}. Columns are matched by name.
+   * An empty result means both hold the same rows in any order.
    *
    * <pre>{@code
    * Dataset<Row> d = Frames.diff(yesterday, today);
@@ -47,12 +47,14 @@ public final class Frames {
     Set<String> e = new TreeSet<>(Arrays.asList(expected.columns()));
     Set<String> a = new TreeSet<>(Arrays.asList(actual.columns()));
     if (!e.equals(a)) {
-      throw new LakeforgeException("cannot diff frames with different columns: expected " + e + ", actual " + a);
+      throw new LakeforgeException(
+          "cannot diff frames with different columns: expected " + e + ", actual " + a);
     }
     Column[] order = Arrays.stream(expected.columns()).map(actual::col).toArray(Column[]::new);
     Dataset<Row> aligned = actual.select(order);
     Dataset<Row> missing = expected.exceptAll(aligned).withColumn(DIFF_COLUMN, lit("missing"));
-    Dataset<Row> unexpected = aligned.exceptAll(expected).withColumn(DIFF_COLUMN, lit("unexpected"));
+    Dataset<Row> unexpected =
+        aligned.exceptAll(expected).withColumn(DIFF_COLUMN, lit("unexpected"));
     return missing.unionByName(unexpected);
   }
 }

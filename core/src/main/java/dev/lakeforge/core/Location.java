@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
  * made, so Spark, Iceberg and backup manifests never see one: on a cluster each executor would
  * resolve it against its own working directory.
  *
- * <p>The rule for where a relative path starts: the folder of the config file that wrote it, or
- * the working directory for command-line options, {@code --set} values and defaults. Config values
- * of this type follow it when bound; command-line options use {@link #of(String)}.
+ * <p>The rule for where a relative path starts: the folder of the config file that wrote it, or the
+ * working directory for command-line options, {@code --set} values and defaults. Config values of
+ * this type follow it when bound; command-line options use {@link #of(String)}.
  *
  * <pre>{@code
  * record Sink(Location path) {}                      // "out/orders" in /etc/jobs/job.yaml -> file:/etc/jobs/out/orders
@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Location {
-  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*", Pattern.DOTALL);
+  private static final Pattern SCHEME =
+      Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]+:.*", Pattern.DOTALL);
 
   private final String uri;
 
@@ -74,13 +75,18 @@ public final class Location {
 
   private static String stripTrailingSlash(String s) {
     int end = s.length();
-    while (end > 1 && s.charAt(end - 1) == '/' && s.charAt(end - 2) != '/' && s.charAt(end - 2) != ':') {
+    while (end > 1
+        && s.charAt(end - 1) == '/'
+        && s.charAt(end - 2) != '/'
+        && s.charAt(end - 2) != ':') {
       end--;
     }
     return s.substring(0, end);
   }
 
-  /** The absolute URI, as Hadoop and Iceberg take it: {@code file:/a/b} or {@code s3a://bucket/key}. */
+  /**
+   * The absolute URI, as Hadoop and Iceberg take it: {@code file:/a/b} or {@code s3a://bucket/key}.
+   */
   @JsonValue
   public String uri() {
     return uri;

@@ -21,14 +21,20 @@ import java.util.Map;
  *   secretKey: ${file:/run/secrets/lake/s3-secret-key}
  * }</pre>
  *
- * @param endpoint the store's URL, {@code http://} or {@code https://} (default: AWS for the region)
+ * @param endpoint the store's URL, {@code http://} or {@code https://} (default: AWS for the
+ *     region)
  * @param region the region (S3A and the SDK need one; default {@code us-east-1} with an endpoint)
  * @param pathStyleAccess {@code bucket} in the path rather than the host name (default false)
  * @param accessKey the access key id, a secret
  * @param secretKey the secret access key, a secret
  * @param sessionToken a session token for temporary credentials, a secret
  */
-public record S3Settings(String endpoint, String region, Boolean pathStyleAccess, Secret accessKey, Secret secretKey,
+public record S3Settings(
+    String endpoint,
+    String region,
+    Boolean pathStyleAccess,
+    Secret accessKey,
+    Secret secretKey,
     Secret sessionToken) {
 
   /** The schemes S3 locations use. */
@@ -38,11 +44,16 @@ public record S3Settings(String endpoint, String region, Boolean pathStyleAccess
   }
 
   public S3Settings {
-    require(endpoint == null || endpoint.matches("https?://[^/\\s]+/?"), "endpoint",
+    require(
+        endpoint == null || endpoint.matches("https?://[^/\\s]+/?"),
+        "endpoint",
         "expected http://host:port or https://host:port, got '" + endpoint + "'");
-    require((accessKey == null) == (secretKey == null), accessKey == null ? "accessKey" : "secretKey",
+    require(
+        (accessKey == null) == (secretKey == null),
+        accessKey == null ? "accessKey" : "secretKey",
         "give accessKey and secretKey together (or neither, for the AWS SDK's default credentials)");
-    require(sessionToken == null || accessKey != null, "sessionToken", "needs accessKey and secretKey");
+    require(
+        sessionToken == null || accessKey != null, "sessionToken", "needs accessKey and secretKey");
     region = region == null && endpoint != null ? "us-east-1" : region;
     pathStyleAccess = pathStyleAccess != null && pathStyleAccess;
   }
@@ -65,7 +76,9 @@ public record S3Settings(String endpoint, String region, Boolean pathStyleAccess
     }
     if (sessionToken != null) {
       c.put("fs.s3a.session.token", sessionToken.reveal());
-      c.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider");
+      c.put(
+          "fs.s3a.aws.credentials.provider",
+          "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider");
     }
     return c;
   }

@@ -61,7 +61,9 @@ public final class Sessions {
       this.appName = appName;
     }
 
-    /** {@code local[*]}, {@code spark://host:port}, {@code k8s://https://host:port}; default: local. */
+    /**
+     * {@code local[*]}, {@code spark://host:port}, {@code k8s://https://host:port}; default: local.
+     */
     public Builder master(String newMaster) {
       this.master = newMaster;
       return this;
@@ -91,13 +93,14 @@ public final class Sessions {
      * @throws dev.lakeforge.core.config.SettingException when the master is not one Spark knows
      */
     public SparkSession create() {
-      return Sessions.create(new SparkSettings(master, appName, warehouse, null, null, null, conf, null), appName);
+      return Sessions.create(
+          new SparkSettings(master, appName, warehouse, null, null, null, conf, null), appName);
     }
   }
 
   /**
-   * The embedded default: {@code local[*]}, warehouse in {@code .lakeforge/warehouse}, UI off,
-   * few shuffle partitions. Needs no server. Returns the active session if one exists.
+   * The embedded default: {@code local[*]}, warehouse in {@code .lakeforge/warehouse}, UI off, few
+   * shuffle partitions. Needs no server. Returns the active session if one exists.
    */
   public static SparkSession local(String appName) {
     return create(SparkSettings.local(), appName);
@@ -116,11 +119,12 @@ public final class Sessions {
     // Hadoop ones (object-store endpoints and keys): they go to its Hadoop configuration here.
     if (spark instanceof org.apache.spark.sql.classic.SparkSession classic) {
       Configuration hadoop = classic.sparkContext().hadoopConfiguration();
-      conf.forEach((k, v) -> {
-        if (k.startsWith(HADOOP_PREFIX)) {
-          hadoop.set(k.substring(HADOOP_PREFIX.length()), v);
-        }
-      });
+      conf.forEach(
+          (k, v) -> {
+            if (k.startsWith(HADOOP_PREFIX)) {
+              hadoop.set(k.substring(HADOOP_PREFIX.length()), v);
+            }
+          });
     }
     return spark;
   }
@@ -136,8 +140,7 @@ public final class Sessions {
     if (!(data instanceof org.apache.spark.sql.classic.Dataset<?> classic)) {
       return true;
     }
-    Iterator<Expression> it =
-        classic.queryExecution().analyzed().expressions().iterator();
+    Iterator<Expression> it = classic.queryExecution().analyzed().expressions().iterator();
     while (it.hasNext()) {
       if (!it.next().deterministic()) {
         return false;
@@ -148,8 +151,8 @@ public final class Sessions {
 
   /**
    * With {@code spark.eventLog.enabled} (in the config, or given to spark-submit), the event log is
-   * written by {@link RedactingEventLog} instead of Spark's listener: the same files, with the secrets
-   * Spark does not mask (literals in recorded plans) masked too.
+   * written by {@link RedactingEventLog} instead of Spark's listener: the same files, with the
+   * secrets Spark does not mask (literals in recorded plans) masked too.
    */
   static Map<String, String> withRedactingEventLog(Map<String, String> conf) {
     if (!SparkSettings.eventLogEnabled(conf)) {
@@ -157,32 +160,38 @@ public final class Sessions {
     }
     Map<String, String> out = new LinkedHashMap<>(conf);
     out.put("spark.eventLog.enabled", "false");
-    String listeners = conf.getOrDefault("spark.extraListeners", System.getProperty("spark.extraListeners", ""));
+    String listeners =
+        conf.getOrDefault("spark.extraListeners", System.getProperty("spark.extraListeners", ""));
     String ours = RedactingEventLog.class.getName();
-    out.put("spark.extraListeners", listeners.isBlank() ? ours
-        : listeners.contains(ours) ? listeners : listeners + "," + ours);
+    out.put(
+        "spark.extraListeners",
+        listeners.isBlank() ? ours : listeners.contains(ours) ? listeners : listeners + "," + ours);
     return out;
   }
 
   private static final AtomicBoolean ARTIFACTS_HOOK = new AtomicBoolean();
 
   /**
-   * Spark 4.0.0 makes its artifact folder under {@code ./artifacts} (the folder name is passed as the
-   * root of a temporary folder) and removes only what is inside at exit: an empty {@code artifacts/}
-   * is left in the working directory of every run. It goes too, at exit, when it was not there
-   * before and is empty then (after Spark's own cleanup, which runs at a higher priority).
+   * Spark 4.0.0 makes its artifact folder under {@code ./artifacts} (the folder name is passed as
+   * the root of a temporary folder) and removes only what is inside at exit: an empty {@code
+   * artifacts/} is left in the working directory of every run. It goes too, at exit, when it was
+   * not there before and is empty then (after Spark's own cleanup, which runs at a higher
+   * priority).
    */
   private static void removeEmptyArtifactsFolderAtExit() {
     File artifacts = new File("artifacts").getAbsoluteFile();
     if (artifacts.exists() || !ARTIFACTS_HOOK.compareAndSet(false, true)) {
       return;
     }
-    ShutdownHookManager.get().addShutdownHook(() -> {
-      String[] left = artifacts.list();
-      if (left != null && left.length == 0) {
-        artifacts.delete();
-      }
-    }, 1);
+    ShutdownHookManager.get()
+        .addShutdownHook(
+            () -> {
+              String[] left = artifacts.list();
+              if (left != null && left.length == 0) {
+                artifacts.delete();
+              }
+            },
+            1);
   }
 
   /**
@@ -199,8 +208,13 @@ public final class Sessions {
     try {
       return SparkSession.builder().config("spark.api.mode", "connect").remote(url).create();
     } catch (NoClassDefFoundError | IllegalStateException e) {
-      throw new LakeforgeException("cannot create a Spark Connect session for " + url
-          + ": add org.apache.spark:spark-connect-client-jvm_2.13 to the classpath (" + e.getMessage() + ")", e);
+      throw new LakeforgeException(
+          "cannot create a Spark Connect session for "
+              + url
+              + ": add org.apache.spark:spark-connect-client-jvm_2.13 to the classpath ("
+              + e.getMessage()
+              + ")",
+          e);
     }
   }
 
@@ -211,7 +225,8 @@ public final class Sessions {
    */
   public static Configuration hadoopConfiguration(SparkSession spark) {
     return spark instanceof org.apache.spark.sql.classic.SparkSession classic
-        ? classic.sparkContext().hadoopConfiguration() : new Configuration();
+        ? classic.sparkContext().hadoopConfiguration()
+        : new Configuration();
   }
 
   /**
@@ -232,13 +247,18 @@ public final class Sessions {
       return Optional.empty();
     }
     try {
-      List<String> parts = CollectionConverters.asJava(
-          classic.sessionState().sqlParser().parseMultipartIdentifier(table));
+      List<String> parts =
+          CollectionConverters.asJava(
+              classic.sessionState().sqlParser().parseMultipartIdentifier(table));
       CatalogManager manager = classic.sessionState().catalogManager();
-      CatalogPlugin catalog = parts.size() > 1
-          && manager.isCatalogRegistered(parts.get(0)) ? manager.catalog(parts.get(0)) : manager.currentCatalog();
-      List<String> rest = catalog.name().equals(parts.get(0)) && parts.size() > 1
-          ? parts.subList(1, parts.size()) : parts;
+      CatalogPlugin catalog =
+          parts.size() > 1 && manager.isCatalogRegistered(parts.get(0))
+              ? manager.catalog(parts.get(0))
+              : manager.currentCatalog();
+      List<String> rest =
+          catalog.name().equals(parts.get(0)) && parts.size() > 1
+              ? parts.subList(1, parts.size())
+              : parts;
       if (!(catalog instanceof TableCatalog tables)) {
         return Optional.empty();
       }
@@ -246,22 +266,34 @@ public final class Sessions {
       if (namespace.length == 0) {
         namespace = manager.currentNamespace();
       }
-      String location = tables.loadTable(Identifier.of(namespace,
-          rest.get(rest.size() - 1))).properties().get(TableCatalog.PROP_LOCATION);
+      String location =
+          tables
+              .loadTable(Identifier.of(namespace, rest.get(rest.size() - 1)))
+              .properties()
+              .get(TableCatalog.PROP_LOCATION);
       return location == null ? Optional.empty() : Optional.of(Location.of(location));
     } catch (Exception e) {
       return Optional.empty();
     }
   }
 
-  /** The master a session runs on ({@code local[*]}, {@code spark://...}, {@code k8s://...}); null over Spark Connect. */
+  /**
+   * The master a session runs on ({@code local[*]}, {@code spark://...}, {@code k8s://...}); null
+   * over Spark Connect.
+   */
   public static String master(SparkSession spark) {
-    return spark instanceof org.apache.spark.sql.classic.SparkSession classic ? classic.sparkContext().master() : null;
+    return spark instanceof org.apache.spark.sql.classic.SparkSession classic
+        ? classic.sparkContext().master()
+        : null;
   }
 
-  /** {@code client} or {@code cluster}: where the driver of a session runs; null over Spark Connect. */
+  /**
+   * {@code client} or {@code cluster}: where the driver of a session runs; null over Spark Connect.
+   */
   public static String deployMode(SparkSession spark) {
-    return spark instanceof org.apache.spark.sql.classic.SparkSession classic ? classic.sparkContext().deployMode() : null;
+    return spark instanceof org.apache.spark.sql.classic.SparkSession classic
+        ? classic.sparkContext().deployMode()
+        : null;
   }
 
   static SparkSession.Builder builder(Map<String, String> conf) {

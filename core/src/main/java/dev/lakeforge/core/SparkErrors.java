@@ -6,8 +6,8 @@ import java.util.Optional;
 import org.apache.spark.SparkThrowable;
 
 /**
- * Tells a user's mistake from a failure in what Spark, Iceberg and Hadoop throw, and says it in
- * one line: a table, namespace, catalog or path that does not exist is {@link ErrorKind#NOT_FOUND}
+ * Tells a user's mistake from a failure in what Spark, Iceberg and Hadoop throw, and says it in one
+ * line: a table, namespace, catalog or path that does not exist is {@link ErrorKind#NOT_FOUND}
  * (exit code 2), named, with the fix; SQL that does not parse or analyse (SQLSTATE class 42) is
  * {@link ErrorKind#USAGE}.
  *
@@ -19,7 +19,10 @@ import org.apache.spark.SparkThrowable;
 public final class SparkErrors {
   private SparkErrors() {}
 
-  /** The kind of an error: a {@link LakeforgeException}'s own, a known mistake, else {@link ErrorKind#INTERNAL}. */
+  /**
+   * The kind of an error: a {@link LakeforgeException}'s own, a known mistake, else {@link
+   * ErrorKind#INTERNAL}.
+   */
   public static ErrorKind kind(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
@@ -33,14 +36,18 @@ public final class SparkErrors {
       return ErrorKind.VALIDATION;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("42")) {
+      if (t instanceof SparkThrowable st
+          && st.getSqlState() != null
+          && st.getSqlState().startsWith("42")) {
         return ErrorKind.USAGE;
       }
     }
     return ErrorKind.INTERNAL;
   }
 
-  /** One line for the user: what is missing and how to fix it, else the first line of the message. */
+  /**
+   * One line for the user: what is missing and how to fix it, else the first line of the message.
+   */
   public static String describe(Throwable e) {
     if (e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
       return LakeforgeException.firstLine(e);
@@ -54,21 +61,31 @@ public final class SparkErrors {
    */
   public static Optional<String> unreadable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SparkThrowable st && st.getCondition() != null && st.getCondition().startsWith("FAILED_READ_FILE")) {
+      if (t instanceof SparkThrowable st
+          && st.getCondition() != null
+          && st.getCondition().startsWith("FAILED_READ_FILE")) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
           root = root.getCause();
         }
         String path = st.getMessageParameters().getOrDefault("path", "?");
-        String why = root == t ? "" : ": " + LakeforgeException.firstLine(root).replace(path + " ", "");
-        return Optional.of("input file " + path + " cannot be read (truncated, corrupt or not in the format it is"
-            + " read as)" + why);
+        String why =
+            root == t ? "" : ": " + LakeforgeException.firstLine(root).replace(path + " ", "");
+        return Optional.of(
+            "input file "
+                + path
+                + " cannot be read (truncated, corrupt or not in the format it is"
+                + " read as)"
+                + why);
       }
     }
     return Optional.empty();
   }
 
-  /** What is missing, when the error (or a cause) says a table, namespace, catalog or path does not exist. */
+  /**
+   * What is missing, when the error (or a cause) says a table, namespace, catalog or path does not
+   * exist.
+   */
   public static Optional<String> missing(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       Optional<String> found = t instanceof SparkThrowable st ? fromCondition(st) : fromClass(t);
@@ -87,10 +104,12 @@ public final class SparkErrors {
     Map<String, String> p = st.getMessageParameters();
     String c = condition.contains(".") ? condition.substring(0, condition.indexOf('.')) : condition;
     return switch (c) {
-      case "TABLE_OR_VIEW_NOT_FOUND" -> Optional.of("table " + unquote(p.get("relationName")) + " does not exist");
+      case "TABLE_OR_VIEW_NOT_FOUND" ->
+          Optional.of("table " + unquote(p.get("relationName")) + " does not exist");
       case "SCHEMA_NOT_FOUND" -> {
         String ns = unquote(p.get("schemaName"));
-        yield Optional.of("namespace " + ns + " does not exist (create it with CREATE NAMESPACE " + ns + ")");
+        yield Optional.of(
+            "namespace " + ns + " does not exist (create it with CREATE NAMESPACE " + ns + ")");
       }
       case "REQUIRES_SINGLE_PART_NAMESPACE" -> {
         String ns = unquote(p.get("namespace"));
@@ -116,8 +135,14 @@ public final class SparkErrors {
   }
 
   private static String undeclared(String catalog) {
-    return "catalog '" + catalog + "' is not declared: declare it under catalogs: in the job config, for example"
-        + " catalogs." + catalog + ": {type: hadoop, warehouse: /data/" + catalog + "}";
+    return "catalog '"
+        + catalog
+        + "' is not declared: declare it under catalogs: in the job config, for example"
+        + " catalogs."
+        + catalog
+        + ": {type: hadoop, warehouse: /data/"
+        + catalog
+        + "}";
   }
 
   private static String unquote(String identifier) {

@@ -30,9 +30,10 @@ import java.util.regex.Pattern;
  *     spark://host:port} or {@code yarn}; when absent, the master given by spark-submit, else
  *     {@code local[*]}
  * @param appName the application name (default: the job name)
- * @param warehouse the SQL warehouse folder (default for local runs: {@code .lakeforge/warehouse} in the
- *     working directory); a relative path starts at the config file's folder
- * @param shufflePartitions {@code spark.sql.shuffle.partitions} (default for local runs: 2 per core, at least 4)
+ * @param warehouse the SQL warehouse folder (default for local runs: {@code .lakeforge/warehouse}
+ *     in the working directory); a relative path starts at the config file's folder
+ * @param shufflePartitions {@code spark.sql.shuffle.partitions} (default for local runs: 2 per
+ *     core, at least 4)
  * @param ui whether the Spark UI starts (default: off for local runs)
  * @param timeZone {@code spark.sql.session.timeZone}, e.g. {@code UTC}
  * @param conf any other Spark settings; they win over everything above
@@ -48,15 +49,20 @@ public record SparkSettings(
     Map<String, String> conf,
     Kubernetes kubernetes) {
 
-  static final Pattern MASTER = Pattern.compile(
-      "local|local\\[(\\*|\\d+)(,\\d+)?]|local-cluster\\[\\d+,\\d+,\\d+]|k8s://.+|spark://.+|yarn");
+  static final Pattern MASTER =
+      Pattern.compile(
+          "local|local\\[(\\*|\\d+)(,\\d+)?]|local-cluster\\[\\d+,\\d+,\\d+]|k8s://.+|spark://.+|yarn");
   static final Pattern MEMORY = Pattern.compile("(?i)\\d+[kmgtp]?b?");
   static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
   static final Pattern DNS_NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
   static final Set<String> PULL_POLICIES = Set.of("Always", "IfNotPresent", "Never");
 
-  /** What Spark masks in its UI, event log and reports: its default, plus dashed key ids and credentials. */
-  public static final String REDACTION_REGEX = "(?i)secret|password|token|access[.-]?key|credential|private[.-]?key";
+  /**
+   * What Spark masks in its UI, event log and reports: its default, plus dashed key ids and
+   * credentials.
+   */
+  public static final String REDACTION_REGEX =
+      "(?i)secret|password|token|access[.-]?key|credential|private[.-]?key";
 
   /** The default warehouse folder of local runs, relative to the working directory. */
   public static final String LOCAL_WAREHOUSE = ".lakeforge/warehouse";
@@ -65,18 +71,30 @@ public record SparkSettings(
    * Spark settings whose value is a path: a relative one in {@code conf} starts at the config
    * file's folder, like every other path in a config, and reaches Spark as an absolute URI.
    */
-  static final Pattern PATH_KEYS = Pattern.compile("spark\\.sql\\.catalog\\.[^.]+\\.warehouse|spark\\.sql\\.warehouse\\.dir"
-      + "|spark\\.eventLog\\.dir|spark\\.sql\\.streaming\\.checkpointLocation|spark\\.history\\.fs\\.logDirectory");
+  static final Pattern PATH_KEYS =
+      Pattern.compile(
+          "spark\\.sql\\.catalog\\.[^.]+\\.warehouse|spark\\.sql\\.warehouse\\.dir"
+              + "|spark\\.eventLog\\.dir|spark\\.sql\\.streaming\\.checkpointLocation|spark\\.history\\.fs\\.logDirectory");
 
   public SparkSettings {
-    require(master == null || MASTER.matcher(master).matches(), "master",
-        "expected local[*], local[N], k8s://https://host:port, spark://host:port or yarn, got '" + master + "'");
-    require(shufflePartitions == null || shufflePartitions > 0, "shufflePartitions",
+    require(
+        master == null || MASTER.matcher(master).matches(),
+        "master",
+        "expected local[*], local[N], k8s://https://host:port, spark://host:port or yarn, got '"
+            + master
+            + "'");
+    require(
+        shufflePartitions == null || shufflePartitions > 0,
+        "shufflePartitions",
         "must be at least 1, got " + shufflePartitions);
     conf = conf == null ? Map.of() : Map.copyOf(conf);
     if (master != null && master.startsWith("k8s://")) {
-      require(kubernetes != null && kubernetes.image() != null, "kubernetes.image",
-          "is required when master is " + master + " (the container image with lakeforge-jobs.jar)");
+      require(
+          kubernetes != null && kubernetes.image() != null,
+          "kubernetes.image",
+          "is required when master is "
+              + master
+              + " (the container image with lakeforge-jobs.jar)");
     }
   }
 
@@ -87,17 +105,20 @@ public record SparkSettings(
 
   /** A copy with another master. */
   public SparkSettings withMaster(String newMaster) {
-    return new SparkSettings(newMaster, appName, warehouse, shufflePartitions, ui, timeZone, conf, kubernetes);
+    return new SparkSettings(
+        newMaster, appName, warehouse, shufflePartitions, ui, timeZone, conf, kubernetes);
   }
 
   /** A copy whose {@code conf} is this map. */
   public SparkSettings withConf(Map<String, String> newConf) {
-    return new SparkSettings(master, appName, warehouse, shufflePartitions, ui, timeZone, newConf, kubernetes);
+    return new SparkSettings(
+        master, appName, warehouse, shufflePartitions, ui, timeZone, newConf, kubernetes);
   }
 
   /** Whether these settings, or those spark-submit gave this JVM, turn Spark's event log on. */
   public static boolean eventLogEnabled(Map<String, String> conf) {
-    return Boolean.parseBoolean(conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled")));
+    return Boolean.parseBoolean(
+        conf.getOrDefault("spark.eventLog.enabled", System.getProperty("spark.eventLog.enabled")));
   }
 
   /** Whether a Spark setting holds a path (a warehouse, the event log or checkpoint folder). */
@@ -106,8 +127,8 @@ public record SparkSettings(
   }
 
   /**
-   * The SQL warehouse: this section's, else {@code .lakeforge/warehouse} in the working directory for
-   * local runs, else null (Spark's default).
+   * The SQL warehouse: this section's, else {@code .lakeforge/warehouse} in the working directory
+   * for local runs, else null (Spark's default).
    */
   public Location warehouseLocation() {
     String dir = conf.get("spark.sql.warehouse.dir");
@@ -123,14 +144,16 @@ public record SparkSettings(
     return m == null || m.startsWith("local");
   }
 
-  /** The master that will be used: this config's, else spark-submit's, else null (meaning local[*]). */
+  /**
+   * The master that will be used: this config's, else spark-submit's, else null (meaning local[*]).
+   */
   public String effectiveMaster() {
     return master != null ? master : System.getProperty("spark.master");
   }
 
   /**
-   * The Spark settings this section stands for, in the order they are applied. Keys from
-   * {@code conf} come last and win.
+   * The Spark settings this section stands for, in the order they are applied. Keys from {@code
+   * conf} come last and win.
    */
   public Map<String, String> toSparkConf(String defaultAppName) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -155,7 +178,8 @@ public record SparkSettings(
     if (shufflePartitions != null) {
       out.put("spark.sql.shuffle.partitions", shufflePartitions.toString());
     } else if (local) {
-      out.put("spark.sql.shuffle.partitions",
+      out.put(
+          "spark.sql.shuffle.partitions",
           Integer.toString(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
     }
     if (local) {
@@ -165,8 +189,10 @@ public record SparkSettings(
     if (timeZone != null) {
       out.put("spark.sql.session.timeZone", timeZone);
     }
-    // Jobs cache what they read twice (a split, a stream batch): let adaptive execution still merge the
-    // small shuffle partitions of what is cached (Spark keeps their number by default: 200 on a cluster).
+    // Jobs cache what they read twice (a split, a stream batch): let adaptive execution still merge
+    // the
+    // small shuffle partitions of what is cached (Spark keeps their number by default: 200 on a
+    // cluster).
     out.put("spark.sql.optimizer.canChangeCachedPlanOutputPartitioning", "true");
     // Spark masks settings matching this in its UI, event log and environment reports; its default
     // misses object-store key ids written with a dash (Iceberg's s3.access-key-id).
@@ -185,8 +211,8 @@ public record SparkSettings(
    * @param image {@code spark.kubernetes.container.image} (required with a k8s master)
    * @param imagePullPolicy {@code Always}, {@code IfNotPresent} (default) or {@code Never}
    * @param imagePullSecrets Secrets holding registry credentials
-   * @param serviceAccount {@code spark.kubernetes.authenticate.driver.serviceAccountName} (manifests:
-   *     default {@code lakeforge-spark}, created with the RBAC the driver needs)
+   * @param serviceAccount {@code spark.kubernetes.authenticate.driver.serviceAccountName}
+   *     (manifests: default {@code lakeforge-spark}, created with the RBAC the driver needs)
    * @param executors {@code spark.executor.instances}
    * @param executorCores {@code spark.executor.cores}
    * @param executorMemory {@code spark.executor.memory}, e.g. {@code 8g}
@@ -200,7 +226,8 @@ public record SparkSettings(
    * @param labels more labels on every pod and object (team and tenant come from {@code run:})
    * @param nodeSelector node labels the pods must match
    * @param tolerations taints the pods tolerate, as Kubernetes writes them
-   * @param schedule a cron schedule for the scheduled manifests ({@code scheduled}, {@code cronjob})
+   * @param schedule a cron schedule for the scheduled manifests ({@code scheduled}, {@code
+   *     cronjob})
    */
   public record Kubernetes(
       String namespace,
@@ -223,18 +250,40 @@ public record SparkSettings(
       String schedule) {
 
     public Kubernetes {
-      require(executors == null || executors >= 0, "executors", "must be 0 or more, got " + executors);
-      require(executorCores == null || executorCores > 0, "executorCores", "must be at least 1, got " + executorCores);
-      require(driverCores == null || driverCores > 0, "driverCores", "must be at least 1, got " + driverCores);
-      require(executorGpus == null || executorGpus >= 0, "executorGpus", "must be 0 or more, got " + executorGpus);
-      require(imagePullPolicy == null || PULL_POLICIES.contains(imagePullPolicy), "imagePullPolicy",
+      require(
+          executors == null || executors >= 0, "executors", "must be 0 or more, got " + executors);
+      require(
+          executorCores == null || executorCores > 0,
+          "executorCores",
+          "must be at least 1, got " + executorCores);
+      require(
+          driverCores == null || driverCores > 0,
+          "driverCores",
+          "must be at least 1, got " + driverCores);
+      require(
+          executorGpus == null || executorGpus >= 0,
+          "executorGpus",
+          "must be 0 or more, got " + executorGpus);
+      require(
+          imagePullPolicy == null || PULL_POLICIES.contains(imagePullPolicy),
+          "imagePullPolicy",
           "expected Always, IfNotPresent or Never, got '" + imagePullPolicy + "'");
-      require(namespace == null || DNS_LABEL.matcher(namespace).matches(), "namespace",
+      require(
+          namespace == null || DNS_LABEL.matcher(namespace).matches(),
+          "namespace",
           "expected a DNS label (lower-case letters, digits and '-'), got '" + namespace + "'");
-      require(serviceAccount == null || DNS_NAME.matcher(serviceAccount).matches(), "serviceAccount",
-          "expected a DNS name (lower-case letters, digits, '-' and '.'), got '" + serviceAccount + "'");
-      require(schedule == null || schedule.trim().split("\\s+").length == 5 || schedule.startsWith("@"), "schedule",
-          "expected a cron schedule of five fields, such as '0 2 * * *', or @daily, got '" + schedule + "'");
+      require(
+          serviceAccount == null || DNS_NAME.matcher(serviceAccount).matches(),
+          "serviceAccount",
+          "expected a DNS name (lower-case letters, digits, '-' and '.'), got '"
+              + serviceAccount
+              + "'");
+      require(
+          schedule == null || schedule.trim().split("\\s+").length == 5 || schedule.startsWith("@"),
+          "schedule",
+          "expected a cron schedule of five fields, such as '0 2 * * *', or @daily, got '"
+              + schedule
+              + "'");
       requireMemory("executorMemory", executorMemory);
       requireMemory("executorMemoryOverhead", executorMemoryOverhead);
       requireMemory("driverMemory", driverMemory);
@@ -246,7 +295,9 @@ public record SparkSettings(
     }
 
     private static void requireMemory(String key, String value) {
-      require(value == null || MEMORY.matcher(value).matches(), key,
+      require(
+          value == null || MEMORY.matcher(value).matches(),
+          key,
           "expected a size such as 512m, 4g or 1t, got '" + value + "'");
     }
 
@@ -258,10 +309,11 @@ public record SparkSettings(
         out.put("spark.kubernetes.container.image.pullSecrets", String.join(",", imagePullSecrets));
       }
       putIf(out, "spark.kubernetes.authenticate.driver.serviceAccountName", serviceAccount);
-      labels.forEach((k, v) -> {
-        out.put("spark.kubernetes.driver.label." + k, v);
-        out.put("spark.kubernetes.executor.label." + k, v);
-      });
+      labels.forEach(
+          (k, v) -> {
+            out.put("spark.kubernetes.driver.label." + k, v);
+            out.put("spark.kubernetes.executor.label." + k, v);
+          });
       nodeSelector.forEach((k, v) -> out.put("spark.kubernetes.node.selector." + k, v));
       putIf(out, "spark.executor.instances", executors);
       putIf(out, "spark.executor.cores", executorCores);
@@ -302,8 +354,13 @@ public record SparkSettings(
     public DynamicAllocation {
       require(min == null || min >= 0, "min", "must be 0 or more, got " + min);
       require(max == null || max >= 1, "max", "must be at least 1, got " + max);
-      require(min == null || max == null || min <= max, "min", "(" + min + ") must not exceed max (" + max + ")");
-      require(initial == null || ((min == null || initial >= min) && (max == null || initial <= max)), "initial",
+      require(
+          min == null || max == null || min <= max,
+          "min",
+          "(" + min + ") must not exceed max (" + max + ")");
+      require(
+          initial == null || ((min == null || initial >= min) && (max == null || initial <= max)),
+          "initial",
           "(" + initial + ") must lie between min and max");
     }
   }

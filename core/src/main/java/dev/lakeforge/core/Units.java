@@ -5,9 +5,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints sizes ({@code 128m}, {@code 1.5t}, {@code 500GB}) and durations ({@code 90s}, {@code 1h30m}). */
+/**
+ * Parses and prints sizes ({@code 128m}, {@code 1.5t}, {@code 500GB}) and durations ({@code 90s},
+ * {@code 1h30m}).
+ */
 public final class Units {
-  private static final Pattern SIZE = Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b)?\\s*");
+  private static final Pattern SIZE =
+      Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b)?\\s*");
   private static final Pattern DURATION =
       Pattern.compile("(?i)(?:(\\d+)h)?\\s*(?:(\\d+)m(?!s))?\\s*(?:(\\d+)s)?\\s*(?:(\\d+)ms)?");
 
@@ -22,7 +26,8 @@ public final class Units {
   public static long bytes(String text) {
     Matcher m = text == null ? null : SIZE.matcher(text);
     if (m == null || !m.matches()) {
-      throw new IllegalArgumentException("expected a size such as 512m, 4g or 1.5t, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a size such as 512m, 4g or 1.5t, got '" + text + "'");
     }
     double n = Double.parseDouble(m.group(1));
     int power = "kmgtp".indexOf(m.group(2).toLowerCase(Locale.ROOT)) + 1;
@@ -30,7 +35,8 @@ public final class Units {
   }
 
   /**
-   * A duration: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m} or ISO-8601 {@code PT1H30M}.
+   * A duration: {@code 500ms}, {@code 90s}, {@code 30m}, {@code 2h}, {@code 1h30m} or ISO-8601
+   * {@code PT1H30M}.
    *
    * @throws IllegalArgumentException naming the text when it is not a duration
    */
@@ -40,7 +46,8 @@ public final class Units {
     }
     Matcher m = text == null ? null : DURATION.matcher(text.trim());
     if (m == null || text.isBlank() || !m.matches()) {
-      throw new IllegalArgumentException("expected a duration such as 500ms, 90s, 30m, 2h or 1h30m, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected a duration such as 500ms, 90s, 30m, 2h or 1h30m, got '" + text + "'");
     }
     long s = 0;
     s += m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 3600;

@@ -76,8 +76,13 @@ public final class ChildJvm {
     cmd.add(java());
     cmd.add("-Xmx" + heap);
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognized") || a.startsWith("-Dio.netty")
-            || a.startsWith("-Djdk.reflect") || a.startsWith("-Djava.io.tmpdir"))
+        .filter(
+            a ->
+                a.startsWith("--add-")
+                    || a.startsWith("-XX:+IgnoreUnrecognized")
+                    || a.startsWith("-Dio.netty")
+                    || a.startsWith("-Djdk.reflect")
+                    || a.startsWith("-Djava.io.tmpdir"))
         .forEach(cmd::add);
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", classpath, mainClass));
@@ -92,7 +97,10 @@ public final class ChildJvm {
 
   /** Starts it, standard output and error appended to {@code log}. */
   public Process start(Path log) throws IOException {
-    ProcessBuilder pb = builder().redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        builder()
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();
   }
 
@@ -132,10 +140,18 @@ public final class ChildJvm {
       Process p = builder().redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        throw new AssertionError("still running after " + timeout + ": " + String.join(" ", args) + "\n"
-            + new Result(-1, Files.readString(out), Files.readString(err)).output());
+        throw new AssertionError(
+            "still running after "
+                + timeout
+                + ": "
+                + String.join(" ", args)
+                + "\n"
+                + new Result(-1, Files.readString(out), Files.readString(err)).output());
       }
-      return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

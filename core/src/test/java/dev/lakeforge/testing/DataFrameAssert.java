@@ -22,8 +22,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Assertions on DataFrames for tests: same schema (with a readable diff), same rows in any order,
- * doubles within a tolerance; on failure the first differing rows are shown side by side. Rows
- * are collected, so keep test data small (thousands of rows, not millions).
+ * doubles within a tolerance; on failure the first differing rows are shown side by side. Rows are
+ * collected, so keep test data small (thousands of rows, not millions).
  *
  * <pre>{@code
  * DataFrameAssert.assertThat(actual)
@@ -72,14 +72,21 @@ public final class DataFrameAssert {
     for (int i = 0; i < n; i++) {
       StructField e = i < expected.size() ? expected.fields()[i] : null;
       StructField a = i < got.size() ? got.fields()[i] : null;
-      boolean ok = e != null && a != null && e.name().equals(a.name())
-          && sameType(e, a) && (!checkNullability || e.nullable() == a.nullable());
+      boolean ok =
+          e != null
+              && a != null
+              && e.name().equals(a.name())
+              && sameType(e, a)
+              && (!checkNullability || e.nullable() == a.nullable());
       same &= ok;
       rows.add(List.of(ok ? "" : "*", field(e), field(a)));
     }
     if (!same) {
-      throw new AssertionFailedError("schemas differ (* marks a difference):\n"
-          + TextTable.render(List.of("", "expected", "actual"), rows), expected.treeString(), got.treeString());
+      throw new AssertionFailedError(
+          "schemas differ (* marks a difference):\n"
+              + TextTable.render(List.of("", "expected", "actual"), rows),
+          expected.treeString(),
+          got.treeString());
     }
     return this;
   }
@@ -92,15 +99,19 @@ public final class DataFrameAssert {
   }
 
   private static String field(StructField f) {
-    return f == null ? "(none)" : f.name() + ": " + f.dataType().simpleString() + (f.nullable() ? "" : " not null");
+    return f == null
+        ? "(none)"
+        : f.name() + ": " + f.dataType().simpleString() + (f.nullable() ? "" : " not null");
   }
 
   public DataFrameAssert hasSameRowsAs(Dataset<Row> expected) {
     String[] e = expected.columns();
     String[] a = actual.columns();
     if (!Arrays.equals(e, a)) {
-      throw new AssertionFailedError("columns differ: expected " + Arrays.toString(e) + ", actual " + Arrays.toString(a),
-          Arrays.toString(e), Arrays.toString(a));
+      throw new AssertionFailedError(
+          "columns differ: expected " + Arrays.toString(e) + ", actual " + Arrays.toString(a),
+          Arrays.toString(e),
+          Arrays.toString(a));
     }
     return containsExactlyInAnyOrder(expected.collectAsList());
   }
@@ -145,10 +156,17 @@ public final class DataFrameAssert {
     if (!missing.isEmpty() || !extra.isEmpty()) {
       missing.sort(Comparator.comparing(Object::toString));
       extra.sort(Comparator.comparing(Object::toString));
-      String msg = String.format(Locale.ROOT, "rows differ: expected %d rows, actual %d; %d expected row(s) not found, %d actual"
-              + " row(s) not expected%s. First differences, side by side (* marks a differing value):%n%s",
-          expected.size(), got.size(), missing.size(), extra.size(),
-          tolerance > 0 ? " (doubles within " + tolerance + ")" : "", sideBySide(missing, extra));
+      String msg =
+          String.format(
+              Locale.ROOT,
+              "rows differ: expected %d rows, actual %d; %d expected row(s) not found, %d actual"
+                  + " row(s) not expected%s. First differences, side by side (* marks a differing value):%n%s",
+              expected.size(),
+              got.size(),
+              missing.size(),
+              extra.size(),
+              tolerance > 0 ? " (doubles within " + tolerance + ")" : "",
+              sideBySide(missing, extra));
       throw new AssertionFailedError(msg, missing.toString(), extra.toString());
     }
     return this;

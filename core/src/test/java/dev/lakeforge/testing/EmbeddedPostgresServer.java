@@ -25,23 +25,29 @@ public final class EmbeddedPostgresServer {
     if (server == null) {
       try {
         Path data = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "pg-");
-        server = EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(true)
-            .setServerConfig("unix_socket_directories", "")
-            .setServerConfig("fsync", "off")
-            .setPGStartupWait(Duration.ofSeconds(180))
-            .start();
+        server =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(true)
+                .setServerConfig("unix_socket_directories", "")
+                .setServerConfig("fsync", "off")
+                .setPGStartupWait(Duration.ofSeconds(180))
+                .start();
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the embedded PostgreSQL server: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot start the embedded PostgreSQL server: " + e.getMessage(), e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException ignored) {
-          // the JVM is going away
-        }
-      }, "lakeforge-test-postgres-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      server.close();
+                    } catch (IOException ignored) {
+                      // the JVM is going away
+                    }
+                  },
+                  "lakeforge-test-postgres-stop"));
     }
     return server;
   }

@@ -22,15 +22,16 @@ public final class GeneratedDocs {
     return Path.of(System.getProperty("user.dir")).getParent().resolve("docs").resolve(name);
   }
 
-  public static void assertCurrent(Path doc, String begin, String end, String generated, String regenerate)
-      throws IOException {
+  public static void assertCurrent(
+      Path doc, String begin, String end, String generated, String regenerate) throws IOException {
     String text = Files.readString(doc);
     int from = text.indexOf(begin);
     int to = text.indexOf(end);
     assertThat(from).as(doc.getFileName() + " has the generated block").isNotNegative();
     String current = text.substring(from, to + end.length());
     if (Boolean.getBoolean("lakeforge.regenerate")) {
-      Files.writeString(doc, text.substring(0, from) + generated + text.substring(to + end.length()));
+      Files.writeString(
+          doc, text.substring(0, from) + generated + text.substring(to + end.length()));
       current = generated;
     }
     assertThat(current).as("regenerate with: " + regenerate).isEqualTo(generated);

@@ -61,12 +61,27 @@ public final class KubernetesApi {
   private void start(int port) {
     try {
       String dir = System.getProperty("lakeforge.k8s.api", "../testing/k8s-api/target");
-      String classpath = Path.of(dir, "classes") + ":" + Files.readString(Path.of(dir, "k8s-api-classpath.txt")).trim();
-      Path log = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "k8s-").resolve("api.log");
-      process = ChildJvm.of("dev.lakeforge.testing.k8s.KubernetesApiServer", classpath, Integer.toString(port))
-          .heap("256m").start(log);
-      ServiceProcesses.awaitHttp("the Kubernetes API server", process, url + "/api/v1/namespaces", status -> status == 200,
-          START_BOUND, log);
+      String classpath =
+          Path.of(dir, "classes")
+              + ":"
+              + Files.readString(Path.of(dir, "k8s-api-classpath.txt")).trim();
+      Path log =
+          Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "k8s-")
+              .resolve("api.log");
+      process =
+          ChildJvm.of(
+                  "dev.lakeforge.testing.k8s.KubernetesApiServer",
+                  classpath,
+                  Integer.toString(port))
+              .heap("256m")
+              .start(log);
+      ServiceProcesses.awaitHttp(
+          "the Kubernetes API server",
+          process,
+          url + "/api/v1/namespaces",
+          status -> status == 200,
+          START_BOUND,
+          log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -93,7 +108,9 @@ public final class KubernetesApi {
     }
   }
 
-  /** Creates (or replaces) every object of a multi-document YAML, as {@code kubectl apply -f} does. */
+  /**
+   * Creates (or replaces) every object of a multi-document YAML, as {@code kubectl apply -f} does.
+   */
   public List<JsonNode> apply(String yaml) {
     List<JsonNode> applied = new ArrayList<>();
     for (ObjectNode doc : documents(yaml)) {
@@ -103,8 +120,15 @@ public final class KubernetesApi {
         created = send("PUT", collection + "/" + doc.path("metadata").path("name").asText(), doc);
       }
       if (created.statusCode() / 100 != 2) {
-        throw new IllegalStateException("cannot apply " + doc.path("kind").asText() + " "
-            + doc.path("metadata").path("name").asText() + ": HTTP " + created.statusCode() + " " + created.body());
+        throw new IllegalStateException(
+            "cannot apply "
+                + doc.path("kind").asText()
+                + " "
+                + doc.path("metadata").path("name").asText()
+                + ": HTTP "
+                + created.statusCode()
+                + " "
+                + created.body());
       }
       applied.add(read(created.body()));
     }
@@ -118,16 +142,23 @@ public final class KubernetesApi {
     String root = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
     String plural = kind.toLowerCase(Locale.ROOT) + "s";
     String namespace = doc.path("metadata").path("namespace").asText("default");
-    return kind.equals("Namespace") ? root + "/" + plural : root + "/namespaces/" + namespace + "/" + plural;
+    return kind.equals("Namespace")
+        ? root + "/" + plural
+        : root + "/namespaces/" + namespace + "/" + plural;
   }
 
   /** A GET of an API path, as JSON. */
   public JsonNode get(String path) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + path))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        throw new IllegalStateException(
+            "GET " + path + ": HTTP " + r.statusCode() + " " + r.body());
       }
       return read(r.body());
     } catch (IOException e) {
@@ -140,9 +171,13 @@ public final class KubernetesApi {
 
   private HttpResponse<String> send(String method, String path, JsonNode body) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").method(method,
-              HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create(url + path))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -166,16 +201,21 @@ public final class KubernetesApi {
     }
   }
 
-
-  /** {@code KubernetesApi URL apply -f FILE}: applies a file to the API at URL (kubectl's part in tests). */
+  /**
+   * {@code KubernetesApi URL apply -f FILE}: applies a file to the API at URL (kubectl's part in
+   * tests).
+   */
   public static void main(String[] args) throws IOException {
     if (args.length != 4 || !args[1].equals("apply") || !args[2].equals("-f")) {
       System.err.println("usage: KubernetesApi URL apply -f FILE");
       System.exit(2);
     }
     for (JsonNode o : new KubernetesApi(args[0]).apply(Files.readString(Path.of(args[3])))) {
-      System.out.println(o.path("kind").asText().toLowerCase(Locale.ROOT) + "/" + o.path("metadata").path("name").asText()
-          + " created");
+      System.out.println(
+          o.path("kind").asText().toLowerCase(Locale.ROOT)
+              + "/"
+              + o.path("metadata").path("name").asText()
+              + " created");
     }
   }
 }

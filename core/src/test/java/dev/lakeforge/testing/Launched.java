@@ -20,9 +20,13 @@ public record Launched(int code, String out, String err) {
   public static Launched run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-        StandardCharsets.UTF_8)).execute(args);
-    return new Launched(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute(args);
+    return new Launched(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   public static Launched run(List<String> args) {
@@ -34,7 +38,10 @@ public record Launched(int code, String out, String err) {
     return out + err;
   }
 
-  /** The lines the launcher printed about a failure ({@code lakeforge <job>: ...}); the rest of standard error is the log. */
+  /**
+   * The lines the launcher printed about a failure ({@code lakeforge <job>: ...}); the rest of
+   * standard error is the log.
+   */
   public List<String> errorLines() {
     return err.lines().filter(l -> l.startsWith("lakeforge ")).toList();
   }

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A real S3-compatible server for tests (S3Proxy over a local folder, from Maven, in a child process
- * with its own classpath, written by the {@code testing/s3-server} module), on a free loopback port.
- * One per test JVM, started on first use and stopped when the JVM exits. Its keys are random, so a
- * test can look for them in what a job printed.
+ * A real S3-compatible server for tests (S3Proxy over a local folder, from Maven, in a child
+ * process with its own classpath, written by the {@code testing/s3-server} module), on a free
+ * loopback port. One per test JVM, started on first use and stopped when the JVM exits. Its keys
+ * are random, so a test can look for them in what a job printed.
  *
  * <pre>{@code
  * S3Server s3 = S3Server.shared();
@@ -37,7 +37,13 @@ public final class S3Server {
     this.root = root;
     this.data = root.resolve("data");
     this.endpoint = "http://127.0.0.1:" + port;
-    this.accessKey = "AKLF" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+    this.accessKey =
+        "AKLF"
+            + UUID.randomUUID()
+                .toString()
+                .replace("-", "")
+                .substring(0, 16)
+                .toUpperCase(Locale.ROOT);
     this.secretKey = "s3cr3t-" + UUID.randomUUID();
   }
 
@@ -58,13 +64,30 @@ public final class S3Server {
   }
 
   private void start() throws IOException {
-    String classpath = Files.readString(Path.of(System.getProperty("lakeforge.s3proxy.classpath",
-        "../testing/s3-server/target/s3proxy-classpath.txt"))).trim();
+    String classpath =
+        Files.readString(
+                Path.of(
+                    System.getProperty(
+                        "lakeforge.s3proxy.classpath",
+                        "../testing/s3-server/target/s3proxy-classpath.txt")))
+            .trim();
     Files.createDirectories(data);
-    Path props = Files.writeString(root.resolve("s3proxy.properties"), String.join("\n",
-        "s3proxy.endpoint=" + endpoint, "s3proxy.authorization=aws-v2-or-v4", "s3proxy.identity=" + accessKey,
-        "s3proxy.credential=" + secretKey, "jclouds.provider=filesystem", "jclouds.filesystem.basedir=" + data) + "\n");
-    Path logback = Files.writeString(root.resolve("logback.xml"), """
+    Path props =
+        Files.writeString(
+            root.resolve("s3proxy.properties"),
+            String.join(
+                    "\n",
+                    "s3proxy.endpoint=" + endpoint,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + accessKey,
+                    "s3proxy.credential=" + secretKey,
+                    "jclouds.provider=filesystem",
+                    "jclouds.filesystem.basedir=" + data)
+                + "\n");
+    Path logback =
+        Files.writeString(
+            root.resolve("logback.xml"),
+            """
         <configuration>
           <appender name="file" class="ch.qos.logback.core.FileAppender">
             <file>%s</file>
@@ -72,10 +95,15 @@ public final class S3Server {
           </appender>
           <root level="WARN"><appender-ref ref="file"/></root>
         </configuration>
-        """.formatted(root.resolve("s3proxy.log")));
-    process = ChildJvm.of("org.gaul.s3proxy.Main", classpath, "--properties", props.toString()).heap("256m")
-        .jvmArg("-Dlogback.configurationFile=" + logback).start(root.resolve("console.log"));
-    ServiceProcesses.awaitHttp("S3Proxy", process, endpoint + "/", status -> true, START_BOUND, root);
+        """
+                .formatted(root.resolve("s3proxy.log")));
+    process =
+        ChildJvm.of("org.gaul.s3proxy.Main", classpath, "--properties", props.toString())
+            .heap("256m")
+            .jvmArg("-Dlogback.configurationFile=" + logback)
+            .start(root.resolve("console.log"));
+    ServiceProcesses.awaitHttp(
+        "S3Proxy", process, endpoint + "/", status -> true, START_BOUND, root);
   }
 
   /** {@code http://127.0.0.1:PORT}. */
@@ -124,10 +152,13 @@ public final class S3Server {
           pathStyleAccess: true
           accessKey: ${file:%s}
           secretKey: ${file:%s}
-        """.formatted(endpoint, dir.resolve("s3-access-key"), dir.resolve("s3-secret-key"));
+        """
+        .formatted(endpoint, dir.resolve("s3-access-key"), dir.resolve("s3-secret-key"));
   }
 
-  /** Hadoop settings for S3A on this server ({@code fs.s3a.*}), for a session a test builds itself. */
+  /**
+   * Hadoop settings for S3A on this server ({@code fs.s3a.*}), for a session a test builds itself.
+   */
   public Map<String, String> hadoopConf() {
     Map<String, String> c = new LinkedHashMap<>();
     c.put("fs.s3a.endpoint", endpoint);
@@ -145,5 +176,4 @@ public final class S3Server {
       process = null;
     }
   }
-
 }

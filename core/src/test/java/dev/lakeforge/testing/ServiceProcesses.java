@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.IntPredicate;
 
-/** What the test services started in child processes share: free ports and waiting until they answer. */
+/**
+ * What the test services started in child processes share: free ports and waiting until they
+ * answer.
+ */
 public final class ServiceProcesses {
   private ServiceProcesses() {}
 
@@ -28,7 +31,8 @@ public final class ServiceProcesses {
    * Waits until {@code url} answers with a status {@code ready} accepts, polling; fails when the
    * process exits or the bound passes, naming {@code logs}.
    */
-  public static void awaitHttp(String what, Process process, String url, IntPredicate ready, Duration bound, Path logs) {
+  public static void awaitHttp(
+      String what, Process process, String url, IntPredicate ready, Duration bound, Path logs) {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + bound.toNanos();
     while (System.nanoTime() < deadline) {
@@ -36,8 +40,11 @@ public final class ServiceProcesses {
         throw new IllegalStateException(what + " exited at start; see " + logs);
       }
       try {
-        int status = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
+        int status =
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (ready.test(status)) {
           return;
         }
@@ -49,7 +56,8 @@ public final class ServiceProcesses {
       }
       sleep(200);
     }
-    throw new IllegalStateException(what + " did not answer " + url + " within " + bound + "; see " + logs);
+    throw new IllegalStateException(
+        what + " did not answer " + url + " within " + bound + "; see " + logs);
   }
 
   static void sleep(long millis) {

@@ -20,7 +20,9 @@ public final class SharedSpark {
 
   private SharedSpark() {}
 
-  /** The shared session, created on first use and stopped when the JVM exits; made the active one. */
+  /**
+   * The shared session, created on first use and stopped when the JVM exits; made the active one.
+   */
   public static synchronized SparkSession session() {
     if (session != null) {
       // A Spark Connect server in this JVM may have made one of its sessions the active one.
@@ -47,10 +49,14 @@ public final class SharedSpark {
       SparkSession.Builder b = SparkSession.builder().config("spark.api.mode", "classic");
       conf.forEach(b::config);
       session = b.getOrCreate();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        ConnectServer.stopIfStarted();
-        session.stop();
-      }, "lakeforge-test-spark-stop"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    ConnectServer.stopIfStarted();
+                    session.stop();
+                  },
+                  "lakeforge-test-spark-stop"));
     }
     return session;
   }
@@ -60,7 +66,10 @@ public final class SharedSpark {
     if (root == null) {
       try {
         String target = System.getProperty("lakeforge.test.target");
-        Path base = target == null ? Files.createTempDirectory("lakeforge-test") : Path.of(target, "test-spark");
+        Path base =
+            target == null
+                ? Files.createTempDirectory("lakeforge-test")
+                : Path.of(target, "test-spark");
         root = Files.createDirectories(base);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

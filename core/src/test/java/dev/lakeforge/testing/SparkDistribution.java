@@ -37,7 +37,10 @@ public final class SparkDistribution {
     return existing("lakeforge.jobs.jar");
   }
 
-  /** The connectors' jars ({@code iceberg}, {@code kafka}, {@code postgres}, {@code s3}), for {@code --jars}. */
+  /**
+   * The connectors' jars ({@code iceberg}, {@code kafka}, {@code postgres}, {@code s3}), for {@code
+   * --jars}.
+   */
   public static List<Path> connectorJars(String... connectors) {
     Path root = existing("lakeforge.connectors");
     List<Path> jars = new ArrayList<>();
@@ -63,8 +66,10 @@ public final class SparkDistribution {
 
   /** A Spark program of the distribution (master, worker, SparkSubmit) with its environment. */
   public static ChildJvm program(String mainClass, String... args) {
-    return ChildJvm.of(mainClass, classpath(), args).env("SPARK_HOME", home().toString())
-        .env("SPARK_SCALA_VERSION", "2.13").env("SPARK_CONF_DIR", home().resolve("conf").toString());
+    return ChildJvm.of(mainClass, classpath(), args)
+        .env("SPARK_HOME", home().toString())
+        .env("SPARK_SCALA_VERSION", "2.13")
+        .env("SPARK_CONF_DIR", home().resolve("conf").toString());
   }
 
   /** {@code spark-submit} with these arguments. */
@@ -75,11 +80,13 @@ public final class SparkDistribution {
   private static Path existing(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("system property " + property + " is not set: run this test with Maven (mvn verify)");
+      throw new IllegalStateException(
+          "system property " + property + " is not set: run this test with Maven (mvn verify)");
     }
     Path p = Path.of(value);
     if (!Files.exists(p)) {
-      throw new IllegalStateException(property + " = " + p + " does not exist: build it with mvn -pl jobs -am package");
+      throw new IllegalStateException(
+          property + " = " + p + " does not exist: build it with mvn -pl jobs -am package");
     }
     return p;
   }

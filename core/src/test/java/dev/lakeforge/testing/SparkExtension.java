@@ -16,16 +16,25 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /** JUnit 5 extension behind {@link SparkTest}: shared session, fresh warehouse per test class. */
-public final class SparkExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-  private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SparkExtension.class);
+public final class SparkExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+  private static final ExtensionContext.Namespace NS =
+      ExtensionContext.Namespace.create(SparkExtension.class);
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     SparkSession spark = SharedSpark.session();
-    String cls = context.getRequiredTestClass().getSimpleName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    String cls =
+        context
+            .getRequiredTestClass()
+            .getSimpleName()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]", "");
     String db = "t_" + cls + "_" + COUNTER.incrementAndGet();
-    Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root().resolve("warehouses")), cls + "-");
+    Path dir =
+        Files.createTempDirectory(
+            Files.createDirectories(SharedSpark.root().resolve("warehouses")), cls + "-");
     spark.sql("CREATE DATABASE " + db + " LOCATION '" + dir.toUri() + "'");
     spark.sql("USE " + db);
     context.getStore(NS).put(TestWarehouse.class, new TestWarehouse(dir, db));
@@ -70,13 +79,16 @@ public final class SparkExtension implements BeforeAllCallback, AfterAllCallback
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

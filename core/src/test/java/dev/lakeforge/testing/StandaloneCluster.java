@@ -16,8 +16,9 @@ import java.util.List;
 
 /**
  * A real Spark standalone cluster on this machine: a master and workers, each its own JVM, whose
- * executors are JVMs of their own too, from the {@link SparkDistribution}. One per test JVM, started
- * on first use and stopped when the JVM exits. Small on purpose: one core and 1 GiB per worker.
+ * executors are JVMs of their own too, from the {@link SparkDistribution}. One per test JVM,
+ * started on first use and stopped when the JVM exits. Small on purpose: one core and 1 GiB per
+ * worker.
  *
  * <pre>{@code
  * String master = StandaloneCluster.shared().masterUrl();   // spark://127.0.0.1:PORT
@@ -52,16 +53,40 @@ public final class StandaloneCluster {
   private static StandaloneCluster start(int workers) {
     try {
       Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "cluster-");
-      StandaloneCluster c = new StandaloneCluster(dir, ServiceProcesses.freePort(), ServiceProcesses.freePort());
-      c.processes.add(SparkDistribution.program("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-          "--port", c.masterUrl.substring(c.masterUrl.lastIndexOf(':') + 1), "--webui-port", Integer.toString(c.webPort))
-          .heap("512m").in(dir).start(dir.resolve("master.log")));
+      StandaloneCluster c =
+          new StandaloneCluster(dir, ServiceProcesses.freePort(), ServiceProcesses.freePort());
+      c.processes.add(
+          SparkDistribution.program(
+                  "org.apache.spark.deploy.master.Master",
+                  "--host",
+                  "127.0.0.1",
+                  "--port",
+                  c.masterUrl.substring(c.masterUrl.lastIndexOf(':') + 1),
+                  "--webui-port",
+                  Integer.toString(c.webPort))
+              .heap("512m")
+              .in(dir)
+              .start(dir.resolve("master.log")));
       for (int i = 0; i < workers; i++) {
         Path work = Files.createDirectories(dir.resolve("worker-" + i));
         c.workDirs.add(work);
-        c.processes.add(SparkDistribution.program("org.apache.spark.deploy.worker.Worker", c.masterUrl, "--host",
-            "127.0.0.1", "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), "--webui-port",
-            Integer.toString(ServiceProcesses.freePort())).heap("512m").in(work).start(dir.resolve("worker-" + i + ".log")));
+        c.processes.add(
+            SparkDistribution.program(
+                    "org.apache.spark.deploy.worker.Worker",
+                    c.masterUrl,
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "1",
+                    "--memory",
+                    "1g",
+                    "--work-dir",
+                    work.toString(),
+                    "--webui-port",
+                    Integer.toString(ServiceProcesses.freePort()))
+                .heap("512m")
+                .in(work)
+                .start(dir.resolve("worker-" + i + ".log")));
       }
       c.awaitWorkers(workers);
       return c;
@@ -78,12 +103,17 @@ public final class StandaloneCluster {
       for (Process p : processes) {
         if (!p.isAlive()) {
           stop();
-          throw new IllegalStateException("a cluster process exited at start; see the logs in " + dir);
+          throw new IllegalStateException(
+              "a cluster process exited at start; see the logs in " + dir);
         }
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/json/"))
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/json/"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         alive = 0;
         for (JsonNode w : JSON.readTree(r.body()).path("workers")) {
           if ("ALIVE".equals(w.path("state").asText())) {
@@ -102,7 +132,8 @@ public final class StandaloneCluster {
       ServiceProcesses.sleep(500);
     }
     stop();
-    throw new IllegalStateException(alive + " of " + expected + " workers alive after " + START_BOUND + "; see " + dir);
+    throw new IllegalStateException(
+        alive + " of " + expected + " workers alive after " + START_BOUND + "; see " + dir);
   }
 
   /** {@code spark://127.0.0.1:PORT}. */
@@ -110,7 +141,10 @@ public final class StandaloneCluster {
     return masterUrl;
   }
 
-  /** The workers' folders: drivers of cluster-mode submissions and executors write their output here. */
+  /**
+   * The workers' folders: drivers of cluster-mode submissions and executors write their output
+   * here.
+   */
   public List<Path> workDirs() {
     return List.copyOf(workDirs);
   }
@@ -118,9 +152,13 @@ public final class StandaloneCluster {
   /** The master's REST view: applications, drivers, workers. */
   public JsonNode state() {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + webPort + "/json/")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webPort + "/json/"))
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       return JSON.readTree(r.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -138,6 +176,4 @@ public final class StandaloneCluster {
     }
     processes.clear();
   }
-
-
 }

@@ -24,11 +24,19 @@ import org.apache.hadoop.fs.Path;
  * @param metadataVersion the source metadata version (for the next incremental backup)
  * @param files every file of the backup
  */
-public record BackupManifest(String table, String tableUuid, String sourceLocation, long snapshotId, long records,
-    String metadataFile, String metadataVersion, List<Entry> files) {
+public record BackupManifest(
+    String table,
+    String tableUuid,
+    String sourceLocation,
+    long snapshotId,
+    long records,
+    String metadataFile,
+    String metadataVersion,
+    List<Entry> files) {
 
   public static final String FILE = "_lakeforge_backup.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * @param path relative to the backup location
@@ -38,7 +46,15 @@ public record BackupManifest(String table, String tableUuid, String sourceLocati
   public record Entry(String path, long size, long crc32c) {}
 
   BackupManifest withFiles(List<Entry> newFiles) {
-    return new BackupManifest(table, tableUuid, sourceLocation, snapshotId, records, metadataFile, metadataVersion, newFiles);
+    return new BackupManifest(
+        table,
+        tableUuid,
+        sourceLocation,
+        snapshotId,
+        records,
+        metadataFile,
+        metadataVersion,
+        newFiles);
   }
 
   static BackupManifest read(Configuration conf, String location) throws IOException {

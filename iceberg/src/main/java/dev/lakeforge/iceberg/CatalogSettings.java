@@ -22,35 +22,58 @@ import java.util.Set;
  * }</pre>
  *
  * @param type hadoop, jdbc, rest or nessie
- * @param warehouse where table files go (hadoop and jdbc: required); a relative path starts at the config file's folder
+ * @param warehouse where table files go (hadoop and jdbc: required); a relative path starts at the
+ *     config file's folder
  * @param uri the JDBC URL, REST endpoint or Nessie API v2 URL (required except for hadoop)
  * @param user JDBC user
  * @param password JDBC password
  * @param ref Nessie branch or tag (default main)
  * @param token bearer token for REST or Nessie
- * @param cacheEnabled Spark's table cache (default false, so changes through the Java API are seen at once)
+ * @param cacheEnabled Spark's table cache (default false, so changes through the Java API are seen
+ *     at once)
  * @param properties more catalog properties, passed through
  */
-public record CatalogSettings(String type, Location warehouse, String uri, String user, Secret password, String ref,
-    Secret token, Boolean cacheEnabled, Map<String, String> properties) {
+public record CatalogSettings(
+    String type,
+    Location warehouse,
+    String uri,
+    String user,
+    Secret password,
+    String ref,
+    Secret token,
+    Boolean cacheEnabled,
+    Map<String, String> properties) {
 
   static final Set<String> TYPES = Set.of("hadoop", "jdbc", "rest", "nessie");
 
   public CatalogSettings {
     require(type != null, "type", "is required: one of hadoop, jdbc, rest, nessie");
     type = type.toLowerCase(Locale.ROOT);
-    require(TYPES.contains(type), "type", "expected one of hadoop, jdbc, rest, nessie, got '" + type + "'");
-    require(!type.equals("hadoop") || warehouse != null, "warehouse", "is required for a hadoop catalog");
+    require(
+        TYPES.contains(type),
+        "type",
+        "expected one of hadoop, jdbc, rest, nessie, got '" + type + "'");
+    require(
+        !type.equals("hadoop") || warehouse != null,
+        "warehouse",
+        "is required for a hadoop catalog");
     require(type.equals("hadoop") || uri != null, "uri", "is required for a " + type + " catalog");
-    require(!type.equals("jdbc") || warehouse != null, "warehouse", "is required for a jdbc catalog: where its table"
-        + " files go (the database holds only pointers)");
-    require(!type.equals("jdbc") || uri.startsWith("jdbc:"), "uri", "expected a JDBC URL (jdbc:postgresql://host:port/db), got '" + uri + "'");
+    require(
+        !type.equals("jdbc") || warehouse != null,
+        "warehouse",
+        "is required for a jdbc catalog: where its table"
+            + " files go (the database holds only pointers)");
+    require(
+        !type.equals("jdbc") || uri.startsWith("jdbc:"),
+        "uri",
+        "expected a JDBC URL (jdbc:postgresql://host:port/db), got '" + uri + "'");
     properties = properties == null ? Map.of() : Map.copyOf(properties);
   }
 
   /** A copy with these catalog properties. */
   public CatalogSettings withProperties(Map<String, String> newProperties) {
-    return new CatalogSettings(type, warehouse, uri, user, password, ref, token, cacheEnabled, newProperties);
+    return new CatalogSettings(
+        type, warehouse, uri, user, password, ref, token, cacheEnabled, newProperties);
   }
 
   /** A hadoop catalog: tables in folders under {@code warehouse}, no server. */
@@ -58,7 +81,10 @@ public record CatalogSettings(String type, Location warehouse, String uri, Strin
     return new CatalogSettings("hadoop", warehouse, null, null, null, null, null, null, null);
   }
 
-  /** A JDBC catalog: table pointers in a database ({@code jdbc:postgresql://...}), files under {@code warehouse}. */
+  /**
+   * A JDBC catalog: table pointers in a database ({@code jdbc:postgresql://...}), files under
+   * {@code warehouse}.
+   */
   public static CatalogSettings jdbc(String url, String user, Secret password, Location warehouse) {
     return new CatalogSettings("jdbc", warehouse, url, user, password, null, null, null, null);
   }
@@ -75,6 +101,7 @@ public record CatalogSettings(String type, Location warehouse, String uri, Strin
 
   /** A copy authenticating with a bearer token (REST, Nessie). */
   public CatalogSettings withToken(Secret newToken) {
-    return new CatalogSettings(type, warehouse, uri, user, password, ref, newToken, cacheEnabled, properties);
+    return new CatalogSettings(
+        type, warehouse, uri, user, password, ref, newToken, cacheEnabled, properties);
   }
 }

@@ -25,39 +25,57 @@ record CatalogTable(Catalog catalog, TableIdentifier id) {
    *     a declared Iceberg catalog
    */
   static CatalogTable of(SparkSession spark, String name) {
-    org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) spark;
+    org.apache.spark.sql.classic.SparkSession classic =
+        (org.apache.spark.sql.classic.SparkSession) spark;
     String[] parts = parts(classic, name);
     if (parts.length < 3) {
-      throw new LakeTableException(ErrorKind.USAGE, "'" + name + "' is not catalog.namespace.table");
+      throw new LakeTableException(
+          ErrorKind.USAGE, "'" + name + "' is not catalog.namespace.table");
     }
     requireDeclaredCatalog(spark, name);
     CatalogPlugin plugin = classic.sessionState().catalogManager().catalog(parts[0]);
     if (!(plugin instanceof HasIcebergCatalog iceberg)) {
-      throw new LakeTableException(ErrorKind.USAGE, "catalog '" + parts[0] + "' is not an Iceberg catalog");
+      throw new LakeTableException(
+          ErrorKind.USAGE, "catalog '" + parts[0] + "' is not an Iceberg catalog");
     }
-    return new CatalogTable(iceberg.icebergCatalog(),
-        TableIdentifier.of(Namespace.of(Arrays.copyOfRange(parts, 1, parts.length - 1)), parts[parts.length - 1]));
+    return new CatalogTable(
+        iceberg.icebergCatalog(),
+        TableIdentifier.of(
+            Namespace.of(Arrays.copyOfRange(parts, 1, parts.length - 1)), parts[parts.length - 1]));
   }
 
   /**
-   * @throws LakeTableException ({@link ErrorKind#NOT_FOUND}) when {@code name} has three or more parts
-   *     and its first is not a declared catalog (Spark would read it as a namespace of its own catalog)
+   * @throws LakeTableException ({@link ErrorKind#NOT_FOUND}) when {@code name} has three or more
+   *     parts and its first is not a declared catalog (Spark would read it as a namespace of its
+   *     own catalog)
    */
   static void requireDeclaredCatalog(SparkSession spark, String name) {
-    org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) spark;
+    org.apache.spark.sql.classic.SparkSession classic =
+        (org.apache.spark.sql.classic.SparkSession) spark;
     String[] parts = parts(classic, name);
-    if (parts.length >= 3 && !classic.sessionState().catalogManager().isCatalogRegistered(parts[0])) {
-      throw new LakeTableException(ErrorKind.NOT_FOUND, "catalog '" + parts[0] + "' of " + name + " is not declared:"
-          + " declare it under catalogs: in the job config");
+    if (parts.length >= 3
+        && !classic.sessionState().catalogManager().isCatalogRegistered(parts[0])) {
+      throw new LakeTableException(
+          ErrorKind.NOT_FOUND,
+          "catalog '"
+              + parts[0]
+              + "' of "
+              + name
+              + " is not declared:"
+              + " declare it under catalogs: in the job config");
     }
   }
 
   private static String[] parts(org.apache.spark.sql.classic.SparkSession classic, String name) {
     try {
-      return CollectionConverters.asJava(classic.sessionState().sqlParser().parseMultipartIdentifier(name))
+      return CollectionConverters.asJava(
+              classic.sessionState().sqlParser().parseMultipartIdentifier(name))
           .toArray(String[]::new);
     } catch (Exception e) {
-      throw new LakeTableException(ErrorKind.USAGE, "'" + name + "' is not a table name: " + LakeforgeException.firstLine(e), e);
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "'" + name + "' is not a table name: " + LakeforgeException.firstLine(e),
+          e);
     }
   }
 }

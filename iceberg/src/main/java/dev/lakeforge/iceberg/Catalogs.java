@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class Catalogs {
   /** Iceberg's SQL extensions class. */
-  public static final String EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+  public static final String EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
 
   private Catalogs() {}
 

@@ -49,7 +49,8 @@ public final class LakeTable {
    * @throws LakeTableException when the table does not exist or is not an Iceberg table
    */
   public static LakeTable of(SparkSession spark, String name) {
-    LakeTable t = new LakeTable(Objects.requireNonNull(spark, "spark"), Objects.requireNonNull(name, "name"));
+    LakeTable t =
+        new LakeTable(Objects.requireNonNull(spark, "spark"), Objects.requireNonNull(name, "name"));
     t.table();
     return t;
   }
@@ -80,10 +81,16 @@ public final class LakeTable {
       return t;
     } catch (Exception e) {
       if (SparkErrors.kind(e) == ErrorKind.NOT_FOUND) {
-        throw new LakeTableException.NoSuchTable("cannot load Iceberg table " + name + ": " + SparkErrors.describe(e), e);
+        throw new LakeTableException.NoSuchTable(
+            "cannot load Iceberg table " + name + ": " + SparkErrors.describe(e), e);
       }
-      throw new LakeTableException("cannot load Iceberg table " + name + ": " + LakeforgeException.firstLine(e)
-          + " (is the catalog configured, and is the name catalog.namespace.table?)", e);
+      throw new LakeTableException(
+          "cannot load Iceberg table "
+              + name
+              + ": "
+              + LakeforgeException.firstLine(e)
+              + " (is the catalog configured, and is the name catalog.namespace.table?)",
+          e);
     }
   }
 
@@ -144,7 +151,8 @@ public final class LakeTable {
   public Dataset<Row> diff(long fromSnapshot, long toSnapshot) {
     Dataset<Row> from = asOf(fromSnapshot);
     Dataset<Row> to = asOf(toSnapshot);
-    return to.exceptAll(from).withColumn("_change", lit("added"))
+    return to.exceptAll(from)
+        .withColumn("_change", lit("added"))
         .unionByName(from.exceptAll(to).withColumn("_change", lit("removed")));
   }
 
@@ -159,32 +167,39 @@ public final class LakeTable {
   }
 
   /**
-   * Starts moving this table to a target schema: {@code plan()} lists the changes, classified
-   * safe or breaking, and writes nothing; {@code commit()} makes them in one schema commit.
+   * Starts moving this table to a target schema: {@code plan()} lists the changes, classified safe
+   * or breaking, and writes nothing; {@code commit()} makes them in one schema commit.
    */
   public SchemaEvolution evolveSchema(StructType targetSchema) {
     return SchemaEvolution.of(this).to(targetSchema);
   }
 
-  /** Starts changing this table's partitioning (no data rewritten): add, drop, replace; then commit. */
+  /**
+   * Starts changing this table's partitioning (no data rewritten): add, drop, replace; then commit.
+   */
   public PartitionEvolution evolvePartitions() {
     return PartitionEvolution.of(this);
   }
 
-  /** Maintenance by a policy: {@code plan()} reports what it would do; {@code execute()} does it. */
+  /**
+   * Maintenance by a policy: {@code plan()} reports what it would do; {@code execute()} does it.
+   */
   public Maintenance maintain(MaintenancePolicy policy) {
     return Maintenance.of(this, policy);
   }
 
   /**
-   * Appends rows through an audit branch: they reach main only when the audit passes;
-   * {@code execute()} writes, audits and publishes.
+   * Appends rows through an audit branch: they reach main only when the audit passes; {@code
+   * execute()} writes, audits and publishes.
    */
   public WriteAuditPublish writeAuditPublish(Dataset<Row> rows) {
     return WriteAuditPublish.into(this).append(rows);
   }
 
-  /** A backup of the current snapshot to a location (a URI, or a local path); {@code execute()} copies. */
+  /**
+   * A backup of the current snapshot to a location (a URI, or a local path); {@code execute()}
+   * copies.
+   */
   public Backup backupTo(String location) {
     return Backup.of(this).to(location);
   }
@@ -209,17 +224,39 @@ public final class LakeTable {
     List<RollbackRecord> log = RollbackRecord.log(t);
     List<RollbackRecord> reversed = new ArrayList<>(log);
     Collections.reverse(reversed);
-    RollbackRecord last = reversed.stream().filter(r -> !r.undo() && !r.undone()).findFirst()
-        .orElseThrow(() -> new LakeTableException(ErrorKind.USAGE, "table " + name + " has no rollback to undo"));
+    RollbackRecord last =
+        reversed.stream()
+            .filter(r -> !r.undo() && !r.undone())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new LakeTableException(
+                        ErrorKind.USAGE, "table " + name + " has no rollback to undo"));
     if (t.snapshot(last.fromSnapshot()) == null) {
-      throw new LakeTableException(ErrorKind.USAGE, "the rollback of " + name + " at " + last.at() + " can no longer be"
-          + " undone: snapshot " + last.fromSnapshot() + " was expired"
-          + (last.undoUntil() == null ? "" : " after its undo window ended at " + last.undoUntil()));
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "the rollback of "
+              + name
+              + " at "
+              + last.at()
+              + " can no longer be"
+              + " undone: snapshot "
+              + last.fromSnapshot()
+              + " was expired"
+              + (last.undoUntil() == null
+                  ? ""
+                  : " after its undo window ended at " + last.undoUntil()));
     }
     if (t.currentSnapshot() == null || t.currentSnapshot().snapshotId() != last.toSnapshot()) {
-      throw new LakeTableException.TableChanged("cannot undo the rollback of " + name + " to " + last.toSnapshot() + ": the table"
-          + " moved on since (current snapshot " + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId())
-          + "); undoing now would drop those commits");
+      throw new LakeTableException.TableChanged(
+          "cannot undo the rollback of "
+              + name
+              + " to "
+              + last.toSnapshot()
+              + ": the table"
+              + " moved on since (current snapshot "
+              + (t.currentSnapshot() == null ? "none" : t.currentSnapshot().snapshotId())
+              + "); undoing now would drop those commits");
     }
     String tag = RollbackRecord.undoTag(last.fromSnapshot());
     ManageSnapshots change = t.manageSnapshots().setCurrentSnapshot(last.fromSnapshot());
@@ -239,8 +276,14 @@ public final class LakeTable {
     if (s == null) {
       List<Long> ids = new ArrayList<>();
       t.snapshots().forEach(x -> ids.add(x.snapshotId()));
-      throw new LakeTableException.NoSuchSnapshot("snapshot " + id + " of " + name + " does not exist (expired or never committed);"
-          + " snapshots: " + ids);
+      throw new LakeTableException.NoSuchSnapshot(
+          "snapshot "
+              + id
+              + " of "
+              + name
+              + " does not exist (expired or never committed);"
+              + " snapshots: "
+              + ids);
     }
     return s;
   }
@@ -249,9 +292,16 @@ public final class LakeTable {
     try {
       return SnapshotUtil.snapshotIdAsOfTime(t, time.toEpochMilli());
     } catch (IllegalArgumentException e) {
-      throw new LakeTableException.NoSuchSnapshot("table " + name + " has no snapshot at or before " + time
-          + (t.currentSnapshot() == null ? " (it has no snapshots)" : "; its history starts at "
-          + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(t).timestampMillis())), e);
+      throw new LakeTableException.NoSuchSnapshot(
+          "table "
+              + name
+              + " has no snapshot at or before "
+              + time
+              + (t.currentSnapshot() == null
+                  ? " (it has no snapshots)"
+                  : "; its history starts at "
+                      + Instant.ofEpochMilli(SnapshotUtil.oldestAncestor(t).timestampMillis())),
+          e);
     }
   }
 
@@ -259,15 +309,22 @@ public final class LakeTable {
     SnapshotRef r = t.refs().get(refName);
     if (r == null || r.isTag() != tag) {
       List<String> names = new ArrayList<>();
-      t.refs().forEach((k, v) -> {
-        if (v.isTag() == tag) {
-          names.add(k);
-        }
-      });
-      throw new LakeTableException.NoSuchRef((tag ? "tag '" : "branch '") + refName + "' does not exist on " + name + "; "
-          + (tag ? "tags: " : "branches: ") + names);
+      t.refs()
+          .forEach(
+              (k, v) -> {
+                if (v.isTag() == tag) {
+                  names.add(k);
+                }
+              });
+      throw new LakeTableException.NoSuchRef(
+          (tag ? "tag '" : "branch '")
+              + refName
+              + "' does not exist on "
+              + name
+              + "; "
+              + (tag ? "tags: " : "branches: ")
+              + names);
     }
     return r;
   }
-
 }

@@ -75,7 +75,10 @@ public class LakeTableException extends LakeforgeException {
     }
   }
 
-  /** Someone committed to the table concurrently: what was planned no longer applies; plan again and retry. */
+  /**
+   * Someone committed to the table concurrently: what was planned no longer applies; plan again and
+   * retry.
+   */
   public static final class TableChanged extends LakeTableException {
     private static final long serialVersionUID = 1L;
 

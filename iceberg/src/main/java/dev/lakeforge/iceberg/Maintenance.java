@@ -56,7 +56,10 @@ public final class Maintenance {
     return System.currentTimeMillis() - TimeUnit.DAYS.toMillis(policy.expireOlderThanDays());
   }
 
-  /** The snapshots expiry would remove: old, not among the last K of main, not referenced by a tag or branch. */
+  /**
+   * The snapshots expiry would remove: old, not among the last K of main, not referenced by a tag
+   * or branch.
+   */
   List<Long> expirable(Table t) {
     if (t.currentSnapshot() == null) {
       return List.of();
@@ -71,13 +74,16 @@ public final class Maintenance {
     // As Iceberg's expiry does: a tag or branch keeps its snapshot until the ref's maximum age
     // (measured from the snapshot's commit), such as the tag that keeps a rollback undoable.
     long now = System.currentTimeMillis();
-    long defaultMaxRefAge = PropertyUtil.propertyAsLong(t.properties(),
-        TableProperties.MAX_REF_AGE_MS, TableProperties.MAX_REF_AGE_MS_DEFAULT);
+    long defaultMaxRefAge =
+        PropertyUtil.propertyAsLong(
+            t.properties(), TableProperties.MAX_REF_AGE_MS, TableProperties.MAX_REF_AGE_MS_DEFAULT);
     for (Map.Entry<String, SnapshotRef> e : t.refs().entrySet()) {
       SnapshotRef ref = e.getValue();
       Snapshot s = t.snapshot(ref.snapshotId());
       long maxAge = ref.maxRefAgeMs() != null ? ref.maxRefAgeMs() : defaultMaxRefAge;
-      if (e.getKey().equals(SnapshotRef.MAIN_BRANCH) || s == null || now - s.timestampMillis() <= maxAge) {
+      if (e.getKey().equals(SnapshotRef.MAIN_BRANCH)
+          || s == null
+          || now - s.timestampMillis() <= maxAge) {
         keep.add(ref.snapshotId());
       }
     }
@@ -132,10 +138,21 @@ public final class Maintenance {
         }
       }
     }
-    long manifests = policy.rewriteManifests() && t.currentSnapshot() != null
-        ? t.currentSnapshot().allManifests(t.io()).size() : 0;
-    return new MaintenanceReport(table.name(), true, expired, expiredFiles.size(),
-        expiredFiles.values().stream().mapToLong(Long::longValue).sum(), orphans, bytes(orphans), small, smallBytes, 0,
+    long manifests =
+        policy.rewriteManifests() && t.currentSnapshot() != null
+            ? t.currentSnapshot().allManifests(t.io()).size()
+            : 0;
+    return new MaintenanceReport(
+        table.name(),
+        true,
+        expired,
+        expiredFiles.size(),
+        expiredFiles.values().stream().mapToLong(Long::longValue).sum(),
+        orphans,
+        bytes(orphans),
+        small,
+        smallBytes,
+        0,
         manifests);
   }
 
@@ -158,11 +175,15 @@ public final class Maintenance {
     long rewrittenBytes = 0;
     long added = 0;
     if (policy.rewriteDataFiles() && t.currentSnapshot() != null) {
-      RewriteDataFiles rewrite = actions.rewriteDataFiles(t)
-          .option("target-file-size-bytes", Long.toString(Units.bytes(policy.targetFileSize())))
-          .option("min-input-files", "2");
-      rewrite = policy.sortBy().isEmpty() ? rewrite.binPack()
-          : rewrite.sort(SortOrder.builderFor(t.schema()).asc(policy.sortBy().get(0)).build());
+      RewriteDataFiles rewrite =
+          actions
+              .rewriteDataFiles(t)
+              .option("target-file-size-bytes", Long.toString(Units.bytes(policy.targetFileSize())))
+              .option("min-input-files", "2");
+      rewrite =
+          policy.sortBy().isEmpty()
+              ? rewrite.binPack()
+              : rewrite.sort(SortOrder.builderFor(t.schema()).asc(policy.sortBy().get(0)).build());
       RewriteDataFiles.Result r = rewrite.execute();
       rewritten = r.rewrittenDataFilesCount();
       rewrittenBytes = r.rewrittenBytesCount();
@@ -177,14 +198,26 @@ public final class Maintenance {
     }
     List<String> orphans = orphans(table.table(), false);
     table.refresh();
-    return new MaintenanceReport(table.name(), false, expired, before.expiredFiles(), before.expiredBytes(), orphans,
-        before.orphanBytes(), rewritten, rewrittenBytes, added, manifests);
+    return new MaintenanceReport(
+        table.name(),
+        false,
+        expired,
+        before.expiredFiles(),
+        before.expiredBytes(),
+        orphans,
+        before.orphanBytes(),
+        rewritten,
+        rewrittenBytes,
+        added,
+        manifests);
   }
 
   private List<String> orphans(Table t, boolean dryRun) {
-    long olderThan = System.currentTimeMillis() - TimeUnit.HOURS.toMillis(policy.orphanOlderThanHours());
+    long olderThan =
+        System.currentTimeMillis() - TimeUnit.HOURS.toMillis(policy.orphanOlderThanHours());
     List<String> found = new ArrayList<>();
-    DeleteOrphanFiles action = SparkActions.get(table.activeSpark()).deleteOrphanFiles(t).olderThan(olderThan);
+    DeleteOrphanFiles action =
+        SparkActions.get(table.activeSpark()).deleteOrphanFiles(t).olderThan(olderThan);
     if (dryRun) {
       action = action.deleteWith(found::add);
       action.execute();
@@ -196,8 +229,7 @@ public final class Maintenance {
 
   private long bytes(List<String> paths) {
     long sum = 0;
-    Configuration conf =
-        ((SparkSession) table.spark()).sparkContext().hadoopConfiguration();
+    Configuration conf = ((SparkSession) table.spark()).sparkContext().hadoopConfiguration();
     for (String p : paths) {
       try {
         Path path = new Path(p);

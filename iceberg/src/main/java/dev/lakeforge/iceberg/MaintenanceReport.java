@@ -19,8 +19,17 @@ import java.util.Locale;
  * @param addedFiles files written by compaction (0 in a dry run)
  * @param manifests manifests of the current snapshot (dry run) or rewritten (run)
  */
-public record MaintenanceReport(String table, boolean dryRun, List<Long> expiredSnapshots, long expiredFiles,
-    long expiredBytes, List<String> orphanFiles, long orphanBytes, long smallFiles, long smallFileBytes, long addedFiles,
+public record MaintenanceReport(
+    String table,
+    boolean dryRun,
+    List<Long> expiredSnapshots,
+    long expiredFiles,
+    long expiredBytes,
+    List<String> orphanFiles,
+    long orphanBytes,
+    long smallFiles,
+    long smallFileBytes,
+    long addedFiles,
     long manifests) {
 
   public MaintenanceReport {
@@ -31,11 +40,24 @@ public record MaintenanceReport(String table, boolean dryRun, List<Long> expired
   /** Lines as the maintenance job prints them. */
   public String describe() {
     String verb = dryRun ? "would " : "";
-    return String.format(Locale.ROOT, "%s:%n  %sexpire %d snapshot(s) %s, freeing %d data file(s), %s%n"
+    return String.format(
+        Locale.ROOT,
+        "%s:%n  %sexpire %d snapshot(s) %s, freeing %d data file(s), %s%n"
             + "  %sremove %d orphan file(s), %s%n  %s%d small data file(s), %s%s%n  %s%d manifest(s)%n",
-        table, verb, expiredSnapshots.size(), expiredSnapshots, expiredFiles, Units.human(expiredBytes),
-        verb, orphanFiles.size(), Units.human(orphanBytes),
-        dryRun ? "would rewrite " : "rewrote ", smallFiles, Units.human(smallFileBytes),
-        dryRun ? "" : " into " + addedFiles + " file(s)", dryRun ? "would rewrite " : "rewrote ", manifests);
+        table,
+        verb,
+        expiredSnapshots.size(),
+        expiredSnapshots,
+        expiredFiles,
+        Units.human(expiredBytes),
+        verb,
+        orphanFiles.size(),
+        Units.human(orphanBytes),
+        dryRun ? "would rewrite " : "rewrote ",
+        smallFiles,
+        Units.human(smallFileBytes),
+        dryRun ? "" : " into " + addedFiles + " file(s)",
+        dryRun ? "would rewrite " : "rewrote ",
+        manifests);
   }
 }

@@ -32,10 +32,10 @@ import org.projectnessie.model.Reference;
 import org.projectnessie.model.Tag;
 
 /**
- * Catalog-level version control on a Nessie server: branches and tags over many tables, the
- * commit log, diffs between references, and merges with conflicts reported. Uses the Nessie
- * client that Iceberg's Spark runtime bundles. Spark writes to a branch through a catalog whose
- * {@code ref} is that branch ({@link #catalogConf}); it reads a tag as {@code db.`table@tag`}.
+ * Catalog-level version control on a Nessie server: branches and tags over many tables, the commit
+ * log, diffs between references, and merges with conflicts reported. Uses the Nessie client that
+ * Iceberg's Spark runtime bundles. Spark writes to a branch through a catalog whose {@code ref} is
+ * that branch ({@link #catalogConf}); it reads a tag as {@code db.`table@tag`}.
  *
  * <pre>{@code
  * try (Nessie nessie = Nessie.connect("http://nessie:19120/api/v2")) {
@@ -55,22 +55,28 @@ public final class Nessie implements AutoCloseable {
     this.uri = uri;
   }
 
-  /** A client for the Nessie REST API v2 at {@code uri} (e.g. {@code http://nessie:19120/api/v2}). */
+  /**
+   * A client for the Nessie REST API v2 at {@code uri} (e.g. {@code http://nessie:19120/api/v2}).
+   */
   public static Nessie connect(String uri) {
     return connect(uri, null);
   }
 
   /** A client authenticating with a bearer token. */
   public static Nessie connect(String uri, Secret token) {
-    NessieClientBuilder b = NessieClientBuilder.createClientBuilder(null, null).withUri(URI.create(uri));
+    NessieClientBuilder b =
+        NessieClientBuilder.createClientBuilder(null, null).withUri(URI.create(uri));
     if (token != null) {
       b = b.withAuthentication(BearerAuthenticationProvider.create(token.reveal()));
     }
     return new Nessie(b.build(NessieApiV2.class), uri);
   }
 
-  /** Spark settings for a catalog {@code name} that reads and writes Nessie reference {@code ref}. */
-  public static Map<String, String> catalogConf(String name, String uri, String ref, String warehouse) {
+  /**
+   * Spark settings for a catalog {@code name} that reads and writes Nessie reference {@code ref}.
+   */
+  public static Map<String, String> catalogConf(
+      String name, String uri, String ref, String warehouse) {
     return Catalogs.sparkConf(name, CatalogSettings.nessie(uri, ref, Location.of(warehouse)));
   }
 
@@ -98,7 +104,8 @@ public final class Nessie implements AutoCloseable {
     try {
       return api.getDefaultBranch().getName();
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException("Nessie server at " + uri + " has no default branch: " + e.getMessage(), e);
+      throw new LakeTableException(
+          "Nessie server at " + uri + " has no default branch: " + e.getMessage(), e);
     }
   }
 
@@ -113,8 +120,14 @@ public final class Nessie implements AutoCloseable {
     try {
       return api.getReference().refName(name).get();
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException.NoSuchRef("reference '" + name + "' does not exist on the Nessie server at " + uri
-          + "; references: " + references(), e);
+      throw new LakeTableException.NoSuchRef(
+          "reference '"
+              + name
+              + "' does not exist on the Nessie server at "
+              + uri
+              + "; references: "
+              + references(),
+          e);
     }
   }
 
@@ -132,9 +145,13 @@ public final class Nessie implements AutoCloseable {
     try {
       api.createReference().reference(r).sourceRefName(from).create();
     } catch (NessieConflictException e) {
-      throw new LakeTableException(ErrorKind.USAGE, "reference '" + r.getName() + "' already exists on the Nessie server at " + uri, e);
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "reference '" + r.getName() + "' already exists on the Nessie server at " + uri,
+          e);
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException.NoSuchRef("cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
+      throw new LakeTableException.NoSuchRef(
+          "cannot create '" + r.getName() + "': reference '" + from + "' does not exist", e);
     }
   }
 
@@ -167,16 +184,22 @@ public final class Nessie implements AutoCloseable {
     ref(refName);
     List<Commit> out = new ArrayList<>();
     try {
-      for (LogResponse.LogEntry e : api.getCommitLog().refName(refName).maxRecords(max).get().getLogEntries()) {
+      for (LogResponse.LogEntry e :
+          api.getCommitLog().refName(refName).maxRecords(max).get().getLogEntries()) {
         var m = e.getCommitMeta();
-        out.add(new Commit(m.getHash(), m.getMessage(), m.getAuthor(),
-            m.getCommitTime() == null ? null : m.getCommitTime()));
+        out.add(
+            new Commit(
+                m.getHash(),
+                m.getMessage(),
+                m.getAuthor(),
+                m.getCommitTime() == null ? null : m.getCommitTime()));
         if (out.size() >= max) {
           break;
         }
       }
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException.NoSuchRef("reference '" + refName + "' does not exist: " + e.getMessage(), e);
+      throw new LakeTableException.NoSuchRef(
+          "reference '" + refName + "' does not exist: " + e.getMessage(), e);
     }
     return out;
   }
@@ -187,7 +210,8 @@ public final class Nessie implements AutoCloseable {
     ref(to);
     List<Change> out = new ArrayList<>();
     try {
-      for (DiffResponse.DiffEntry d : api.getDiff().fromRefName(from).toRefName(to).get().getDiffs()) {
+      for (DiffResponse.DiffEntry d :
+          api.getDiff().fromRefName(from).toRefName(to).get().getDiffs()) {
         String change = d.getFrom() == null ? "ADDED" : d.getTo() == null ? "REMOVED" : "CHANGED";
         out.add(new Change(d.getKey().toPathString(), change));
       }
@@ -197,26 +221,39 @@ public final class Nessie implements AutoCloseable {
     return out;
   }
 
-  /** Merges {@code from} into branch {@code into}; conflicts come back in the result, nothing is merged then. */
+  /**
+   * Merges {@code from} into branch {@code into}; conflicts come back in the result, nothing is
+   * merged then.
+   */
   public MergeResult merge(String from, String into) {
     Reference target = ref(into);
     if (!(target instanceof Branch b)) {
-      throw new LakeTableException(ErrorKind.USAGE, "cannot merge into '" + into + "': it is a tag; merge into a branch");
+      throw new LakeTableException(
+          ErrorKind.USAGE, "cannot merge into '" + into + "': it is a tag; merge into a branch");
     }
     Reference source = ref(from);
     try {
-      MergeResponse r = api.mergeRefIntoBranch().branch(b).fromRef(source).returnConflictAsResult(true)
-          .message("merge " + from + " into " + into).merge();
+      MergeResponse r =
+          api.mergeRefIntoBranch()
+              .branch(b)
+              .fromRef(source)
+              .returnConflictAsResult(true)
+              .message("merge " + from + " into " + into)
+              .merge();
       List<String> conflicts = new ArrayList<>();
       if (r.getDetails() != null) {
-        r.getDetails().stream().filter(d -> d.getConflict() != null)
-            .forEach(d -> conflicts.add(d.getKey().toPathString() + ": " + d.getConflict().message()));
+        r.getDetails().stream()
+            .filter(d -> d.getConflict() != null)
+            .forEach(
+                d -> conflicts.add(d.getKey().toPathString() + ": " + d.getConflict().message()));
       }
-      return new MergeResult(r.wasSuccessful() && conflicts.isEmpty(), r.getResultantTargetHash(), conflicts);
+      return new MergeResult(
+          r.wasSuccessful() && conflicts.isEmpty(), r.getResultantTargetHash(), conflicts);
     } catch (NessieConflictException e) {
       return new MergeResult(false, null, List.of(e.getMessage()));
     } catch (NessieNotFoundException e) {
-      throw new LakeTableException("cannot merge " + from + " into " + into + ": " + e.getMessage(), e);
+      throw new LakeTableException(
+          "cannot merge " + from + " into " + into + ": " + e.getMessage(), e);
     }
   }
 
@@ -252,33 +289,53 @@ public final class Nessie implements AutoCloseable {
    * @param specId its partition spec id
    * @param sortOrderId its sort order id
    */
-  public record Content(String key, String type, String metadataLocation, long snapshotId, int schemaId, int specId,
+  public record Content(
+      String key,
+      String type,
+      String metadataLocation,
+      long snapshotId,
+      int schemaId,
+      int specId,
       int sortOrderId) {}
 
-  private static final ObjectMapper STATE_JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper STATE_JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Exports the namespaces and tables of a branch (metadata pointers, not data). */
   public BranchState export(String branch) {
     Reference r = ref(branch);
     try {
       List<ContentKey> keys = new ArrayList<>();
-      api.getEntries().refName(branch).hashOnRef(r.getHash()).get().getEntries().forEach(e -> keys.add(e.getName()));
+      api.getEntries()
+          .refName(branch)
+          .hashOnRef(r.getHash())
+          .get()
+          .getEntries()
+          .forEach(e -> keys.add(e.getName()));
       List<Content> contents = new ArrayList<>();
       if (!keys.isEmpty()) {
         Map<ContentKey, org.projectnessie.model.Content> all =
             api.getContent().refName(branch).hashOnRef(r.getHash()).keys(keys).get();
-        all.forEach((k, c) -> {
-          if (c instanceof IcebergTable t) {
-            contents.add(new Content(k.toPathString(), "ICEBERG_TABLE", t.getMetadataLocation(), t.getSnapshotId(),
-                t.getSchemaId(), t.getSpecId(), t.getSortOrderId()));
-          } else if (c instanceof Namespace) {
-            contents.add(new Content(k.toPathString(), "NAMESPACE", null, 0, 0, 0, 0));
-          }
-        });
+        all.forEach(
+            (k, c) -> {
+              if (c instanceof IcebergTable t) {
+                contents.add(
+                    new Content(
+                        k.toPathString(),
+                        "ICEBERG_TABLE",
+                        t.getMetadataLocation(),
+                        t.getSnapshotId(),
+                        t.getSchemaId(),
+                        t.getSpecId(),
+                        t.getSortOrderId()));
+              } else if (c instanceof Namespace) {
+                contents.add(new Content(k.toPathString(), "NAMESPACE", null, 0, 0, 0, 0));
+              }
+            });
       }
-      contents.sort(Comparator.comparing((Content c) -> c.type().equals("NAMESPACE") ? 0 : 1)
-          .thenComparing(Content::key));
+      contents.sort(
+          Comparator.comparing((Content c) -> c.type().equals("NAMESPACE") ? 0 : 1)
+              .thenComparing(Content::key));
       return new BranchState(branch, r.getHash(), Instant.now().toString(), contents);
     } catch (NessieNotFoundException e) {
       throw new LakeTableException("cannot export branch '" + branch + "': " + e.getMessage(), e);
@@ -293,9 +350,15 @@ public final class Nessie implements AutoCloseable {
    */
   public void importState(BranchState state, String branch) {
     try {
-      api.createReference().reference(Branch.of(branch, emptyHash())).sourceRefName(defaultBranch()).create();
+      api.createReference()
+          .reference(Branch.of(branch, emptyHash()))
+          .sourceRefName(defaultBranch())
+          .create();
     } catch (NessieConflictException e) {
-      throw new LakeTableException(ErrorKind.USAGE, "reference '" + branch + "' already exists on the Nessie server at " + uri, e);
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "reference '" + branch + "' already exists on the Nessie server at " + uri,
+          e);
     } catch (NessieNotFoundException e) {
       throw new LakeTableException("cannot create branch '" + branch + "': " + e.getMessage(), e);
     }
@@ -306,16 +369,26 @@ public final class Nessie implements AutoCloseable {
       if (c.type().equals("NAMESPACE")) {
         ops.add(Operation.Put.of(key, Namespace.of(key.getElements())));
       } else {
-        ops.add(Operation.Put.of(key, IcebergTable.of(
-            c.metadataLocation(), c.snapshotId(), c.schemaId(), c.specId(), c.sortOrderId())));
+        ops.add(
+            Operation.Put.of(
+                key,
+                IcebergTable.of(
+                    c.metadataLocation(),
+                    c.snapshotId(),
+                    c.schemaId(),
+                    c.specId(),
+                    c.sortOrderId())));
       }
     }
     try {
-      api.commitMultipleOperations().branch(target).operations(ops)
+      api.commitMultipleOperations()
+          .branch(target)
+          .operations(ops)
           .commitMeta(CommitMeta.fromMessage("import of " + state.branch() + " at " + state.hash()))
           .commit();
     } catch (NessieConflictException | NessieNotFoundException e) {
-      throw new LakeTableException("cannot import into branch '" + branch + "': " + e.getMessage(), e);
+      throw new LakeTableException(
+          "cannot import into branch '" + branch + "': " + e.getMessage(), e);
     }
   }
 

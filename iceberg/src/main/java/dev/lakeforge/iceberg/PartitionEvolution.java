@@ -15,7 +15,8 @@ import org.apache.iceberg.expressions.Term;
 /**
  * Changes a table's partitioning without rewriting data: old files keep their old layout and stay
  * readable; new writes use the new spec. Transforms are Iceberg's: a column, {@code years(c)},
- * {@code months(c)}, {@code days(c)}, {@code hours(c)}, {@code bucket(n, c)}, {@code truncate(w, c)}.
+ * {@code months(c)}, {@code days(c)}, {@code hours(c)}, {@code bucket(n, c)}, {@code truncate(w,
+ * c)}.
  *
  * <pre>{@code
  * table.evolvePartitions().add("days(ordered_at)").add("bucket(16, customer_id)").commit();
@@ -23,9 +24,10 @@ import org.apache.iceberg.expressions.Term;
  * }</pre>
  */
 public final class PartitionEvolution {
-  private static final Pattern TRANSFORM = Pattern.compile(
-      "\\s*(?:(?<column>[A-Za-z_]\\w*)|(?<time>years|months|days|hours)\\(\\s*(?<timeColumn>[A-Za-z_]\\w*)\\s*\\)"
-          + "|(?<width>bucket|truncate)\\(\\s*(?<n>\\d+)\\s*,\\s*(?<widthColumn>[A-Za-z_]\\w*)\\s*\\))\\s*");
+  private static final Pattern TRANSFORM =
+      Pattern.compile(
+          "\\s*(?:(?<column>[A-Za-z_]\\w*)|(?<time>years|months|days|hours)\\(\\s*(?<timeColumn>[A-Za-z_]\\w*)\\s*\\)"
+              + "|(?<width>bucket|truncate)\\(\\s*(?<n>\\d+)\\s*,\\s*(?<widthColumn>[A-Za-z_]\\w*)\\s*\\))\\s*");
 
   private final LakeTable table;
   private final List<Change> changes = new ArrayList<>();
@@ -45,8 +47,12 @@ public final class PartitionEvolution {
   private static Term term(String transform) {
     Matcher m = transform == null ? null : TRANSFORM.matcher(transform);
     if (m == null || !m.matches()) {
-      throw new LakeTableException(ErrorKind.USAGE, "partition transform '" + transform + "' is not one of: column,"
-          + " years(c), months(c), days(c), hours(c), bucket(n, c), truncate(w, c)");
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "partition transform '"
+              + transform
+              + "' is not one of: column,"
+              + " years(c), months(c), days(c), hours(c), bucket(n, c), truncate(w, c)");
     }
     if (m.group("column") != null) {
       return Expressions.ref(m.group("column"));
@@ -62,7 +68,9 @@ public final class PartitionEvolution {
     }
     int n = Integer.parseInt(m.group("n"));
     String c = m.group("widthColumn");
-    return m.group("width").equals("bucket") ? Expressions.bucket(c, n) : Expressions.truncate(c, n);
+    return m.group("width").equals("bucket")
+        ? Expressions.bucket(c, n)
+        : Expressions.truncate(c, n);
   }
 
   public PartitionEvolution add(String transform) {
@@ -80,8 +88,10 @@ public final class PartitionEvolution {
   public PartitionEvolution replace(String transform, String with) {
     Term old = term(transform);
     Term replacement = term(with);
-    changes.add(new Change("replace partition field " + transform.trim() + " with " + with.trim(),
-        u -> u.removeField(old).addField(replacement)));
+    changes.add(
+        new Change(
+            "replace partition field " + transform.trim() + " with " + with.trim(),
+            u -> u.removeField(old).addField(replacement)));
     return this;
   }
 
@@ -93,7 +103,8 @@ public final class PartitionEvolution {
   /**
    * Commits each change (one metadata commit each).
    *
-   * @throws LakeTableException naming the change Iceberg refused (e.g. dropping a field the spec does not have)
+   * @throws LakeTableException naming the change Iceberg refused (e.g. dropping a field the spec
+   *     does not have)
    */
   public void commit() {
     Table t = table.table();
@@ -101,8 +112,15 @@ public final class PartitionEvolution {
       try {
         change.apply().apply(t.updateSpec()).commit();
       } catch (RuntimeException e) {
-        throw new LakeTableException(ErrorKind.USAGE, "partition change refused for " + table.name() + ": "
-            + change.description() + ": " + LakeforgeException.firstLine(e), e);
+        throw new LakeTableException(
+            ErrorKind.USAGE,
+            "partition change refused for "
+                + table.name()
+                + ": "
+                + change.description()
+                + ": "
+                + LakeforgeException.firstLine(e),
+            e);
       }
     }
     table.refresh();

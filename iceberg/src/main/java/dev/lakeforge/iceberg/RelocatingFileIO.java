@@ -7,9 +7,10 @@ import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.io.SeekableInputStream;
 
 /**
- * Reads a table whose files moved: a path under the prefix they were written with is read under
- * the prefix where they are now, keeping the name it was asked by. Only reads are relocated; writes and deletes go where they are
- * asked to. Serializable, so Spark actions can read a moved backup on executors.
+ * Reads a table whose files moved: a path under the prefix they were written with is read under the
+ * prefix where they are now, keeping the name it was asked by. Only reads are relocated; writes and
+ * deletes go where they are asked to. Serializable, so Spark actions can read a moved backup on
+ * executors.
  */
 final class RelocatingFileIO implements FileIO {
   private final FileIO delegate;

@@ -44,11 +44,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Verifies a backup against its manifest (size and checksum of every file, then every file the
- * table metadata refers to and the record counts) and restores it as a table: the catalog
- * registers the backup's metadata (a hadoop catalog writes a metadata file in its warehouse that
- * points there), so the restored table reads the files in the backup location. A backup that was
- * moved or copied (another folder, file system or bucket) has its metadata rewritten to where it
- * is now before it is registered. The report gives the restore time (RTO).
+ * table metadata refers to and the record counts) and restores it as a table: the catalog registers
+ * the backup's metadata (a hadoop catalog writes a metadata file in its warehouse that points
+ * there), so the restored table reads the files in the backup location. A backup that was moved or
+ * copied (another folder, file system or bucket) has its metadata rewritten to where it is now
+ * before it is registered. The report gives the restore time (RTO).
  *
  * <pre>{@code
  * Restore.Report r = Restore.from(spark, "s3a://dr-bucket/orders").asTable("pg.sales.orders_restored");
@@ -88,7 +88,12 @@ public final class Restore {
    * @param rows rows in the restored table
    * @param rto verification, registration and first read, together
    */
-  public record Report(BackupManifest manifest, int checkedFiles, List<String> problems, String table, long rows,
+  public record Report(
+      BackupManifest manifest,
+      int checkedFiles,
+      List<String> problems,
+      String table,
+      long rows,
       Duration rto) {}
 
   private Configuration conf() {
@@ -99,11 +104,14 @@ public final class Restore {
     try {
       BackupManifest m = BackupManifest.read(conf(), location);
       if (m == null) {
-        throw new LakeTableException(ErrorKind.NOT_FOUND, "no backup at " + location + ": " + BackupManifest.FILE + " is missing");
+        throw new LakeTableException(
+            ErrorKind.NOT_FOUND,
+            "no backup at " + location + ": " + BackupManifest.FILE + " is missing");
       }
       return m;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the backup manifest at " + location + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot read the backup manifest at " + location + ": " + e.getMessage(), e);
     }
   }
 
@@ -120,7 +128,8 @@ public final class Restore {
     if (problems.isEmpty()) {
       problems.addAll(graph(m).problems());
     }
-    return new Report(m, checked, problems, null, m.records(), Duration.ofNanos(System.nanoTime() - start));
+    return new Report(
+        m, checked, problems, null, m.records(), Duration.ofNanos(System.nanoTime() - start));
   }
 
   /**
@@ -141,13 +150,20 @@ public final class Restore {
         if (!fs.exists(p)) {
           problems.add(e.path() + ": missing");
         } else if (fs.getFileStatus(p).getLen() != e.size()) {
-          problems.add(e.path() + ": " + fs.getFileStatus(p).getLen() + " bytes, the manifest says " + e.size());
+          problems.add(
+              e.path()
+                  + ": "
+                  + fs.getFileStatus(p).getLen()
+                  + " bytes, the manifest says "
+                  + e.size());
         } else {
           long crc;
           try {
             crc = BackupManifest.checksum(fs, p);
           } catch (ChecksumException bad) {
-            problems.add(e.path() + ": checksum differs from the manifest (the file system's own check failed too)");
+            problems.add(
+                e.path()
+                    + ": checksum differs from the manifest (the file system's own check failed too)");
             continue;
           }
           if (crc != e.crc32c()) {
@@ -158,7 +174,8 @@ public final class Restore {
         }
       }
     } catch (IOException ex) {
-      throw new UncheckedIOException("cannot verify the backup at " + location + ": " + ex.getMessage(), ex);
+      throw new UncheckedIOException(
+          "cannot verify the backup at " + location + ": " + ex.getMessage(), ex);
     }
     return checked;
   }
@@ -170,7 +187,8 @@ public final class Restore {
    * @param relocated whether that is not where it is now
    * @param problems what does not agree with the manifest
    */
-  private record Graph(String writtenAt, boolean relocated, FileIO io, String metadataFile, List<String> problems) {}
+  private record Graph(
+      String writtenAt, boolean relocated, FileIO io, String metadataFile, List<String> problems) {}
 
   private Graph graph(BackupManifest m) {
     String metadataFile = location + "/" + m.metadataFile();
@@ -180,7 +198,8 @@ public final class Restore {
     try {
       metadata = TableMetadataParser.read(plain, metadataFile);
     } catch (RuntimeException e) {
-      problems.add(m.metadataFile() + ": not Iceberg table metadata: " + LakeforgeException.firstLine(e));
+      problems.add(
+          m.metadataFile() + ": not Iceberg table metadata: " + LakeforgeException.firstLine(e));
       return new Graph(location, false, plain, metadataFile, problems);
     }
     String writtenAt = metadata.location();
@@ -188,22 +207,35 @@ public final class Restore {
     FileIO io = relocated ? new RelocatingFileIO(plain, writtenAt, location) : plain;
     Set<String> files = new HashSet<>();
     m.files().forEach(e -> files.add(e.path()));
-    Consumer<String> inBackup = path -> {
-      String prefix = writtenAt + "/";
-      if (!path.startsWith(prefix)) {
-        problems.add(m.metadataFile() + " refers to " + path + ", outside the backup");
-      } else if (!files.contains(path.substring(prefix.length()))) {
-        problems.add(path.substring(prefix.length()) + " is part of the table but not of the backup manifest");
-      }
-    };
+    Consumer<String> inBackup =
+        path -> {
+          String prefix = writtenAt + "/";
+          if (!path.startsWith(prefix)) {
+            problems.add(m.metadataFile() + " refers to " + path + ", outside the backup");
+          } else if (!files.contains(path.substring(prefix.length()))) {
+            problems.add(
+                path.substring(prefix.length())
+                    + " is part of the table but not of the backup manifest");
+          }
+        };
     Snapshot snapshot = metadata.snapshot(m.snapshotId());
     if (snapshot == null) {
-      problems.add(m.metadataFile() + " has no snapshot " + m.snapshotId() + ", the one the manifest says was backed up");
+      problems.add(
+          m.metadataFile()
+              + " has no snapshot "
+              + m.snapshotId()
+              + ", the one the manifest says was backed up");
       return new Graph(writtenAt, relocated, io, metadataFile, problems);
     }
     String total = snapshot.summary().get("total-records");
     if (total != null && Long.parseLong(total) != m.records()) {
-      problems.add("snapshot " + m.snapshotId() + " holds " + total + " records, the manifest says " + m.records());
+      problems.add(
+          "snapshot "
+              + m.snapshotId()
+              + " holds "
+              + total
+              + " records, the manifest says "
+              + m.records());
     }
     inBackup.accept(snapshot.manifestListLocation());
     if (!problems.isEmpty()) {
@@ -220,11 +252,13 @@ public final class Restore {
         }
         if (manifest.content() == ManifestContent.DELETES) {
           deletes = true;
-          try (ManifestReader<DeleteFile> r = ManifestFiles.readDeleteManifest(manifest, io, metadata.specsById())) {
+          try (ManifestReader<DeleteFile> r =
+              ManifestFiles.readDeleteManifest(manifest, io, metadata.specsById())) {
             r.forEach(f -> inBackup.accept(f.location()));
           }
         } else {
-          try (ManifestReader<DataFile> r = ManifestFiles.read(manifest, io, metadata.specsById())) {
+          try (ManifestReader<DataFile> r =
+              ManifestFiles.read(manifest, io, metadata.specsById())) {
             for (DataFile f : r) {
               inBackup.accept(f.location());
               records += f.recordCount();
@@ -233,11 +267,20 @@ public final class Restore {
         }
       }
     } catch (IOException | RuntimeException e) {
-      problems.add("cannot read the metadata of snapshot " + m.snapshotId() + ": " + LakeforgeException.firstLine(e));
+      problems.add(
+          "cannot read the metadata of snapshot "
+              + m.snapshotId()
+              + ": "
+              + LakeforgeException.firstLine(e));
     }
     if (problems.isEmpty() && !deletes && records != m.records()) {
-      problems.add("the data files of snapshot " + m.snapshotId() + " hold " + records + " records, the manifest says "
-          + m.records());
+      problems.add(
+          "the data files of snapshot "
+              + m.snapshotId()
+              + " hold "
+              + records
+              + " records, the manifest says "
+              + m.records());
     }
     return new Graph(writtenAt, relocated, io, metadataFile, problems);
   }
@@ -254,7 +297,8 @@ public final class Restore {
 
   /**
    * Verifies the backup (files and metadata), rewrites its metadata if it was moved or copied, then
-   * registers it as table {@code name} and reads it. Nothing is registered unless everything agrees.
+   * registers it as table {@code name} and reads it. Nothing is registered unless everything
+   * agrees.
    *
    * @throws LakeTableException when the name is not a table name, the table exists, verification
    *     finds a problem, the catalog cannot register the table, or the row count differs from the
@@ -277,8 +321,12 @@ public final class Restore {
   private CatalogTable target(String name, boolean replace) {
     CatalogTable target = CatalogTable.of(spark, name);
     if (!replace && target.catalog().tableExists(target.id())) {
-      throw new LakeTableException(ErrorKind.USAGE, "cannot restore as " + name + ": the table exists; restore under"
-          + " another name, or in place");
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "cannot restore as "
+              + name
+              + ": the table exists; restore under"
+              + " another name, or in place");
     }
     return target;
   }
@@ -295,8 +343,14 @@ public final class Restore {
       problems.addAll(graph.problems());
     }
     if (!problems.isEmpty()) {
-      throw new LakeTableException(ErrorKind.VALIDATION, "backup at " + location + " failed verification, nothing restored"
-          + (replace ? " (" + name + " is left as it is)" : "") + ": " + String.join("; ", problems));
+      throw new LakeTableException(
+          ErrorKind.VALIDATION,
+          "backup at "
+              + location
+              + " failed verification, nothing restored"
+              + (replace ? " (" + name + " is left as it is)" : "")
+              + ": "
+              + String.join("; ", problems));
     }
     if (graph.relocated()) {
       stageRelocation(m, graph);
@@ -304,8 +358,12 @@ public final class Restore {
       m = manifest();
       Graph moved = graph(m);
       if (!moved.problems().isEmpty() || moved.relocated()) {
-        throw new LakeTableException(ErrorKind.INTERNAL, "the metadata of the backup at " + location
-            + " was rewritten for its new location but does not verify, nothing restored: " + moved.problems());
+        throw new LakeTableException(
+            ErrorKind.INTERNAL,
+            "the metadata of the backup at "
+                + location
+                + " was rewritten for its new location but does not verify, nothing restored: "
+                + moved.problems());
       }
     }
     String metadata = location + "/" + m.metadataFile();
@@ -315,15 +373,25 @@ public final class Restore {
     try {
       target.catalog().registerTable(target.id(), metadata);
     } catch (RuntimeException e) {
-      throw new LakeTableException(SparkErrors.kind(e) == ErrorKind.INTERNAL ? ErrorKind.INTERNAL : ErrorKind.USAGE,
-          "cannot register " + name + " from " + metadata + ": " + LakeforgeException.firstLine(e), e);
+      throw new LakeTableException(
+          SparkErrors.kind(e) == ErrorKind.INTERNAL ? ErrorKind.INTERNAL : ErrorKind.USAGE,
+          "cannot register " + name + " from " + metadata + ": " + LakeforgeException.firstLine(e),
+          e);
     }
     long rows = LakeTable.of(spark, name).read().count();
     Duration rto = Duration.ofNanos(System.nanoTime() - start);
     if (rows != m.records()) {
       target.catalog().dropTable(target.id(), false);
-      throw new LakeTableException(ErrorKind.VALIDATION, "restored " + name + " read " + rows + " rows, the backup manifest"
-          + " says " + m.records() + "; the registration is removed again");
+      throw new LakeTableException(
+          ErrorKind.VALIDATION,
+          "restored "
+              + name
+              + " read "
+              + rows
+              + " rows, the backup manifest"
+              + " says "
+              + m.records()
+              + "; the registration is removed again");
     }
     return new Report(m, checked, List.of(), name, rows, rto);
   }
@@ -337,15 +405,28 @@ public final class Restore {
   private void stageRelocation(BackupManifest m, Graph graph) {
     String staging = location + "/" + RELOCATING + "/" + System.currentTimeMillis();
     // read as it was written (the metadata log names the old paths); the io reads them here
-    Table moved = new BaseTable(new StaticTableOperations(graph.writtenAt() + "/" + m.metadataFile(), graph.io()),
-        m.table());
+    Table moved =
+        new BaseTable(
+            new StaticTableOperations(graph.writtenAt() + "/" + m.metadataFile(), graph.io()),
+            m.table());
     RewriteTablePath.Result result;
     try {
-      result = SparkActions.get(spark).rewriteTablePath(moved).rewriteLocationPrefix(graph.writtenAt(), location)
-          .stagingLocation(staging).execute();
+      result =
+          SparkActions.get(spark)
+              .rewriteTablePath(moved)
+              .rewriteLocationPrefix(graph.writtenAt(), location)
+              .stagingLocation(staging)
+              .execute();
     } catch (RuntimeException e) {
-      throw new LakeTableException(ErrorKind.INTERNAL, "cannot rewrite the metadata of the backup at " + location
-          + " (written at " + graph.writtenAt() + ") for its new location: " + LakeforgeException.firstLine(e), e);
+      throw new LakeTableException(
+          ErrorKind.INTERNAL,
+          "cannot rewrite the metadata of the backup at "
+              + location
+              + " (written at "
+              + graph.writtenAt()
+              + ") for its new location: "
+              + LakeforgeException.firstLine(e),
+          e);
     }
     try {
       Map<String, BackupManifest.Entry> entries = new LinkedHashMap<>();
@@ -358,8 +439,10 @@ public final class Restore {
         Path staged = new Path(pair[0]);
         FileSystem fs = staged.getFileSystem(conf());
         String relative = pair[1].substring(location.length() + 1);
-        entries.put(relative, new BackupManifest.Entry(relative, fs.getFileStatus(staged).getLen(),
-            BackupManifest.checksum(fs, staged)));
+        entries.put(
+            relative,
+            new BackupManifest.Entry(
+                relative, fs.getFileStatus(staged).getLen(), BackupManifest.checksum(fs, staged)));
         pairs.add(pair[0] + "," + relative);
       }
       BackupManifest relocated = m.withFiles(new ArrayList<>(entries.values()));
@@ -373,7 +456,8 @@ public final class Restore {
       }
       fs.rename(partial, pending);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot relocate the backup at " + location + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot relocate the backup at " + location + ": " + e.getMessage(), e);
     }
   }
 
@@ -401,8 +485,14 @@ public final class Restore {
           for (String line : list.split("\n")) {
             if (!line.isBlank()) {
               int comma = line.lastIndexOf(',');
-              FileUtil.copy(fs, new Path(line.substring(0, comma)), fs, new Path(location, line.substring(comma + 1)),
-                  false, true, conf());
+              FileUtil.copy(
+                  fs,
+                  new Path(line.substring(0, comma)),
+                  fs,
+                  new Path(location, line.substring(comma + 1)),
+                  false,
+                  true,
+                  conf());
             }
           }
           BackupManifest.read(conf(), run.getPath().toString()).write(conf(), location);
@@ -410,7 +500,8 @@ public final class Restore {
       }
       fs.delete(root, true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot finish relocating the backup at " + location + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot finish relocating the backup at " + location + ": " + e.getMessage(), e);
     }
   }
 }

@@ -44,7 +44,8 @@ public final class Rollback {
    */
   public Rollback undoWindow(Duration window) {
     if (window.isNegative()) {
-      throw new LakeTableException(ErrorKind.USAGE, "the undo window must not be negative, got " + window);
+      throw new LakeTableException(
+          ErrorKind.USAGE, "the undo window must not be negative, got " + window);
     }
     this.undoWindow = window;
     return this;
@@ -60,21 +61,35 @@ public final class Rollback {
     Table t = table.table();
     Snapshot current = t.currentSnapshot();
     if (current == null) {
-      throw new LakeTableException(ErrorKind.USAGE, "table " + table.name() + " has no snapshot to roll back from");
+      throw new LakeTableException(
+          ErrorKind.USAGE, "table " + table.name() + " has no snapshot to roll back from");
     }
     table.snapshot(t, snapshotId);
     if (!SnapshotUtil.isAncestorOf(t, current.snapshotId(), snapshotId)) {
       List<Long> ancestors = new ArrayList<>();
       SnapshotUtil.currentAncestors(t).forEach(s -> ancestors.add(s.snapshotId()));
-      throw new LakeTableException(ErrorKind.USAGE, "snapshot " + snapshotId + " is not an ancestor of the current snapshot "
-          + current.snapshotId() + " of " + table.name() + "; a rollback can only go back along the current history: "
-          + ancestors);
+      throw new LakeTableException(
+          ErrorKind.USAGE,
+          "snapshot "
+              + snapshotId
+              + " is not an ancestor of the current snapshot "
+              + current.snapshotId()
+              + " of "
+              + table.name()
+              + "; a rollback can only go back along the current history: "
+              + ancestors);
     }
     List<SnapshotInfo> undone = new ArrayList<>();
     for (Snapshot s : SnapshotUtil.ancestorsBetween(t, current.snapshotId(), snapshotId)) {
       undone.add(SnapshotInfo.of(s));
     }
-    return new RollbackPlan(table, SnapshotInfo.of(current), SnapshotInfo.of(t.snapshot(snapshotId)), undone, by, reason,
+    return new RollbackPlan(
+        table,
+        SnapshotInfo.of(current),
+        SnapshotInfo.of(t.snapshot(snapshotId)),
+        undone,
+        by,
+        reason,
         undoWindow);
   }
 

@@ -23,19 +23,29 @@ import org.apache.iceberg.Table;
  *     snapshot it rolled back from until then; null for an undo and for rollbacks recorded before
  *     undo windows existed
  */
-public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, String at, String reason, boolean undo,
-    boolean undone, String undoUntil) {
+public record RollbackRecord(
+    long fromSnapshot,
+    long toSnapshot,
+    String by,
+    String at,
+    String reason,
+    boolean undo,
+    boolean undone,
+    String undoUntil) {
   /** The table property holding the rollback log (JSON). */
   public static final String PROPERTY = "lakeforge.rollback-log";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static RollbackRecord of(long from, long to, String by, String reason, Instant at, Instant undoUntil) {
-    return new RollbackRecord(from, to, by, at.toString(), reason, false, false, undoUntil.toString());
+  static RollbackRecord of(
+      long from, long to, String by, String reason, Instant at, Instant undoUntil) {
+    return new RollbackRecord(
+        from, to, by, at.toString(), reason, false, false, undoUntil.toString());
   }
 
   static RollbackRecord undo(RollbackRecord r, String by, String reason) {
-    return new RollbackRecord(r.toSnapshot(), r.fromSnapshot(), by, Instant.now().toString(), reason, true, false, null);
+    return new RollbackRecord(
+        r.toSnapshot(), r.fromSnapshot(), by, Instant.now().toString(), reason, true, false, null);
   }
 
   /**
@@ -54,8 +64,14 @@ public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, Stri
     try {
       return new ArrayList<>(JSON.readValue(json, new TypeReference<List<RollbackRecord>>() {}));
     } catch (Exception e) {
-      throw new LakeTableException("table property " + PROPERTY + " of " + t.name() + " is not a rollback log: "
-          + LakeforgeException.firstLine(e), e);
+      throw new LakeTableException(
+          "table property "
+              + PROPERTY
+              + " of "
+              + t.name()
+              + " is not a rollback log: "
+              + LakeforgeException.firstLine(e),
+          e);
     }
   }
 
@@ -66,15 +82,25 @@ public record RollbackRecord(long fromSnapshot, long toSnapshot, String by, Stri
       int i = log.lastIndexOf(undoneRecord);
       if (i >= 0) {
         RollbackRecord u = log.get(i);
-        log.set(i, new RollbackRecord(u.fromSnapshot(), u.toSnapshot(), u.by(), u.at(), u.reason(), u.undo(), true,
-            u.undoUntil()));
+        log.set(
+            i,
+            new RollbackRecord(
+                u.fromSnapshot(),
+                u.toSnapshot(),
+                u.by(),
+                u.at(),
+                u.reason(),
+                u.undo(),
+                true,
+                u.undoUntil()));
       }
     }
     log.add(record);
     try {
       t.updateProperties().set(PROPERTY, JSON.writeValueAsString(log)).commit();
     } catch (JsonProcessingException e) {
-      throw new LakeTableException("cannot record the rollback of " + t.name() + ": " + e.getOriginalMessage(), e);
+      throw new LakeTableException(
+          "cannot record the rollback of " + t.name() + ": " + e.getOriginalMessage(), e);
     }
   }
 }

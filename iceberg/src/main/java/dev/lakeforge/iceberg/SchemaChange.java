@@ -10,10 +10,25 @@ package dev.lakeforge.iceberg;
  * @param why the reason for the verdict
  */
 public record SchemaChange(Kind kind, String column, String detail, boolean safe, String why) {
-  public enum Kind { ADD, DROP, RENAME, WIDEN, RETYPE, MAKE_OPTIONAL, MAKE_REQUIRED, REORDER }
+  public enum Kind {
+    ADD,
+    DROP,
+    RENAME,
+    WIDEN,
+    RETYPE,
+    MAKE_OPTIONAL,
+    MAKE_REQUIRED,
+    REORDER
+  }
 
   @Override
   public String toString() {
-    return (safe ? "safe     " : "BREAKING ") + kind + " " + column + (detail.isEmpty() ? "" : " (" + detail + ")") + ": " + why;
+    return (safe ? "safe     " : "BREAKING ")
+        + kind
+        + " "
+        + column
+        + (detail.isEmpty() ? "" : " (" + detail + ")")
+        + ": "
+        + why;
   }
 }

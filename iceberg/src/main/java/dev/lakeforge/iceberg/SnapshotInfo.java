@@ -18,14 +18,31 @@ import org.apache.iceberg.Snapshot;
  * @param totalRecords records in the table after it
  * @param summary Iceberg's whole snapshot summary
  */
-public record SnapshotInfo(long snapshotId, Long parentId, Instant committedAt, String operation, long addedFiles,
-    long deletedFiles, long addedRecords, long deletedRecords, long totalRecords, Map<String, String> summary) {
+public record SnapshotInfo(
+    long snapshotId,
+    Long parentId,
+    Instant committedAt,
+    String operation,
+    long addedFiles,
+    long deletedFiles,
+    long addedRecords,
+    long deletedRecords,
+    long totalRecords,
+    Map<String, String> summary) {
 
   static SnapshotInfo of(Snapshot s) {
     Map<String, String> m = s.summary() == null ? Map.of() : s.summary();
-    return new SnapshotInfo(s.snapshotId(), s.parentId(), Instant.ofEpochMilli(s.timestampMillis()), s.operation(),
-        num(m, "added-data-files"), num(m, "deleted-data-files"), num(m, "added-records"), num(m, "deleted-records"),
-        num(m, "total-records"), Map.copyOf(m));
+    return new SnapshotInfo(
+        s.snapshotId(),
+        s.parentId(),
+        Instant.ofEpochMilli(s.timestampMillis()),
+        s.operation(),
+        num(m, "added-data-files"),
+        num(m, "deleted-data-files"),
+        num(m, "added-records"),
+        num(m, "deleted-records"),
+        num(m, "total-records"),
+        Map.copyOf(m));
   }
 
   private static long num(Map<String, String> m, String key) {

@@ -12,5 +12,10 @@ import dev.lakeforge.quality.VerificationResult;
  * @param attempts writes and audits done (more than 1 when main moved during an audit)
  * @param message what happened, in words
  */
-public record WapResult(boolean published, String branch, VerificationResult audit, long snapshotId, int attempts,
+public record WapResult(
+    boolean published,
+    String branch,
+    VerificationResult audit,
+    long snapshotId,
+    int attempts,
     String message) {}

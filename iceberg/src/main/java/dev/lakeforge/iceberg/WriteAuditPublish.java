@@ -48,7 +48,7 @@ public final class WriteAuditPublish {
   private String branch;
   private int maxAttempts = 3;
   private boolean keepPublishedBranch;
-  private Runnable beforePublish = () -> { };
+  private Runnable beforePublish = () -> {};
 
   private WriteAuditPublish(LakeTable table) {
     this.table = Objects.requireNonNull(table, "table");
@@ -80,9 +80,9 @@ public final class WriteAuditPublish {
   }
 
   /**
-   * Where the audit's metrics are kept: the history the anomaly checks judge the new rows
-   * against (earlier runs tagged {@code dataset=<table>}), and where this run's metrics are saved
-   * once its rows are published (rows that are not published do not become history).
+   * Where the audit's metrics are kept: the history the anomaly checks judge the new rows against
+   * (earlier runs tagged {@code dataset=<table>}), and where this run's metrics are saved once its
+   * rows are published (rows that are not published do not become history).
    */
   public WriteAuditPublish metricsRepository(MetricsRepository repository) {
     this.repository = Objects.requireNonNull(repository, "repository");
@@ -126,14 +126,25 @@ public final class WriteAuditPublish {
   public WapResult execute() {
     for (Suite suite : suites) {
       if (!suite.anomalies().isEmpty() && repository == null) {
-        throw new LakeTableException(ErrorKind.USAGE, "write-audit-publish into " + table.name() + ": " + suite
-            + " has anomaly checks, which judge against the metric history: give the history with"
-            + " metricsRepository(MetricsRepository.files(..)), or audit with a suite without anomalies");
+        throw new LakeTableException(
+            ErrorKind.USAGE,
+            "write-audit-publish into "
+                + table.name()
+                + ": "
+                + suite
+                + " has anomaly checks, which judge against the metric history: give the history with"
+                + " metricsRepository(MetricsRepository.files(..)), or audit with a suite without anomalies");
       }
       List<String> problems = suite.problems(rows);
       if (!problems.isEmpty()) {
-        throw new LakeTableException(ErrorKind.USAGE, "write-audit-publish into " + table.name() + ": " + suite
-            + " does not fit the new rows:\n" + String.join("\n", problems));
+        throw new LakeTableException(
+            ErrorKind.USAGE,
+            "write-audit-publish into "
+                + table.name()
+                + ": "
+                + suite
+                + " does not fit the new rows:\n"
+                + String.join("\n", problems));
       }
     }
     ResultKey key = ResultKey.now(table.name());
@@ -153,41 +164,76 @@ public final class WriteAuditPublish {
       try {
         rows.writeTo(table.name() + ".branch_" + name).append();
       } catch (Exception e) {
-        throw new LakeTableException("cannot write the new rows to branch " + name + " of " + table.name() + ": "
-            + LakeforgeException.firstLine(e), e);
+        throw new LakeTableException(
+            "cannot write the new rows to branch "
+                + name
+                + " of "
+                + table.name()
+                + ": "
+                + LakeforgeException.firstLine(e),
+            e);
       }
       t.refresh();
       long head = t.refs().get(name).snapshotId();
-      Dataset<Row> written = base == null
-          ? table.spark().read().option("branch", name).table(table.name())
-          : table.spark().read().format("iceberg").option("start-snapshot-id", base.snapshotId())
-              .option("end-snapshot-id", head).load(table.name());
+      Dataset<Row> written =
+          base == null
+              ? table.spark().read().option("branch", name).table(table.name())
+              : table
+                  .spark()
+                  .read()
+                  .format("iceberg")
+                  .option("start-snapshot-id", base.snapshotId())
+                  .option("end-snapshot-id", head)
+                  .load(table.name());
       VerificationResult audit = audit(written, key).run();
       if (audit.hasErrors()) {
-        LOG.warn("audit of {} rows on {} failed; main is untouched, the rows stay on branch {}",
-            table.name(), name, name);
-        return new WapResult(false, name, audit, head, attempt, "audit failed: main is untouched; the rows stay on branch "
-            + name);
+        LOG.warn(
+            "audit of {} rows on {} failed; main is untouched, the rows stay on branch {}",
+            table.name(),
+            name,
+            name);
+        return new WapResult(
+            false,
+            name,
+            audit,
+            head,
+            attempt,
+            "audit failed: main is untouched; the rows stay on branch " + name);
       }
       beforePublish.run();
       t.refresh();
       Snapshot mainNow = t.currentSnapshot();
-      boolean mainMoved = !Objects.equals(base == null ? null : base.snapshotId(),
-          mainNow == null ? null : mainNow.snapshotId());
+      boolean mainMoved =
+          !Objects.equals(
+              base == null ? null : base.snapshotId(),
+              mainNow == null ? null : mainNow.snapshotId());
       try {
         if (mainMoved && !SnapshotUtil.isAncestorOf(t, head, mainNow.snapshotId())) {
-          throw new ValidationException("main moved from %s to %s during the audit",
+          throw new ValidationException(
+              "main moved from %s to %s during the audit",
               base == null ? "none" : base.snapshotId(), mainNow.snapshotId());
         }
         t.manageSnapshots().fastForwardBranch("main", name).commit();
       } catch (ValidationException | CommitFailedException e) {
         if (attempt >= maxAttempts) {
-          throw new LakeTableException.TableChanged("write-audit-publish into " + table.name() + " gave up after " + attempt
-              + " attempt(s): main kept moving during the audit (" + LakeforgeException.firstLine(e) + "); main holds none of"
-              + " the new rows; the last audited rows stay on branch " + name, e);
+          throw new LakeTableException.TableChanged(
+              "write-audit-publish into "
+                  + table.name()
+                  + " gave up after "
+                  + attempt
+                  + " attempt(s): main kept moving during the audit ("
+                  + LakeforgeException.firstLine(e)
+                  + "); main holds none of"
+                  + " the new rows; the last audited rows stay on branch "
+                  + name,
+              e);
         }
-        LOG.warn("main of {} moved during the audit ({}); writing and auditing again ({} of {})", table.name(),
-            LakeforgeException.firstLine(e), attempt + 1, maxAttempts);
+        LOG.warn(
+            "main of {} moved during the audit ({}); writing and auditing again ({} of {})",
+            table.name(),
+            LakeforgeException.firstLine(e),
+            attempt + 1,
+            maxAttempts);
         continue;
       }
       if (!keepPublishedBranch) {
@@ -197,16 +243,22 @@ public final class WriteAuditPublish {
       if (repository != null) {
         repository.save(key, audit.metrics());
       }
-      return new WapResult(true, name, audit, head, attempt, "published snapshot " + head + " to main");
+      return new WapResult(
+          true, name, audit, head, attempt, "published snapshot " + head + " to main");
     }
   }
 
-  /** The verification of the written rows: the checks, and every suite's checks, analyzers and anomaly checks. */
+  /**
+   * The verification of the written rows: the checks, and every suite's checks, analyzers and
+   * anomaly checks.
+   */
   private Verification audit(Dataset<Row> written, ResultKey key) {
     Verification v = Verification.onData(written).addChecks(checks);
     for (Suite suite : suites) {
       v.addChecks(suite.checks()).addAnalyzers(suite.analyzers());
-      suite.anomalies().forEach(a -> v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level()));
+      suite
+          .anomalies()
+          .forEach(a -> v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level()));
     }
     if (repository != null) {
       v.compareWith(repository, key);

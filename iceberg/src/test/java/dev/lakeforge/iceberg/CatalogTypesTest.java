@@ -22,21 +22,43 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The same time travel, rollback and backup/restore on every catalog type, each on a real server:
  * hadoop (files), jdbc (PostgreSQL), nessie (the Nessie server) and rest (Iceberg's REST catalog
- * server, tables in a bucket of the S3 server through S3FileIO). Nessie serves the REST API too, but
- * keeps only a table's current snapshot there (its commit log is the history), so snapshot time travel
- * and rollback are tested on Iceberg's own server.
+ * server, tables in a bucket of the S3 server through S3FileIO). Nessie serves the REST API too,
+ * but keeps only a table's current snapshot there (its commit log is the history), so snapshot time
+ * travel and rollback are tested on Iceberg's own server.
  */
 @SparkTest
 class CatalogTypesTest {
   @BeforeAll
   static void catalogs(SparkSession spark, TestWarehouse w) {
     Map<String, String> conf = new LinkedHashMap<>();
-    conf.putAll(Catalogs.sparkConf("parity_jdbc", CatalogSettings.jdbc(EmbeddedPostgresServer.jdbcUrl(), "postgres", Secret.of("postgres"), Location.of(w.resolve("parity-jdbc")))));
-    conf.putAll(Nessie.catalogConf("parity_nessie", TestNessie.uri(), "main", w.resolve("parity-nessie").toUri().toString()));
+    conf.putAll(
+        Catalogs.sparkConf(
+            "parity_jdbc",
+            CatalogSettings.jdbc(
+                EmbeddedPostgresServer.jdbcUrl(),
+                "postgres",
+                Secret.of("postgres"),
+                Location.of(w.resolve("parity-jdbc")))));
+    conf.putAll(
+        Nessie.catalogConf(
+            "parity_nessie",
+            TestNessie.uri(),
+            "main",
+            w.resolve("parity-nessie").toUri().toString()));
     S3Server s3 = S3Server.shared();
-    S3Settings client = new S3Settings(s3.endpoint(), "us-east-1", true, Secret.of(s3.accessKey()),
-        Secret.of(s3.secretKey()), null);
-    conf.putAll(Catalogs.sparkConf("parity_rest", CatalogSettings.rest(IcebergRestServer.shared().uri()).withProperties(client.icebergProperties())));
+    S3Settings client =
+        new S3Settings(
+            s3.endpoint(),
+            "us-east-1",
+            true,
+            Secret.of(s3.accessKey()),
+            Secret.of(s3.secretKey()),
+            null);
+    conf.putAll(
+        Catalogs.sparkConf(
+            "parity_rest",
+            CatalogSettings.rest(IcebergRestServer.shared().uri())
+                .withProperties(client.icebergProperties())));
     conf.forEach((k, v) -> spark.conf().set(k, v));
     // Backups copy files with Hadoop's file systems: S3A for the REST catalog's bucket (s3:// too).
     client.hadoopConf().forEach(spark.sparkContext().hadoopConfiguration()::set);
@@ -44,7 +66,8 @@ class CatalogTypesTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"lake", "parity_jdbc", "parity_nessie", "parity_rest"})
-  void timeTravelRollbackAndBackupRestoreWork(String catalog, SparkSession spark, TestWarehouse w) throws Exception {
+  void timeTravelRollbackAndBackupRestoreWork(String catalog, SparkSession spark, TestWarehouse w)
+      throws Exception {
     // one namespace per catalog: the nessie and rest catalogs share the Nessie server's main branch
     String ns = catalog + ".ns_" + catalog;
     String t = ns + ".orders";
@@ -77,8 +100,10 @@ class CatalogTypesTest {
     table.undoLastRollback("ci", "parity");
     assertThat(table.current().snapshotId()).isEqualTo(s3);
 
-    String backup = catalog.equals("parity_rest") ? "s3://" + IcebergRestServer.BUCKET + "/backups/" + UUID.randomUUID()
-        : w.resolve("parity-backup-" + catalog).toString();
+    String backup =
+        catalog.equals("parity_rest")
+            ? "s3://" + IcebergRestServer.BUCKET + "/backups/" + UUID.randomUUID()
+            : w.resolve("parity-backup-" + catalog).toString();
     Backup.BackupResult b = table.backupTo(backup).execute();
     assertThat(b.manifest().records()).isEqualTo(2);
     Restore.Report r = Restore.from(spark, backup).asTable(t + "_restored");

@@ -26,13 +26,16 @@ class CatalogsTest {
 
   @Test
   void eachCatalogTypeBecomesSparkSettings() {
-    Config c = Config.parse("""
+    Config c =
+        Config.parse(
+            """
         catalogs:
           lake: {type: hadoop, warehouse: "s3a://lake/warehouse"}
           pg: {type: jdbc, uri: "jdbc:postgresql://db:5432/iceberg", user: iceberg, password: s3cret-pg, warehouse: "s3a://lake/pg"}
           rest: {type: rest, uri: "https://catalog.example.com", token: tok-123}
           nessie: {type: nessie, uri: "http://nessie:19120/api/v2", ref: etl, warehouse: "s3a://lake/nessie", token: tok-456}
-        """, "job.yaml");
+        """,
+            "job.yaml");
     Map<String, String> conf = new CatalogsContributor().sparkConf(c);
     assertThat(conf)
         .containsEntry("spark.sql.extensions", Catalogs.EXTENSIONS)
@@ -44,7 +47,8 @@ class CatalogsTest {
         .containsEntry("spark.sql.catalog.pg.jdbc.password", "s3cret-pg")
         .containsEntry("spark.sql.catalog.rest.type", "rest")
         .containsEntry("spark.sql.catalog.rest.token", "tok-123")
-        .containsEntry("spark.sql.catalog.nessie.catalog-impl", "org.apache.iceberg.nessie.NessieCatalog")
+        .containsEntry(
+            "spark.sql.catalog.nessie.catalog-impl", "org.apache.iceberg.nessie.NessieCatalog")
         .containsEntry("spark.sql.catalog.nessie.ref", "etl")
         .containsEntry("spark.sql.catalog.nessie.authentication.type", "BEARER")
         .containsEntry("spark.sql.catalog.nessie.authentication.token", "tok-456");
@@ -53,20 +57,29 @@ class CatalogsTest {
 
   @Test
   void badCatalogSettingsNameFileLineAndKey() throws IOException {
-    Path f = Files.writeString(dir.resolve("cat.yaml"), "catalogs:\n  lake:\n    type: hive\n    warehouse: x\n");
+    Path f =
+        Files.writeString(
+            dir.resolve("cat.yaml"), "catalogs:\n  lake:\n    type: hive\n    warehouse: x\n");
     assertThatThrownBy(() -> new CatalogsContributor().sparkConf(Config.file(f).load()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("cat.yaml:3:").hasMessageContaining("catalogs.lake.type")
+        .hasMessageContaining("cat.yaml:3:")
+        .hasMessageContaining("catalogs.lake.type")
         .hasMessageContaining("expected one of hadoop, jdbc, rest, nessie, got 'hive'");
     Path g = Files.writeString(dir.resolve("jdbc.yaml"), "catalogs:\n  pg: {type: jdbc}\n");
     assertThatThrownBy(() -> new CatalogsContributor().sparkConf(Config.file(g).load()))
-        .hasMessageContaining("jdbc.yaml:2:").hasMessageContaining("catalogs.pg.uri").hasMessageContaining("is required for a jdbc catalog");
+        .hasMessageContaining("jdbc.yaml:2:")
+        .hasMessageContaining("catalogs.pg.uri")
+        .hasMessageContaining("is required for a jdbc catalog");
   }
 
   @Test
   void jdbcCatalogOnARealPostgresql(SparkSession spark, TestWarehouse w) throws Exception {
     String url = EmbeddedPostgresServer.jdbcUrl();
-    Map<String, String> conf = Catalogs.sparkConf("pg", CatalogSettings.jdbc(url, "postgres", Secret.of("postgres"), Location.of(w.resolve("pg"))));
+    Map<String, String> conf =
+        Catalogs.sparkConf(
+            "pg",
+            CatalogSettings.jdbc(
+                url, "postgres", Secret.of("postgres"), Location.of(w.resolve("pg"))));
     conf.forEach((k, v) -> spark.conf().set(k, v));
     spark.sql("CREATE NAMESPACE IF NOT EXISTS pg.sales");
     spark.sql("CREATE TABLE pg.sales.orders (id INT, amount DOUBLE) USING iceberg");
@@ -78,8 +91,10 @@ class CatalogsTest {
     t.rollback().toSnapshot(first).commit();
     assertThat(t.read().count()).isEqualTo(2);
     try (Connection c = EmbeddedPostgresServer.server().getPostgresDatabase().getConnection();
-         ResultSet rs = c.createStatement().executeQuery(
-             "SELECT table_namespace, table_name FROM iceberg_tables WHERE catalog_name = 'pg'")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT table_namespace, table_name FROM iceberg_tables WHERE catalog_name = 'pg'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).isEqualTo("sales");
       assertThat(rs.getString(2)).isEqualTo("orders");

@@ -30,9 +30,13 @@ class IcebergJobsTest {
     all.addAll(List.of("--set", "run.reportDir=" + dir.resolve("runs")));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .execute(all.toArray(String[]::new));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute(all.toArray(String[]::new));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @BeforeEach
@@ -48,10 +52,24 @@ class IcebergJobsTest {
   @Test
   void timeTravelPrintsHistoryDiffAndExports(SparkSession spark) {
     String export = dir.resolve("export").toString();
-    Result r = launch("time-travel", "--table", T, "--diff", s1 + ":" + s2, "--export", Long.toString(s1), "--to", export);
+    Result r =
+        launch(
+            "time-travel",
+            "--table",
+            T,
+            "--diff",
+            s1 + ":" + s2,
+            "--export",
+            Long.toString(s1),
+            "--to",
+            export);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out()).contains("History of lake.jobs.orders").contains(Long.toString(s2)).contains("append")
-        .contains("1 row(s) added, 0 removed").contains("| 3  | added   |");
+    assertThat(r.out())
+        .contains("History of lake.jobs.orders")
+        .contains(Long.toString(s2))
+        .contains("append")
+        .contains("1 row(s) added, 0 removed")
+        .contains("| 3  | added   |");
     assertThat(spark.read().parquet(export).count()).isEqualTo(2);
     Result bad = launch("time-travel", "--table", T, "--diff", "abc");
     assertThat(bad.code()).isEqualTo(ExitCode.USAGE);
@@ -63,7 +81,8 @@ class IcebergJobsTest {
     assertThat(byTag.out()).contains("1 row(s) added, 0 removed");
     Result unknown = launch("time-travel", "--table", T, "--diff", "first_load:nope");
     assertThat(unknown.code()).as("an unknown ref is the user's mistake").isEqualTo(ExitCode.USAGE);
-    assertThat(unknown.err()).contains("'nope' is no snapshot id, tag or branch of lake.jobs.orders")
+    assertThat(unknown.err())
+        .contains("'nope' is no snapshot id, tag or branch of lake.jobs.orders")
         .contains("first_load, main");
   }
 
@@ -71,10 +90,22 @@ class IcebergJobsTest {
   void rollbackDryRunPrintsThePlanAndChangesNothingThenApplyAndUndo(SparkSession spark) {
     Result dry = launch("rollback", "--table", T, "--to-snapshot", Long.toString(s1), "--dry-run");
     assertThat(dry.code()).as(dry.out() + dry.err()).isZero();
-    assertThat(dry.out()).contains("Rollback of lake.jobs.orders from snapshot " + s2).contains("1 records and 1 files removed");
+    assertThat(dry.out())
+        .contains("Rollback of lake.jobs.orders from snapshot " + s2)
+        .contains("1 records and 1 files removed");
     assertThat(LakeTable.of(spark, T).current().snapshotId()).isEqualTo(s2);
 
-    Result applied = launch("rollback", "--table", T, "--to-snapshot", Long.toString(s1), "--reason", "bad load", "--by", "ops");
+    Result applied =
+        launch(
+            "rollback",
+            "--table",
+            T,
+            "--to-snapshot",
+            Long.toString(s1),
+            "--reason",
+            "bad load",
+            "--by",
+            "ops");
     assertThat(applied.code()).as(applied.out() + applied.err()).isZero();
     assertThat(LakeTable.of(spark, T).current().snapshotId()).isEqualTo(s1);
     assertThat(LakeTable.of(spark, T).rollbackLog().get(0).reason()).isEqualTo("bad load");
@@ -90,7 +121,9 @@ class IcebergJobsTest {
     assertThat(dry.code()).isEqualTo(ExitCode.USAGE);
     assertThat(dry.out()).contains("snapshot 42 of lake.jobs.orders does not exist");
     Result run = launch("rollback", "--table", T, "--to-snapshot", "42");
-    assertThat(run.code()).as("an unknown snapshot is the user's mistake").isEqualTo(ExitCode.USAGE);
+    assertThat(run.code())
+        .as("an unknown snapshot is the user's mistake")
+        .isEqualTo(ExitCode.USAGE);
     assertThat(run.err()).contains("snapshot 42 of lake.jobs.orders does not exist");
     Result none = launch("rollback", "--table", T);
     assertThat(none.code()).isEqualTo(ExitCode.USAGE);

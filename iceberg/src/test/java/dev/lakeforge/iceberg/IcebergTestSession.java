@@ -5,12 +5,15 @@ import dev.lakeforge.testing.SparkTestConfigurer;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The shared test session gets Iceberg's extensions and a hadoop catalog {@code lake} under the test folder. */
+/**
+ * The shared test session gets Iceberg's extensions and a hadoop catalog {@code lake} under the
+ * test folder.
+ */
 public final class IcebergTestSession implements SparkTestConfigurer {
   @Override
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
-    conf.putAll(Catalogs.sparkConf("lake",
-        CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
+    conf.putAll(
+        Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
   }
 }

@@ -77,13 +77,20 @@ class LakeTableTest {
   @Test
   void missingSnapshotTagBranchOrTableNameWhatExists(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
-    assertThatThrownBy(() -> t.asOf(42L)).isInstanceOf(LakeTableException.NoSuchSnapshot.class)
-        .hasMessageContaining("snapshot 42 of lake.tt.orders does not exist").hasMessageContaining(Long.toString(s1));
-    assertThatThrownBy(() -> t.atTag("nope")).isInstanceOf(LakeTableException.NoSuchRef.class).hasMessageContaining("tag 'nope' does not exist on lake.tt.orders; tags:");
-    assertThatThrownBy(() -> t.atBranch("nope")).hasMessageContaining("branches: [").hasMessageContaining("main");
+    assertThatThrownBy(() -> t.asOf(42L))
+        .isInstanceOf(LakeTableException.NoSuchSnapshot.class)
+        .hasMessageContaining("snapshot 42 of lake.tt.orders does not exist")
+        .hasMessageContaining(Long.toString(s1));
+    assertThatThrownBy(() -> t.atTag("nope"))
+        .isInstanceOf(LakeTableException.NoSuchRef.class)
+        .hasMessageContaining("tag 'nope' does not exist on lake.tt.orders; tags:");
+    assertThatThrownBy(() -> t.atBranch("nope"))
+        .hasMessageContaining("branches: [")
+        .hasMessageContaining("main");
     assertThatThrownBy(() -> t.asOf(Instant.parse("2000-01-01T00:00:00Z")))
         .hasMessageContaining("has no snapshot at or before 2000-01-01T00:00:00Z");
-    assertThatThrownBy(() -> LakeTable.of(spark, "lake.tt.missing")).isInstanceOf(LakeTableException.class)
+    assertThatThrownBy(() -> LakeTable.of(spark, "lake.tt.missing"))
+        .isInstanceOf(LakeTableException.class)
         .hasMessageContaining("cannot load Iceberg table lake.tt.missing");
   }
 }

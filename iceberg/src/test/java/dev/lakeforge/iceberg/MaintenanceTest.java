@@ -45,7 +45,10 @@ class MaintenanceTest {
   }
 
   private static MaintenancePolicy policy() {
-    return MaintenancePolicy.defaults().withExpireOlderThanDays(0).withRetainLast(2).withOrphanOlderThanHours(24);
+    return MaintenancePolicy.defaults()
+        .withExpireOlderThanDays(0)
+        .withRetainLast(2)
+        .withOrphanOlderThanHours(24);
   }
 
   @Test
@@ -55,7 +58,8 @@ class MaintenanceTest {
     MaintenanceReport wouldDo = t.maintain(policy()).plan();
     assertThat(wouldDo.dryRun()).isTrue();
     // keep: last 2 of main (s5, s6), tag (s2), branch head (s3)
-    assertThat(wouldDo.expiredSnapshots()).containsExactlyInAnyOrder(snapshots.get(0), snapshots.get(3));
+    assertThat(wouldDo.expiredSnapshots())
+        .containsExactlyInAnyOrder(snapshots.get(0), snapshots.get(3));
     assertThat(wouldDo.orphanFiles()).anyMatch(f -> f.endsWith("stray-from-a-crashed-job.parquet"));
     assertThat(wouldDo.orphanBytes()).isPositive();
     assertThat(wouldDo.smallFiles()).isEqualTo(6);
@@ -64,7 +68,8 @@ class MaintenanceTest {
     assertThat(t.table().snapshot(snapshots.get(0))).as("a dry run expires nothing").isNotNull();
 
     MaintenanceReport did = t.maintain(policy()).execute();
-    assertThat(did.expiredSnapshots()).containsExactlyInAnyOrderElementsOf(wouldDo.expiredSnapshots());
+    assertThat(did.expiredSnapshots())
+        .containsExactlyInAnyOrderElementsOf(wouldDo.expiredSnapshots());
     assertThat(orphan).doesNotExist();
     assertThat(did.smallFiles()).isEqualTo(6);
     assertThat(did.addedFiles()).isEqualTo(1);
@@ -84,19 +89,28 @@ class MaintenanceTest {
 
   @Test
   void maintenanceJobDryRunChangesNothing(SparkSession spark) throws Exception {
-    Path config = Files.writeString(dir.resolve("maintenance.yaml"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("maintenance.yaml"),
+            """
         table-maintenance:
           tables: [lake.mnt.orders]
           default: {expireOlderThanDays: 0, retainLast: 5, orphanOlderThanHours: 24}
           policies:
             lake.mnt.orders: {retainLast: 2}
         run: {reportDir: %s}
-        """.formatted(dir.resolve("runs")));
+        """
+                .formatted(dir.resolve("runs")));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
-        .execute("table-maintenance", "--config", config.toString(), "--dry-run");
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()))
+            .execute("table-maintenance", "--config", config.toString(), "--dry-run");
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("would expire 2 snapshot(s)").contains("would remove 1 orphan file(s)")
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("would expire 2 snapshot(s)")
+        .contains("would remove 1 orphan file(s)")
         .contains("would rewrite 6 small data file(s)");
     assertThat(orphan).exists();
     assertThat(LakeTable.of(spark, T).table().snapshot(snapshots.get(0))).isNotNull();
@@ -104,7 +118,10 @@ class MaintenanceTest {
 
   @Test
   void aTablesPolicyIsTheDefaultWithItsOwnKeysAndIsCheckedWhereItIsWritten() throws Exception {
-    Path config = Files.writeString(dir.resolve("bad-policy.yaml"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("bad-policy.yaml"),
+            """
         table-maintenance:
           tables: [lake.mnt.orders]
           default: {expireOlderThanDays: 0}
@@ -112,10 +129,15 @@ class MaintenanceTest {
             lake.mnt.orders: {retainLast: 0}
         """);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8))
-        .execute("table-maintenance", "--config", config.toString(), "--dry-run");
+    int code =
+        new Launcher(
+                new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute("table-maintenance", "--config", config.toString(), "--dry-run");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad-policy.yaml:5:")
-        .contains("retainLast: must be at least 1, got 0").doesNotContain("\tat ");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("bad-policy.yaml:5:")
+        .contains("retainLast: must be at least 1, got 0")
+        .doesNotContain("\tat ");
   }
 }

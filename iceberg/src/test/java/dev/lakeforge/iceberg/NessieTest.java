@@ -10,7 +10,10 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Branches, tags, multi-table commits from Spark, log, diff and merges against a real Nessie server. */
+/**
+ * Branches, tags, multi-table commits from Spark, log, diff and merges against a real Nessie
+ * server.
+ */
 @SparkTest
 class NessieTest {
   private static String uri;
@@ -20,7 +23,8 @@ class NessieTest {
     uri = TestNessie.uri();
     String warehouse = w.resolve("nessie").toUri().toString();
     for (String ref : new String[] {"main", "etl", "b1", "b2"}) {
-      Nessie.catalogConf("nessie_" + ref, uri, ref, warehouse).forEach((k, v) -> spark.conf().set(k, v));
+      Nessie.catalogConf("nessie_" + ref, uri, ref, warehouse)
+          .forEach((k, v) -> spark.conf().set(k, v));
     }
   }
 
@@ -43,7 +47,8 @@ class NessieTest {
       assertThat(spark.table("nessie_etl.db.orders").count()).isEqualTo(3);
 
       assertThat(nessie.log("etl", 10)).hasSizeGreaterThanOrEqualTo(2);
-      assertThat(nessie.diff("main", "etl")).extracting(Nessie.Change::key)
+      assertThat(nessie.diff("main", "etl"))
+          .extracting(Nessie.Change::key)
           .containsExactlyInAnyOrder("db.orders", "db.customers");
       assertThat(nessie.diff("main", "etl")).allMatch(c -> c.change().equals("CHANGED"));
 
@@ -66,7 +71,8 @@ class NessieTest {
   void conflictingMergesAreReportedAndChangeNothing(SparkSession spark) {
     try (Nessie nessie = Nessie.connect(uri)) {
       spark.sql("CREATE NAMESPACE IF NOT EXISTS nessie_main.db");
-      spark.sql("CREATE TABLE IF NOT EXISTS nessie_main.db.stock (sku STRING, qty INT) USING iceberg");
+      spark.sql(
+          "CREATE TABLE IF NOT EXISTS nessie_main.db.stock (sku STRING, qty INT) USING iceberg");
       spark.sql("INSERT INTO nessie_main.db.stock VALUES ('a', 1)");
       nessie.createBranch("b1", "main");
       nessie.createBranch("b2", "main");
@@ -86,15 +92,20 @@ class NessieTest {
   @Test
   void unknownReferencesAndDuplicatesFailClearly() {
     try (Nessie nessie = Nessie.connect(uri)) {
-      assertThatThrownBy(() -> nessie.createBranch("x", "no-such-ref")).isInstanceOf(LakeTableException.NoSuchRef.class)
-          .hasMessageContaining("reference 'no-such-ref' does not exist on the Nessie server").hasMessageContaining("main");
-      assertThatThrownBy(() -> nessie.createBranch("main", "main")).hasMessageContaining("'main' already exists");
-      assertThatThrownBy(() -> nessie.deleteTag("main")).hasMessageContaining("'main' is a branch, not a tag");
+      assertThatThrownBy(() -> nessie.createBranch("x", "no-such-ref"))
+          .isInstanceOf(LakeTableException.NoSuchRef.class)
+          .hasMessageContaining("reference 'no-such-ref' does not exist on the Nessie server")
+          .hasMessageContaining("main");
+      assertThatThrownBy(() -> nessie.createBranch("main", "main"))
+          .hasMessageContaining("'main' already exists");
+      assertThatThrownBy(() -> nessie.deleteTag("main"))
+          .hasMessageContaining("'main' is a branch, not a tag");
     }
   }
 
   @Test
-  void branchStateExportsAndImportsAsANewBranch(SparkSession spark, TestWarehouse w) throws Exception {
+  void branchStateExportsAndImportsAsANewBranch(SparkSession spark, TestWarehouse w)
+      throws Exception {
     Nessie.catalogConf("nessie_restored", uri, "restored", w.resolve("nessie").toUri().toString())
         .forEach((k, v) -> spark.conf().set(k, v));
     try (Nessie nessie = Nessie.connect(uri)) {
@@ -110,7 +121,8 @@ class NessieTest {
       nessie.importState(state, "restored");
       assertThat(spark.table("nessie_restored.dr.a").count()).isEqualTo(3);
       assertThat(spark.table("nessie_restored.dr.b").count()).isEqualTo(1);
-      assertThatThrownBy(() -> nessie.importState(state, "restored")).hasMessageContaining("'restored' already exists");
+      assertThatThrownBy(() -> nessie.importState(state, "restored"))
+          .hasMessageContaining("'restored' already exists");
     }
   }
 }

@@ -42,14 +42,17 @@ class RollbackTest {
     assertThat(plan.current().snapshotId()).isEqualTo(s4);
     assertThat(plan.target().snapshotId()).isEqualTo(s2);
     assertThat(plan.undone()).extracting(SnapshotInfo::snapshotId).containsExactly(s4, s3);
-    assertThat(plan.recordsRemoved()).isEqualTo(1);   // id 6
-    assertThat(plan.recordsRestored()).isEqualTo(1);  // id 1
-    assertThat(plan.describe()).contains("undoes 2 snapshot(s): 1 records").contains("1 records and");
+    assertThat(plan.recordsRemoved()).isEqualTo(1); // id 6
+    assertThat(plan.recordsRestored()).isEqualTo(1); // id 1
+    assertThat(plan.describe())
+        .contains("undoes 2 snapshot(s): 1 records")
+        .contains("1 records and");
     assertThat(t.current().snapshotId()).as("a plan changes nothing").isEqualTo(s4);
 
     RollbackRecord r = plan.commit();
     assertThat(t.current().snapshotId()).isEqualTo(s2);
-    assertThat(t.read().count()).isEqualTo(before - plan.recordsRemoved() + plan.recordsRestored())
+    assertThat(t.read().count())
+        .isEqualTo(before - plan.recordsRemoved() + plan.recordsRestored())
         .isEqualTo(plan.target().totalRecords());
     assertThat(r.by()).isEqualTo("alice");
     assertThat(t.rollbackLog()).containsExactly(r);
@@ -62,7 +65,8 @@ class RollbackTest {
     List<RollbackRecord> log = t.rollbackLog();
     assertThat(log).hasSize(2);
     assertThat(log.get(0).undone()).isTrue();
-    assertThatThrownBy(() -> t.undoLastRollback("bob", "again")).hasMessageContaining("has no rollback to undo");
+    assertThatThrownBy(() -> t.undoLastRollback("bob", "again"))
+        .hasMessageContaining("has no rollback to undo");
   }
 
   @Test
@@ -70,10 +74,13 @@ class RollbackTest {
     LakeTable t = LakeTable.of(spark, T);
     spark.sql("ALTER TABLE " + T + " CREATE TAG good AS OF VERSION " + s1);
     assertThat(t.rollback().toTag("good").target().snapshotId()).isEqualTo(s1);
-    Instant s3Time = t.table().snapshot(s3).timestampMillis() == 0 ? null
-        : Instant.ofEpochMilli(t.table().snapshot(s3).timestampMillis());
+    Instant s3Time =
+        t.table().snapshot(s3).timestampMillis() == 0
+            ? null
+            : Instant.ofEpochMilli(t.table().snapshot(s3).timestampMillis());
     assertThat(t.rollback().toTimestamp(s3Time).target().snapshotId()).isEqualTo(s3);
-    assertThatThrownBy(() -> t.rollback().toTag("nope")).hasMessageContaining("tag 'nope' does not exist");
+    assertThatThrownBy(() -> t.rollback().toTag("nope"))
+        .hasMessageContaining("tag 'nope' does not exist");
   }
 
   @Test
@@ -85,10 +92,13 @@ class RollbackTest {
         .isInstanceOf(LakeTableException.class)
         .hasMessageContaining("snapshot " + s3 + " is not an ancestor of the current snapshot")
         .hasMessageContaining("can only go back along the current history");
-    spark.sql("CALL lake.system.expire_snapshots(table => 'lake.rb.orders', older_than => TIMESTAMP '2999-01-01 00:00:00',"
-        + " retain_last => 1)");
-    assertThatThrownBy(() -> t.rollback().toSnapshot(s1)).isInstanceOf(LakeTableException.NoSuchSnapshot.class)
-        .hasMessageContaining("snapshot " + s1 + " of lake.rb.orders does not exist (expired or never committed)");
+    spark.sql(
+        "CALL lake.system.expire_snapshots(table => 'lake.rb.orders', older_than => TIMESTAMP '2999-01-01 00:00:00',"
+            + " retain_last => 1)");
+    assertThatThrownBy(() -> t.rollback().toSnapshot(s1))
+        .isInstanceOf(LakeTableException.NoSuchSnapshot.class)
+        .hasMessageContaining(
+            "snapshot " + s1 + " of lake.rb.orders does not exist (expired or never committed)");
   }
 
   @Test
@@ -96,30 +106,42 @@ class RollbackTest {
     LakeTable t = LakeTable.of(spark, T);
     RollbackPlan plan = t.rollback().toSnapshot(s1);
     spark.sql("INSERT INTO " + T + " VALUES (8, 80.0)");
-    assertThatThrownBy(plan::commit).isInstanceOf(LakeTableException.TableChanged.class)
+    assertThatThrownBy(plan::commit)
+        .isInstanceOf(LakeTableException.TableChanged.class)
         .hasMessageContaining("moved since this plan was made");
   }
 
-  private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD = MaintenancePolicy.defaults()
-      .withExpireOlderThanDays(0).withRetainLast(1).withOrphanOlderThanHours(1).withRewriteDataFiles(false, "128m", List.of())
-      .withRewriteManifests(false);
+  private static final MaintenancePolicy EXPIRE_EVERYTHING_OLD =
+      MaintenancePolicy.defaults()
+          .withExpireOlderThanDays(0)
+          .withRetainLast(1)
+          .withOrphanOlderThanHours(1)
+          .withRewriteDataFiles(false, "128m", List.of())
+          .withRewriteManifests(false);
 
   @Test
   void maintenanceKeepsWhatARecordedRollbackNeedsUntilItsUndoWindowEnds(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     long rows = t.read().count();
     RollbackPlan plan = t.rollback().toSnapshot(s1);
-    assertThat(plan.describe()).contains("can be undone until").contains("undo window 30 day(s)")
+    assertThat(plan.describe())
+        .contains("can be undone until")
+        .contains("undo window 30 day(s)")
         .contains("keeps snapshot " + s4);
     RollbackRecord r = plan.commit();
     assertThat(Instant.parse(r.undoUntil())).isAfter(Instant.now().plus(Duration.ofDays(29)));
 
     MaintenanceReport m = t.maintain(EXPIRE_EVERYTHING_OLD).execute();
-    assertThat(m.expiredSnapshots()).as("what the undo does not need goes").contains(s2, s3).doesNotContain(s4);
+    assertThat(m.expiredSnapshots())
+        .as("what the undo does not need goes")
+        .contains(s2, s3)
+        .doesNotContain(s4);
     RollbackRecord undo = t.undoLastRollback("ops", "the load was fine");
     assertThat(undo.toSnapshot()).isEqualTo(s4);
     assertThat(t.read().count()).isEqualTo(rows);
-    assertThat(t.table().refs()).as("the undo releases what it kept").doesNotContainKey(RollbackRecord.undoTag(s4));
+    assertThat(t.table().refs())
+        .as("the undo releases what it kept")
+        .doesNotContainKey(RollbackRecord.undoTag(s4));
   }
 
   @Test
@@ -134,8 +156,11 @@ class RollbackTest {
     assertThat(t.table().snapshot(s4)).isNull();
     assertThatThrownBy(() -> t.undoLastRollback("ops", "too late"))
         .isInstanceOf(LakeTableException.class)
-        .hasMessageContaining("can no longer be undone: snapshot " + s4 + " was expired after its undo window ended at "
-            + r.undoUntil())
+        .hasMessageContaining(
+            "can no longer be undone: snapshot "
+                + s4
+                + " was expired after its undo window ended at "
+                + r.undoUntil())
         .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.USAGE));
   }
 }

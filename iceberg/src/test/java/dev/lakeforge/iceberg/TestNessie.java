@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * One real Nessie server per test JVM: the {@code nessie-quarkus} runner jar (copied by Maven) in
- * a child process on a JDK >= 21 (override with {@code -Dlakeforge.test.jdk21=/path/to/jdk}),
+ * One real Nessie server per test JVM: the {@code nessie-quarkus} runner jar (copied by Maven) in a
+ * child process on a JDK >= 21 (override with {@code -Dlakeforge.test.jdk21=/path/to/jdk}),
  * in-memory store, free ports. Tests are skipped when no such JDK exists.
  */
 final class TestNessie {
@@ -31,10 +31,16 @@ final class TestNessie {
 
   static synchronized String uri() {
     if (server == null) {
-      Path jar = Path.of(System.getProperty("lakeforge.test.target", "target"), "nessie", "nessie-quarkus-runner.jar");
+      Path jar =
+          Path.of(
+              System.getProperty("lakeforge.test.target", "target"),
+              "nessie",
+              "nessie-quarkus-runner.jar");
       assumeTrue(Files.isRegularFile(jar), "the Nessie runner jar is missing: " + jar);
       Optional<Path> java = jdk21();
-      assumeTrue(java.isPresent(), "no JDK >= 21 found for the Nessie server (set -Dlakeforge.test.jdk21)");
+      assumeTrue(
+          java.isPresent(),
+          "no JDK >= 21 found for the Nessie server (set -Dlakeforge.test.jdk21)");
       start(java.get(), jar);
     }
     return uri;
@@ -45,12 +51,27 @@ final class TestNessie {
     int management = freePort();
     try {
       Path log = Files.createDirectories(SharedSpark.root()).resolve("nessie.log");
-      server = new ProcessBuilder(List.of(java.toString(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + http,
-          "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + management,
-          "-Dnessie.version.store.type=IN_MEMORY", "-Dquarkus.http.access-log.enabled=false", "-jar", jar.toString()))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      Runtime.getRuntime().addShutdownHook(new Thread(server::destroy, "lakeforge-test-nessie-stop"));
+      server =
+          new ProcessBuilder(
+                  List.of(
+                      java.toString(),
+                      "-Xms128m",
+                      "-Xmx512m",
+                      "-XX:+UseSerialGC",
+                      "-XX:TieredStopAtLevel=1",
+                      "-Dquarkus.http.host=127.0.0.1",
+                      "-Dquarkus.http.port=" + http,
+                      "-Dquarkus.management.host=127.0.0.1",
+                      "-Dquarkus.management.port=" + management,
+                      "-Dnessie.version.store.type=IN_MEMORY",
+                      "-Dquarkus.http.access-log.enabled=false",
+                      "-jar",
+                      jar.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(server::destroy, "lakeforge-test-nessie-stop"));
       uri = "http://127.0.0.1:" + http + "/api/v2";
       HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
       long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
@@ -59,8 +80,10 @@ final class TestNessie {
           throw new IllegalStateException("the Nessie server exited at start; see " + log);
         }
         try {
-          HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(uri + "/config")).build(),
-              HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> r =
+              client.send(
+                  HttpRequest.newBuilder(URI.create(uri + "/config")).build(),
+                  HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200) {
             return;
           }
@@ -69,7 +92,8 @@ final class TestNessie {
         }
         Thread.sleep(200);
       }
-      throw new IllegalStateException("the Nessie server did not answer on " + uri + " within 300 s; see " + log);
+      throw new IllegalStateException(
+          "the Nessie server did not answer on " + uri + " within 300 s; see " + log);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the Nessie server: " + e.getMessage(), e);
     } catch (InterruptedException e) {

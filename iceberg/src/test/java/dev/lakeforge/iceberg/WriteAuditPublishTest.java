@@ -45,8 +45,11 @@ class WriteAuditPublishTest {
   void goodRowsArePublishedToMainAndTheBranchIsDropped(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     AtomicLong mainDuringAudit = new AtomicLong();
-    WapResult r = t.writeAuditPublish(rows(spark, "(3, 30.0D), (4, 40.0D)")).auditWith(gate())
-        .beforePublish(() -> mainDuringAudit.set(spark.table(T).count())).execute();
+    WapResult r =
+        t.writeAuditPublish(rows(spark, "(3, 30.0D), (4, 40.0D)"))
+            .auditWith(gate())
+            .beforePublish(() -> mainDuringAudit.set(spark.table(T).count()))
+            .execute();
     assertThat(r.published()).isTrue();
     assertThat(r.audit().status()).isEqualTo(CheckStatus.SUCCESS);
     assertThat(mainDuringAudit.get()).as("main readers never see unvalidated rows").isEqualTo(2);
@@ -58,8 +61,11 @@ class WriteAuditPublishTest {
   @Test
   void theAuditSeesOnlyTheNewRows(SparkSession spark) {
     spark.sql("INSERT INTO " + T + " VALUES (5, NULL)"); // already on main: not part of this audit
-    WapResult r = LakeTable.of(spark, T).writeAuditPublish(rows(spark, "(6, 60.0D)"))
-        .auditWith(Check.error("new rows").isComplete("amount").hasSize(n -> n == 1)).execute();
+    WapResult r =
+        LakeTable.of(spark, T)
+            .writeAuditPublish(rows(spark, "(6, 60.0D)"))
+            .auditWith(Check.error("new rows").isComplete("amount").hasSize(n -> n == 1))
+            .execute();
     assertThat(r.published()).isTrue();
   }
 
@@ -67,8 +73,11 @@ class WriteAuditPublishTest {
   void failedAuditLeavesMainUntouchedAndKeepsTheBranch(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     long mainBefore = t.current().snapshotId();
-    WapResult r = t.writeAuditPublish(rows(spark, "(3, NULL), (3, 30.0D)")).auditWith(gate())
-        .branch("audit_bad_load").execute();
+    WapResult r =
+        t.writeAuditPublish(rows(spark, "(3, NULL), (3, 30.0D)"))
+            .auditWith(gate())
+            .branch("audit_bad_load")
+            .execute();
     assertThat(r.published()).isFalse();
     assertThat(r.branch()).isEqualTo("audit_bad_load");
     assertThat(r.audit().status()).isEqualTo(CheckStatus.ERROR);
@@ -82,23 +91,37 @@ class WriteAuditPublishTest {
   void aConcurrentCommitToMainIsDetectedAndTheWriteIsRedone(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     AtomicInteger calls = new AtomicInteger();
-    WapResult r = t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(gate())
-        .beforePublish(() -> {
-          if (calls.getAndIncrement() == 0) {
-            spark.sql("INSERT INTO " + T + " VALUES (100, 1.0)");
-          }
-        }).execute();
+    WapResult r =
+        t.writeAuditPublish(rows(spark, "(3, 30.0D)"))
+            .auditWith(gate())
+            .beforePublish(
+                () -> {
+                  if (calls.getAndIncrement() == 0) {
+                    spark.sql("INSERT INTO " + T + " VALUES (100, 1.0)");
+                  }
+                })
+            .execute();
     assertThat(r.published()).isTrue();
     assertThat(r.attempts()).isEqualTo(2);
-    assertThat(t.read().orderBy("id").collectAsList()).extracting(row -> row.getInt(0)).containsExactly(1, 2, 3, 100);
+    assertThat(t.read().orderBy("id").collectAsList())
+        .extracting(row -> row.getInt(0))
+        .containsExactly(1, 2, 3, 100);
   }
 
   @Test
   void mainThatKeepsMovingEndsInAClearFailureWithoutPartialPublish(SparkSession spark) {
     LakeTable t = LakeTable.of(spark, T);
     AtomicInteger n = new AtomicInteger(200);
-    assertThatThrownBy(() -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(gate()).maxAttempts(2)
-        .beforePublish(() -> spark.sql("INSERT INTO " + T + " VALUES (" + n.getAndIncrement() + ", 1.0)")).execute())
+    assertThatThrownBy(
+            () ->
+                t.writeAuditPublish(rows(spark, "(3, 30.0D)"))
+                    .auditWith(gate())
+                    .maxAttempts(2)
+                    .beforePublish(
+                        () ->
+                            spark.sql(
+                                "INSERT INTO " + T + " VALUES (" + n.getAndIncrement() + ", 1.0)"))
+                    .execute())
         .isInstanceOf(LakeTableException.TableChanged.class)
         .hasMessageContaining("gave up after 2 attempt(s): main kept moving during the audit")
         .hasMessageContaining("main holds none of the new rows");
@@ -107,9 +130,13 @@ class WriteAuditPublishTest {
   }
 
   @Test
-  void aSuiteRunsWholeAndItsAnomalyChecksJudgeAgainstThePublishedHistory(SparkSession spark, @TempDir Path dir)
-      throws IOException {
-    Suite suite = Suite.load(Files.writeString(dir.resolve("orders.yaml"), """
+  void aSuiteRunsWholeAndItsAnomalyChecksJudgeAgainstThePublishedHistory(
+      SparkSession spark, @TempDir Path dir) throws IOException {
+    Suite suite =
+        Suite.load(
+            Files.writeString(
+                dir.resolve("orders.yaml"),
+                """
         checks:
           - description: orders
             constraints:
@@ -123,36 +150,58 @@ class WriteAuditPublishTest {
         """));
     LakeTable t = LakeTable.of(spark, T);
     long before = t.current().snapshotId();
-    assertThatThrownBy(() -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(suite).execute())
-        .isInstanceOf(LakeTableException.class).hasMessageContaining("has anomaly checks")
+    assertThatThrownBy(
+            () -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(suite).execute())
+        .isInstanceOf(LakeTableException.class)
+        .hasMessageContaining("has anomaly checks")
         .hasMessageContaining("metricsRepository(");
-    Suite misfit = Suite.load(Files.writeString(dir.resolve("misfit.yaml"), """
+    Suite misfit =
+        Suite.load(
+            Files.writeString(
+                dir.resolve("misfit.yaml"),
+                """
         checks:
           - description: orders
             constraints:
               - isComplete: amout
         """));
-    assertThatThrownBy(() -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(misfit).execute())
-        .isInstanceOf(LakeTableException.class).hasMessageContaining("misfit.yaml:4")
+    assertThatThrownBy(
+            () -> t.writeAuditPublish(rows(spark, "(3, 30.0D)")).auditWith(misfit).execute())
+        .isInstanceOf(LakeTableException.class)
+        .hasMessageContaining("misfit.yaml:4")
         .hasMessageContaining("column 'amout' does not exist");
     assertThat(t.current().snapshotId()).as("nothing was written").isEqualTo(before);
 
     MetricsRepository repository = MetricsRepository.files(dir.resolve("metrics").toString());
     MetricsQuery history = MetricsQuery.tagged("dataset", T);
-    WapResult first = t.writeAuditPublish(rows(spark, "(3, 30.0D), (4, 40.0D)")).auditWith(suite)
-        .metricsRepository(repository).execute();
+    WapResult first =
+        t.writeAuditPublish(rows(spark, "(3, 30.0D), (4, 40.0D)"))
+            .auditWith(suite)
+            .metricsRepository(repository)
+            .execute();
     assertThat(first.published()).isTrue();
-    assertThat(first.audit().metrics().metric(Analyzer.mean("amount")).value()).as("the suite's analyzer ran")
+    assertThat(first.audit().metrics().metric(Analyzer.mean("amount")).value())
+        .as("the suite's analyzer ran")
         .isEqualTo(35.0);
     assertThat(repository.load(history)).as("a published run becomes history").hasSize(1);
 
-    // five times the rows of the last published run: the size anomaly (error level) keeps main untouched
-    WapResult jump = t.writeAuditPublish(rows(spark, "(5, 1.0D), (6, 1.0D), (7, 1.0D), (8, 1.0D), (9, 1.0D), "
-        + "(10, 1.0D), (11, 1.0D), (12, 1.0D), (13, 1.0D), (14, 1.0D)")).auditWith(suite).metricsRepository(repository)
-        .execute();
+    // five times the rows of the last published run: the size anomaly (error level) keeps main
+    // untouched
+    WapResult jump =
+        t.writeAuditPublish(
+                rows(
+                    spark,
+                    "(5, 1.0D), (6, 1.0D), (7, 1.0D), (8, 1.0D), (9, 1.0D), "
+                        + "(10, 1.0D), (11, 1.0D), (12, 1.0D), (13, 1.0D), (14, 1.0D)"))
+            .auditWith(suite)
+            .metricsRepository(repository)
+            .execute();
     assertThat(jump.published()).isFalse();
-    assertThat(jump.audit().checkResults()).anySatisfy(c -> assertThat(c.status()).isEqualTo(CheckStatus.ERROR));
-    assertThat(repository.load(history)).as("rows that are not published do not become history").hasSize(1);
+    assertThat(jump.audit().checkResults())
+        .anySatisfy(c -> assertThat(c.status()).isEqualTo(CheckStatus.ERROR));
+    assertThat(repository.load(history))
+        .as("rows that are not published do not become history")
+        .hasSize(1);
     assertThat(t.read().count()).isEqualTo(4);
   }
 }

@@ -42,35 +42,60 @@ import scala.runtime.BoxedUnit;
  */
 public final class LakeforgeSqlExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
   /** The rows of {@code lakeforge_verify}. */
-  public static final StructType VERIFY_SCHEMA = new StructType()
-      .add("check", DataTypes.StringType).add("level", DataTypes.StringType).add("check_status", DataTypes.StringType)
-      .add("constraint", DataTypes.StringType).add("status", DataTypes.StringType).add("metric", DataTypes.StringType)
-      .add("value", DataTypes.DoubleType).add("message", DataTypes.StringType);
+  public static final StructType VERIFY_SCHEMA =
+      new StructType()
+          .add("check", DataTypes.StringType)
+          .add("level", DataTypes.StringType)
+          .add("check_status", DataTypes.StringType)
+          .add("constraint", DataTypes.StringType)
+          .add("status", DataTypes.StringType)
+          .add("metric", DataTypes.StringType)
+          .add("value", DataTypes.DoubleType)
+          .add("message", DataTypes.StringType);
 
   /** The rows of {@code lakeforge_profile}. */
-  public static final StructType PROFILE_SCHEMA = new StructType()
-      .add("column", DataTypes.StringType).add("type", DataTypes.StringType).add("completeness", DataTypes.DoubleType)
-      .add("approx_distinct", DataTypes.LongType).add("inferred_type", DataTypes.StringType)
-      .add("min", DataTypes.DoubleType).add("max", DataTypes.DoubleType).add("mean", DataTypes.DoubleType)
-      .add("std_dev", DataTypes.DoubleType).add("histogram", DataTypes.StringType);
+  public static final StructType PROFILE_SCHEMA =
+      new StructType()
+          .add("column", DataTypes.StringType)
+          .add("type", DataTypes.StringType)
+          .add("completeness", DataTypes.DoubleType)
+          .add("approx_distinct", DataTypes.LongType)
+          .add("inferred_type", DataTypes.StringType)
+          .add("min", DataTypes.DoubleType)
+          .add("max", DataTypes.DoubleType)
+          .add("mean", DataTypes.DoubleType)
+          .add("std_dev", DataTypes.DoubleType)
+          .add("histogram", DataTypes.StringType);
 
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
-    extensions.injectTableFunction(new Tuple3<>(FunctionIdentifier.apply("lakeforge_verify"),
-        new ExpressionInfo(getClass().getName(), "lakeforge_verify"),
-        (Function1<Seq<Expression>, LogicalPlan>) args -> verify(strings("lakeforge_verify", args, 2))));
-    extensions.injectTableFunction(new Tuple3<>(FunctionIdentifier.apply("lakeforge_profile"),
-        new ExpressionInfo(getClass().getName(), "lakeforge_profile"),
-        (Function1<Seq<Expression>, LogicalPlan>) args -> profile(strings("lakeforge_profile", args, 1))));
+    extensions.injectTableFunction(
+        new Tuple3<>(
+            FunctionIdentifier.apply("lakeforge_verify"),
+            new ExpressionInfo(getClass().getName(), "lakeforge_verify"),
+            (Function1<Seq<Expression>, LogicalPlan>)
+                args -> verify(strings("lakeforge_verify", args, 2))));
+    extensions.injectTableFunction(
+        new Tuple3<>(
+            FunctionIdentifier.apply("lakeforge_profile"),
+            new ExpressionInfo(getClass().getName(), "lakeforge_profile"),
+            (Function1<Seq<Expression>, LogicalPlan>)
+                args -> profile(strings("lakeforge_profile", args, 1))));
     return BoxedUnit.UNIT;
   }
 
   private static List<String> strings(String function, Seq<Expression> args, int expected) {
     List<Expression> list = CollectionConverters.asJava(args);
     if (list.size() != expected) {
-      throw new IllegalArgumentException(function + " takes " + expected + " string argument(s), got " + list.size()
-          + (function.equals("lakeforge_verify") ? ": lakeforge_verify('<suite file>', '<table or path>')"
-          : ": lakeforge_profile('<table or path>')"));
+      throw new IllegalArgumentException(
+          function
+              + " takes "
+              + expected
+              + " string argument(s), got "
+              + list.size()
+              + (function.equals("lakeforge_verify")
+                  ? ": lakeforge_verify('<suite file>', '<table or path>')"
+                  : ": lakeforge_profile('<table or path>')"));
     }
     List<String> out = new ArrayList<>();
     for (Expression e : list) {
@@ -90,8 +115,16 @@ public final class LakeforgeSqlExtensions implements Function1<SparkSessionExten
     List<Row> rows = new ArrayList<>();
     for (CheckResult c : r.checkResults()) {
       for (ConstraintResult k : c.constraints()) {
-        rows.add(RowFactory.create(c.check().description(), c.check().level().name(), c.status().name(),
-            k.constraint().name(), k.status().name(), k.constraint().analyzer().describe(), k.metricValue(), k.message()));
+        rows.add(
+            RowFactory.create(
+                c.check().description(),
+                c.check().level().name(),
+                c.status().name(),
+                k.constraint().name(),
+                k.status().name(),
+                k.constraint().analyzer().describe(),
+                k.metricValue(),
+                k.message()));
       }
     }
     return spark.createDataFrame(rows, VERIFY_SCHEMA).logicalPlan();
@@ -102,8 +135,18 @@ public final class LakeforgeSqlExtensions implements Function1<SparkSessionExten
     Profile p = ColumnProfiler.onData(InputSource.of(args.get(0)).read(spark, false)).run();
     List<Row> rows = new ArrayList<>();
     for (ColumnProfile c : p.columns()) {
-      rows.add(RowFactory.create(c.column(), c.sparkType(), c.completeness(), c.approxDistinct(), c.inferredType(), c.min(),
-          c.max(), c.mean(), c.stdDev(), c.histogram() == null ? null : c.histogram().toString()));
+      rows.add(
+          RowFactory.create(
+              c.column(),
+              c.sparkType(),
+              c.completeness(),
+              c.approxDistinct(),
+              c.inferredType(),
+              c.min(),
+              c.max(),
+              c.mean(),
+              c.stdDev(),
+              c.histogram() == null ? null : c.histogram().toString()));
     }
     return spark.createDataFrame(rows, PROFILE_SCHEMA).logicalPlan();
   }

@@ -31,7 +31,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.hadoop.HadoopTables;
-
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -54,7 +53,11 @@ class ClusterIT {
   private static final Duration BOUND = Duration.ofMinutes(5);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ROWS = 1000;
-  /** Rows 0..999 with id % 10 = 0 are LOST (100), with id % 25 = 0 negative (40), both for id % 50 = 0 (20). */
+
+  /**
+   * Rows 0..999 with id % 10 = 0 are LOST (100), with id % 25 = 0 negative (40), both for id % 50 =
+   * 0 (20).
+   */
   private static final int BAD = 120;
 
   @TempDir static Path home;
@@ -66,21 +69,36 @@ class ClusterIT {
   static void layout() throws IOException {
     conf = Files.createDirectories(home.resolve("project/conf"));
     shell = Files.createDirectories(home.resolve("shell"));
-    Files.writeString(conf.resolve("create.sql"), String.format(Locale.ROOT, """
+    Files.writeString(
+        conf.resolve("create.sql"),
+        String.format(
+            Locale.ROOT,
+            """
         CREATE NAMESPACE IF NOT EXISTS lake.shop;
         CREATE TABLE lake.shop.orders (id BIGINT, status STRING, amount DOUBLE) USING iceberg;
         INSERT INTO lake.shop.orders
           SELECT id, IF(id %% 10 = 0, 'LOST', 'PAID'), IF(id %% 25 = 0, -1.0, id * 1.5) FROM range(%d);
-        """, ROWS));
-    Files.writeString(conf.resolve("more.sql"), String.format(Locale.ROOT,
-        "INSERT INTO lake.shop.orders SELECT id, 'NEW', 1.0 FROM range(%d, %d);\n", ROWS, ROWS + 100));
-    job = Files.writeString(conf.resolve("job.yaml"), """
+        """,
+            ROWS));
+    Files.writeString(
+        conf.resolve("more.sql"),
+        String.format(
+            Locale.ROOT,
+            "INSERT INTO lake.shop.orders SELECT id, 'NEW', 1.0 FROM range(%d, %d);\n",
+            ROWS,
+            ROWS + 100));
+    job =
+        Files.writeString(
+            conf.resolve("job.yaml"),
+            """
         catalogs:
           lake: {type: hadoop, warehouse: warehouse/lake}
         run: {reportDir: runs}
         sql: {file: create.sql}
         """);
-    Files.writeString(shell.resolve("orders-suite.yaml"), """
+    Files.writeString(
+        shell.resolve("orders-suite.yaml"),
+        """
         checks:
           - description: orders
             level: error
@@ -92,10 +110,22 @@ class ClusterIT {
   }
 
   private static ChildJvm.Result submit(String... jobArgs) {
-    List<String> args = new ArrayList<>(List.of("--master", StandaloneCluster.shared().masterUrl(),
-        "--deploy-mode", "client", "--conf", "spark.executor.memory=512m", "--conf", "spark.cores.max=2",
-        "--class", SparkDistribution.LAUNCHER, "--jars", SparkDistribution.jarsOption("iceberg"),
-        SparkDistribution.jobsJar().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--master",
+                StandaloneCluster.shared().masterUrl(),
+                "--deploy-mode",
+                "client",
+                "--conf",
+                "spark.executor.memory=512m",
+                "--conf",
+                "spark.cores.max=2",
+                "--class",
+                SparkDistribution.LAUNCHER,
+                "--jars",
+                SparkDistribution.jarsOption("iceberg"),
+                SparkDistribution.jobsJar().toString()));
     args.addAll(List.of(jobArgs));
     ChildJvm.Result r = SparkDistribution.submit(args.toArray(String[]::new)).in(shell).run(BOUND);
     assertThat(r.exitCode()).as(String.join(" ", jobArgs) + "\n" + r.output()).isIn(0, 3);
@@ -115,34 +145,69 @@ class ClusterIT {
     Table t = table("orders");
     assertThat(t.location()).isEqualTo("file:" + conf.resolve("warehouse/lake/shop/orders"));
     assertThat(t.snapshots()).hasSize(2);
-    assertThat(Long.parseLong(t.currentSnapshot().summary().get("total-records"))).isEqualTo(ROWS + 100);
+    assertThat(Long.parseLong(t.currentSnapshot().summary().get("total-records")))
+        .isEqualTo(ROWS + 100);
     assertThat(shell.resolve("warehouse")).doesNotExist();
     try (Stream<Path> workers = StandaloneCluster.shared().workDirs().stream()) {
       assertThat(workers.flatMap(ClusterIT::files).filter(p -> p.toString().endsWith(".parquet")))
-          .as("no data file under an executor's working directory").isEmpty();
+          .as("no data file under an executor's working directory")
+          .isEmpty();
     }
   }
 
   @Test
   @Order(2)
   void qualityCheckSplitsLikeALocalRunInAFewFiles(SparkSession spark) throws IOException {
-    ChildJvm.Result r = submit("quality-check", "--config", job.toString(), "--suite", "orders-suite.yaml",
-        "--input", "lake.shop.orders", "--good-out", "out/good", "--bad-out", "out/bad");
-    assertThat(r.exitCode()).as("an Error check fails: some orders are LOST or negative").isEqualTo(3);
+    ChildJvm.Result r =
+        submit(
+            "quality-check",
+            "--config",
+            job.toString(),
+            "--suite",
+            "orders-suite.yaml",
+            "--input",
+            "lake.shop.orders",
+            "--good-out",
+            "out/good",
+            "--bad-out",
+            "out/bad");
+    assertThat(r.exitCode())
+        .as("an Error check fails: some orders are LOST or negative")
+        .isEqualTo(3);
 
     Path local = Files.createDirectories(home.resolve("local"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
-        true, StandardCharsets.UTF_8)).execute("quality-check", "--config", job.toString(), "--suite",
-        shell.resolve("orders-suite.yaml").toString(), "--input", "lake.shop.orders",
-        "--good-out", local.resolve("good").toString(), "--bad-out", local.resolve("bad").toString(),
-        "--set", "run.reportDir=" + local.resolve("runs"));
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .execute(
+                "quality-check",
+                "--config",
+                job.toString(),
+                "--suite",
+                shell.resolve("orders-suite.yaml").toString(),
+                "--input",
+                "lake.shop.orders",
+                "--good-out",
+                local.resolve("good").toString(),
+                "--bad-out",
+                local.resolve("bad").toString(),
+                "--set",
+                "run.reportDir=" + local.resolve("runs"));
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isEqualTo(3);
 
-    assertThat(ids(spark, shell.resolve("out/good"))).isEqualTo(ids(spark, local.resolve("good"))).hasSize(ROWS + 100 - BAD);
-    assertThat(ids(spark, shell.resolve("out/bad"))).isEqualTo(ids(spark, local.resolve("bad"))).hasSize(BAD);
-    try (Stream<Path> parts = files(shell.resolve("out/good")).filter(p -> p.toString().endsWith(".parquet"))) {
-      assertThat(parts.count()).as("files for 980 rows, not one per shuffle partition").isLessThanOrEqualTo(4);
+    assertThat(ids(spark, shell.resolve("out/good")))
+        .isEqualTo(ids(spark, local.resolve("good")))
+        .hasSize(ROWS + 100 - BAD);
+    assertThat(ids(spark, shell.resolve("out/bad")))
+        .isEqualTo(ids(spark, local.resolve("bad")))
+        .hasSize(BAD);
+    try (Stream<Path> parts =
+        files(shell.resolve("out/good")).filter(p -> p.toString().endsWith(".parquet"))) {
+      assertThat(parts.count())
+          .as("files for 980 rows, not one per shuffle partition")
+          .isLessThanOrEqualTo(4);
     }
   }
 
@@ -150,32 +215,67 @@ class ClusterIT {
   @Order(3)
   void rollbackThenBackupAndRestoreFromRelativeLocations(SparkSession spark) throws IOException {
     long first = table("orders").snapshots().iterator().next().snapshotId();
-    submit("rollback", "--config", job.toString(), "--table", "lake.shop.orders", "--to-snapshot", Long.toString(first),
-        "--reason", "cluster test");
+    submit(
+        "rollback",
+        "--config",
+        job.toString(),
+        "--table",
+        "lake.shop.orders",
+        "--to-snapshot",
+        Long.toString(first),
+        "--reason",
+        "cluster test");
     assertThat(table("orders").currentSnapshot().snapshotId()).isEqualTo(first);
 
-    submit("backup", "--config", job.toString(), "--table", "lake.shop.orders", "--to", "backups/orders");
-    JsonNode manifest = JSON.readTree(shell.resolve("backups/orders/_lakeforge_backup.json").toFile());
+    submit(
+        "backup",
+        "--config",
+        job.toString(),
+        "--table",
+        "lake.shop.orders",
+        "--to",
+        "backups/orders");
+    JsonNode manifest =
+        JSON.readTree(shell.resolve("backups/orders/_lakeforge_backup.json").toFile());
     assertThat(manifest.get("records").asLong()).isEqualTo(ROWS);
-    submit("restore", "--config", job.toString(), "--from", "backups/orders", "--as", "lake.shop.orders_restored");
+    submit(
+        "restore",
+        "--config",
+        job.toString(),
+        "--from",
+        "backups/orders",
+        "--as",
+        "lake.shop.orders_restored");
 
     Table restored = table("orders_restored");
-    assertThat(restored.currentSnapshot().summary().get("total-records")).isEqualTo(Integer.toString(ROWS));
-    assertThat(ids(spark, "cluster.shop.orders_restored")).hasSize(ROWS).isEqualTo(ids(spark, "cluster.shop.orders"));
+    assertThat(restored.currentSnapshot().summary().get("total-records"))
+        .isEqualTo(Integer.toString(ROWS));
+    assertThat(ids(spark, "cluster.shop.orders_restored"))
+        .hasSize(ROWS)
+        .isEqualTo(ids(spark, "cluster.shop.orders"));
     try (Stream<Path> reports = Files.list(conf.resolve("runs"))) {
-      List<RunReport> runs = reports.filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith("-result.json"))
-          .map(ClusterIT::report).toList();
-      assertThat(runs).isNotEmpty().allSatisfy(rr -> {
-        assertThat(rr.master()).isEqualTo(StandaloneCluster.shared().masterUrl());
-        assertThat(rr.deployMode()).isEqualTo("client");
-      });
+      List<RunReport> runs =
+          reports
+              .filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith("-result.json"))
+              .map(ClusterIT::report)
+              .toList();
+      assertThat(runs)
+          .isNotEmpty()
+          .allSatisfy(
+              rr -> {
+                assertThat(rr.master()).isEqualTo(StandaloneCluster.shared().masterUrl());
+                assertThat(rr.deployMode()).isEqualTo("client");
+              });
     }
   }
 
   @Test
   @Order(4)
   void inClusterModeTheDriverRunsOnAWorkerAndLogsJson() throws IOException {
-    Path jsonJob = Files.writeString(conf.resolve("json.yaml"), """
+    Path jsonJob =
+        Files.writeString(
+            conf.resolve("json.yaml"),
+            """
         catalogs:
           lake: {type: hadoop, warehouse: warehouse/lake}
         logging:
@@ -185,19 +285,45 @@ class ClusterIT {
         sql: {file: count.sql}
         """);
     Files.writeString(conf.resolve("count.sql"), "SELECT count(*) AS n FROM lake.shop.orders;\n");
-    ChildJvm.Result r = SparkDistribution.submit("--master", StandaloneCluster.shared().masterUrl(), "--deploy-mode",
-        "cluster", "--conf", "spark.executor.memory=512m", "--conf", "spark.cores.max=1", "--conf",
-        "spark.driver.memory=512m", "--conf", "spark.standalone.submit.waitAppCompletion=true", "--class",
-        SparkDistribution.LAUNCHER, "--jars", SparkDistribution.jarsOption("iceberg"),
-        SparkDistribution.jobsJar().toString(), "sql", "--config", jsonJob.toString()).in(shell).run(BOUND);
+    ChildJvm.Result r =
+        SparkDistribution.submit(
+                "--master",
+                StandaloneCluster.shared().masterUrl(),
+                "--deploy-mode",
+                "cluster",
+                "--conf",
+                "spark.executor.memory=512m",
+                "--conf",
+                "spark.cores.max=1",
+                "--conf",
+                "spark.driver.memory=512m",
+                "--conf",
+                "spark.standalone.submit.waitAppCompletion=true",
+                "--class",
+                SparkDistribution.LAUNCHER,
+                "--jars",
+                SparkDistribution.jarsOption("iceberg"),
+                SparkDistribution.jobsJar().toString(),
+                "sql",
+                "--config",
+                jsonJob.toString())
+            .in(shell)
+            .run(BOUND);
     assertThat(r.exitCode()).as(r.output()).isZero();
 
-    Path driver = StandaloneCluster.shared().workDirs().stream().flatMap(ClusterIT::files)
-        .filter(p -> p.getParent().getFileName().toString().startsWith("driver-") && p.getFileName().toString().equals("stderr"))
-        .max(Comparator.comparing(p -> p.getParent().getFileName().toString())).orElseThrow();
+    Path driver =
+        StandaloneCluster.shared().workDirs().stream()
+            .flatMap(ClusterIT::files)
+            .filter(
+                p ->
+                    p.getParent().getFileName().toString().startsWith("driver-")
+                        && p.getFileName().toString().equals("stderr"))
+            .max(Comparator.comparing(p -> p.getParent().getFileName().toString()))
+            .orElseThrow();
     List<String> lines = Files.readAllLines(driver);
     int start = 0;
-    while (start < lines.size() && !lines.get(start).contains("\"logger\":\"dev.lakeforge.core.job.Launcher\"")) {
+    while (start < lines.size()
+        && !lines.get(start).contains("\"logger\":\"dev.lakeforge.core.job.Launcher\"")) {
       start++;
     }
     assertThat(start).as(String.join("\n", lines)).isLessThan(lines.size());
@@ -216,20 +342,27 @@ class ClusterIT {
     return ids(spark.read().parquet(parquet.toString()));
   }
 
-  /** A table of the cluster's warehouse, read by this JVM through its own catalog {@code cluster}. */
+  /**
+   * A table of the cluster's warehouse, read by this JVM through its own catalog {@code cluster}.
+   */
   private static Set<Long> ids(SparkSession spark, String table) {
-    Catalogs.sparkConf("cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
+    Catalogs.sparkConf(
+            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
         .forEach((k, v) -> spark.conf().set(k, v));
     return ids(spark.table(table));
   }
 
   private static Set<Long> ids(Dataset<Row> rows) {
-    return rows.select("id").collectAsList().stream().map(r -> r.getLong(0)).collect(Collectors.toCollection(TreeSet::new));
+    return rows.select("id").collectAsList().stream()
+        .map(r -> r.getLong(0))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static Stream<Path> files(Path root) {
     try {
-      return Files.exists(root) ? Files.walk(root).filter(Files::isRegularFile).toList().stream() : Stream.empty();
+      return Files.exists(root)
+          ? Files.walk(root).filter(Files::isRegularFile).toList().stream()
+          : Stream.empty();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

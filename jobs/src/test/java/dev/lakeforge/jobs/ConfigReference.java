@@ -36,10 +36,12 @@ import java.util.stream.Stream;
  * record's Javadoc. A key added to a record shows in the docs; a stale doc fails the build.
  */
 final class ConfigReference {
-  static final String BEGIN = "<!-- BEGIN generated: the configuration reference (ConfigReferenceTest) -->";
+  static final String BEGIN =
+      "<!-- BEGIN generated: the configuration reference (ConfigReferenceTest) -->";
   static final String END = "<!-- END generated -->";
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
-  private static final Pattern PARAM = Pattern.compile("@param\\s+(\\w+)\\s+(.*?)(?=\\n\\s*\\*\\s*@|\\z)", Pattern.DOTALL);
+  private static final Pattern PARAM =
+      Pattern.compile("@param\\s+(\\w+)\\s+(.*?)(?=\\n\\s*\\*\\s*@|\\z)", Pattern.DOTALL);
 
   private ConfigReference() {}
 
@@ -66,11 +68,12 @@ final class ConfigReference {
       }
     }
     StringBuilder out = new StringBuilder(BEGIN).append("\n");
-    sections.forEach((section, type) -> {
-      out.append("\n### `").append(section).append(":`\n\n");
-      out.append("| key | type | meaning |\n|---|---|---|\n");
-      rows(type, "", out);
-    });
+    sections.forEach(
+        (section, type) -> {
+          out.append("\n### `").append(section).append(":`\n\n");
+          out.append("| key | type | meaning |\n|---|---|---|\n");
+          rows(type, "", out);
+        });
     return out.append("\n").append(END).toString();
   }
 
@@ -82,11 +85,22 @@ final class ConfigReference {
       String doc = docs.getOrDefault(c.getName(), "");
       if (nested != null) {
         String list = List.class.isAssignableFrom(c.getType()) ? "[]" : "";
-        out.append("| `").append(key).append(list).append("` | ").append(list.isEmpty() ? "mapping" : "list of mappings")
-            .append(" | ").append(doc).append(" |\n");
+        out.append("| `")
+            .append(key)
+            .append(list)
+            .append("` | ")
+            .append(list.isEmpty() ? "mapping" : "list of mappings")
+            .append(" | ")
+            .append(doc)
+            .append(" |\n");
         rows(nested, key + list + ".", out);
       } else {
-        out.append("| `").append(key).append("` | ").append(typeName(c.getGenericType())).append(" | ").append(doc)
+        out.append("| `")
+            .append(key)
+            .append("` | ")
+            .append(typeName(c.getGenericType()))
+            .append(" | ")
+            .append(doc)
             .append(" |\n");
       }
     }
@@ -101,8 +115,10 @@ final class ConfigReference {
     if (type instanceof Class<?> c && c.isRecord()) {
       return c;
     }
-    if (type instanceof ParameterizedType p && List.class.equals(p.getRawType())
-        && p.getActualTypeArguments()[0] instanceof Class<?> e && e.isRecord()) {
+    if (type instanceof ParameterizedType p
+        && List.class.equals(p.getRawType())
+        && p.getActualTypeArguments()[0] instanceof Class<?> e
+        && e.isRecord()) {
       return e;
     }
     return null;
@@ -139,7 +155,8 @@ final class ConfigReference {
       return "secret";
     }
     if (c.isEnum()) {
-      return Arrays.stream(c.getEnumConstants()).map(v -> v.toString().toLowerCase(Locale.ROOT))
+      return Arrays.stream(c.getEnumConstants())
+          .map(v -> v.toString().toLowerCase(Locale.ROOT))
           .collect(Collectors.joining(", "));
     }
     return c.getSimpleName();
@@ -154,7 +171,8 @@ final class ConfigReference {
     String source = read(sourceOf(outer));
     Matcher at = Pattern.compile("record\\s+" + record.getSimpleName() + "\\s*\\(").matcher(source);
     if (!at.find()) {
-      throw new IllegalStateException("no record " + record.getSimpleName() + " in " + sourceOf(outer));
+      throw new IllegalStateException(
+          "no record " + record.getSimpleName() + " in " + sourceOf(outer));
     }
     int end = source.lastIndexOf("*/", at.start());
     int start = source.lastIndexOf("/**", end);
@@ -164,8 +182,13 @@ final class ConfigReference {
     }
     Matcher m = PARAM.matcher(source.substring(start + 3, end));
     while (m.find()) {
-      String text = m.group(2).replaceAll("\\n\\s*\\*\\s?", " ").replaceAll("\\{@(?:code|link|value)\\s+((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
-          .replace("|", "\\|").replaceAll("\\s+", " ").strip();
+      String text =
+          m.group(2)
+              .replaceAll("\\n\\s*\\*\\s?", " ")
+              .replaceAll("\\{@(?:code|link|value)\\s+((?:[^{}]|\\{[^{}]*})*)}", "`$1`")
+              .replace("|", "\\|")
+              .replaceAll("\\s+", " ")
+              .strip();
       params.put(m.group(1), text);
     }
     return params;
@@ -174,7 +197,10 @@ final class ConfigReference {
   private static Path sourceOf(Class<?> type) {
     String relative = "src/main/java/" + type.getName().replace('.', '/') + ".java";
     try (Stream<Path> modules = Files.list(ROOT)) {
-      return modules.map(m -> m.resolve(relative)).filter(Files::isRegularFile).findFirst()
+      return modules
+          .map(m -> m.resolve(relative))
+          .filter(Files::isRegularFile)
+          .findFirst()
           .orElseThrow(() -> new IllegalStateException("no source for " + type.getName()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

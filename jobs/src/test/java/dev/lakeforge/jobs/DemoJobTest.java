@@ -27,26 +27,33 @@ class DemoJobTest {
 
   @TempDir Path dir;
 
-  private static final Path DEMO = Path.of(System.getProperty("user.dir")).getParent().resolve("examples/sql-demo.yaml");
+  private static final Path DEMO =
+      Path.of(System.getProperty("user.dir")).getParent().resolve("examples/sql-demo.yaml");
 
   private int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... extra) {
-    String[] args = new String[] {"sql", "--config", DEMO.toString(),
-        "--set", "run.reportDir=" + dir.resolve("runs")};
-    String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(extra))
-        .toArray(String[]::new);
-    return new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+    String[] args =
+        new String[] {
+          "sql", "--config", DEMO.toString(), "--set", "run.reportDir=" + dir.resolve("runs")
+        };
+    String[] all = Stream.concat(Arrays.stream(args), Arrays.stream(extra)).toArray(String[]::new);
+    return new Launcher(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
         .execute(all);
   }
 
   @Test
-  void demoCreatesWritesAndQueriesAnIcebergTableAndIsRepeatable(SparkSession spark) throws Exception {
+  void demoCreatesWritesAndQueriesAnIcebergTableAndIsRepeatable(SparkSession spark)
+      throws Exception {
     for (int attempt = 1; attempt <= 2; attempt++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
       int code = run(out, err);
       String printed = out.toString(StandardCharsets.UTF_8);
       assertThat(code).as(printed + err.toString(StandardCharsets.UTF_8)).isEqualTo(ExitCode.OK);
-      assertThat(printed).contains("| PAID      | 2      | 49.75   |").contains("ran 5 statement(s) from demo.sql");
+      assertThat(printed)
+          .contains("| PAID      | 2      | 49.75   |")
+          .contains("ran 5 statement(s) from demo.sql");
     }
     assertThat(spark.sql("SELECT count(*) FROM lake.demo.orders").first().getLong(0)).isEqualTo(5);
     assertThat(LAKE.resolve("demo/orders/metadata")).isDirectory();

@@ -64,18 +64,27 @@ class DocsIT {
     try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
     }
-    return pages.stream().map(page -> {
-      List<Block> blocks = blocks(page);
-      Path[] workspace = new Path[1];
-      List<DynamicTest> tests = blocks.stream().filter(b -> !b.language().isEmpty() && !b.language().equals("text"))
-          .map(b -> DynamicTest.dynamicTest(b.name(), () -> {
-            if (workspace[0] == null) {
-              workspace[0] = workspace();
-            }
-            run(b, workspace[0]);
-          })).toList();
-      return DynamicContainer.dynamicContainer(ROOT.relativize(page).toString(), tests);
-    });
+    return pages.stream()
+        .map(
+            page -> {
+              List<Block> blocks = blocks(page);
+              Path[] workspace = new Path[1];
+              List<DynamicTest> tests =
+                  blocks.stream()
+                      .filter(b -> !b.language().isEmpty() && !b.language().equals("text"))
+                      .map(
+                          b ->
+                              DynamicTest.dynamicTest(
+                                  b.name(),
+                                  () -> {
+                                    if (workspace[0] == null) {
+                                      workspace[0] = workspace();
+                                    }
+                                    run(b, workspace[0]);
+                                  }))
+                      .toList();
+              return DynamicContainer.dynamicContainer(ROOT.relativize(page).toString(), tests);
+            });
   }
 
   static List<Block> blocks(Path page) {
@@ -92,12 +101,20 @@ class DocsIT {
         text.append(lines.get(i)).append('\n');
       }
       Matcher d = start > 0 ? DIRECTIVE.matcher(lines.get(start - 1)) : null;
-      blocks.add(new Block(page, start + 1, open.group(1), text.toString(), d != null && d.find() ? d.group(1) : ""));
+      blocks.add(
+          new Block(
+              page,
+              start + 1,
+              open.group(1),
+              text.toString(),
+              d != null && d.find() ? d.group(1) : ""));
     }
     return blocks;
   }
 
-  /** A scratch folder with this checkout's bin/, examples/ and jobs/, as a reader's clone has them. */
+  /**
+   * A scratch folder with this checkout's bin/, examples/ and jobs/, as a reader's clone has them.
+   */
   private static Path workspace() throws IOException {
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "docs-");
     Files.createSymbolicLink(dir.resolve("bin"), ROOT.resolve("bin"));
@@ -111,7 +128,9 @@ class DocsIT {
     switch (b.language()) {
       case "bash", "sh", "shell" -> {
         if (d.startsWith("skip:")) {
-          assertThat(bash(List.of("bash", "-n"), b.text(), workspace, 30).exitCode).as(b.name() + " is valid bash").isZero();
+          assertThat(bash(List.of("bash", "-n"), b.text(), workspace, 30).exitCode)
+              .as(b.name() + " is valid bash")
+              .isZero();
           return;
         }
         int expected = d.startsWith("exits ") ? Integer.parseInt(d.substring(6).trim()) : 0;
@@ -123,7 +142,9 @@ class DocsIT {
           Path file = workspace.resolve(d.substring(5).trim());
           Path original = ROOT.resolve(d.substring(5).trim());
           if (Files.exists(original)) {
-            assertThat(b.text()).as(b.name() + " shows " + original + " as it is").isEqualTo(Files.readString(original));
+            assertThat(b.text())
+                .as(b.name() + " shows " + original + " as it is")
+                .isEqualTo(Files.readString(original));
           }
           Files.createDirectories(file.getParent());
           Files.writeString(file, b.text());
@@ -131,7 +152,8 @@ class DocsIT {
         } else if (d.equals("fragment") || d.startsWith("skip:")) {
           YAML.readTree(b.text());
         } else {
-          validateYaml(Files.writeString(Files.createTempFile(workspace, "block-", ".yaml"), b.text()));
+          validateYaml(
+              Files.writeString(Files.createTempFile(workspace, "block-", ".yaml"), b.text()));
         }
       }
       case "sql" -> {
@@ -158,14 +180,28 @@ class DocsIT {
       Suite.load(file);
       return;
     }
-    Config config = Config.file(file).withoutReadingSecretFiles().env(name -> "value-of-" + name).load();
-    Map<String, Class<? extends Record>> sections = new LinkedHashMap<>(Map.of("spark", SparkSettings.class, "run",
-        RunSettings.class, "cost", CostSettings.class, "metrics", MetricsSettings.class, "logging", LoggingSettings.class));
+    Config config =
+        Config.file(file).withoutReadingSecretFiles().env(name -> "value-of-" + name).load();
+    Map<String, Class<? extends Record>> sections =
+        new LinkedHashMap<>(
+            Map.of(
+                "spark",
+                SparkSettings.class,
+                "run",
+                RunSettings.class,
+                "cost",
+                CostSettings.class,
+                "metrics",
+                MetricsSettings.class,
+                "logging",
+                LoggingSettings.class));
     Map<String, Boolean> named = new HashMap<>();
-    ServiceLoader.load(SessionContributor.class).forEach(c -> {
-      sections.put(c.section(), c.settingsType());
-      named.put(c.section(), c.namedEntries());
-    });
+    ServiceLoader.load(SessionContributor.class)
+        .forEach(
+            c -> {
+              sections.put(c.section(), c.settingsType());
+              named.put(c.section(), c.namedEntries());
+            });
     ServiceLoader.load(SparkJob.class).forEach(j -> sections.put(j.name(), j.settingsType()));
     config.requireOnlySections(sections.keySet());
     for (String section : config.sections()) {
@@ -174,7 +210,10 @@ class DocsIT {
         continue;
       }
       if (named.getOrDefault(section, false)) {
-        config.bind(section, JsonNode.class).fieldNames().forEachRemaining(n -> config.bind(section + "." + n, type));
+        config
+            .bind(section, JsonNode.class)
+            .fieldNames()
+            .forEachRemaining(n -> config.bind(section + "." + n, type));
       } else {
         config.bind(section, type);
       }
@@ -183,13 +222,17 @@ class DocsIT {
 
   private record Result(int exitCode, String output) {}
 
-  private static Result bash(List<String> command, String script, Path workspace, int seconds) throws Exception {
+  private static Result bash(List<String> command, String script, Path workspace, int seconds)
+      throws Exception {
     Path file = Files.writeString(Files.createTempFile(workspace, "block-", ".sh"), script);
     List<String> cmd = new ArrayList<>(command);
     cmd.add(file.toString());
     Path log = Files.createTempFile(workspace, "block-", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workspace.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(workspace.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     // the examples are tiny: a JIT that starts fast beats one that runs fast
     pb.environment().put("LAKEFORGE_JAVA_OPTS", "-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC");

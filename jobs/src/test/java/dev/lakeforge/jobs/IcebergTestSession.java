@@ -15,8 +15,11 @@ import java.util.Map;
 public final class IcebergTestSession implements SparkTestConfigurer {
   @Override
   public void configure(Map<String, String> conf, Path root) {
-    conf.put("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
-        + LakeforgeSqlExtensions.class.getName());
-    conf.putAll(Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
+    conf.put(
+        "spark.sql.extensions",
+        "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions,"
+            + LakeforgeSqlExtensions.class.getName());
+    conf.putAll(
+        Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
   }
 }

@@ -17,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What {@code --emit-k8s} generates from a job's config: the checked-in examples in {@code jobs/k8s}
- * are exactly what the launcher generates today, every kind applies to a Kubernetes API and reads
- * back, and no secret value is ever in it.
+ * What {@code --emit-k8s} generates from a job's config: the checked-in examples in {@code
+ * jobs/k8s} are exactly what the launcher generates today, every kind applies to a Kubernetes API
+ * and reads back, and no secret value is ever in it.
  */
 class KubernetesManifestsTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -29,7 +29,9 @@ class KubernetesManifestsTest {
   @TempDir Path dir;
 
   static Launched emit(Path config, String kind, String... more) {
-    List<String> args = new ArrayList<>(List.of("quality-check", "--config", config.toString(), "--emit-k8s", kind));
+    List<String> args =
+        new ArrayList<>(
+            List.of("quality-check", "--config", config.toString(), "--emit-k8s", kind));
     args.addAll(List.of(more));
     return Launched.run(args);
   }
@@ -41,7 +43,8 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"spark-submit", "spark-operator", "scheduled", "apache-operator", "cronjob"})
+  @ValueSource(
+      strings = {"spark-submit", "spark-operator", "scheduled", "apache-operator", "cronjob"})
   void theCheckedInExamplesAreWhatTheLauncherGenerates(String kind) throws IOException {
     String generated = emit(kind);
     Path file = GENERATED.resolve(kind + (kind.equals("spark-submit") ? ".sh" : ".yaml"));
@@ -49,7 +52,9 @@ class KubernetesManifestsTest {
       Files.createDirectories(file.getParent());
       Files.writeString(file, generated);
     }
-    assertThat(file).as("regenerate with: mvn -pl jobs test -Dtest=KubernetesManifestsTest -Dlakeforge.regenerate=true")
+    assertThat(file)
+        .as(
+            "regenerate with: mvn -pl jobs test -Dtest=KubernetesManifestsTest -Dlakeforge.regenerate=true")
         .hasContent(generated);
     assertThat(generated).doesNotContain("<secret file").contains("lake-s3");
   }
@@ -57,24 +62,40 @@ class KubernetesManifestsTest {
   @Test
   void theKubeflowApplicationAppliesWithTheConfigSecretsResourcesAndLabels() {
     List<JsonNode> applied = KubernetesApi.shared().apply(emit("spark-operator"));
-    assertThat(applied).extracting(o -> o.path("kind").asText())
-        .containsExactly("Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "SparkApplication");
-    JsonNode app = KubernetesApi.shared().get("/apis/sparkoperator.k8s.io/v1beta2/namespaces/data/sparkapplications/orders-check");
+    assertThat(applied)
+        .extracting(o -> o.path("kind").asText())
+        .containsExactly(
+            "Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "SparkApplication");
+    JsonNode app =
+        KubernetesApi.shared()
+            .get(
+                "/apis/sparkoperator.k8s.io/v1beta2/namespaces/data/sparkapplications/orders-check");
     JsonNode spec = app.path("spec");
     assertThat(spec.path("image").asText()).isEqualTo("registry.example.com/lakeforge-jobs:0.1.0");
-    assertThat(spec.path("mainApplicationFile").asText()).isEqualTo("local:///opt/lakeforge/lakeforge-jobs.jar");
-    assertThat(texts(spec.path("arguments"))).containsExactly("quality-check", "--config", "/etc/lakeforge/orders-check.yaml");
+    assertThat(spec.path("mainApplicationFile").asText())
+        .isEqualTo("local:///opt/lakeforge/lakeforge-jobs.jar");
+    assertThat(texts(spec.path("arguments")))
+        .containsExactly("quality-check", "--config", "/etc/lakeforge/orders-check.yaml");
     assertThat(spec.path("driver").path("serviceAccount").asText()).isEqualTo("lakeforge-spark");
-    assertThat(spec.path("driver").path("configMaps").get(0).path("path").asText()).isEqualTo("/etc/lakeforge");
-    assertThat(spec.path("driver").path("secrets").get(0).path("name").asText()).isEqualTo("lake-s3");
-    assertThat(spec.path("driver").path("secrets").get(0).path("path").asText()).isEqualTo("/run/secrets/lake-s3");
+    assertThat(spec.path("driver").path("configMaps").get(0).path("path").asText())
+        .isEqualTo("/etc/lakeforge");
+    assertThat(spec.path("driver").path("secrets").get(0).path("name").asText())
+        .isEqualTo("lake-s3");
+    assertThat(spec.path("driver").path("secrets").get(0).path("path").asText())
+        .isEqualTo("/run/secrets/lake-s3");
     assertThat(spec.path("executor").path("instances").asInt()).isEqualTo(2);
     assertThat(spec.path("executor").path("memory").asText()).isEqualTo("4g");
     assertThat(spec.path("dynamicAllocation").path("maxExecutors").asInt()).isEqualTo(10);
-    assertThat(spec.path("driver").path("labels").path("lakeforge.dev/team").asText()).isEqualTo("payments");
-    assertThat(spec.path("executor").path("labels").path("lakeforge.dev/tenant").asText()).isEqualTo("acme");
-    assertThat(spec.path("executor").path("tolerations").get(0).path("key").asText()).isEqualTo("dedicated");
-    JsonNode config = KubernetesApi.shared().get("/api/v1/namespaces/data/configmaps/orders-check-config").path("data");
+    assertThat(spec.path("driver").path("labels").path("lakeforge.dev/team").asText())
+        .isEqualTo("payments");
+    assertThat(spec.path("executor").path("labels").path("lakeforge.dev/tenant").asText())
+        .isEqualTo("acme");
+    assertThat(spec.path("executor").path("tolerations").get(0).path("key").asText())
+        .isEqualTo("dedicated");
+    JsonNode config =
+        KubernetesApi.shared()
+            .get("/api/v1/namespaces/data/configmaps/orders-check-config")
+            .path("data");
     assertThat(config.path("orders-check.yaml").asText()).contains("quality-check:");
     assertThat(config.path("orders-suite.yaml").asText()).contains("isUnique: order_id");
   }
@@ -82,54 +103,77 @@ class KubernetesManifestsTest {
   @Test
   void theScheduledKindsCarryTheSchedule() {
     KubernetesApi.shared().apply(emit("scheduled"));
-    JsonNode scheduled = KubernetesApi.shared()
-        .get("/apis/sparkoperator.k8s.io/v1beta2/namespaces/data/scheduledsparkapplications/orders-check");
+    JsonNode scheduled =
+        KubernetesApi.shared()
+            .get(
+                "/apis/sparkoperator.k8s.io/v1beta2/namespaces/data/scheduledsparkapplications/orders-check");
     assertThat(scheduled.path("spec").path("schedule").asText()).isEqualTo("0 2 * * *");
-    assertThat(scheduled.path("spec").path("template").path("mainClass").asText()).isEqualTo("dev.lakeforge.core.job.Launcher");
+    assertThat(scheduled.path("spec").path("template").path("mainClass").asText())
+        .isEqualTo("dev.lakeforge.core.job.Launcher");
 
     KubernetesApi.shared().apply(emit("cronjob"));
-    JsonNode cron = KubernetesApi.shared().get("/apis/batch/v1/namespaces/data/cronjobs/orders-check");
+    JsonNode cron =
+        KubernetesApi.shared().get("/apis/batch/v1/namespaces/data/cronjobs/orders-check");
     assertThat(cron.path("spec").path("schedule").asText()).isEqualTo("0 2 * * *");
     JsonNode pod = cron.path("spec").path("jobTemplate").path("spec").path("template").path("spec");
     assertThat(pod.path("serviceAccountName").asText()).isEqualTo("lakeforge-spark");
-    assertThat(texts(pod.path("containers").get(0).path("args"))).contains("--deploy-mode", "cluster",
-        "spark.kubernetes.driver.podTemplateFile=/etc/lakeforge/driver-template.yaml", "quality-check");
+    assertThat(texts(pod.path("containers").get(0).path("args")))
+        .contains(
+            "--deploy-mode",
+            "cluster",
+            "spark.kubernetes.driver.podTemplateFile=/etc/lakeforge/driver-template.yaml",
+            "quality-check");
   }
 
   @Test
   void theApacheOperatorsApplicationMountsTheConfigThroughItsPodTemplate() {
     KubernetesApi.shared().apply(emit("apache-operator"));
-    JsonNode app = KubernetesApi.shared().get("/apis/spark.apache.org/v1beta1/namespaces/data/sparkapplications/orders-check");
+    JsonNode app =
+        KubernetesApi.shared()
+            .get("/apis/spark.apache.org/v1beta1/namespaces/data/sparkapplications/orders-check");
     JsonNode spec = app.path("spec");
     assertThat(spec.path("jars").asText()).isEqualTo("local:///opt/lakeforge/lakeforge-jobs.jar");
     assertThat(spec.path("sparkConf").path("spark.kubernetes.container.image").asText())
         .isEqualTo("registry.example.com/lakeforge-jobs:0.1.0");
     assertThat(spec.path("sparkConf").path("spark.executor.instances").asText()).isEqualTo("2");
     JsonNode driverPod = spec.path("driverSpec").path("podTemplateSpec").path("spec");
-    assertThat(texts(driverPod.path("volumes"), "name")).contains("lakeforge-config", "secret-lake-s3");
+    assertThat(texts(driverPod.path("volumes"), "name"))
+        .contains("lakeforge-config", "secret-lake-s3");
     assertThat(texts(driverPod.path("containers").get(0).path("volumeMounts"), "mountPath"))
         .contains("/etc/lakeforge", "/run/secrets/lake-s3");
   }
 
   @Test
   void aSecretFileThatNoSecretCanHoldIsRefused() throws IOException {
-    Path config = Files.writeString(dir.resolve("local-secret.yaml"), """
+    Path config =
+        Files.writeString(
+            dir.resolve("local-secret.yaml"),
+            """
         spark:
           kubernetes: {image: registry.example.com/lakeforge-jobs:0.1.0}
         s3: {accessKey: "${file:keys/access}", secretKey: "${file:keys/secret}"}
         quality-check: {suite: suite.yaml, input: lake.sales.orders}
         """);
-    Files.writeString(dir.resolve("suite.yaml"), "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
+    Files.writeString(
+        dir.resolve("suite.yaml"),
+        "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
     Launched e = emit(config, "spark-operator");
     assertThat(e.code()).isEqualTo(2);
-    assertThat(e.err()).contains("local-secret.yaml:3:").contains("s3.accessKey")
+    assertThat(e.err())
+        .contains("local-secret.yaml:3:")
+        .contains("s3.accessKey")
         .contains("write ${file:/run/secrets/<secret>/<key>}");
   }
 
   @Test
   void aSecretThatWouldBeInTheManifestsInClearIsRefused() throws IOException {
-    Files.writeString(dir.resolve("suite.yaml"), "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
-    Path written = Files.writeString(dir.resolve("clear.yaml"), """
+    Files.writeString(
+        dir.resolve("suite.yaml"),
+        "checks:\n  - description: c\n    constraints:\n      - isComplete: id\n");
+    Path written =
+        Files.writeString(
+            dir.resolve("clear.yaml"),
+            """
         spark:
           kubernetes: {image: registry.example.com/lakeforge-jobs:0.1.0}
         catalogs:
@@ -138,13 +182,18 @@ class KubernetesManifestsTest {
         """);
     Launched clear = emit(written, "spark-operator");
     assertThat(clear.code()).isEqualTo(2);
-    assertThat(clear.err()).contains("clear.yaml:4:").contains("catalogs.lake.properties[\"rest.auth.token\"]")
-        .contains("travels in a ConfigMap").doesNotContain("t0ps3cr3t-in-clear");
+    assertThat(clear.err())
+        .contains("clear.yaml:4:")
+        .contains("catalogs.lake.properties[\"rest.auth.token\"]")
+        .contains("travels in a ConfigMap")
+        .doesNotContain("t0ps3cr3t-in-clear");
     assertThat(clear.out()).isEmpty();
 
-    Launched set = emit(CONFIG, "spark-operator", "--set", "s3.sessionToken=t0ps3cr3t-on-the-command-line");
+    Launched set =
+        emit(CONFIG, "spark-operator", "--set", "s3.sessionToken=t0ps3cr3t-on-the-command-line");
     assertThat(set.code()).isEqualTo(2);
-    assertThat(set.err()).contains("--set s3.sessionToken: a secret given on the command line")
+    assertThat(set.err())
+        .contains("--set s3.sessionToken: a secret given on the command line")
         .doesNotContain("t0ps3cr3t-on-the-command-line");
     assertThat(set.out()).isEmpty();
   }
@@ -154,6 +203,8 @@ class KubernetesManifestsTest {
   }
 
   private static List<String> texts(JsonNode array, String field) {
-    return StreamSupport.stream(array.spliterator(), false).map(n -> n.path(field).asText()).toList();
+    return StreamSupport.stream(array.spliterator(), false)
+        .map(n -> n.path(field).asText())
+        .toList();
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The Java examples of the docs marked {@code <!-- ci: compile -->} compile against the current API,
- * so a getting-started page cannot fall behind the code.
+ * The Java examples of the docs marked {@code <!-- ci: compile -->} compile against the current
+ * API, so a getting-started page cannot fall behind the code.
  */
 class LibraryDocsTest {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -30,9 +30,13 @@ class LibraryDocsTest {
   Stream<DynamicTest> theMarkedJavaExamplesCompile() throws IOException {
     List<DocsIT.Block> blocks = new ArrayList<>();
     try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted()
-          .forEach(p -> DocsIT.blocks(p).stream().filter(b -> b.language().equals("java") && b.directive().equals("compile"))
-              .forEach(blocks::add));
+      docs.filter(p -> p.toString().endsWith(".md"))
+          .sorted()
+          .forEach(
+              p ->
+                  DocsIT.blocks(p).stream()
+                      .filter(b -> b.language().equals("java") && b.directive().equals("compile"))
+                      .forEach(blocks::add));
     }
     assertThat(blocks).as("the library's getting-started example").isNotEmpty();
     return blocks.stream().map(b -> DynamicTest.dynamicTest(b.name(), () -> compile(b)));
@@ -42,16 +46,32 @@ class LibraryDocsTest {
     Matcher m = CLASS.matcher(b.text());
     assertThat(m.find()).as(b.name() + " declares a public class").isTrue();
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    Path out = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "docs-java-");
-    JavaFileObject source = new SimpleJavaFileObject(Path.of(m.group(1) + ".java").toUri(), JavaFileObject.Kind.SOURCE) {
-      @Override
-      public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-        return b.text();
-      }
-    };
+    Path out =
+        Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "docs-java-");
+    JavaFileObject source =
+        new SimpleJavaFileObject(
+            Path.of(m.group(1) + ".java").toUri(), JavaFileObject.Kind.SOURCE) {
+          @Override
+          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return b.text();
+          }
+        };
     StringWriter errors = new StringWriter();
-    boolean ok = javac.getTask(errors, null, null, List.of("-d", out.toString(), "-classpath",
-        System.getProperty("java.class.path"), "-proc:none"), null, List.of(source)).call();
+    boolean ok =
+        javac
+            .getTask(
+                errors,
+                null,
+                null,
+                List.of(
+                    "-d",
+                    out.toString(),
+                    "-classpath",
+                    System.getProperty("java.class.path"),
+                    "-proc:none"),
+                null,
+                List.of(source))
+            .call();
     assertThat(ok).as(b.name() + "\n" + errors).isTrue();
   }
 }

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Object storage as every production example uses it, against a real S3-compatible server (S3Proxy):
- * the {@code s3:} section with keys from secret files, an Iceberg catalog on S3 (S3FileIO for data,
- * S3A for the rest), quality outputs and a metrics repository on {@code s3a://}, backup and restore
- * through the bucket. The keys never show in what the jobs print or write.
+ * Object storage as every production example uses it, against a real S3-compatible server
+ * (S3Proxy): the {@code s3:} section with keys from secret files, an Iceberg catalog on S3
+ * (S3FileIO for data, S3A for the rest), quality outputs and a metrics repository on {@code
+ * s3a://}, backup and restore through the bucket. The keys never show in what the jobs print or
+ * write.
  */
 @SparkTest
 class ObjectStoreTest {
@@ -43,19 +44,27 @@ class ObjectStoreTest {
   static void bucketAndConfig() throws IOException {
     s3 = S3Server.shared();
     s3.createBucket("lake");
-    Files.writeString(dir.resolve("orders.sql"), """
+    Files.writeString(
+        dir.resolve("orders.sql"),
+        """
         CREATE NAMESPACE IF NOT EXISTS s3lake.shop;
         CREATE TABLE IF NOT EXISTS s3lake.shop.orders (id BIGINT, status STRING, amount DOUBLE) USING iceberg;
         INSERT INTO s3lake.shop.orders SELECT id, IF(id % 10 = 0, 'LOST', 'PAID'), id * 2.5 FROM range(500);
         SELECT count(*) AS orders FROM s3lake.shop.orders;
         """);
-    Files.writeString(dir.resolve("suite.yaml"), """
+    Files.writeString(
+        dir.resolve("suite.yaml"),
+        """
         checks:
           - description: orders
             constraints:
               - isContainedIn: {column: status, values: [PAID, NEW]}
         """);
-    config = Files.writeString(dir.resolve("s3.yaml"), s3.configSection(dir) + """
+    config =
+        Files.writeString(
+            dir.resolve("s3.yaml"),
+            s3.configSection(dir)
+                + """
         catalogs:
           s3lake: {type: hadoop, warehouse: "s3a://lake/warehouse"}
         run: {reportDir: runs}
@@ -66,11 +75,16 @@ class ObjectStoreTest {
   private static Run run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    String[] all = Stream.concat(Stream.of(args[0], "--config", config.toString()), Stream.of(args).skip(1))
-        .toArray(String[]::new);
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-        StandardCharsets.UTF_8)).execute(all);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    String[] all =
+        Stream.concat(Stream.of(args[0], "--config", config.toString()), Stream.of(args).skip(1))
+            .toArray(String[]::new);
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .execute(all);
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static void assertNoKeys(Run r) throws IOException {
@@ -86,20 +100,33 @@ class ObjectStoreTest {
   }
 
   @Test
-  void anIcebergTableQualityOutputsMetricsAndABackupLiveInTheBucket(SparkSession spark) throws IOException {
+  void anIcebergTableQualityOutputsMetricsAndABackupLiveInTheBucket(SparkSession spark)
+      throws IOException {
     Run created = run("sql");
     assertThat(created.code()).as(created.all()).isZero();
     assertThat(created.out()).contains("| 500    |");
     Path table = s3.bucketFolder("lake").resolve("warehouse/shop/orders");
     try (Stream<Path> objects = Files.walk(table)) {
-      assertThat(objects.map(Path::toString)).anyMatch(p -> p.endsWith(".parquet")).anyMatch(p -> p.endsWith(".metadata.json"));
+      assertThat(objects.map(Path::toString))
+          .anyMatch(p -> p.endsWith(".parquet"))
+          .anyMatch(p -> p.endsWith(".metadata.json"));
     }
     assertThat(spark.table("s3lake.shop.orders").count()).isEqualTo(500);
     assertNoKeys(created);
 
-    Run checked = run("quality-check", "--suite", dir.resolve("suite.yaml").toString(), "--input", "s3lake.shop.orders",
-        "--good-out", "s3a://lake/out/good", "--bad-out", "s3a://lake/out/bad", "--metrics-repository",
-        "s3a://lake/dq/orders");
+    Run checked =
+        run(
+            "quality-check",
+            "--suite",
+            dir.resolve("suite.yaml").toString(),
+            "--input",
+            "s3lake.shop.orders",
+            "--good-out",
+            "s3a://lake/out/good",
+            "--bad-out",
+            "s3a://lake/out/bad",
+            "--metrics-repository",
+            "s3a://lake/dq/orders");
     assertThat(checked.code()).as(checked.all()).isEqualTo(3);
     assertThat(spark.read().parquet("s3a://lake/out/good").count()).isEqualTo(450);
     assertThat(spark.read().parquet("s3a://lake/out/bad").count()).isEqualTo(50);
@@ -108,11 +135,18 @@ class ObjectStoreTest {
     }
     assertNoKeys(checked);
 
-    Run backup = run("backup", "--table", "s3lake.shop.orders", "--to", "s3a://lake/backups/orders");
+    Run backup =
+        run("backup", "--table", "s3lake.shop.orders", "--to", "s3a://lake/backups/orders");
     assertThat(backup.code()).as(backup.all()).isZero();
     Path manifest = s3.bucketFolder("lake").resolve("backups/orders/_lakeforge_backup.json");
     assertThat(JSON.readTree(manifest.toFile()).get("records").asLong()).isEqualTo(500);
-    Run restore = run("restore", "--from", "s3a://lake/backups/orders", "--as", "s3lake.shop.orders_restored");
+    Run restore =
+        run(
+            "restore",
+            "--from",
+            "s3a://lake/backups/orders",
+            "--as",
+            "s3lake.shop.orders_restored");
     assertThat(restore.code()).as(restore.all()).isZero();
     assertThat(restore.out()).contains("500 rows");
     assertThat(spark.table("s3lake.shop.orders_restored").count()).isEqualTo(500);

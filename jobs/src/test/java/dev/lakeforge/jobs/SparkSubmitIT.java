@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,15 +32,20 @@ class SparkSubmitIT {
   private static final Duration BOUND = Duration.ofMinutes(4);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CANARY = "canaryZq7s3cr3t";
+
   /** The one line a JVM prints itself when Spark's launcher adds the vector incubator module. */
-  private static final String JVM_WARNING = "WARNING: Using incubator modules: jdk.incubator.vector";
+  private static final String JVM_WARNING =
+      "WARNING: Using incubator modules: jdk.incubator.vector";
 
   @TempDir Path dir;
 
   private Path jsonJob() throws IOException {
     Files.writeString(dir.resolve("token.txt"), CANARY + "\n");
-    Files.writeString(dir.resolve("q.sql"), "SELECT 1 AS one;\nSELECT * FROM lake.nowhere.${table};\n");
-    return Files.writeString(dir.resolve("job.yaml"), """
+    Files.writeString(
+        dir.resolve("q.sql"), "SELECT 1 AS one;\nSELECT * FROM lake.nowhere.${table};\n");
+    return Files.writeString(
+        dir.resolve("job.yaml"),
+        """
         logging:
           format: json
           levels: {org.apache.spark.SparkContext: INFO}
@@ -53,9 +57,20 @@ class SparkSubmitIT {
   }
 
   private ChildJvm.Result submit(Path config, String... jvmArgs) {
-    ChildJvm submit = SparkDistribution.submit("--master", "local[2]", "--class", SparkDistribution.LAUNCHER,
-        "--jars", SparkDistribution.jarsOption("iceberg"), SparkDistribution.jobsJar().toString(),
-        "sql", "--config", config.getFileName().toString(), "--verbose").in(dir);
+    ChildJvm submit =
+        SparkDistribution.submit(
+                "--master",
+                "local[2]",
+                "--class",
+                SparkDistribution.LAUNCHER,
+                "--jars",
+                SparkDistribution.jarsOption("iceberg"),
+                SparkDistribution.jobsJar().toString(),
+                "sql",
+                "--config",
+                config.getFileName().toString(),
+                "--verbose")
+            .in(dir);
     for (String a : jvmArgs) {
       submit.jvmArg(a);
     }
@@ -74,16 +89,20 @@ class SparkSubmitIT {
     Set<String> shared = new TreeSet<>(jar);
     shared.retainAll(spark);
     assertThat(shared).as("classes of the jobs jar that Spark ships").isEmpty();
-    assertThat(jar).as("everything in the jar is Lakeforge's or relocated under it")
+    assertThat(jar)
+        .as("everything in the jar is Lakeforge's or relocated under it")
         .allMatch(c -> c.replaceFirst("^META-INF/versions/\\d+/", "").startsWith("dev/lakeforge/"));
-    assertThat(SparkDistribution.jobsJar()).satisfies(j -> assertThat(Files.size(j)).isLessThan(16L << 20));
+    assertThat(SparkDistribution.jobsJar())
+        .satisfies(j -> assertThat(Files.size(j)).isLessThan(16L << 20));
   }
 
   @Test
   void theImageIsBuiltFromWhatThisBuildAndRepositoryHold() throws IOException {
     Path root = Path.of(System.getProperty("user.dir")).getParent();
-    List<String> copies = Files.readAllLines(root.resolve("jobs/Dockerfile")).stream()
-        .filter(l -> l.startsWith("COPY ")).toList();
+    List<String> copies =
+        Files.readAllLines(root.resolve("jobs/Dockerfile")).stream()
+            .filter(l -> l.startsWith("COPY "))
+            .toList();
     assertThat(copies).isNotEmpty();
     for (String copy : copies) {
       String[] words = copy.trim().split("\\s+");
@@ -95,17 +114,23 @@ class SparkSubmitIT {
 
   private static Set<String> entries(Path jar) throws IOException {
     try (ZipFile zip = new ZipFile(jar.toFile())) {
-      return zip.stream().map(ZipEntry::getName).filter(n -> n.endsWith(".class")).collect(Collectors.toSet());
+      return zip.stream()
+          .map(ZipEntry::getName)
+          .filter(n -> n.endsWith(".class"))
+          .collect(Collectors.toSet());
     }
   }
 
   @Test
-  void underSparkSubmitEveryLineFromTheJobsStartIsJsonWithJobAndRunIdAndSecretsMasked() throws IOException {
+  void underSparkSubmitEveryLineFromTheJobsStartIsJsonWithJobAndRunIdAndSecretsMasked()
+      throws IOException {
     ChildJvm.Result r = submit(jsonJob());
     assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
-    List<String> lines = r.stderr().lines().filter(l -> !l.isBlank() && !l.equals(JVM_WARNING)).toList();
+    List<String> lines =
+        r.stderr().lines().filter(l -> !l.isBlank() && !l.equals(JVM_WARNING)).toList();
     int start = 0;
-    while (start < lines.size() && !lines.get(start).contains("\"logger\":\"dev.lakeforge.core.job.Launcher\"")) {
+    while (start < lines.size()
+        && !lines.get(start).contains("\"logger\":\"dev.lakeforge.core.job.Launcher\"")) {
       start++;
     }
     assertThat(start).as("the job's first line\n" + r.stderr()).isLessThan(lines.size());
@@ -113,15 +138,21 @@ class SparkSubmitIT {
     for (String line : lines.subList(start, lines.size())) {
       events.add(parse(line, r));
     }
-    assertThat(events).allSatisfy(e -> {
-      assertThat(e.path("job").asText()).isEqualTo("sql");
-      assertThat(e.path("run_id").asText()).matches("\\d{8}-\\d{6}-[0-9a-f]{6}");
-    });
-    assertThat(events.stream().map(e -> e.path("logger").asText())).as("Spark's own lines are in it too")
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(e.path("job").asText()).isEqualTo("sql");
+              assertThat(e.path("run_id").asText()).matches("\\d{8}-\\d{6}-[0-9a-f]{6}");
+            });
+    assertThat(events.stream().map(e -> e.path("logger").asText()))
+        .as("Spark's own lines are in it too")
         .anyMatch(l -> l.startsWith("org.apache.spark"));
     assertThat(events.stream().map(e -> e.path("message").asText()))
-        .anyMatch(m -> m.contains("statement 2: [TABLE_OR_VIEW_NOT_FOUND] The table or view"
-            + " `lake`.`nowhere`.`****` cannot be found"));
+        .anyMatch(
+            m ->
+                m.contains(
+                    "statement 2: [TABLE_OR_VIEW_NOT_FOUND] The table or view"
+                        + " `lake`.`nowhere`.`****` cannot be found"));
     assertThat(r.stdout() + r.stderr()).doesNotContain(CANARY);
   }
 
@@ -130,7 +161,8 @@ class SparkSubmitIT {
     Path log4j = Path.of(System.getProperty("user.dir"), "conf", "log4j2.properties");
     ChildJvm.Result r = submit(jsonJob(), "-Dlog4j2.configurationFile=" + log4j);
     assertThat(r.exitCode()).as(r.output()).isEqualTo(2);
-    List<String> lines = r.stderr().lines().filter(l -> !l.isBlank() && !l.equals(JVM_WARNING)).toList();
+    List<String> lines =
+        r.stderr().lines().filter(l -> !l.isBlank() && !l.equals(JVM_WARNING)).toList();
     assertThat(lines).isNotEmpty();
     for (String line : lines) {
       parse(line, r);
@@ -141,12 +173,17 @@ class SparkSubmitIT {
   @Test
   void theRunReportRecordsTheMasterAndDeployMode() throws IOException {
     Files.writeString(dir.resolve("one.sql"), "SELECT 1 AS one;\n");
-    Path config = Files.writeString(dir.resolve("ok.yaml"), "run: {reportDir: runs}\nsql: {file: one.sql}\n");
+    Path config =
+        Files.writeString(dir.resolve("ok.yaml"), "run: {reportDir: runs}\nsql: {file: one.sql}\n");
     ChildJvm.Result r = submit(config);
     assertThat(r.exitCode()).as(r.output()).isZero();
     try (Stream<Path> reports = Files.list(dir.resolve("runs"))) {
-      RunReport report = RunReport.read(reports.filter(p -> p.getFileName().toString().startsWith("sql-")).findFirst()
-          .orElseThrow());
+      RunReport report =
+          RunReport.read(
+              reports
+                  .filter(p -> p.getFileName().toString().startsWith("sql-"))
+                  .findFirst()
+                  .orElseThrow());
       assertThat(report.master()).isEqualTo("local[2]");
       assertThat(report.deployMode()).isEqualTo("client");
     }

@@ -1,8 +1,8 @@
 package dev.lakeforge.quality;
 
-import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.config.Redactor;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -21,11 +21,12 @@ public final class AnalysisResult {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The schema of {@link #successMetricsAsDataFrame}. */
-  public static final StructType SCHEMA = new StructType()
-      .add("entity", DataTypes.StringType, false)
-      .add("instance", DataTypes.StringType, false)
-      .add("name", DataTypes.StringType, false)
-      .add("value", DataTypes.DoubleType, false);
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("entity", DataTypes.StringType, false)
+          .add("instance", DataTypes.StringType, false)
+          .add("name", DataTypes.StringType, false)
+          .add("value", DataTypes.DoubleType, false);
 
   private final Map<Analyzer, Metric> metrics;
 
@@ -41,7 +42,8 @@ public final class AnalysisResult {
   public Metric metric(Analyzer analyzer) {
     Metric m = metrics.get(analyzer);
     if (m == null) {
-      throw new QualityException(analyzer.describe() + " was not computed in this analysis; add it with addAnalyzer");
+      throw new QualityException(
+          analyzer.describe() + " was not computed in this analysis; add it with addAnalyzer");
     }
     return m;
   }
@@ -60,15 +62,18 @@ public final class AnalysisResult {
   /** The failed metrics with their reasons. */
   public Map<Analyzer, String> failures() {
     Map<Analyzer, String> out = new LinkedHashMap<>();
-    metrics.forEach((a, m) -> {
-      if (!m.isSuccess()) {
-        out.put(a, m.failure());
-      }
-    });
+    metrics.forEach(
+        (a, m) -> {
+          if (!m.isSuccess()) {
+            out.put(a, m.failure());
+          }
+        });
     return out;
   }
 
-  /** Deequ's {@code successMetricsAsJson}: {@code [{"entity", "instance", "name", "value"}, ...]}. */
+  /**
+   * Deequ's {@code successMetricsAsJson}: {@code [{"entity", "instance", "name", "value"}, ...]}.
+   */
   public String successMetricsAsJson() {
     try {
       return Redactor.global().redact(JSON.writeValueAsString(successMetrics()));

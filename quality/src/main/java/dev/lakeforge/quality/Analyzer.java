@@ -86,7 +86,9 @@ public sealed interface Analyzer {
   /** A readable form, e.g. {@code Completeness(customer, where status = 'PAID')}. */
   default String describe() {
     String base = getClass().getSimpleName() + "(" + instance() + ")";
-    return filter() == null ? base : base.substring(0, base.length() - 1) + ", where " + filter() + ")";
+    return filter() == null
+        ? base
+        : base.substring(0, base.length() - 1) + ", where " + filter() + ")";
   }
 
   /** The lower-case constraint-style name, e.g. {@code approxquantile}. */
@@ -100,7 +102,10 @@ public sealed interface Analyzer {
     IGNORE,
     /** A null is an empty string, of length 0. */
     EMPTY_STRING,
-    /** A null makes the metric fail any sensible assertion (MinLength -Double.MAX_VALUE, MaxLength Double.MAX_VALUE). */
+    /**
+     * A null makes the metric fail any sensible assertion (MinLength -Double.MAX_VALUE, MaxLength
+     * Double.MAX_VALUE).
+     */
     FAIL
   }
 
@@ -192,13 +197,24 @@ public sealed interface Analyzer {
   }
 
   static ApproxQuantiles approxQuantiles(String column, double... quantiles) {
-    return new ApproxQuantiles(column, Arrays.stream(quantiles).boxed().toList(),
-        ApproxQuantile.DEFAULT_RELATIVE_ERROR, null);
+    return new ApproxQuantiles(
+        column,
+        Arrays.stream(quantiles).boxed().toList(),
+        ApproxQuantile.DEFAULT_RELATIVE_ERROR,
+        null);
   }
 
-  /** A KLL sketch of a numeric column: quantiles and equal-width buckets, Deequ's defaults (size 2048, 100 buckets). */
+  /**
+   * A KLL sketch of a numeric column: quantiles and equal-width buckets, Deequ's defaults (size
+   * 2048, 100 buckets).
+   */
   static KllSketch kllSketch(String column) {
-    return new KllSketch(column, KllSketch.DEFAULT_SKETCH_SIZE, KllSketch.DEFAULT_BUCKETS, KllSketch.DEFAULT_QUANTILES, null);
+    return new KllSketch(
+        column,
+        KllSketch.DEFAULT_SKETCH_SIZE,
+        KllSketch.DEFAULT_BUCKETS,
+        KllSketch.DEFAULT_QUANTILES,
+        null);
   }
 
   static ExactQuantile exactQuantile(String column, double quantile) {
@@ -241,7 +257,10 @@ public sealed interface Analyzer {
     return new Histogram(column, Histogram.DEFAULT_MAX_BINS, null);
   }
 
-  /** A histogram of a numeric column in {@code binCount} bins of equal width between its minimum and maximum. */
+  /**
+   * A histogram of a numeric column in {@code binCount} bins of equal width between its minimum and
+   * maximum.
+   */
   static HistogramBinned histogramBinned(String column, int binCount) {
     return new HistogramBinned(column, binCount, null, false, null);
   }
@@ -255,14 +274,17 @@ public sealed interface Analyzer {
     return new DataType(column, null);
   }
 
-  /** The single number a SQL query returns (one row, one column); the query runs in the data's session. */
+  /**
+   * The single number a SQL query returns (one row, one column); the query runs in the data's
+   * session.
+   */
   static CustomSql customSql(String query) {
     return new CustomSql(query, "*");
   }
 
   /**
-   * The fraction of the data's rows that have a row in {@code other} with the same key and the
-   * same values in every other column (Deequ's data synchronization).
+   * The fraction of the data's rows that have a row in {@code other} with the same key and the same
+   * values in every other column (Deequ's data synchronization).
    *
    * @param keys key column of the data to key column of {@code other}
    */
@@ -386,9 +408,10 @@ public sealed interface Analyzer {
   record CustomSql(String query, String disambiguator) implements Analyzer, Standalone, Unfiltered {
     private static final Pattern QUERY_START =
         Pattern.compile("(?is)^[\\s(]*(SELECT|WITH|VALUES|FROM|TABLE)\\b.*");
-    private static final Pattern WRITES = Pattern.compile(
-        "(?i)\\b(INSERT|MERGE|UPDATE|DELETE|DROP|CREATE|ALTER|TRUNCATE|REPLACE|SET|RESET|CACHE|UNCACHE|REFRESH|"
-            + "MSCK|ANALYZE|LOAD|ADD|USE|GRANT|REVOKE|CALL|EXECUTE|DECLARE)\\b");
+    private static final Pattern WRITES =
+        Pattern.compile(
+            "(?i)\\b(INSERT|MERGE|UPDATE|DELETE|DROP|CREATE|ALTER|TRUNCATE|REPLACE|SET|RESET|CACHE|UNCACHE|REFRESH|"
+                + "MSCK|ANALYZE|LOAD|ADD|USE|GRANT|REVOKE|CALL|EXECUTE|DECLARE)\\b");
 
     public CustomSql {
       Objects.requireNonNull(query, "query");
@@ -401,15 +424,24 @@ public sealed interface Analyzer {
 
     /** Why the text is not a read-only query, judged on its words outside quotes and comments. */
     static String problem(String query) {
-      String bare = query.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ")
-          .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''").replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
-          .replaceAll("`(?:[^`]|``)*`", "``");
+      String bare =
+          query
+              .replaceAll("(?s)/\\*.*?\\*/", " ")
+              .replaceAll("--[^\\n]*", " ")
+              .replaceAll("'(?:[^'\\\\]|\\\\.)*'", "''")
+              .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+              .replaceAll("`(?:[^`]|``)*`", "``");
       if (!QUERY_START.matcher(bare).matches()) {
-        return "CustomSql takes a query (SELECT, WITH, VALUES, FROM or TABLE), got '" + query.strip() + "'";
+        return "CustomSql takes a query (SELECT, WITH, VALUES, FROM or TABLE), got '"
+            + query.strip()
+            + "'";
       }
       Matcher m = WRITES.matcher(bare);
       if (m.find()) {
-        return "CustomSql takes a read-only query, but '" + query.strip() + "' contains " + m.group(1).toUpperCase(Locale.ROOT)
+        return "CustomSql takes a read-only query, but '"
+            + query.strip()
+            + "' contains "
+            + m.group(1).toUpperCase(Locale.ROOT)
             + " (quote a column of that name with backticks)";
       }
       return null;
@@ -450,15 +482,24 @@ public sealed interface Analyzer {
     public Metric compute(Dataset<Row> data) {
       Dataset<Row> result = data.sparkSession().sql(query);
       if (result.schema().fields().length != 1) {
-        return Metric.failed(this, "the query returns " + result.schema().fields().length + " columns, not 1");
+        return Metric.failed(
+            this, "the query returns " + result.schema().fields().length + " columns, not 1");
       }
-      List<Row> rows = result.select(result.col(Check.quote(result.columns()[0])).cast("double")).limit(2)
-          .collectAsList();
+      List<Row> rows =
+          result
+              .select(result.col(Check.quote(result.columns()[0])).cast("double"))
+              .limit(2)
+              .collectAsList();
       if (rows.size() != 1) {
-        return Metric.failed(this, "the query returns " + (rows.isEmpty() ? "no rows" : "more than one row")
-            + ", not exactly 1");
+        return Metric.failed(
+            this,
+            "the query returns "
+                + (rows.isEmpty() ? "no rows" : "more than one row")
+                + ", not exactly 1");
       }
-      return rows.get(0).isNullAt(0) ? Metric.failed(this, "the query returns null") : Metric.of(this, rows.get(0).getDouble(0));
+      return rows.get(0).isNullAt(0)
+          ? Metric.failed(this, "the query returns null")
+          : Metric.of(this, rows.get(0).getDouble(0));
     }
   }
 
@@ -471,19 +512,23 @@ public sealed interface Analyzer {
    * @param other the other data set, or null to read {@code table}
    * @param table the other data set's table name (suites), or null
    * @param keys key column of the data to key column of the other
-   * @param compare compared column of the data to column of the other; empty: every non-key column, same name
+   * @param compare compared column of the data to column of the other; empty: every non-key column,
+   *     same name
    */
-  record DatasetMatch(Dataset<Row> other, String table, Map<String, String> keys, Map<String, String> compare)
+  record DatasetMatch(
+      Dataset<Row> other, String table, Map<String, String> keys, Map<String, String> compare)
       implements Analyzer, Standalone, Unfiltered {
     public DatasetMatch {
       if ((other == null) == (table == null)) {
-        throw new IllegalArgumentException("DatasetMatch needs the other data set or its table, one of the two");
+        throw new IllegalArgumentException(
+            "DatasetMatch needs the other data set or its table, one of the two");
       }
       if (keys == null || keys.isEmpty()) {
         throw new IllegalArgumentException("DatasetMatch needs at least one key column");
       }
       keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
-      compare = Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
+      compare =
+          Collections.unmodifiableMap(new LinkedHashMap<>(compare == null ? Map.of() : compare));
     }
 
     /** Compares only these columns (data column to the other's). */
@@ -528,7 +573,10 @@ public sealed interface Analyzer {
         data.sparkSession().table(table).schema();
         return null;
       } catch (Exception e) {
-        return "the table to match, " + table + ", cannot be read: " + LakeforgeException.firstLine(e);
+        return "the table to match, "
+            + table
+            + ", cannot be read: "
+            + LakeforgeException.firstLine(e);
       }
     }
 
@@ -556,17 +604,32 @@ public sealed interface Analyzer {
         }
       }
       if (!missing.isEmpty()) {
-        return Metric.failed(this, "the other data set has no column " + String.join(", ", missing) + "; columns: "
-            + String.join(", ", theirs.schema().fieldNames()));
+        return Metric.failed(
+            this,
+            "the other data set has no column "
+                + String.join(", ", missing)
+                + "; columns: "
+                + String.join(", ", theirs.schema().fieldNames()));
       }
       Row a = keyCounts(data, List.copyOf(keys.keySet()));
       Row b = keyCounts(theirs, List.copyOf(keys.values()));
       if (a.getLong(0) != a.getLong(1) || b.getLong(0) != b.getLong(1)) {
-        return Metric.failed(this, "the keys " + keys + " are not unique: the data has " + a.getLong(1) + " keys in "
-            + a.getLong(0) + " rows, the other " + b.getLong(1) + " in " + b.getLong(0));
+        return Metric.failed(
+            this,
+            "the keys "
+                + keys
+                + " are not unique: the data has "
+                + a.getLong(1)
+                + " keys in "
+                + a.getLong(0)
+                + " rows, the other "
+                + b.getLong(1)
+                + " in "
+                + b.getLong(0));
       }
       if (a.getLong(0) != b.getLong(0)) {
-        return Metric.failed(this, "the row counts differ: " + a.getLong(0) + " and " + b.getLong(0));
+        return Metric.failed(
+            this, "the row counts differ: " + a.getLong(0) + " and " + b.getLong(0));
       }
       if (a.getLong(0) == 0) {
         return Metric.empty(this);
@@ -587,11 +650,14 @@ public sealed interface Analyzer {
 
     private static Row keyCounts(Dataset<Row> d, List<String> cols) {
       Column[] keyCols = cols.stream().map(Engine::column).toArray(Column[]::new);
-      return d.groupBy(keyCols).agg(count(lit(1)).as("n"))
-          .agg(coalesce(functions.sum(col("n")), lit(0L)).cast("long"), count(lit(1))).first();
+      return d.groupBy(keyCols)
+          .agg(count(lit(1)).as("n"))
+          .agg(coalesce(functions.sum(col("n")), lit(0L)).cast("long"), count(lit(1)))
+          .first();
     }
 
-    private static Column[] prefixed(Collection<String> keyCols, Collection<String> others, String p) {
+    private static Column[] prefixed(
+        Collection<String> keyCols, Collection<String> others, String p) {
       List<Column> out = new ArrayList<>();
       for (String c : keyCols) {
         out.add(Engine.column(c).as(p + out.size()));
@@ -623,7 +689,8 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.sum(s.only(Engine.column(column).isNotNull().cast("int"))), s.rowCount());
+      return List.of(
+          functions.sum(s.only(Engine.column(column).isNotNull().cast("int"))), s.rowCount());
     }
 
     @Override
@@ -632,7 +699,10 @@ public sealed interface Analyzer {
     }
   }
 
-  /** ZerosCount: the rows whose numeric value is 0 (0 when the filter keeps none). Fails on no rows, as in Deequ. */
+  /**
+   * ZerosCount: the rows whose numeric value is 0 (0 when the filter keeps none). Fails on no rows,
+   * as in Deequ.
+   */
   record ZerosCount(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
     @Override
     public String name() {
@@ -651,7 +721,8 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      // rows outside the filter count 0, so a filter that keeps nothing gives 0; no rows at all fail, as in Deequ
+      // rows outside the filter count 0, so a filter that keeps nothing gives 0; no rows at all
+      // fail, as in Deequ
       return List.of(functions.sum(when(s.value(column).equalTo(0), 1).otherwise(0)).cast("long"));
     }
 
@@ -661,8 +732,11 @@ public sealed interface Analyzer {
     }
   }
 
-  /** ApproxCountDistinct: distinct non-null values estimated with HyperLogLog++ (5% relative error). */
-  record ApproxCountDistinct(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
+  /**
+   * ApproxCountDistinct: distinct non-null values estimated with HyperLogLog++ (5% relative error).
+   */
+  record ApproxCountDistinct(String column, String filter)
+      implements Analyzer, OneColumn, ScanShareable {
     @Override
     public String name() {
       return "ApproxCountDistinct";
@@ -779,7 +853,8 @@ public sealed interface Analyzer {
 
   /**
    * DuplicateRowCount: the rows whose values in the columns (every column when none are given)
-   * occur more than once, among rows with at least one non-null value there. 0 on no rows, as in Deequ.
+   * occur more than once, among rows with at least one non-null value there. 0 on no rows, as in
+   * Deequ.
    */
   record DuplicateRowCount(List<String> columns, String filter) implements Analyzer, Grouping {
     public DuplicateRowCount {
@@ -836,7 +911,9 @@ public sealed interface Analyzer {
 
     @Override
     public Metric metric(Frequencies f) {
-      return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, Math.log(f.rows()) - f.countLogCount() / f.rows());
+      return f.rows() == 0
+          ? Metric.empty(this)
+          : Metric.of(this, Math.log(f.rows()) - f.countLogCount() / f.rows());
     }
   }
 
@@ -848,7 +925,8 @@ public sealed interface Analyzer {
     public MutualInformation {
       columns = List.copyOf(columns);
       if (columns.size() != 2) {
-        throw new IllegalArgumentException("MutualInformation needs exactly two columns, got " + columns);
+        throw new IllegalArgumentException(
+            "MutualInformation needs exactly two columns, got " + columns);
       }
     }
 
@@ -869,7 +947,9 @@ public sealed interface Analyzer {
 
     @Override
     public Metric metric(Frequencies f) {
-      return f.rows() == 0 ? Metric.empty(this) : Metric.of(this, f.mutualInformation() / f.rows() + Math.log(f.rows()));
+      return f.rows() == 0
+          ? Metric.empty(this)
+          : Metric.of(this, f.mutualInformation() / f.rows() + Math.log(f.rows()));
     }
   }
 
@@ -946,11 +1026,16 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.sum(s.type(column) instanceof DecimalType ? s.value(column) : s.number(column)));
+      return List.of(
+          functions.sum(
+              s.type(column) instanceof DecimalType ? s.value(column) : s.number(column)));
     }
   }
 
-  /** StandardDeviation: the population standard deviation of the non-null values. Fails when there are none. */
+  /**
+   * StandardDeviation: the population standard deviation of the non-null values. Fails when there
+   * are none.
+   */
   record StandardDeviation(String column, String filter) implements Analyzer, NumericScan {
     @Override
     public String name() {
@@ -986,7 +1071,10 @@ public sealed interface Analyzer {
     }
   }
 
-  /** Skewness: the population skewness of the non-null values; 0 when they are all equal, as in Deequ. */
+  /**
+   * Skewness: the population skewness of the non-null values; 0 when they are all equal, as in
+   * Deequ.
+   */
   record Skewness(String column, String filter) implements Analyzer, NumericScan {
     @Override
     public String name() {
@@ -1009,7 +1097,10 @@ public sealed interface Analyzer {
     }
   }
 
-  /** Kurtosis: the population excess kurtosis of the non-null values; 0 when they are all equal, as in Deequ. */
+  /**
+   * Kurtosis: the population excess kurtosis of the non-null values; 0 when they are all equal, as
+   * in Deequ.
+   */
   record Kurtosis(String column, String filter) implements Analyzer, NumericScan {
     @Override
     public String name() {
@@ -1032,8 +1123,12 @@ public sealed interface Analyzer {
     }
   }
 
-  /** RatioOfSums: the sum of one numeric column over the sum of another (a double division). Fails on no rows. */
-  record RatioOfSums(String numerator, String denominator, String filter) implements Analyzer, ScanShareable {
+  /**
+   * RatioOfSums: the sum of one numeric column over the sum of another (a double division). Fails
+   * on no rows.
+   */
+  record RatioOfSums(String numerator, String denominator, String filter)
+      implements Analyzer, ScanShareable {
     @Override
     public String name() {
       return "RatioOfSums";
@@ -1071,13 +1166,17 @@ public sealed interface Analyzer {
 
     @Override
     public Metric metric(Object[] v) {
-      return v[0] == null || v[1] == null ? Metric.empty(this)
+      return v[0] == null || v[1] == null
+          ? Metric.empty(this)
           : Metric.of(this, Plans.asDouble(v[0]) / Plans.asDouble(v[1]));
     }
   }
 
-  /** Correlation: the Pearson correlation of two numeric columns over rows where both are non-null. */
-  record Correlation(String first, String second, String filter) implements Analyzer, ScanShareable {
+  /**
+   * Correlation: the Pearson correlation of two numeric columns over rows where both are non-null.
+   */
+  record Correlation(String first, String second, String filter)
+      implements Analyzer, ScanShareable {
     @Override
     public String name() {
       return "Correlation";
@@ -1110,7 +1209,8 @@ public sealed interface Analyzer {
 
     /**
      * Pearson's r from the population covariance and variances of the rows where both are set: a
-     * constant column gives NaN, as in Deequ, where Spark's corr divides by zero (an error under ANSI).
+     * constant column gives NaN, as in Deequ, where Spark's corr divides by zero (an error under
+     * ANSI).
      */
     @Override
     public List<Column> aggregations(Scope s) {
@@ -1122,8 +1222,10 @@ public sealed interface Analyzer {
 
     @Override
     public Metric metric(Object[] v) {
-      return v[0] == null ? Metric.empty(this)
-          : Metric.of(this, Plans.asDouble(v[0]) / Math.sqrt(Plans.asDouble(v[1]) * Plans.asDouble(v[2])));
+      return v[0] == null
+          ? Metric.empty(this)
+          : Metric.of(
+              this, Plans.asDouble(v[0]) / Math.sqrt(Plans.asDouble(v[1]) * Plans.asDouble(v[2])));
     }
   }
 
@@ -1143,12 +1245,15 @@ public sealed interface Analyzer {
 
     /** Spark's percentile_approx accuracy for a relative error (0, exact: the largest accuracy). */
     static int accuracy(double relativeError) {
-      return relativeError == 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, Math.round(1 / relativeError));
+      return relativeError == 0
+          ? Integer.MAX_VALUE
+          : (int) Math.min(Integer.MAX_VALUE, Math.round(1 / relativeError));
     }
 
     static void requireRelativeError(double relativeError) {
       if (!(relativeError >= 0 && relativeError <= 1)) {
-        throw new IllegalArgumentException("relativeError must lie in [0, 1], got " + relativeError);
+        throw new IllegalArgumentException(
+            "relativeError must lie in [0, 1], got " + relativeError);
       }
     }
 
@@ -1170,11 +1275,15 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(percentile_approx(s.number(column), lit(quantile), lit(accuracy(relativeError))));
+      return List.of(
+          percentile_approx(s.number(column), lit(quantile), lit(accuracy(relativeError))));
     }
   }
 
-  /** ApproxQuantiles: several quantiles at once; the metric is keyed by quantile ({@code ApproxQuantiles-0.5}). */
+  /**
+   * ApproxQuantiles: several quantiles at once; the metric is keyed by quantile ({@code
+   * ApproxQuantiles-0.5}).
+   */
   record ApproxQuantiles(String column, List<Double> quantiles, double relativeError, String filter)
       implements Analyzer, NumericScan {
     public ApproxQuantiles {
@@ -1199,7 +1308,9 @@ public sealed interface Analyzer {
     @Override
     public List<Column> aggregations(Scope s) {
       Column[] qs = quantiles.stream().map(q -> lit(q)).toArray(Column[]::new);
-      return List.of(percentile_approx(s.number(column), array(qs), lit(ApproxQuantile.accuracy(relativeError))));
+      return List.of(
+          percentile_approx(
+              s.number(column), array(qs), lit(ApproxQuantile.accuracy(relativeError))));
     }
 
     @Override
@@ -1216,8 +1327,11 @@ public sealed interface Analyzer {
     }
   }
 
-  /** ExactQuantile: the exact quantile of the non-null values, interpolated as Spark's percentile. */
-  record ExactQuantile(String column, double quantile, String filter) implements Analyzer, NumericScan {
+  /**
+   * ExactQuantile: the exact quantile of the non-null values, interpolated as Spark's percentile.
+   */
+  record ExactQuantile(String column, double quantile, String filter)
+      implements Analyzer, NumericScan {
     public ExactQuantile {
       ApproxQuantile.requireQuantile(quantile);
     }
@@ -1241,11 +1355,12 @@ public sealed interface Analyzer {
   /**
    * KLLSketch: a KLL sketch (Apache DataSketches) of the non-null values of a numeric column, built
    * in the shared scan from mergeable per-partition sketches. The metric is {@code buckets}
-   * equal-width buckets between the minimum and maximum (the first closed, the others {@code (a, b]})
-   * with their estimated counts, and the sketch's {@code quantiles}; the rank error is about
+   * equal-width buckets between the minimum and maximum (the first closed, the others {@code (a,
+   * b]}) with their estimated counts, and the sketch's {@code quantiles}; the rank error is about
    * 1.65 / sketchSize (0.08% at the default 2048).
    */
-  record KllSketch(String column, int sketchSize, int buckets, List<Double> quantiles, String filter)
+  record KllSketch(
+      String column, int sketchSize, int buckets, List<Double> quantiles, String filter)
       implements Analyzer, NumericScan {
     public static final int DEFAULT_SKETCH_SIZE = 2048;
     public static final int DEFAULT_BUCKETS = 100;
@@ -1256,7 +1371,8 @@ public sealed interface Analyzer {
         throw new IllegalArgumentException("sketchSize must lie in [8, 65535], got " + sketchSize);
       }
       if (buckets < 1 || buckets > HistogramBinned.MAX_BINS) {
-        throw new IllegalArgumentException("buckets must lie in [1, " + HistogramBinned.MAX_BINS + "], got " + buckets);
+        throw new IllegalArgumentException(
+            "buckets must lie in [1, " + HistogramBinned.MAX_BINS + "], got " + buckets);
       }
       quantiles = List.copyOf(quantiles);
       quantiles.forEach(ApproxQuantile::requireQuantile);
@@ -1279,8 +1395,8 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.udaf(new KllAggregator(sketchSize), Encoders.DOUBLE())
-          .apply(s.number(column)));
+      return List.of(
+          functions.udaf(new KllAggregator(sketchSize), Encoders.DOUBLE()).apply(s.number(column)));
     }
 
     @Override
@@ -1305,12 +1421,14 @@ public sealed interface Analyzer {
       for (int i = 0; i < states.size(); i++) {
         byte[] state = states.get(i);
         if (state == null) {
-          return Metric.failed(this, "state " + i + " is missing (a failed metric, or one of another analyzer)");
+          return Metric.failed(
+              this, "state " + i + " is missing (a failed metric, or one of another analyzer)");
         }
         try {
           union.merge(KllAggregator.read(state));
         } catch (RuntimeException e) {
-          return Metric.failed(this, "state " + i + " is not a KLL sketch of doubles: " + e.getMessage());
+          return Metric.failed(
+              this, "state " + i + " is not a KLL sketch of doubles: " + e.getMessage());
         }
       }
       return metricOf(union);
@@ -1332,11 +1450,15 @@ public sealed interface Analyzer {
         long upTo = i == buckets - 1 ? n : Math.round(n * sketch.getRank(high, inclusive));
         long count = Math.max(0, upTo - counted);
         counted += count;
-        values.put((i == 0 ? "[" : "(") + low + ", " + high + "]", new Distribution.Value(count, (double) count / n));
+        values.put(
+            (i == 0 ? "[" : "(") + low + ", " + high + "]",
+            new Distribution.Value(count, (double) count / n));
       }
       Map<String, Double> q = new LinkedHashMap<>();
       quantiles.forEach(x -> q.put(x.toString(), sketch.getQuantile(x, inclusive)));
-      return Metric.distribution(this, new Distribution(values, buckets)).withKeyed(q).withState(sketch.toByteArray());
+      return Metric.distribution(this, new Distribution(values, buckets))
+          .withKeyed(q)
+          .withState(sketch.toByteArray());
     }
   }
 
@@ -1354,19 +1476,26 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(percentile(s.number(column), lit(0.25)), percentile(s.number(column), lit(0.75)));
+      return List.of(
+          percentile(s.number(column), lit(0.25)), percentile(s.number(column), lit(0.75)));
     }
 
     @Override
     public Metric metric(Object[] v) {
-      return v[0] == null ? Metric.empty(this) : Metric.of(this, Plans.asDouble(v[1]) - Plans.asDouble(v[0]));
+      return v[0] == null
+          ? Metric.empty(this)
+          : Metric.of(this, Plans.asDouble(v[1]) - Plans.asDouble(v[0]));
     }
   }
 
   // ---- strings, predicates and patterns --------------------------------------------------
 
-  /** MinLength: the shortest length (in characters) of the values of a string column; nulls as {@link NullBehavior} says. */
-  record MinLength(String column, NullBehavior nulls, String filter) implements Analyzer, OneColumn, ScanShareable {
+  /**
+   * MinLength: the shortest length (in characters) of the values of a string column; nulls as
+   * {@link NullBehavior} says.
+   */
+  record MinLength(String column, NullBehavior nulls, String filter)
+      implements Analyzer, OneColumn, ScanShareable {
     public MinLength {
       nulls = nulls == null ? NullBehavior.IGNORE : nulls;
     }
@@ -1402,8 +1531,12 @@ public sealed interface Analyzer {
     }
   }
 
-  /** MaxLength: the longest length (in characters) of the values of a string column; nulls as {@link NullBehavior} says. */
-  record MaxLength(String column, NullBehavior nulls, String filter) implements Analyzer, OneColumn, ScanShareable {
+  /**
+   * MaxLength: the longest length (in characters) of the values of a string column; nulls as {@link
+   * NullBehavior} says.
+   */
+  record MaxLength(String column, NullBehavior nulls, String filter)
+      implements Analyzer, OneColumn, ScanShareable {
     public MaxLength {
       nulls = nulls == null ? NullBehavior.IGNORE : nulls;
     }
@@ -1442,9 +1575,11 @@ public sealed interface Analyzer {
   /**
    * Compliance: rows where the SQL predicate is true / rows. A predicate that is null for a row
    * counts as not compliant; so does one that raises an error on a row (ANSI mode: a division by
-   * zero, an invalid cast), and the metric counts those rows ({@link Metric#erroredRows}). Fails on no rows.
+   * zero, an invalid cast), and the metric counts those rows ({@link Metric#erroredRows}). Fails on
+   * no rows.
    */
-  record Compliance(String instanceName, String predicate, String filter) implements Analyzer, ScanShareable {
+  record Compliance(String instanceName, String predicate, String filter)
+      implements Analyzer, ScanShareable {
     public Compliance {
       Objects.requireNonNull(predicate, "predicate");
       instanceName = instanceName == null ? predicate : instanceName;
@@ -1484,9 +1619,15 @@ public sealed interface Analyzer {
     @Override
     public List<Column> aggregations(Scope s) {
       Column compliant = functions.sum(s.only(when(expr(predicate), 1).otherwise(0)));
-      // the rows that raised are counted only in the lenient evaluation: under ANSI none got this far
-      return s.lenient() ? List.of(compliant, s.rowCount(),
-          functions.sum(s.only(when(Engine.raised(predicate, s.schema()), 1).otherwise(0))).cast("long"))
+      // the rows that raised are counted only in the lenient evaluation: under ANSI none got this
+      // far
+      return s.lenient()
+          ? List.of(
+              compliant,
+              s.rowCount(),
+              functions
+                  .sum(s.only(when(Engine.raised(predicate, s.schema()), 1).otherwise(0)))
+                  .cast("long"))
           : List.of(compliant, s.rowCount());
     }
 
@@ -1499,15 +1640,18 @@ public sealed interface Analyzer {
     @Override
     public Metric lenientMetric(Object[] v) {
       Metric m = metric(v);
-      return m.isSuccess() && v.length > 2 && v[2] != null ? m.withErroredRows(((Number) v[2]).longValue()) : m;
+      return m.isSuccess() && v.length > 2 && v[2] != null
+          ? m.withErroredRows(((Number) v[2]).longValue())
+          : m;
     }
   }
 
   /**
-   * PatternMatch: rows whose value contains a match of the regex / rows. Nulls do not match.
-   * See {@link Patterns} for email, URL and credit-card patterns.
+   * PatternMatch: rows whose value contains a match of the regex / rows. Nulls do not match. See
+   * {@link Patterns} for email, URL and credit-card patterns.
    */
-  record PatternMatch(String column, String pattern, String filter) implements Analyzer, OneColumn, ScanShareable {
+  record PatternMatch(String column, String pattern, String filter)
+      implements Analyzer, OneColumn, ScanShareable {
     public PatternMatch {
       Pattern.compile(pattern);
     }
@@ -1524,7 +1668,9 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      return List.of(functions.sum(s.only(Engine.matches(Engine.column(column), pattern).cast("int"))), s.rowCount());
+      return List.of(
+          functions.sum(s.only(Engine.matches(Engine.column(column), pattern).cast("int"))),
+          s.rowCount());
     }
 
     @Override
@@ -1551,8 +1697,12 @@ public sealed interface Analyzer {
 
     public Histogram {
       if (column == null || maxDetailBins < 0) {
-        throw new IllegalArgumentException("Histogram needs a column and maxDetailBins >= 0 (the bins reported in"
-            + " detail; every bin is counted), got " + column + " and " + maxDetailBins);
+        throw new IllegalArgumentException(
+            "Histogram needs a column and maxDetailBins >= 0 (the bins reported in"
+                + " detail; every bin is counted), got "
+                + column
+                + " and "
+                + maxDetailBins);
       }
     }
 
@@ -1590,7 +1740,10 @@ public sealed interface Analyzer {
       return new Histogram(column, bins, binning, sumOf, filter);
     }
 
-    /** Bins each row by a SQL expression first (e.g. {@code floor(amount / 100) * 100}); null stays {@code NullValue}. */
+    /**
+     * Bins each row by a SQL expression first (e.g. {@code floor(amount / 100) * 100}); null stays
+     * {@code NullValue}.
+     */
     public Histogram binnedBy(String expression) {
       return new Histogram(column, maxDetailBins, expression, sumOf, filter);
     }
@@ -1604,7 +1757,9 @@ public sealed interface Analyzer {
     public String precondition(StructType schema) {
       String p = Standalone.super.precondition(schema);
       if (p == null && sumOf != null) {
-        p = Requirement.NUMERIC.problem("Histogram's sum", sumOf, Plans.field(schema, sumOf).dataType());
+        p =
+            Requirement.NUMERIC.problem(
+                "Histogram's sum", sumOf, Plans.field(schema, sumOf).dataType());
       }
       return p;
     }
@@ -1625,12 +1780,21 @@ public sealed interface Analyzer {
       Dataset<Row> rows = filter == null ? data : data.where(new Scope(filter, null).rows());
       Column value = binning == null ? Engine.column(column) : expr(binning);
       Column weight = sumOf == null ? lit(1L) : Engine.column(sumOf).cast("long");
-      Dataset<Row> freq = rows.select(coalesce(value.cast("string"), lit(NULL_VALUE)).as("value"), weight.as("w"))
-          .groupBy(col("value")).agg(coalesce(functions.sum(col("w")), lit(0L)).cast("long").as(Engine.COUNT));
-      Dataset<Row> totals = freq.agg(coalesce(functions.sum(col(Engine.COUNT)), lit(0L)).cast("long").as("__total"),
-          count(lit(1)).as("__bins"));
-      List<Row> top = maxDetailBins == 0 ? List.of()
-          : freq.orderBy(desc(Engine.COUNT), col("value")).limit(maxDetailBins).crossJoin(totals).collectAsList();
+      Dataset<Row> freq =
+          rows.select(coalesce(value.cast("string"), lit(NULL_VALUE)).as("value"), weight.as("w"))
+              .groupBy(col("value"))
+              .agg(coalesce(functions.sum(col("w")), lit(0L)).cast("long").as(Engine.COUNT));
+      Dataset<Row> totals =
+          freq.agg(
+              coalesce(functions.sum(col(Engine.COUNT)), lit(0L)).cast("long").as("__total"),
+              count(lit(1)).as("__bins"));
+      List<Row> top =
+          maxDetailBins == 0
+              ? List.of()
+              : freq.orderBy(desc(Engine.COUNT), col("value"))
+                  .limit(maxDetailBins)
+                  .crossJoin(totals)
+                  .collectAsList();
       Row counts = top.isEmpty() ? totals.first() : null;
       long total = top.isEmpty() ? counts.getLong(0) : top.get(0).getLong(2);
       long bins = top.isEmpty() ? counts.getLong(1) : top.get(0).getLong(3);
@@ -1647,28 +1811,36 @@ public sealed interface Analyzer {
 
   /**
    * HistogramBinned: a numeric column's counts in bins, either {@code binCount} bins of equal width
-   * between the minimum and maximum (the last bin closed; one bin when all values are equal) or
-   * the bins between sorted {@code edges} ({@code [a, b)}, the last closed). With {@code overflow},
-   * bins below the first and above the last edge catch the rest; without it such values are
-   * counted nowhere, as in Deequ. Keys are the bins ({@code [0.0, 10.0)}), in order; nulls are
-   * the tail. Ratios are of the rows in scope.
+   * between the minimum and maximum (the last bin closed; one bin when all values are equal) or the
+   * bins between sorted {@code edges} ({@code [a, b)}, the last closed). With {@code overflow},
+   * bins below the first and above the last edge catch the rest; without it such values are counted
+   * nowhere, as in Deequ. Keys are the bins ({@code [0.0, 10.0)}), in order; nulls are the tail.
+   * Ratios are of the rows in scope.
    */
-  record HistogramBinned(String column, Integer binCount, List<Double> edges, boolean overflow, String filter)
+  record HistogramBinned(
+      String column, Integer binCount, List<Double> edges, boolean overflow, String filter)
       implements Analyzer, OneColumn, Standalone {
     public static final int MAX_BINS = 1000;
 
     public HistogramBinned {
       if ((binCount == null) == (edges == null)) {
-        throw new IllegalArgumentException("HistogramBinned needs either binCount or edges, one of the two");
+        throw new IllegalArgumentException(
+            "HistogramBinned needs either binCount or edges, one of the two");
       }
       if (binCount != null && (binCount < (overflow ? 3 : 1) || binCount > MAX_BINS)) {
-        throw new IllegalArgumentException("binCount must lie in [" + (overflow ? 3 : 1) + ", " + MAX_BINS
-            + "] (with overflow bins, at least one bin lies between them), got " + binCount);
+        throw new IllegalArgumentException(
+            "binCount must lie in ["
+                + (overflow ? 3 : 1)
+                + ", "
+                + MAX_BINS
+                + "] (with overflow bins, at least one bin lies between them), got "
+                + binCount);
       }
       if (edges != null) {
         edges = edges.stream().sorted().toList();
         if (edges.size() < 2 || edges.size() > MAX_BINS + 1) {
-          throw new IllegalArgumentException("edges must be 2 to " + (MAX_BINS + 1) + " numbers, got " + edges.size());
+          throw new IllegalArgumentException(
+              "edges must be 2 to " + (MAX_BINS + 1) + " numbers, got " + edges.size());
         }
       }
     }
@@ -1727,7 +1899,8 @@ public sealed interface Analyzer {
         bounds = b;
       }
       int n = Math.max(bounds.size() - 1, 0);
-      // The bin of a value: the last edge at or below it; the last interior bin closed (its upper edge in it).
+      // The bin of a value: the last edge at or below it; the last interior bin closed (its upper
+      // edge in it).
       Column bin = lit(-1);
       int lastClosed = overflow ? n - 2 : n - 1;
       for (int i = n - 1; i >= 0; i--) {
@@ -1735,8 +1908,11 @@ public sealed interface Analyzer {
         Column upper = i == lastClosed ? x.leq(bounds.get(i + 1)) : x.lt(bounds.get(i + 1));
         bin = when(lower.and(upper), i).otherwise(bin);
       }
-      List<Row> counts = rows.select(when(x.isNull(), -2).otherwise(bin).as("bin"))
-          .groupBy(col("bin")).agg(count(lit(1)).as("n")).collectAsList();
+      List<Row> counts =
+          rows.select(when(x.isNull(), -2).otherwise(bin).as("bin"))
+              .groupBy(col("bin"))
+              .agg(count(lit(1)).as("n"))
+              .collectAsList();
       long total = 0;
       long nulls = 0;
       long[] perBin = new long[n];
@@ -1753,16 +1929,17 @@ public sealed interface Analyzer {
       Map<String, Distribution.Value> values = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
         String key = "[" + bounds.get(i) + ", " + bounds.get(i + 1) + (i == lastClosed ? "]" : ")");
-        values.put(key, new Distribution.Value(perBin[i], total == 0 ? 0 : (double) perBin[i] / total));
+        values.put(
+            key, new Distribution.Value(perBin[i], total == 0 ? 0 : (double) perBin[i] / total));
       }
       return Metric.distribution(this, new Distribution(values, n, nulls));
     }
   }
 
   /**
-   * DataType: the distribution of inferred types of a column's values as strings: {@code
-   * Unknown} (null), {@code Fractional}, {@code Integral}, {@code Boolean} or {@code String}, with
-   * Deequ's rules. Reported like a histogram (metric names {@code Histogram.abs.Integral}, ...).
+   * DataType: the distribution of inferred types of a column's values as strings: {@code Unknown}
+   * (null), {@code Fractional}, {@code Integral}, {@code Boolean} or {@code String}, with Deequ's
+   * rules. Reported like a histogram (metric names {@code Histogram.abs.Integral}, ...).
    */
   record DataType(String column, String filter) implements Analyzer, OneColumn, ScanShareable {
     @Override
@@ -1787,9 +1964,15 @@ public sealed interface Analyzer {
 
     @Override
     public List<Column> aggregations(Scope s) {
-      Column c = Engine.column(column).cast("string"); // any flat type is classified by its text, as in Deequ
-      Column tag = when(c.isNull(), 0).when(c.rlike(Engine.FRACTIONAL), 1).when(c.rlike(Engine.INTEGRAL), 2)
-          .when(c.rlike(Engine.BOOLEAN), 3).otherwise(4);
+      Column c =
+          Engine.column(column)
+              .cast("string"); // any flat type is classified by its text, as in Deequ
+      Column tag =
+          when(c.isNull(), 0)
+              .when(c.rlike(Engine.FRACTIONAL), 1)
+              .when(c.rlike(Engine.INTEGRAL), 2)
+              .when(c.rlike(Engine.BOOLEAN), 3)
+              .otherwise(4);
       List<Column> sums = new ArrayList<>();
       for (int k = 0; k < Engine.TYPE_NAMES.length; k++) {
         sums.add(functions.sum(s.only(when(tag.equalTo(k), 1).otherwise(0))).cast("long"));
@@ -1807,7 +1990,9 @@ public sealed interface Analyzer {
       Map<String, Distribution.Value> values = new LinkedHashMap<>();
       for (int k = 0; k < Engine.TYPE_NAMES.length; k++) {
         long n = v[k] == null ? 0 : ((Number) v[k]).longValue();
-        values.put(Engine.TYPE_NAMES[k], new Distribution.Value(n, total == 0 ? Double.NaN : (double) n / total));
+        values.put(
+            Engine.TYPE_NAMES[k],
+            new Distribution.Value(n, total == 0 ? Double.NaN : (double) n / total));
       }
       return Metric.distribution(this, new Distribution(values, Engine.TYPE_NAMES.length));
     }
@@ -1858,7 +2043,10 @@ public sealed interface Analyzer {
       return Plans.single(this, v[0]);
     }
 
-    /** A standardised moment from (count, Spark's moment): none on no values, 0 when all are equal (Spark: null). */
+    /**
+     * A standardised moment from (count, Spark's moment): none on no values, 0 when all are equal
+     * (Spark: null).
+     */
     private static Metric moment(Analyzer a, Object[] v) {
       long n = v[0] == null ? 0 : ((Number) v[0]).longValue();
       return n == 0 ? Metric.empty(a) : Metric.of(a, v[1] == null ? 0.0 : Plans.asDouble(v[1]));

@@ -22,26 +22,35 @@ public interface AnomalyStrategy {
     return Strategies.simpleThresholds(lower, upper);
   }
 
-  /** Flags a change {@code x[t] - x[t - 1]} below {@code maxDecrease} (negative) or above {@code maxIncrease}. */
+  /**
+   * Flags a change {@code x[t] - x[t - 1]} below {@code maxDecrease} (negative) or above {@code
+   * maxIncrease}.
+   */
   static AnomalyStrategy absoluteChange(double maxDecrease, double maxIncrease) {
     return absoluteChange(maxDecrease, maxIncrease, 1);
   }
 
   /**
-   * Flags the {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) below
-   * {@code maxDecrease} or above {@code maxIncrease}.
+   * Flags the {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) below {@code
+   * maxDecrease} or above {@code maxIncrease}.
    */
   static AnomalyStrategy absoluteChange(double maxDecrease, double maxIncrease, int order) {
     return Strategies.absoluteChange(maxDecrease, maxIncrease, order);
   }
 
-  /** Flags {@code x[t] / x[t - 1]} below {@code maxRateDecrease} or above {@code maxRateIncrease}. */
+  /**
+   * Flags {@code x[t] / x[t - 1]} below {@code maxRateDecrease} or above {@code maxRateIncrease}.
+   */
   static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease) {
     return relativeRateOfChange(maxRateDecrease, maxRateIncrease, 1);
   }
 
-  /** Flags {@code x[t] / x[t - order]} below {@code maxRateDecrease} or above {@code maxRateIncrease}. */
-  static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) {
+  /**
+   * Flags {@code x[t] / x[t - order]} below {@code maxRateDecrease} or above {@code
+   * maxRateIncrease}.
+   */
+  static AnomalyStrategy relativeRateOfChange(
+      double maxRateDecrease, double maxRateIncrease, int order) {
     return Strategies.relativeRateOfChange(maxRateDecrease, maxRateIncrease, order);
   }
 
@@ -50,24 +59,26 @@ public interface AnomalyStrategy {
     return Strategies.onlineNormal();
   }
 
-  /** Mean and deviation of the points outside the judged interval; flags points beyond 3 deviations. */
+  /**
+   * Mean and deviation of the points outside the judged interval; flags points beyond 3 deviations.
+   */
   static AnomalyStrategy batchNormal() {
     return Strategies.batchNormal();
   }
 
   /**
-   * Flags a point whose z-score against the {@code window} points just before it is beyond
-   * {@code threshold} (e.g. the mean amount per batch against the last 20 batches).
+   * Flags a point whose z-score against the {@code window} points just before it is beyond {@code
+   * threshold} (e.g. the mean amount per batch against the last 20 batches).
    */
   static AnomalyStrategy rollingZScore(int window, double threshold) {
     return Strategies.rollingZScore(window, threshold);
   }
 
   /**
-   * Additive Holt-Winters (level, trend, season) fitted to the history before the judged
-   * interval, smoothing parameters chosen by least squares; flags a point outside the one-step
-   * forecast -/+ 1.96 deviations of the fit's residuals (a 95% band), as Deequ does. Needs two
-   * full seasons of history.
+   * Additive Holt-Winters (level, trend, season) fitted to the history before the judged interval,
+   * smoothing parameters chosen by least squares; flags a point outside the one-step forecast -/+
+   * 1.96 deviations of the fit's residuals (a 95% band), as Deequ does. Needs two full seasons of
+   * history.
    *
    * @param period points per season (at least 2)
    */

@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 import org.apache.spark.sql.Column;
 
 /**
- * A test on a metric value. Declarative assertions ({@link #atLeast}, {@link #between}, ...,
- * and those parsed from suite files) also know their SQL form, which lets row-level results apply
- * them to each row; a Java lambda ({@link #of}) works on the metric only.
+ * A test on a metric value. Declarative assertions ({@link #atLeast}, {@link #between}, ..., and
+ * those parsed from suite files) also know their SQL form, which lets row-level results apply them
+ * to each row; a Java lambda ({@link #of}) works on the metric only.
  *
  * <pre>{@code
  * check.hasCompleteness("amount", c -> c >= 0.99);          // a lambda
@@ -20,7 +20,8 @@ import org.apache.spark.sql.Column;
  * }</pre>
  */
 public final class Assertion implements DoublePredicate {
-  private static final Pattern OPERATOR = Pattern.compile("\\s*(>=|<=|==|!=|>|<|=)\\s*([-+]?[0-9.]+(?:[eE][-+]?\\d+)?)\\s*");
+  private static final Pattern OPERATOR =
+      Pattern.compile("\\s*(>=|<=|==|!=|>|<|=)\\s*([-+]?[0-9.]+(?:[eE][-+]?\\d+)?)\\s*");
 
   private final DoublePredicate test;
   private final String text;
@@ -35,7 +36,9 @@ public final class Assertion implements DoublePredicate {
   /** A Java predicate; judged on the metric only. */
   public static Assertion of(DoublePredicate predicate) {
     Objects.requireNonNull(predicate, "predicate");
-    return predicate instanceof Assertion a ? a : new Assertion(predicate, "a custom assertion", null);
+    return predicate instanceof Assertion a
+        ? a
+        : new Assertion(predicate, "a custom assertion", null);
   }
 
   /** A Java predicate with a description for messages. */
@@ -70,9 +73,15 @@ public final class Assertion implements DoublePredicate {
   /** {@code lower <= x <= upper}. */
   public static Assertion between(double lower, double upper) {
     if (lower > upper) {
-      throw new IllegalArgumentException("between: lower bound " + Constraint.format(lower) + " exceeds upper bound " + Constraint.format(upper));
+      throw new IllegalArgumentException(
+          "between: lower bound "
+              + Constraint.format(lower)
+              + " exceeds upper bound "
+              + Constraint.format(upper));
     }
-    return new Assertion(x -> x >= lower && x <= upper, "between " + Constraint.format(lower) + " and " + Constraint.format(upper),
+    return new Assertion(
+        x -> x >= lower && x <= upper,
+        "between " + Constraint.format(lower) + " and " + Constraint.format(upper),
         c -> c.between(lower, upper));
   }
 
@@ -98,8 +107,11 @@ public final class Assertion implements DoublePredicate {
     try {
       return equalTo(Double.parseDouble(text.trim()));
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("malformed assertion '" + text + "': expected an operator and a number"
-          + " (>= 0.99, > 0, == 1, != 0, <= 10, < 5), a number, {between: [low, high]} or {equals: x}");
+      throw new IllegalArgumentException(
+          "malformed assertion '"
+              + text
+              + "': expected an operator and a number"
+              + " (>= 0.99, > 0, == 1, != 0, <= 10, < 5), a number, {between: [low, high]} or {equals: x}");
     }
   }
 

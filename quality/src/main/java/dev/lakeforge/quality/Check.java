@@ -37,10 +37,20 @@ import org.apache.spark.sql.Row;
 @CheckReturnValue
 public sealed class Check permits Check.Hintable {
   /** Error fails the verification (exit code 3 in jobs); Warning only reports. */
-  public enum Level { ERROR, WARNING }
+  public enum Level {
+    ERROR,
+    WARNING
+  }
 
   /** Types for {@link #hasDataType}, as Deequ infers them from strings. */
-  public enum DataTypes { NULL, FRACTIONAL, INTEGRAL, BOOLEAN, STRING, NUMERIC }
+  public enum DataTypes {
+    NULL,
+    FRACTIONAL,
+    INTEGRAL,
+    BOOLEAN,
+    STRING,
+    NUMERIC
+  }
 
   private final Level level;
   private final String description;
@@ -51,7 +61,8 @@ public sealed class Check permits Check.Hintable {
     this(level, description, constraints, false);
   }
 
-  private Check(Level level, String description, List<Constraint> constraints, boolean anomalyCheck) {
+  private Check(
+      Level level, String description, List<Constraint> constraints, boolean anomalyCheck) {
     this.level = Objects.requireNonNull(level, "level");
     this.description = Objects.requireNonNull(description, "description");
     this.constraints = List.copyOf(constraints);
@@ -96,7 +107,8 @@ public sealed class Check permits Check.Hintable {
   }
 
   /**
-   * A check whose last constraint takes a hint: {@code .hasColumn("id").hint("the export drops it")}.
+   * A check whose last constraint takes a hint: {@code .hasColumn("id").hint("the export drops
+   * it")}.
    */
   public static sealed class Hintable extends Check permits Filterable {
     private Hintable(Level level, String description, List<Constraint> constraints) {
@@ -110,14 +122,17 @@ public sealed class Check permits Check.Hintable {
   }
 
   /**
-   * A check whose last constraint takes a filter and a hint: {@code .hasMean("amount", m -> m > 10).where("status = 'PAID'")}.
+   * A check whose last constraint takes a filter and a hint: {@code .hasMean("amount", m -> m >
+   * 10).where("status = 'PAID'")}.
    */
   public static final class Filterable extends Hintable {
     private Filterable(Level level, String description, List<Constraint> constraints) {
       super(level, description, constraints);
     }
 
-    /** The check with the constraint just added restricted to rows where the SQL predicate holds. */
+    /**
+     * The check with the constraint just added restricted to rows where the SQL predicate holds.
+     */
     public Filterable where(String filter) {
       return new Filterable(level(), description(), changeLast(c -> c.where(filter)));
     }
@@ -145,13 +160,20 @@ public sealed class Check permits Check.Hintable {
     return new Filterable(level, description, plus(c));
   }
 
-  private Filterable add(String name, Analyzer analyzer, DoublePredicate assertion, Function<String, Column> rowFailure) {
+  private Filterable add(
+      String name,
+      Analyzer analyzer,
+      DoublePredicate assertion,
+      Function<String, Column> rowFailure) {
     return add(Constraint.onValue(name, analyzer, Assertion.of(assertion), rowFailure));
   }
 
   /** A constraint on an analyzer that takes no filter (the schema, a query, another data set). */
   private Hintable addUnfiltered(String name, Analyzer analyzer, DoublePredicate assertion) {
-    return new Hintable(level, description, plus(Constraint.onValue(name, analyzer, Assertion.of(assertion), null)));
+    return new Hintable(
+        level,
+        description,
+        plus(Constraint.onValue(name, analyzer, Assertion.of(assertion), null)));
   }
 
   private static Assertion assertion(DoublePredicate p) {
@@ -172,10 +194,14 @@ public sealed class Check permits Check.Hintable {
 
   /** The data has the column (by its exact name). */
   public Hintable hasColumn(String column) {
-    return addUnfiltered("hasColumn(" + column + ")", Analyzer.columnExists(column), Assertion.equalTo(1));
+    return addUnfiltered(
+        "hasColumn(" + column + ")", Analyzer.columnExists(column), Assertion.equalTo(1));
   }
 
-  /** The single number the SQL query returns satisfies the assertion (the query runs in the data's session). */
+  /**
+   * The single number the SQL query returns satisfies the assertion (the query runs in the data's
+   * session).
+   */
   public Hintable customSql(String query, DoublePredicate assertion) {
     return addUnfiltered("customSql(" + query + ")", Analyzer.customSql(query), assertion);
   }
@@ -186,12 +212,18 @@ public sealed class Check permits Check.Hintable {
    *
    * @param keys key column of the data to key column of {@code other}
    */
-  public Hintable doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, DoublePredicate assertion) {
+  public Hintable doesDatasetMatch(
+      Dataset<Row> other, Map<String, String> keys, DoublePredicate assertion) {
     return doesDatasetMatch(Analyzer.datasetMatch(other, keys), assertion);
   }
 
-  /** As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, comparing only the given columns. */
-  public Hintable doesDatasetMatch(Dataset<Row> other, Map<String, String> keys, Map<String, String> compared,
+  /**
+   * As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, comparing only the given columns.
+   */
+  public Hintable doesDatasetMatch(
+      Dataset<Row> other,
+      Map<String, String> keys,
+      Map<String, String> compared,
       DoublePredicate assertion) {
     return doesDatasetMatch(Analyzer.datasetMatch(other, keys).comparing(compared), assertion);
   }
@@ -206,19 +238,30 @@ public sealed class Check permits Check.Hintable {
 
   /** No value of the column is null. Row level: the value is null. */
   public Filterable isComplete(String column) {
-    return add("isComplete(" + column + ")", Analyzer.completeness(column), Assertion.equalTo(1), RowRules.isNull(column));
+    return add(
+        "isComplete(" + column + ")",
+        Analyzer.completeness(column),
+        Assertion.equalTo(1),
+        RowRules.isNull(column));
   }
 
   /** The fraction of non-null values satisfies the assertion. Row level: the value is null. */
   public Filterable hasCompleteness(String column, DoublePredicate assertion) {
-    return add("hasCompleteness(" + column + ")", Analyzer.completeness(column), assertion, RowRules.isNull(column));
+    return add(
+        "hasCompleteness(" + column + ")",
+        Analyzer.completeness(column),
+        assertion,
+        RowRules.isNull(column));
   }
 
   // ---- uniqueness and distinct values ---------------------------------------------------
 
   /** Every non-null value occurs once. Row level: the value occurs more than once. */
   public Filterable isUnique(String column) {
-    return add("isUnique(" + column + ")", Analyzer.uniqueness(column), Assertion.equalTo(1),
+    return add(
+        "isUnique(" + column + ")",
+        Analyzer.uniqueness(column),
+        Assertion.equalTo(1),
         RowRules.duplicate(List.of(column)));
   }
 
@@ -226,38 +269,68 @@ public sealed class Check permits Check.Hintable {
   public Filterable isPrimaryKey(String column, String... more) {
     List<String> cols = new ArrayList<>(List.of(column));
     cols.addAll(Arrays.asList(more));
-    return add("isPrimaryKey(" + String.join(", ", cols) + ")", new Analyzer.Uniqueness(cols, null),
-        Assertion.equalTo(1), RowRules.duplicate(cols));
+    return add(
+        "isPrimaryKey(" + String.join(", ", cols) + ")",
+        new Analyzer.Uniqueness(cols, null),
+        Assertion.equalTo(1),
+        RowRules.duplicate(cols));
   }
 
   public Filterable hasUniqueness(List<String> columns, DoublePredicate assertion) {
-    return add("hasUniqueness(" + String.join(", ", columns) + ")", new Analyzer.Uniqueness(columns, null), assertion, null);
+    return add(
+        "hasUniqueness(" + String.join(", ", columns) + ")",
+        new Analyzer.Uniqueness(columns, null),
+        assertion,
+        null);
   }
 
   public Filterable hasDistinctness(List<String> columns, DoublePredicate assertion) {
-    return add("hasDistinctness(" + String.join(", ", columns) + ")", new Analyzer.Distinctness(columns, null),
-        assertion, null);
+    return add(
+        "hasDistinctness(" + String.join(", ", columns) + ")",
+        new Analyzer.Distinctness(columns, null),
+        assertion,
+        null);
   }
 
   public Filterable hasUniqueValueRatio(List<String> columns, DoublePredicate assertion) {
-    return add("hasUniqueValueRatio(" + String.join(", ", columns) + ")", new Analyzer.UniqueValueRatio(columns, null),
-        assertion, null);
+    return add(
+        "hasUniqueValueRatio(" + String.join(", ", columns) + ")",
+        new Analyzer.UniqueValueRatio(columns, null),
+        assertion,
+        null);
   }
 
   /** The exact number of distinct values satisfies the assertion. */
   public Filterable hasNumberOfDistinctValues(String column, DoublePredicate assertion) {
-    return add("hasNumberOfDistinctValues(" + column + ")", Analyzer.countDistinct(column), assertion, null);
+    return add(
+        "hasNumberOfDistinctValues(" + column + ")",
+        Analyzer.countDistinct(column),
+        assertion,
+        null);
   }
 
   public Filterable hasApproxCountDistinct(String column, DoublePredicate assertion) {
-    return add("hasApproxCountDistinct(" + column + ")", Analyzer.approxCountDistinct(column), assertion, null);
+    return add(
+        "hasApproxCountDistinct(" + column + ")",
+        Analyzer.approxCountDistinct(column),
+        assertion,
+        null);
   }
 
-  /** The histogram of the column satisfies the assertion (the reported value is the number of bins). */
+  /**
+   * The histogram of the column satisfies the assertion (the reported value is the number of bins).
+   */
   public Filterable hasHistogramValues(String column, Predicate<Distribution> assertion) {
     Analyzer.Histogram h = Analyzer.histogram(column);
-    return add(new Constraint("hasHistogramValues(" + column + ")", h, m -> assertion.test(m.distribution()),
-        Metric::value, "a custom assertion on the histogram", null, null));
+    return add(
+        new Constraint(
+            "hasHistogramValues(" + column + ")",
+            h,
+            m -> assertion.test(m.distribution()),
+            Metric::value,
+            "a custom assertion on the histogram",
+            null,
+            null));
   }
 
   public Filterable hasEntropy(String column, DoublePredicate assertion) {
@@ -265,47 +338,83 @@ public sealed class Check permits Check.Hintable {
   }
 
   public Filterable hasMutualInformation(String first, String second, DoublePredicate assertion) {
-    return add("hasMutualInformation(" + first + ", " + second + ")", Analyzer.mutualInformation(first, second),
-        assertion, null);
+    return add(
+        "hasMutualInformation(" + first + ", " + second + ")",
+        Analyzer.mutualInformation(first, second),
+        assertion,
+        null);
   }
 
   // ---- statistics -------------------------------------------------------------------------
 
   public Filterable hasApproxQuantile(String column, double quantile, DoublePredicate assertion) {
-    return add("hasApproxQuantile(" + column + ", " + quantile + ")", Analyzer.approxQuantile(column, quantile),
-        assertion, null);
+    return add(
+        "hasApproxQuantile(" + column + ", " + quantile + ")",
+        Analyzer.approxQuantile(column, quantile),
+        assertion,
+        null);
   }
 
-  /** The shortest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
+  /**
+   * The shortest string satisfies the assertion. Row level (declarative assertions): the value's
+   * length breaks it.
+   */
   public Filterable hasMinLength(String column, DoublePredicate assertion) {
     return hasMinLength(column, assertion, Analyzer.NullBehavior.IGNORE);
   }
 
-  /** As {@link #hasMinLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
-  public Filterable hasMinLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
-    return add("hasMinLength(" + column + ")", Analyzer.minLength(column).withNulls(nulls), assertion,
+  /**
+   * As {@link #hasMinLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says.
+   */
+  public Filterable hasMinLength(
+      String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+    return add(
+        "hasMinLength(" + column + ")",
+        Analyzer.minLength(column).withNulls(nulls),
+        assertion,
         RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
-  /** The longest string satisfies the assertion. Row level (declarative assertions): the value's length breaks it. */
+  /**
+   * The longest string satisfies the assertion. Row level (declarative assertions): the value's
+   * length breaks it.
+   */
   public Filterable hasMaxLength(String column, DoublePredicate assertion) {
     return hasMaxLength(column, assertion, Analyzer.NullBehavior.IGNORE);
   }
 
-  /** As {@link #hasMaxLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says. */
-  public Filterable hasMaxLength(String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
-    return add("hasMaxLength(" + column + ")", Analyzer.maxLength(column).withNulls(nulls), assertion,
+  /**
+   * As {@link #hasMaxLength(String, DoublePredicate)}, with nulls treated as {@code nulls} says.
+   */
+  public Filterable hasMaxLength(
+      String column, DoublePredicate assertion, Analyzer.NullBehavior nulls) {
+    return add(
+        "hasMaxLength(" + column + ")",
+        Analyzer.maxLength(column).withNulls(nulls),
+        assertion,
         RowRules.lengthOf(column, assertion(assertion), nulls));
   }
 
-  /** The minimum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
+  /**
+   * The minimum satisfies the assertion. Row level (declarative assertions): the value breaks it.
+   */
   public Filterable hasMin(String column, DoublePredicate assertion) {
-    return add("hasMin(" + column + ")", Analyzer.minimum(column), assertion, RowRules.value(column, assertion(assertion)));
+    return add(
+        "hasMin(" + column + ")",
+        Analyzer.minimum(column),
+        assertion,
+        RowRules.value(column, assertion(assertion)));
   }
 
-  /** The maximum satisfies the assertion. Row level (declarative assertions): the value breaks it. */
+  /**
+   * The maximum satisfies the assertion. Row level (declarative assertions): the value breaks it.
+   */
   public Filterable hasMax(String column, DoublePredicate assertion) {
-    return add("hasMax(" + column + ")", Analyzer.maximum(column), assertion, RowRules.value(column, assertion(assertion)));
+    return add(
+        "hasMax(" + column + ")",
+        Analyzer.maximum(column),
+        assertion,
+        RowRules.value(column, assertion(assertion)));
   }
 
   public Filterable hasMean(String column, DoublePredicate assertion) {
@@ -317,7 +426,11 @@ public sealed class Check permits Check.Hintable {
   }
 
   public Filterable hasStandardDeviation(String column, DoublePredicate assertion) {
-    return add("hasStandardDeviation(" + column + ")", Analyzer.standardDeviation(column), assertion, null);
+    return add(
+        "hasStandardDeviation(" + column + ")",
+        Analyzer.standardDeviation(column),
+        assertion,
+        null);
   }
 
   /** The population variance satisfies the assertion. */
@@ -330,7 +443,10 @@ public sealed class Check permits Check.Hintable {
     return add("hasSkewness(" + column + ")", Analyzer.skewness(column), assertion, null);
   }
 
-  /** The population excess kurtosis satisfies the assertion (0 for a normal distribution and a constant column). */
+  /**
+   * The population excess kurtosis satisfies the assertion (0 for a normal distribution and a
+   * constant column).
+   */
   public Filterable hasKurtosis(String column, DoublePredicate assertion) {
     return add("hasKurtosis(" + column + ")", Analyzer.kurtosis(column), assertion, null);
   }
@@ -342,28 +458,47 @@ public sealed class Check permits Check.Hintable {
 
   /** The exact quantile satisfies the assertion. */
   public Filterable hasExactQuantile(String column, double quantile, DoublePredicate assertion) {
-    return add("hasExactQuantile(" + column + ", " + quantile + ")", Analyzer.exactQuantile(column, quantile),
-        assertion, null);
+    return add(
+        "hasExactQuantile(" + column + ", " + quantile + ")",
+        Analyzer.exactQuantile(column, quantile),
+        assertion,
+        null);
   }
 
   /** A quantile of the column's KLL sketch satisfies the assertion (rank error about 0.08%). */
   public Filterable hasKllQuantile(String column, double quantile, DoublePredicate assertion) {
-    Analyzer.KllSketch a = Analyzer.kllSketch(column).with(Analyzer.KllSketch.DEFAULT_SKETCH_SIZE, 1, quantile);
+    Analyzer.KllSketch a =
+        Analyzer.kllSketch(column).with(Analyzer.KllSketch.DEFAULT_SKETCH_SIZE, 1, quantile);
     String key = Double.toString(quantile);
     Assertion test = Assertion.of(assertion);
-    return add(new Constraint("hasKllQuantile(" + column + ", " + quantile + ")", a, m -> test.test(m.keyed().get(key)),
-        m -> m.keyed().get(key), test.toString(), null, null));
+    return add(
+        new Constraint(
+            "hasKllQuantile(" + column + ", " + quantile + ")",
+            a,
+            m -> test.test(m.keyed().get(key)),
+            m -> m.keyed().get(key),
+            test.toString(),
+            null,
+            null));
   }
 
   /** The interquartile range (exact 75th minus 25th percentile) satisfies the assertion. */
   public Filterable hasInterquartileRange(String column, DoublePredicate assertion) {
-    return add("hasInterquartileRange(" + column + ")", Analyzer.interquartileRange(column), assertion, null);
+    return add(
+        "hasInterquartileRange(" + column + ")",
+        Analyzer.interquartileRange(column),
+        assertion,
+        null);
   }
 
   /** The sum of one column over the sum of another satisfies the assertion. */
-  public Filterable hasRatioOfSums(String numerator, String denominator, DoublePredicate assertion) {
-    return add("hasRatioOfSums(" + numerator + ", " + denominator + ")", Analyzer.ratioOfSums(numerator, denominator),
-        assertion, null);
+  public Filterable hasRatioOfSums(
+      String numerator, String denominator, DoublePredicate assertion) {
+    return add(
+        "hasRatioOfSums(" + numerator + ", " + denominator + ")",
+        Analyzer.ratioOfSums(numerator, denominator),
+        assertion,
+        null);
   }
 
   /**
@@ -372,12 +507,19 @@ public sealed class Check permits Check.Hintable {
    */
   public Filterable hasDuplicateRowCount(List<String> columns, DoublePredicate assertion) {
     Analyzer.DuplicateRowCount a = new Analyzer.DuplicateRowCount(columns, null);
-    return add("hasDuplicateRowCount(" + a.instance() + ")", a, assertion,
+    return add(
+        "hasDuplicateRowCount(" + a.instance() + ")",
+        a,
+        assertion,
         columns.isEmpty() ? null : RowRules.duplicate(columns));
   }
 
   public Filterable hasCorrelation(String first, String second, DoublePredicate assertion) {
-    return add("hasCorrelation(" + first + ", " + second + ")", Analyzer.correlation(first, second), assertion, null);
+    return add(
+        "hasCorrelation(" + first + ", " + second + ")",
+        Analyzer.correlation(first, second),
+        assertion,
+        null);
   }
 
   // ---- predicates and patterns ------------------------------------------------------------
@@ -390,9 +532,15 @@ public sealed class Check permits Check.Hintable {
     return add(name, Analyzer.compliance(name, predicate), assertion, RowRules.violates(predicate));
   }
 
-  /** The fraction of values containing a match of the regex satisfies the assertion. Row level: no match (or null). */
+  /**
+   * The fraction of values containing a match of the regex satisfies the assertion. Row level: no
+   * match (or null).
+   */
   public Filterable hasPattern(String column, String regex, DoublePredicate assertion) {
-    return add("hasPattern(" + column + ", " + regex + ")", Analyzer.patternMatch(column, regex), assertion,
+    return add(
+        "hasPattern(" + column + ", " + regex + ")",
+        Analyzer.patternMatch(column, regex),
+        assertion,
         RowRules.pattern(column, regex));
   }
 
@@ -424,8 +572,13 @@ public sealed class Check permits Check.Hintable {
     return containsCreditCardNumber(column, Assertion.equalTo(1));
   }
 
-  private Filterable patternNamed(String name, String column, String regex, DoublePredicate assertion) {
-    return add(name + "(" + column + ")", Analyzer.patternMatch(column, regex), assertion, RowRules.pattern(column, regex));
+  private Filterable patternNamed(
+      String name, String column, String regex, DoublePredicate assertion) {
+    return add(
+        name + "(" + column + ")",
+        Analyzer.patternMatch(column, regex),
+        assertion,
+        RowRules.pattern(column, regex));
   }
 
   private Filterable compliance(String name, String predicate, DoublePredicate assertion) {
@@ -442,8 +595,10 @@ public sealed class Check permits Check.Hintable {
   }
 
   public Filterable isNonNegative(String column, DoublePredicate assertion) {
-    return compliance("isNonNegative(" + column + ")",
-        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 0.0) >= 0", assertion);
+    return compliance(
+        "isNonNegative(" + column + ")",
+        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 0.0) >= 0",
+        assertion);
   }
 
   /** Every value is positive (nulls pass). Row level: the value is 0 or negative. */
@@ -452,26 +607,37 @@ public sealed class Check permits Check.Hintable {
   }
 
   public Filterable isPositive(String column, DoublePredicate assertion) {
-    return compliance("isPositive(" + column + ")",
-        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 1.0) > 0", assertion);
+    return compliance(
+        "isPositive(" + column + ")",
+        "COALESCE(CAST(" + quote(column) + " AS DECIMAL(38, 10)), 1.0) > 0",
+        assertion);
   }
 
   public Filterable isLessThan(String first, String second) {
-    return compliance("isLessThan(" + first + ", " + second + ")", quote(first) + " < " + quote(second), Assertion.equalTo(1));
+    return compliance(
+        "isLessThan(" + first + ", " + second + ")",
+        quote(first) + " < " + quote(second),
+        Assertion.equalTo(1));
   }
 
   public Filterable isLessThanOrEqualTo(String first, String second) {
-    return compliance("isLessThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " <= " + quote(second),
+    return compliance(
+        "isLessThanOrEqualTo(" + first + ", " + second + ")",
+        quote(first) + " <= " + quote(second),
         Assertion.equalTo(1));
   }
 
   public Filterable isGreaterThan(String first, String second) {
-    return compliance("isGreaterThan(" + first + ", " + second + ")", quote(first) + " > " + quote(second),
+    return compliance(
+        "isGreaterThan(" + first + ", " + second + ")",
+        quote(first) + " > " + quote(second),
         Assertion.equalTo(1));
   }
 
   public Filterable isGreaterThanOrEqualTo(String first, String second) {
-    return compliance("isGreaterThanOrEqualTo(" + first + ", " + second + ")", quote(first) + " >= " + quote(second),
+    return compliance(
+        "isGreaterThanOrEqualTo(" + first + ", " + second + ")",
+        quote(first) + " >= " + quote(second),
         Assertion.equalTo(1));
   }
 
@@ -482,37 +648,83 @@ public sealed class Check permits Check.Hintable {
 
   /** The fraction of rows whose value is null or allowed satisfies the assertion. */
   public Filterable isContainedIn(String column, List<String> allowed, DoublePredicate assertion) {
-    String values = allowed.stream().map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'")
-        .collect(Collectors.joining(", "));
-    return compliance("isContainedIn(" + column + ", [" + String.join(", ", allowed) + "])",
-        quote(column) + " IS NULL OR " + quote(column) + " IN (" + values + ")", assertion);
+    String values =
+        allowed.stream()
+            .map(v -> "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'")
+            .collect(Collectors.joining(", "));
+    return compliance(
+        "isContainedIn(" + column + ", [" + String.join(", ", allowed) + "])",
+        quote(column) + " IS NULL OR " + quote(column) + " IN (" + values + ")",
+        assertion);
   }
 
   /** Every non-null value lies in the range. Row level: the value lies outside it. */
-  public Filterable isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper) {
+  public Filterable isContainedIn(
+      String column, double lower, double upper, boolean includeLower, boolean includeUpper) {
     return isContainedIn(column, lower, upper, includeLower, includeUpper, Assertion.equalTo(1));
   }
 
-  public Filterable isContainedIn(String column, double lower, double upper, boolean includeLower, boolean includeUpper,
+  public Filterable isContainedIn(
+      String column,
+      double lower,
+      double upper,
+      boolean includeLower,
+      boolean includeUpper,
       DoublePredicate assertion) {
     String q = quote(column);
-    String pred = q + " IS NULL OR (" + q + (includeLower ? " >= " : " > ") + Constraint.format(lower) + " AND " + q
-        + (includeUpper ? " <= " : " < ") + Constraint.format(upper) + ")";
-    return compliance("isContainedIn(" + column + ", " + (includeLower ? "[" : "(") + Constraint.format(lower) + ", "
-        + Constraint.format(upper) + (includeUpper ? "]" : ")") + ")", pred, assertion);
+    String pred =
+        q
+            + " IS NULL OR ("
+            + q
+            + (includeLower ? " >= " : " > ")
+            + Constraint.format(lower)
+            + " AND "
+            + q
+            + (includeUpper ? " <= " : " < ")
+            + Constraint.format(upper)
+            + ")";
+    return compliance(
+        "isContainedIn("
+            + column
+            + ", "
+            + (includeLower ? "[" : "(")
+            + Constraint.format(lower)
+            + ", "
+            + Constraint.format(upper)
+            + (includeUpper ? "]" : ")")
+            + ")",
+        pred,
+        assertion);
   }
 
-  /** The fraction of values inferred as the type satisfies the assertion (NUMERIC = FRACTIONAL + INTEGRAL). */
+  /**
+   * The fraction of values inferred as the type satisfies the assertion (NUMERIC = FRACTIONAL +
+   * INTEGRAL).
+   */
   public Filterable hasDataType(String column, DataTypes type, DoublePredicate assertion) {
     Analyzer.DataType a = Analyzer.dataType(column);
     Assertion test = Assertion.of(assertion);
-    ToDoubleFunction<Metric> ratio = m -> switch (type) {
-      case NULL -> m.distribution().ratio("Unknown");
-      case NUMERIC -> m.distribution().ratio("Fractional") + m.distribution().ratio("Integral");
-      default -> m.distribution().ratio(type.name().charAt(0) + type.name().substring(1).toLowerCase(Locale.ROOT));
-    };
-    return add(new Constraint("hasDataType(" + column + ", " + type + ")", a,
-        m -> test.test(ratio.applyAsDouble(m)), ratio, test.toString(), null, null));
+    ToDoubleFunction<Metric> ratio =
+        m ->
+            switch (type) {
+              case NULL -> m.distribution().ratio("Unknown");
+              case NUMERIC ->
+                  m.distribution().ratio("Fractional") + m.distribution().ratio("Integral");
+              default ->
+                  m.distribution()
+                      .ratio(
+                          type.name().charAt(0)
+                              + type.name().substring(1).toLowerCase(Locale.ROOT));
+            };
+    return add(
+        new Constraint(
+            "hasDataType(" + column + ", " + type + ")",
+            a,
+            m -> test.test(ratio.applyAsDouble(m)),
+            ratio,
+            test.toString(),
+            null,
+            null));
   }
 
   @Override

@@ -22,6 +22,19 @@ import java.util.Map;
  * @param maxLength longest string (string columns)
  * @param histogram value counts (null as NullValue) for low-cardinality columns, else null
  */
-public record ColumnProfile(String column, String sparkType, double completeness, long approxDistinct,
-    String inferredType, Map<String, Long> typeCounts, Double min, Double max, Double mean, Double stdDev, Double sum,
-    Map<String, Double> quantiles, Double minLength, Double maxLength, Map<String, Long> histogram) {}
+public record ColumnProfile(
+    String column,
+    String sparkType,
+    double completeness,
+    long approxDistinct,
+    String inferredType,
+    Map<String, Long> typeCounts,
+    Double min,
+    Double max,
+    Double mean,
+    Double stdDev,
+    Double sum,
+    Map<String, Double> quantiles,
+    Double minLength,
+    Double maxLength,
+    Map<String, Long> histogram) {}

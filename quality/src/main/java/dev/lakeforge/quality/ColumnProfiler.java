@@ -5,9 +5,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Profiles every column in two passes over the data: one fused analysis (completeness,
- * approximate distinct count, inferred type of strings, lengths, numeric statistics and
- * quantiles), then one job counting the values of all low-cardinality columns together.
+ * Profiles every column in two passes over the data: one fused analysis (completeness, approximate
+ * distinct count, inferred type of strings, lengths, numeric statistics and quantiles), then one
+ * job counting the values of all low-cardinality columns together.
  *
  * <pre>{@code
  * Profile p = ColumnProfiler.onData(orders).run();
@@ -32,7 +32,10 @@ public final class ColumnProfiler {
     return this;
   }
 
-  /** The profile: one fused analysis of every column, then one job counting the low-cardinality values. */
+  /**
+   * The profile: one fused analysis of every column, then one job counting the low-cardinality
+   * values.
+   */
   public Profile run() {
     return Profiler.run(data, lowCardinality);
   }

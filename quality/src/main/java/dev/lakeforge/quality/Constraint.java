@@ -20,8 +20,14 @@ public final class Constraint {
   private final String hint;
   private final Function<String, Column> rowFailure;
 
-  Constraint(String name, Analyzer analyzer, Predicate<Metric> passes, ToDoubleFunction<Metric> value,
-      String requirement, String hint, Function<String, Column> rowFailure) {
+  Constraint(
+      String name,
+      Analyzer analyzer,
+      Predicate<Metric> passes,
+      ToDoubleFunction<Metric> value,
+      String requirement,
+      String hint,
+      Function<String, Column> rowFailure) {
     this.name = name;
     this.analyzer = analyzer;
     this.passes = passes;
@@ -32,8 +38,15 @@ public final class Constraint {
   }
 
   /** A constraint on a number, e.g. completeness. */
-  static Constraint onValue(String name, Analyzer analyzer, Assertion assertion, Function<String, Column> rowFailure) {
-    return new Constraint(name, analyzer, m -> assertion.test(m.value()), Metric::value, assertion.toString(), null,
+  static Constraint onValue(
+      String name, Analyzer analyzer, Assertion assertion, Function<String, Column> rowFailure) {
+    return new Constraint(
+        name,
+        analyzer,
+        m -> assertion.test(m.value()),
+        Metric::value,
+        assertion.toString(),
+        null,
         rowFailure);
   }
 
@@ -71,7 +84,8 @@ public final class Constraint {
 
   Constraint where(String filter) {
     String newName = name + " where " + filter;
-    return new Constraint(newName, analyzer.where(filter), passes, value, requirement, hint, rowFailure);
+    return new Constraint(
+        newName, analyzer.where(filter), passes, value, requirement, hint, rowFailure);
   }
 
   ConstraintResult evaluate(Metric metric) {
@@ -83,20 +97,32 @@ public final class Constraint {
     try {
       ok = passes.test(metric);
     } catch (RuntimeException e) {
-      return new ConstraintResult(this, ConstraintResult.Status.FAILURE, v,
+      return new ConstraintResult(
+          this,
+          ConstraintResult.Status.FAILURE,
+          v,
           "the assertion threw " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
     if (ok) {
       return new ConstraintResult(this, ConstraintResult.Status.SUCCESS, v, null);
     }
-    String msg = "Value: " + format(v) + " does not meet the constraint requirement (" + requirement + ")!"
-        + (hint == null ? "" : " " + hint);
+    String msg =
+        "Value: "
+            + format(v)
+            + " does not meet the constraint requirement ("
+            + requirement
+            + ")!"
+            + (hint == null ? "" : " " + hint);
     return new ConstraintResult(this, ConstraintResult.Status.FAILURE, v, msg);
   }
 
-  /** A metric value as messages and reports write it: whole numbers without a fraction, others in full. */
+  /**
+   * A metric value as messages and reports write it: whole numbers without a fraction, others in
+   * full.
+   */
   public static String format(double v) {
-    return v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
+    return v == Math.rint(v) && !Double.isInfinite(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
         : String.format(Locale.ROOT, "%s", v);
   }
 

@@ -44,12 +44,14 @@ import scala.jdk.javaapi.CollectionConverters;
 /** Plans and runs an analysis on the public Column API: one scan, one group-by per column set. */
 final class Engine {
   static final String COUNT = "__lf_count";
+
   /**
-   * Deequ's type-inference rules, checked in this order on the value as a string: digits are required
-   * (an empty string is a String), a fraction may have an exponent. {@code \z}: the whole value,
-   * as Deequ's full match (a {@code $} would let a trailing newline pass).
+   * Deequ's type-inference rules, checked in this order on the value as a string: digits are
+   * required (an empty string is a String), a fraction may have an exponent. {@code \z}: the whole
+   * value, as Deequ's full match (a {@code $} would let a trailing newline pass).
    */
   static final String FRACTIONAL = "^(-|\\+)? ?\\d+((\\.\\d+)|((?:\\.\\d+)?[Ee][-+]?\\d+))\\z";
+
   static final String INTEGRAL = "^(-|\\+)? ?\\d+\\z";
   static final String BOOLEAN = "^(true|false)\\z";
   static final String[] TYPE_NAMES = {"Unknown", "Fractional", "Integral", "Boolean", "String"};
@@ -70,11 +72,15 @@ final class Engine {
         } else if (a instanceof ScanShareable s) {
           scans.add(s);
         } else if (a instanceof FrequencyBased f) {
-          groups.computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>()).add(f);
+          groups
+              .computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>())
+              .add(f);
         } else {
           standalone.add((Standalone) a);
         }
-      } catch (Exception e) { // Spark's AnalysisException is a checked exception, thrown from Scala undeclared
+      } catch (
+          Exception
+              e) { // Spark's AnalysisException is a checked exception, thrown from Scala undeclared
         out.put(a, Metric.failed(a, LakeforgeException.firstLine(e)));
       }
     }
@@ -111,20 +117,27 @@ final class Engine {
     return ((Definition) a).dataProblem(data);
   }
 
-  /** What in the analyzer's SQL (a predicate, a binning, a query, a table) does not work on the data; reads no rows. */
+  /**
+   * What in the analyzer's SQL (a predicate, a binning, a query, a table) does not work on the
+   * data; reads no rows.
+   */
   static String dataProblem(Analyzer a, Dataset<Row> data) {
     return ((Definition) a).dataProblem(data);
   }
 
-  /** The analyzer's problem with the schema's types, when every column it reads exists (else null). */
+  /**
+   * The analyzer's problem with the schema's types, when every column it reads exists (else null).
+   */
   static String typeProblem(Analyzer a, StructType schema) {
-    return a.columns().stream().allMatch(c -> field(schema, c) != null) ? ((Definition) a).precondition(schema) : null;
+    return a.columns().stream().allMatch(c -> field(schema, c) != null)
+        ? ((Definition) a).precondition(schema)
+        : null;
   }
 
   /**
    * The data's column of this name, quoted: a name is a column of the data, never a path into a
-   * struct or an expression ({@code order.id} is the column named so, Spark would read field {@code id}
-   * of {@code order}); spaces, backticks and any Unicode are part of it.
+   * struct or an expression ({@code order.id} is the column named so, Spark would read field {@code
+   * id} of {@code order}); spaces, backticks and any Unicode are part of it.
    */
   static Column column(String name) {
     return col(Check.quote(name));
@@ -134,12 +147,18 @@ final class Engine {
     return Plans.field(schema, name);
   }
 
-  /** Analyses the predicate against the data (no job runs); null when it is a valid boolean condition. */
+  /**
+   * Analyses the predicate against the data (no job runs); null when it is a valid boolean
+   * condition.
+   */
   static String predicateProblem(Dataset<Row> data, String predicate) {
     return expressionProblem(data, predicate, true);
   }
 
-  /** Analyses a SQL expression against the data (no job runs): null when it resolves, is deterministic (and boolean). */
+  /**
+   * Analyses a SQL expression against the data (no job runs): null when it resolves, is
+   * deterministic (and boolean).
+   */
   static String expressionProblem(Dataset<Row> data, String expression, boolean condition) {
     try {
       Dataset<Row> selected = data.select(expr(expression));
@@ -147,8 +166,10 @@ final class Engine {
       if (condition && !(t instanceof BooleanType)) {
         return "it is " + t.simpleString() + ", not a boolean condition";
       }
-      return Sessions.isDeterministic(selected) ? null : "it is not deterministic (rand(), uuid() and the like"
-          + " answer differently on each read): a check must give the same result on the same data";
+      return Sessions.isDeterministic(selected)
+          ? null
+          : "it is not deterministic (rand(), uuid() and the like"
+              + " answer differently on each read): a check must give the same result on the same data";
     } catch (Exception e) {
       return LakeforgeException.firstLine(e);
     }
@@ -160,15 +181,21 @@ final class Engine {
   }
 
   /**
-   * Rows where the predicate has no value though every column it names has one: evaluated
-   * leniently (errors are null, Spark's non-ANSI rules), the rows on which it raised under ANSI.
+   * Rows where the predicate has no value though every column it names has one: evaluated leniently
+   * (errors are null, Spark's non-ANSI rules), the rows on which it raised under ANSI.
    */
   static Column raised(String predicate, StructType schema) {
     Column named = lit(true);
     for (StructField f : schema.fields()) {
       String n = Pattern.quote(f.name());
-      if (Pattern.compile("(?i)(?<![\\w`.])(" + n + "|`" + Pattern.quote(
-          f.name().replace("`", "``")) + "`)(?![\\w`])").matcher(predicate).find()) {
+      if (Pattern.compile(
+              "(?i)(?<![\\w`.])("
+                  + n
+                  + "|`"
+                  + Pattern.quote(f.name().replace("`", "``"))
+                  + "`)(?![\\w`])")
+          .matcher(predicate)
+          .find()) {
         named = named.and(column(f.name()).isNotNull());
       }
     }
@@ -192,8 +219,9 @@ final class Engine {
 
   /**
    * All scan analyzers in one aggregation. If it fails at run time, each analyzer alone to find the
-   * culprit; one whose predicate or filter raised on some rows (a data error under ANSI: division by
-   * zero, an invalid cast) is computed once more with errors as nulls, and says how many rows raised.
+   * culprit; one whose predicate or filter raised on some rows (a data error under ANSI: division
+   * by zero, an invalid cast) is computed once more with errors as nulls, and says how many rows
+   * raised.
    */
   private static Map<Analyzer, Metric> runScans(Dataset<Row> data, List<ScanShareable> plans) {
     Map<Analyzer, Metric> out = new HashMap<>();
@@ -212,7 +240,8 @@ final class Engine {
       Row r = aggregate(data, all);
       int offset = 0;
       for (int i = 0; i < plans.size(); i++) {
-        out.put((Analyzer) plans.get(i), plans.get(i).metric(values(r, offset, columns.get(i).size())));
+        out.put(
+            (Analyzer) plans.get(i), plans.get(i).metric(values(r, offset, columns.get(i).size())));
         offset += columns.get(i).size();
       }
     } catch (Exception fused) {
@@ -228,16 +257,24 @@ final class Engine {
             failure = e;
           }
         }
-        out.put(a, dataError(failure) ? lenient(data, p) : Metric.failed(a, LakeforgeException.firstLine(failure)));
+        out.put(
+            a,
+            dataError(failure)
+                ? lenient(data, p)
+                : Metric.failed(a, LakeforgeException.firstLine(failure)));
       }
     }
     return out;
   }
 
-  /** Spark's data exceptions (SQLSTATE class 22): a value an operation cannot take under ANSI rules. */
+  /**
+   * Spark's data exceptions (SQLSTATE class 22): a value an operation cannot take under ANSI rules.
+   */
   static boolean dataError(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SparkThrowable st && st.getSqlState() != null && st.getSqlState().startsWith("22")) {
+      if (t instanceof SparkThrowable st
+          && st.getSqlState() != null
+          && st.getSqlState().startsWith("22")) {
         return true;
       }
     }
@@ -248,10 +285,12 @@ final class Engine {
   private static Metric lenient(Dataset<Row> data, ScanShareable p) {
     Analyzer a = (Analyzer) p;
     try {
-      return leniently(data, same -> {
-        List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema(), true));
-        return p.lenientMetric(values(aggregate(same, c), 0, c.size()));
-      });
+      return leniently(
+          data,
+          same -> {
+            List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema(), true));
+            return p.lenientMetric(values(aggregate(same, c), 0, c.size()));
+          });
     } catch (Exception e) {
       return Metric.failed(a, LakeforgeException.firstLine(e));
     }
@@ -287,8 +326,8 @@ final class Engine {
   /**
    * A Dataset of the data's session whose new expressions follow Spark's non-ANSI rules while the
    * data's own plan keeps its rules. Spark Classic fixes each operation's rules when a query is
-   * analysed: the query is built in a lenient session and its analysed plan handed back. Over
-   * Spark Connect, which analyses when the query runs, the query follows the session's rules.
+   * analysed: the query is built in a lenient session and its analysed plan handed back. Over Spark
+   * Connect, which analyses when the query runs, the query follows the session's rules.
    */
   static Dataset<Row> lenientPlan(Dataset<Row> data, UnaryOperator<Dataset<Row>> build) {
     SparkSession spark = data.sparkSession();
@@ -301,13 +340,16 @@ final class Engine {
   /** A session with the same settings (catalogs included) and ANSI off. */
   private static SparkSession lenientTwin(SparkSession spark) {
     SparkSession twin = spark.newSession();
-    CollectionConverters.asJava(spark.conf().getAll()).forEach((k, v) -> {
-      try {
-        twin.conf().set(k, v);
-      } catch (Exception staticOrCoreSetting) { // AnalysisException, checked, thrown undeclared
-        // the context's own settings (spark.master, static SQL settings) are shared already
-      }
-    });
+    CollectionConverters.asJava(spark.conf().getAll())
+        .forEach(
+            (k, v) -> {
+              try {
+                twin.conf().set(k, v);
+              } catch (
+                  Exception staticOrCoreSetting) { // AnalysisException, checked, thrown undeclared
+                // the context's own settings (spark.master, static SQL settings) are shared already
+              }
+            });
     twin.conf().set(ANSI, "false");
     return twin;
   }
@@ -327,7 +369,10 @@ final class Engine {
     }
   }
 
-  /** Aggregates in one job; columns are aliased by position (Connect rejects duplicate generated names). */
+  /**
+   * Aggregates in one job; columns are aliased by position (Connect rejects duplicate generated
+   * names).
+   */
   private static Row aggregate(Dataset<Row> data, List<Column> columns) {
     Column[] named = new Column[columns.size()];
     for (int i = 0; i < named.length; i++) {
@@ -346,7 +391,9 @@ final class Engine {
 
   // ---- frequencies ----------------------------------------------------------------------
 
-  /** One group-by on the column set, then one aggregation over the frequencies for every analyzer. */
+  /**
+   * One group-by on the column set, then one aggregation over the frequencies for every analyzer.
+   */
   private static Map<Analyzer, Metric> frequencies(Dataset<Row> data, List<FrequencyBased> group) {
     Map<Analyzer, Metric> result = new HashMap<>();
     try {
@@ -356,34 +403,49 @@ final class Engine {
       for (String c : cols) {
         anyNonNull = anyNonNull.or(column(c).isNotNull());
       }
-      Dataset<Row> rows = first.filter() == null ? data : data.where(new Plans.Scope(first.filter(), null).rows());
+      Dataset<Row> rows =
+          first.filter() == null ? data : data.where(new Plans.Scope(first.filter(), null).rows());
       Column[] keys = cols.stream().map(Engine::column).toArray(Column[]::new);
       Dataset<Row> freq = rows.where(anyNonNull).groupBy(keys).agg(count(lit(1)).as(COUNT));
-      boolean mutualInformation = cols.size() == 2 && group.stream().anyMatch(FrequencyBased::needsMarginals);
+      boolean mutualInformation =
+          cols.size() == 2 && group.stream().anyMatch(FrequencyBased::needsMarginals);
       Column n = col(COUNT).cast("double");
-      List<Column> aggs = new ArrayList<>(List.of(
-          sum(col(COUNT)).cast("long").as("rows"),
-          count(lit(1)).as("groups"),
-          sum(when(col(COUNT).equalTo(1), 1).otherwise(0)).cast("long").as("unique"),
-          sum(n.multiply(log(n))).as("clogc"),
-          sum(when(col(COUNT).gt(1), col(COUNT)).otherwise(0)).cast("long").as("duplicates")));
+      List<Column> aggs =
+          new ArrayList<>(
+              List.of(
+                  sum(col(COUNT)).cast("long").as("rows"),
+                  count(lit(1)).as("groups"),
+                  sum(when(col(COUNT).equalTo(1), 1).otherwise(0)).cast("long").as("unique"),
+                  sum(n.multiply(log(n))).as("clogc"),
+                  sum(when(col(COUNT).gt(1), col(COUNT)).otherwise(0))
+                      .cast("long")
+                      .as("duplicates")));
       if (mutualInformation) {
-        freq = freq
-            .withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
-            .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))));
+        freq =
+            freq.withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
+                .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))));
         // MI = sum over cells of p(x,y) ln(p(x,y) / (p(x) p(y))), p = count / N,
-        //    = (sum of c ln(c / (cx cy))) / N + ln N: N comes from this aggregation, no window over all rows
+        //    = (sum of c ln(c / (cx cy))) / N + ln N: N comes from this aggregation, no window over
+        // all rows
         aggs.add(sum(n.multiply(log(n.divide(col("__px").multiply(col("__py")))))).as("mi"));
       }
       Row r = freq.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
-      Plans.Frequencies f = new Plans.Frequencies(r.isNullAt(0) ? 0 : r.getLong(0), r.getLong(1),
-          r.isNullAt(2) ? 0 : r.getLong(2), r.isNullAt(3) ? 0 : r.getDouble(3), r.isNullAt(4) ? 0 : r.getLong(4),
-          mutualInformation && !r.isNullAt(5) ? r.getDouble(5) : Double.NaN);
+      Plans.Frequencies f =
+          new Plans.Frequencies(
+              r.isNullAt(0) ? 0 : r.getLong(0),
+              r.getLong(1),
+              r.isNullAt(2) ? 0 : r.getLong(2),
+              r.isNullAt(3) ? 0 : r.getDouble(3),
+              r.isNullAt(4) ? 0 : r.getLong(4),
+              mutualInformation && !r.isNullAt(5) ? r.getDouble(5) : Double.NaN);
       for (FrequencyBased a : group) {
         result.put((Analyzer) a, a.metric(f));
       }
     } catch (Exception e) {
-      group.forEach(a -> result.putIfAbsent((Analyzer) a, Metric.failed((Analyzer) a, LakeforgeException.firstLine(e))));
+      group.forEach(
+          a ->
+              result.putIfAbsent(
+                  (Analyzer) a, Metric.failed((Analyzer) a, LakeforgeException.firstLine(e))));
     }
     return result;
   }

@@ -2,7 +2,10 @@ package dev.lakeforge.quality;
 
 import java.util.List;
 
-/** What a metric describes; the JSON names are Deequ 2.1's ({@code Dataset}, {@code Column}, {@code Multicolumn}). */
+/**
+ * What a metric describes; the JSON names are Deequ 2.1's ({@code Dataset}, {@code Column}, {@code
+ * Multicolumn}).
+ */
 public enum Entity {
   DATASET("Dataset"),
   COLUMN("Column"),

@@ -13,9 +13,9 @@ import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * A self-contained HTML page for a verification result (no external scripts, fonts or styles):
- * the overall status, each check and constraint with its metric and message, sample failing
- * rows with their reasons, and metric history charts (inline SVG) when a repository is given.
+ * A self-contained HTML page for a verification result (no external scripts, fonts or styles): the
+ * overall status, each check and constraint with its metric and message, sample failing rows with
+ * their reasons, and metric history charts (inline SVG) when a repository is given.
  *
  * <pre>{@code
  * HtmlReport.of(result).title("orders").failingRows(split.bad(), 20)
@@ -51,7 +51,9 @@ public final class HtmlReport {
       for (int i = 0; i < r.length(); i++) {
         Object v = r.get(i);
         if (v instanceof Seq<?> seq) {
-          v = String.join("; ", CollectionConverters.asJava(seq).stream().map(String::valueOf).toList());
+          v =
+              String.join(
+                  "; ", CollectionConverters.asJava(seq).stream().map(String::valueOf).toList());
         }
         cells.add(r.isNullAt(i) ? "NULL" : String.valueOf(v));
       }

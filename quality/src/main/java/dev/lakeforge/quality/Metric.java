@@ -17,13 +17,19 @@ import java.util.function.BiConsumer;
  * @param keyed numbers by key (ApproxQuantiles), else empty
  * @param distribution the histogram, or null
  * @param failure why the metric could not be computed, or null on success
- * @param erroredRows rows on which the analyzer's predicate raised an error (ANSI mode: a division by
- *     zero, an invalid cast); they count as not compliant
- * @param state the analyzer's mergeable state, or null: a KLL sketch's bytes in Apache DataSketches'
- *     serial form ({@link Analyzer.KllSketch#merge})
+ * @param erroredRows rows on which the analyzer's predicate raised an error (ANSI mode: a division
+ *     by zero, an invalid cast); they count as not compliant
+ * @param state the analyzer's mergeable state, or null: a KLL sketch's bytes in Apache
+ *     DataSketches' serial form ({@link Analyzer.KllSketch#merge})
  */
-public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed, Distribution distribution,
-    String failure, long erroredRows, byte[] state) {
+public record Metric(
+    Analyzer analyzer,
+    Double value,
+    Map<String, Double> keyed,
+    Distribution distribution,
+    String failure,
+    long erroredRows,
+    byte[] state) {
 
   public Metric {
     keyed = keyed == null ? Map.of() : Map.copyOf(keyed);
@@ -38,21 +44,38 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Metric m && Objects.equals(analyzer, m.analyzer) && Objects.equals(value, m.value)
-        && keyed.equals(m.keyed) && Objects.equals(distribution, m.distribution) && Objects.equals(failure, m.failure)
-        && erroredRows == m.erroredRows && Arrays.equals(state, m.state);
+    return o instanceof Metric m
+        && Objects.equals(analyzer, m.analyzer)
+        && Objects.equals(value, m.value)
+        && keyed.equals(m.keyed)
+        && Objects.equals(distribution, m.distribution)
+        && Objects.equals(failure, m.failure)
+        && erroredRows == m.erroredRows
+        && Arrays.equals(state, m.state);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(analyzer, value, keyed, distribution, failure, erroredRows) * 31 + Arrays.hashCode(state);
+    return Objects.hash(analyzer, value, keyed, distribution, failure, erroredRows) * 31
+        + Arrays.hashCode(state);
   }
 
   @Override
   public String toString() {
-    return "Metric[analyzer=" + analyzer + ", value=" + value + ", keyed=" + keyed + ", distribution=" + distribution
-        + ", failure=" + failure + ", erroredRows=" + erroredRows + (state == null ? "" : ", state=" + state.length
-        + " bytes") + "]";
+    return "Metric[analyzer="
+        + analyzer
+        + ", value="
+        + value
+        + ", keyed="
+        + keyed
+        + ", distribution="
+        + distribution
+        + ", failure="
+        + failure
+        + ", erroredRows="
+        + erroredRows
+        + (state == null ? "" : ", state=" + state.length + " bytes")
+        + "]";
   }
 
   static Metric of(Analyzer a, double value) {
@@ -85,8 +108,12 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
   }
 
   static Metric empty(Analyzer a) {
-    return failed(a, "no rows to compute " + a.describe() + " from (the data, or the rows left by the filter, are"
-        + " empty, or all values are null)");
+    return failed(
+        a,
+        "no rows to compute "
+            + a.describe()
+            + " from (the data, or the rows left by the filter, are"
+            + " empty, or all values are null)");
   }
 
   public boolean isSuccess() {
@@ -101,7 +128,10 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     return value;
   }
 
-  /** A metric record's name for the analyzer: {@code name}, with {@code (where: <filter>)} when it is filtered. */
+  /**
+   * A metric record's name for the analyzer: {@code name}, with {@code (where: <filter>)} when it
+   * is filtered.
+   */
   static String recordName(Analyzer a, String name) {
     return a.filter() == null ? name : name + " (where: " + a.filter() + ")";
   }
@@ -119,16 +149,19 @@ public record Metric(Analyzer analyzer, Double value, Map<String, Double> keyed,
     String instance = analyzer.instance();
     String name = analyzer.name();
     List<MetricRecord> out = new ArrayList<>();
-    BiConsumer<String, Double> add = (n, v) -> out.add(new MetricRecord(entity, instance,
-        recordName(analyzer, n), v));
+    BiConsumer<String, Double> add =
+        (n, v) -> out.add(new MetricRecord(entity, instance, recordName(analyzer, n), v));
     if (distribution != null) {
       add.accept(name + ".bins", (double) distribution.numberOfBins());
-      new TreeMap<>(distribution.values()).forEach((k, v) -> {
-        add.accept(name + ".abs." + k, (double) v.absolute());
-        add.accept(name + ".ratio." + k, v.ratio());
-      });
+      new TreeMap<>(distribution.values())
+          .forEach(
+              (k, v) -> {
+                add.accept(name + ".abs." + k, (double) v.absolute());
+                add.accept(name + ".ratio." + k, v.ratio());
+              });
       if (distribution.tail() > 0) {
-        add.accept(name + (analyzer instanceof Analyzer.HistogramBinned ? ".nullCount" : ".tailCount"),
+        add.accept(
+            name + (analyzer instanceof Analyzer.HistogramBinned ? ".nullCount" : ".tailCount"),
             (double) distribution.tail());
       }
     }

@@ -38,9 +38,12 @@ public record MetricsQuery(Map<String, String> tags, long fromMillis, long toMil
     return new MetricsQuery(tags, fromMillis, to.toEpochMilli());
   }
 
-  /** Whether a run saved under {@code key} is in this query: in the time range, with all its tags. */
+  /**
+   * Whether a run saved under {@code key} is in this query: in the time range, with all its tags.
+   */
   public boolean matches(ResultKey key) {
-    return key.timestamp() >= fromMillis && key.timestamp() < toMillis
+    return key.timestamp() >= fromMillis
+        && key.timestamp() < toMillis
         && tags.entrySet().stream().allMatch(e -> e.getValue().equals(key.tags().get(e.getKey())));
   }
 }

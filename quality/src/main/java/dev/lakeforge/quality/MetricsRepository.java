@@ -14,8 +14,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Where runs' metrics are kept, for history and anomaly detection: {@link #files} (one JSON file
- * per run on any Hadoop-compatible path) or {@link #table} (a table, e.g. Iceberg, appended
- * through the DataFrame writer).
+ * per run on any Hadoop-compatible path) or {@link #table} (a table, e.g. Iceberg, appended through
+ * the DataFrame writer).
  *
  * <pre>{@code
  * MetricsRepository repo = MetricsRepository.files("s3a://lake/dq-metrics/orders", hadoopConf);
@@ -23,13 +23,14 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public interface MetricsRepository {
   /** The schema of {@link #loadAsDataFrame}: one row per metric per run. */
-  StructType SCHEMA = new StructType()
-      .add("result_time", DataTypes.LongType, false)
-      .add("tags", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
-      .add("entity", DataTypes.StringType, false)
-      .add("instance", DataTypes.StringType, false)
-      .add("name", DataTypes.StringType, false)
-      .add("value", DataTypes.DoubleType, false);
+  StructType SCHEMA =
+      new StructType()
+          .add("result_time", DataTypes.LongType, false)
+          .add("tags", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType), false)
+          .add("entity", DataTypes.StringType, false)
+          .add("instance", DataTypes.StringType, false)
+          .add("name", DataTypes.StringType, false)
+          .add("value", DataTypes.DoubleType, false);
 
   /**
    * Metrics as one JSON file per run under a folder on any Hadoop-compatible file system (local,
@@ -41,15 +42,18 @@ public interface MetricsRepository {
     return Repositories.files(location, hadoopConf);
   }
 
-  /** As {@link #files(String, Configuration)}, on a location Hadoop reads without extra settings (e.g. local). */
+  /**
+   * As {@link #files(String, Configuration)}, on a location Hadoop reads without extra settings
+   * (e.g. local).
+   */
   static MetricsRepository files(String location) {
     return files(location, new Configuration());
   }
 
   /**
-   * Metrics appended to a table through the DataFrame writer, one row per metric per run
-   * (columns of {@link #SCHEMA}), created on the first save if missing. With an Iceberg catalog
-   * this is an Iceberg table; works over Spark Connect too.
+   * Metrics appended to a table through the DataFrame writer, one row per metric per run (columns
+   * of {@link #SCHEMA}), created on the first save if missing. With an Iceberg catalog this is an
+   * Iceberg table; works over Spark Connect too.
    */
   static MetricsRepository table(SparkSession spark, String table) {
     return Repositories.table(spark, table);
@@ -66,8 +70,14 @@ public interface MetricsRepository {
     List<Row> rows = new ArrayList<>();
     for (StoredRun run : load(query)) {
       for (MetricRecord m : run.metrics()) {
-        rows.add(RowFactory.create(run.key().timestamp(), CollectionConverters.asScala(run.key().tags()),
-            m.entity(), m.instance(), m.name(), m.value()));
+        rows.add(
+            RowFactory.create(
+                run.key().timestamp(),
+                CollectionConverters.asScala(run.key().tags()),
+                m.entity(),
+                m.instance(),
+                m.name(),
+                m.value()));
       }
     }
     return spark.createDataFrame(rows, SCHEMA);

@@ -18,18 +18,18 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.fs.LocatedFileStatus;
 
 /**
  * One run's appends to folders of files, all or nothing. The run holds a lock file in each output
  * ({@value #LOCK}; a second writer fails with a {@link ErrorKind#CONFLICT} naming the holder),
  * writes into a staging folder inside each output (its name starts with {@code _}, so readers of
- * the folder skip it), and commits by moving the staged files into place after writing a journal
- * of the moves. A run that fails or is killed before its commit completes leaves nothing: the next
- * run to lock the output moves back the files of an interrupted commit and removes abandoned
- * staging folders; a commit that fails part way is undone at once.
+ * the folder skip it), and commits by moving the staged files into place after writing a journal of
+ * the moves. A run that fails or is killed before its commit completes leaves nothing: the next run
+ * to lock the output moves back the files of an interrupted commit and removes abandoned staging
+ * folders; a commit that fails part way is undone at once.
  *
  * <pre>{@code
  * try (OutputCommit commit = OutputCommit.begin(conf, List.of(good, bad))) {
@@ -71,7 +71,8 @@ final class OutputCommit implements AutoCloseable {
       throw e;
     } catch (IOException e) {
       c.close();
-      throw new UncheckedIOException("cannot prepare the outputs " + outputs + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot prepare the outputs " + outputs + ": " + e.getMessage(), e);
     }
   }
 
@@ -83,7 +84,13 @@ final class OutputCommit implements AutoCloseable {
   private void lock(String output) throws IOException {
     Path lock = new Path(output, LOCK);
     FileSystem fs = lock.getFileSystem(conf);
-    String holder = "run " + runId + " of " + ManagementFactory.getRuntimeMXBean().getName() + " since " + Instant.now();
+    String holder =
+        "run "
+            + runId
+            + " of "
+            + ManagementFactory.getRuntimeMXBean().getName()
+            + " since "
+            + Instant.now();
     try (OutputStream out = fs.create(lock, false)) {
       out.write(holder.getBytes(StandardCharsets.UTF_8));
     } catch (FileAlreadyExistsException e) {
@@ -95,7 +102,9 @@ final class OutputCommit implements AutoCloseable {
       throw e;
     }
     if (!holder.equals(read(fs, lock))) {
-      throw conflict(output, fs, lock); // a store whose create does not refuse an existing file: the last writer holds it
+      throw conflict(
+          output, fs,
+          lock); // a store whose create does not refuse an existing file: the last writer holds it
     }
     locked.add(output);
   }
@@ -107,9 +116,16 @@ final class OutputCommit implements AutoCloseable {
     } catch (IOException e) {
       holder = "another run";
     }
-    return new QualityException(ErrorKind.CONFLICT, output + " is being written by " + holder + "; nothing was written"
-        + " by this run. Retry when that run ends; if it was killed, remove " + lock + " first (the next run then"
-        + " removes what it left)");
+    return new QualityException(
+        ErrorKind.CONFLICT,
+        output
+            + " is being written by "
+            + holder
+            + "; nothing was written"
+            + " by this run. Retry when that run ends; if it was killed, remove "
+            + lock
+            + " first (the next run then"
+            + " removes what it left)");
   }
 
   private static String read(FileSystem fs, Path p) throws IOException {
@@ -131,7 +147,9 @@ final class OutputCommit implements AutoCloseable {
     fs.delete(new Path(output, STAGING), true);
   }
 
-  /** Deletes the files a commit of {@code run} placed in {@code output}, as its journal lists them. */
+  /**
+   * Deletes the files a commit of {@code run} placed in {@code output}, as its journal lists them.
+   */
   private void undo(String output, String run) throws IOException {
     Path journal = new Path(new Path(output, JOURNAL), run);
     FileSystem fs = journal.getFileSystem(conf);
@@ -148,8 +166,8 @@ final class OutputCommit implements AutoCloseable {
   }
 
   /**
-   * Moves every staged file of every output into place. Each output's journal is written before
-   * any file moves, so an interrupted commit is undone whole by the next run.
+   * Moves every staged file of every output into place. Each output's journal is written before any
+   * file moves, so an interrupted commit is undone whole by the next run.
    */
   void commit() {
     try {
@@ -196,7 +214,8 @@ final class OutputCommit implements AutoCloseable {
       }
       committed = true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot commit " + locked + " (the next run undoes this one): " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot commit " + locked + " (the next run undoes this one): " + e.getMessage(), e);
     }
   }
 
@@ -218,7 +237,8 @@ final class OutputCommit implements AutoCloseable {
         FileSystem fs = lock.getFileSystem(conf);
         if (!committed) {
           undo(output, runId);
-          fs.delete(new Path(output, STAGING), true); // only this run stages here while it holds the lock
+          fs.delete(
+              new Path(output, STAGING), true); // only this run stages here while it holds the lock
         }
         fs.delete(lock, false);
       } catch (IOException e) {

@@ -9,7 +9,10 @@ public final class Patterns {
   /** An http, https or ftp URL with a host. */
   public static final String URL = "^(?:https?|ftp)://[^\\s/$.?#][^\\s]*$";
 
-  /** A 13 to 19 digit card number, optionally grouped by spaces or dashes (Visa, Mastercard, Amex, Discover, ...). */
+  /**
+   * A 13 to 19 digit card number, optionally grouped by spaces or dashes (Visa, Mastercard, Amex,
+   * Discover, ...).
+   */
   public static final String CREDIT_CARD =
       "^(?:4\\d{3}|5[1-5]\\d{2}|2[2-7]\\d{2}|3[47]\\d{2}|6(?:011|5\\d{2}))[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,7}$";
 

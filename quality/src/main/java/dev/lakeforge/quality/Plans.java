@@ -28,23 +28,31 @@ final class Plans {
 
   /** What the columns an analyzer reads must be. */
   enum Requirement {
-    ANY, NUMERIC, STRING, FLAT;
+    ANY,
+    NUMERIC,
+    STRING,
+    FLAT;
 
     String problem(String analyzer, String column, DataType type) {
-      boolean ok = switch (this) {
-        case ANY -> true;
-        case NUMERIC -> type instanceof NumericType;
-        case STRING -> type instanceof StringType;
-        case FLAT -> !(type instanceof StructType || type instanceof ArrayType || type instanceof MapType);
-      };
+      boolean ok =
+          switch (this) {
+            case ANY -> true;
+            case NUMERIC -> type instanceof NumericType;
+            case STRING -> type instanceof StringType;
+            case FLAT ->
+                !(type instanceof StructType
+                    || type instanceof ArrayType
+                    || type instanceof MapType);
+          };
       if (ok) {
         return null;
       }
-      String needs = switch (this) {
-        case NUMERIC -> "a numeric column";
-        case STRING -> "a string column";
-        default -> "a column of flat values";
-      };
+      String needs =
+          switch (this) {
+            case NUMERIC -> "a numeric column";
+            case STRING -> "a string column";
+            default -> "a column of flat values";
+          };
       return analyzer + " needs " + needs + ", but '" + column + "' is " + type.simpleString();
     }
   }
@@ -62,7 +70,10 @@ final class Plans {
       for (String c : self.columns()) {
         StructField f = field(schema, c);
         if (f == null) {
-          return "column '" + c + "' does not exist; columns: " + String.join(", ", schema.fieldNames());
+          return "column '"
+              + c
+              + "' does not exist; columns: "
+              + String.join(", ", schema.fieldNames());
         }
         String p = requirement().problem(self.getClass().getSimpleName(), c, f.dataType());
         if (p != null) {
@@ -72,13 +83,18 @@ final class Plans {
       return null;
     }
 
-    /** Why its SQL (a predicate, a binning expression) does not work on the data; analyses only, reads no rows. */
+    /**
+     * Why its SQL (a predicate, a binning expression) does not work on the data; analyses only,
+     * reads no rows.
+     */
     default String dataProblem(Dataset<Row> data) {
       return null;
     }
   }
 
-  /** Computed in the one scan shared by all such analyzers of a run (Deequ's ScanShareableAnalyzer). */
+  /**
+   * Computed in the one scan shared by all such analyzers of a run (Deequ's ScanShareableAnalyzer).
+   */
   interface ScanShareable extends Definition {
     /** The aggregations to add to the scan. */
     List<Column> aggregations(Scope scope);
@@ -113,7 +129,9 @@ final class Plans {
     }
   }
 
-  /** Computed by a query of its own: from the schema, another data set, SQL, or a plan in two steps. */
+  /**
+   * Computed by a query of its own: from the schema, another data set, SQL, or a plan in two steps.
+   */
   interface Standalone extends Definition {
     Metric compute(Dataset<Row> data) throws Exception;
   }
@@ -123,7 +141,8 @@ final class Plans {
    *
    * @param filter the analyzer's SQL filter, or null for all rows
    * @param schema the data's schema
-   * @param lenient whether the aggregations are evaluated again with errors as nulls, after they raised
+   * @param lenient whether the aggregations are evaluated again with errors as nulls, after they
+   *     raised
    */
   record Scope(String filter, StructType schema, boolean lenient) {
     /** A scope of the ordinary (ANSI) evaluation. */
@@ -171,7 +190,12 @@ final class Plans {
    * @param duplicateRows rows whose combination occurs more than once
    * @param mutualInformation the sum of {@code c ln(c / (cx cy))}, or NaN when not asked for
    */
-  record Frequencies(long rows, long groups, long unique, double countLogCount, long duplicateRows,
+  record Frequencies(
+      long rows,
+      long groups,
+      long unique,
+      double countLogCount,
+      long duplicateRows,
       double mutualInformation) {}
 
   static StructField field(StructType schema, String name) {
@@ -194,7 +218,8 @@ final class Plans {
 
   /** A ratio of two aggregated counts; no rows fails it, as in Deequ. */
   static Metric ratio(Analyzer a, Object matches, Object rows) {
-    return rows == null || ((Number) rows).longValue() == 0 ? Metric.empty(a)
+    return rows == null || ((Number) rows).longValue() == 0
+        ? Metric.empty(a)
         : Metric.of(a, asDouble(matches) / asDouble(rows));
   }
 }

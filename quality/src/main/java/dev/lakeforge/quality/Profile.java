@@ -1,9 +1,9 @@
 package dev.lakeforge.quality;
 
-import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeforge.core.config.Redactor;
 import java.util.List;
 
 /**
@@ -13,7 +13,8 @@ import java.util.List;
  * @param columns per column, in schema order
  */
 public record Profile(long rows, List<ColumnProfile> columns) {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public Profile {
     columns = List.copyOf(columns);
@@ -25,9 +26,16 @@ public record Profile(long rows, List<ColumnProfile> columns) {
    * @throws QualityException when the column was not profiled
    */
   public ColumnProfile column(String name) {
-    return columns.stream().filter(c -> c.column().equals(name)).findFirst()
-        .orElseThrow(() -> new QualityException("no profile for column '" + name + "'; columns: "
-            + columns.stream().map(ColumnProfile::column).toList()));
+    return columns.stream()
+        .filter(c -> c.column().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new QualityException(
+                    "no profile for column '"
+                        + name
+                        + "'; columns: "
+                        + columns.stream().map(ColumnProfile::column).toList()));
   }
 
   public String toJson() {

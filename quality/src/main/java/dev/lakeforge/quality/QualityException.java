@@ -3,7 +3,10 @@ package dev.lakeforge.quality;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 
-/** The quality module's one exception type: the message names the suite file, line, key, column or constraint. */
+/**
+ * The quality module's one exception type: the message names the suite file, line, key, column or
+ * constraint.
+ */
 public class QualityException extends LakeforgeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,7 +1,6 @@
 package dev.lakeforge.quality;
 
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
@@ -14,7 +13,10 @@ import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.expressions.Window;
 
-/** Conditions under which one row breaks a constraint (true = broken); rows outside the filter never break it. */
+/**
+ * Conditions under which one row breaks a constraint (true = broken); rows outside the filter never
+ * break it.
+ */
 final class RowRules {
   private RowRules() {}
 
@@ -47,7 +49,13 @@ final class RowRules {
 
   /** A non-null value breaks a declarative assertion; null when the assertion is a Java lambda. */
   static Function<String, Column> value(String column, Assertion a) {
-    return a.isDeclarative() ? f -> scoped(f, Engine.column(column).isNotNull().and(not(a.onColumn(Engine.column(column)).orElseThrow())))
+    return a.isDeclarative()
+        ? f ->
+            scoped(
+                f,
+                Engine.column(column)
+                    .isNotNull()
+                    .and(not(a.onColumn(Engine.column(column)).orElseThrow())))
         : null;
   }
 
@@ -55,16 +63,20 @@ final class RowRules {
    * A value's length breaks a declarative assertion; a null breaks it as the null behaviour says
    * (ignored; as an empty string; always, as FAIL makes the metric fail).
    */
-  static Function<String, Column> lengthOf(String column, Assertion a, Analyzer.NullBehavior nulls) {
+  static Function<String, Column> lengthOf(
+      String column, Assertion a, Analyzer.NullBehavior nulls) {
     if (!a.isDeclarative()) {
       return null;
     }
     Column c = Engine.column(column);
-    return f -> scoped(f, switch (nulls) {
-      case IGNORE -> c.isNotNull().and(not(a.onColumn(length(c)).orElseThrow()));
-      case EMPTY_STRING -> not(a.onColumn(coalesce(length(c), lit(0))).orElseThrow());
-      case FAIL -> c.isNull().or(not(a.onColumn(length(c)).orElseThrow()));
-    });
+    return f ->
+        scoped(
+            f,
+            switch (nulls) {
+              case IGNORE -> c.isNotNull().and(not(a.onColumn(length(c)).orElseThrow()));
+              case EMPTY_STRING -> not(a.onColumn(coalesce(length(c), lit(0))).orElseThrow());
+              case FAIL -> c.isNull().or(not(a.onColumn(length(c)).orElseThrow()));
+            });
   }
 
   /** The value (null included) holds no match of the regex, as PatternMatch counts it. */

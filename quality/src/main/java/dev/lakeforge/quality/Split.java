@@ -14,8 +14,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Data split by row-level results: rows that break no constraint, and rows that break some, with
- * the reasons in {@value Verification#REASONS}. Every input row is in exactly one of the two. Writes
- * size their files for the data.
+ * the reasons in {@value Verification#REASONS}. Every input row is in exactly one of the two.
+ * Writes size their files for the data.
  *
  * <pre>{@code
  * Split s = Verification.onData(orders).addCheck(check).split();
@@ -67,13 +67,14 @@ public final class Split {
   /** CSV holds no arrays: there the reasons are one text, separated by {@code "; "}. */
   private static Dataset<Row> forFormat(Dataset<Row> bad, String format) {
     return format.equalsIgnoreCase("csv")
-        ? bad.withColumn(Verification.REASONS, concat_ws("; ", col(Verification.REASONS))) : bad;
+        ? bad.withColumn(Verification.REASONS, concat_ws("; ", col(Verification.REASONS)))
+        : bad;
   }
 
   /**
    * Rows in partitions sized for their volume: Spark's adaptive execution merges small partitions
-   * (and splits skewed ones) before the write, so a few thousand rows land in a file or two, not one
-   * per shuffle partition (200 on a cluster) or per input file.
+   * (and splits skewed ones) before the write, so a few thousand rows land in a file or two, not
+   * one per shuffle partition (200 on a cluster) or per input file.
    */
   private static Dataset<Row> sized(Dataset<Row> rows) {
     return rows.hint("rebalance");
@@ -144,20 +145,31 @@ public final class Split {
       if (badPath != null) {
         outputs.add(badPath);
       }
-      this.commit = Sessions.isClassic(spark)
-          ? OutputCommit.begin(Sessions.hadoopConfiguration(spark), outputs) : null;
+      this.commit =
+          Sessions.isClassic(spark)
+              ? OutputCommit.begin(Sessions.hadoopConfiguration(spark), outputs)
+              : null;
       Dataset<Row> cached = annotated.persist();
       try {
-        Row n = cached.agg(count_if(size(col(Verification.REASONS)).equalTo(0)),
-            count_if(size(col(Verification.REASONS)).gt(0))).first();
-        this.counts = new Counts(n.getLong(0), n.getLong(1) + (malformed == null ? 0 : malformed.count()));
+        Row n =
+            cached
+                .agg(
+                    count_if(size(col(Verification.REASONS)).equalTo(0)),
+                    count_if(size(col(Verification.REASONS)).gt(0)))
+                .first();
+        this.counts =
+            new Counts(n.getLong(0), n.getLong(1) + (malformed == null ? 0 : malformed.count()));
         if (commit != null) {
           Split s = new Split(cached, malformed);
           if (goodPath != null) {
             sized(s.good()).write().mode("append").format(format).save(commit.staging(goodPath));
           }
           if (badPath != null) {
-            sized(forFormat(s.bad(), format)).write().mode("append").format(format).save(commit.staging(badPath));
+            sized(forFormat(s.bad(), format))
+                .write()
+                .mode("append")
+                .format(format)
+                .save(commit.staging(badPath));
           }
         }
       } catch (RuntimeException e) {

@@ -16,8 +16,12 @@ public record StoredRun(ResultKey key, List<MetricRecord> metrics) {
 
   /** The value of a metric of this run, e.g. {@code value("Column", "amount", "Completeness")}. */
   public OptionalDouble value(String entity, String instance, String name) {
-    return metrics.stream().filter(m -> m.entity().equals(entity) && m.instance().equals(instance) && m.name().equals(name))
-        .mapToDouble(MetricRecord::value).findFirst();
+    return metrics.stream()
+        .filter(
+            m ->
+                m.entity().equals(entity) && m.instance().equals(instance) && m.name().equals(name))
+        .mapToDouble(MetricRecord::value)
+        .findFirst();
   }
 
   /** The value of an analyzer's (single) metric in this run. */

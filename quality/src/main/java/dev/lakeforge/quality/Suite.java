@@ -15,8 +15,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A quality suite read from a YAML or JSON file: checks with their constraints, and analyzers to
  * compute. Loading is strict: an unknown key, a wrong type or a malformed assertion fails with the
- * file, line, key path and the accepted values; so does a column the data does not have, before
- * any data is read.
+ * file, line, key path and the accepted values; so does a column the data does not have, before any
+ * data is read.
  *
  * <pre>{@code
  * checks:
@@ -114,8 +114,8 @@ public final class Suite {
   }
 
   /**
-   * What in this suite does not fit the data: missing columns, predicates and filters that do
-   * not analyse. Reads no data (analysis only), so it serves {@code --dry-run}.
+   * What in this suite does not fit the data: missing columns, predicates and filters that do not
+   * analyse. Reads no data (analysis only), so it serves {@code --dry-run}.
    */
   public List<String> problems(Dataset<Row> data) {
     StructType schema = data.schema();
@@ -124,13 +124,23 @@ public final class Suite {
     for (SuiteFiles.Entry e : entries) {
       for (String c : e.columns()) {
         if (Engine.field(schema, c) == null) {
-          out.add(config.errorAt(e.path(), "column '" + c + "' does not exist in the data" + Config.suggest(c, fields)
-              + "; columns: " + String.join(", ", fields)).getMessage());
+          out.add(
+              config
+                  .errorAt(
+                      e.path(),
+                      "column '"
+                          + c
+                          + "' does not exist in the data"
+                          + Config.suggest(c, fields)
+                          + "; columns: "
+                          + String.join(", ", fields))
+                  .getMessage());
         }
       }
       for (Analyzer a : e.analyzers()) {
         String problem = Engine.typeProblem(a, schema);
-        // a predicate is checked with the entry's own words below; the rest (a binning, a query, a table) here
+        // a predicate is checked with the entry's own words below; the rest (a binning, a query, a
+        // table) here
         if (problem == null && !(a instanceof Analyzer.Compliance)) {
           problem = Engine.dataProblem(a, data);
         }
@@ -141,7 +151,10 @@ public final class Suite {
       for (String p : e.predicates()) {
         String problem = Engine.predicateProblem(data, p);
         if (problem != null) {
-          out.add(config.errorAt(e.path(), "'" + p + "' does not work on the data: " + problem).getMessage());
+          out.add(
+              config
+                  .errorAt(e.path(), "'" + p + "' does not work on the data: " + problem)
+                  .getMessage());
         }
       }
     }
@@ -150,10 +163,11 @@ public final class Suite {
 
   /**
    * A verification of this suite on the data, after checking that every column exists. When the
-   * suite has anomaly checks, give the verification a repository ({@code saveMetricsTo} or
-   * {@code useRepository}).
+   * suite has anomaly checks, give the verification a repository ({@code saveMetricsTo} or {@code
+   * useRepository}).
    *
-   * @throws ConfigException listing every column, predicate or filter that does not fit, with file:line
+   * @throws ConfigException listing every column, predicate or filter that does not fit, with
+   *     file:line
    */
   public Verification verification(Dataset<Row> data) {
     List<String> problems = problems(data);
@@ -168,7 +182,16 @@ public final class Suite {
   @Override
   public String toString() {
     int n = checks.stream().mapToInt(c -> c.constraints().size()).sum();
-    return "suite '" + name + "' (" + file + "): " + checks.size() + " check(s), " + n + " constraint(s), "
-        + analyzers.size() + " analyzer(s)";
+    return "suite '"
+        + name
+        + "' ("
+        + file
+        + "): "
+        + checks.size()
+        + " check(s), "
+        + n
+        + " constraint(s), "
+        + analyzers.size()
+        + " analyzer(s)";
   }
 }

@@ -30,6 +30,7 @@ import org.apache.spark.sql.Row;
 public final class Verification {
   /** The column holding, per row, the constraints the row breaks ({@code array<string>}). */
   public static final String REASONS = "_dq_reasons";
+
   /** Added to a row's reason when the constraint's predicate raised an error on the row. */
   public static final String RAISED = " (the predicate raised an error on this row)";
 
@@ -42,7 +43,8 @@ public final class Verification {
   private boolean save;
 
   /** An anomaly check waiting for the run: the metric's history comes from the repository. */
-  private record AnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {}
+  private record AnomalyCheck(
+      AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {}
 
   private Verification(Dataset<Row> data) {
     this.data = Objects.requireNonNull(data, "data");
@@ -79,7 +81,10 @@ public final class Verification {
     return this;
   }
 
-  /** Saves this run's metrics under {@code key} after the run (and reads anomaly history from the repository). */
+  /**
+   * Saves this run's metrics under {@code key} after the run (and reads anomaly history from the
+   * repository).
+   */
   public Verification saveMetricsTo(MetricsRepository metricsRepository, ResultKey key) {
     compareWith(metricsRepository, key);
     this.save = true;
@@ -112,16 +117,25 @@ public final class Verification {
   }
 
   /** An anomaly check with an explicit history query and level. */
-  public Verification addAnomalyCheck(AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {
-    anomalyChecks.add(new AnomalyCheck(Objects.requireNonNull(strategy, "strategy"), Objects.requireNonNull(analyzer,
-        "analyzer"), history, level));
+  public Verification addAnomalyCheck(
+      AnomalyStrategy strategy, Analyzer analyzer, MetricsQuery history, Check.Level level) {
+    anomalyChecks.add(
+        new AnomalyCheck(
+            Objects.requireNonNull(strategy, "strategy"),
+            Objects.requireNonNull(analyzer, "analyzer"),
+            history,
+            level));
     return this;
   }
 
-  /** Computes every metric once, then judges each constraint and anomaly check; saves the metrics when asked. */
+  /**
+   * Computes every metric once, then judges each constraint and anomaly check; saves the metrics
+   * when asked.
+   */
   public VerificationResult run() {
     if (!anomalyChecks.isEmpty() && repository == null) {
-      throw new QualityException("anomaly checks need a metrics repository: call useRepository or saveMetricsTo");
+      throw new QualityException(
+          "anomaly checks need a metrics repository: call useRepository or saveMetricsTo");
     }
     Analysis analysis = Analysis.onData(data);
     checks.forEach(c -> c.constraints().forEach(k -> analysis.addAnalyzer(k.analyzer())));
@@ -140,8 +154,12 @@ public final class Verification {
   }
 
   private Check anomalyCheck(AnomalyCheck a, AnalysisResult metrics) {
-    MetricsQuery query = a.history() != null ? a.history()
-        : saveKey != null ? new MetricsQuery(saveKey.tags(), Long.MIN_VALUE, saveKey.timestamp()) : MetricsQuery.all();
+    MetricsQuery query =
+        a.history() != null
+            ? a.history()
+            : saveKey != null
+                ? new MetricsQuery(saveKey.tags(), Long.MIN_VALUE, saveKey.timestamp())
+                : MetricsQuery.all();
     List<Double> values = new ArrayList<>();
     for (StoredRun run : repository.load(query)) {
       run.value(a.analyzer()).ifPresent(values::add);
@@ -162,9 +180,17 @@ public final class Verification {
       }
     }
     String why = failure;
-    return Check.anomaly(a.level(), "anomaly detection for " + a.analyzer().describe(), new Constraint(strategyName
-        + "(" + a.analyzer().describe() + ")", a.analyzer(), m -> why == null, Metric::value, "no anomaly by " + strategyName,
-        why, null));
+    return Check.anomaly(
+        a.level(),
+        "anomaly detection for " + a.analyzer().describe(),
+        new Constraint(
+            strategyName + "(" + a.analyzer().describe() + ")",
+            a.analyzer(),
+            m -> why == null,
+            Metric::value,
+            "no anomaly by " + strategyName,
+            why,
+            null));
   }
 
   private static VerificationResult judge(List<Check> checks, AnalysisResult metrics) {
@@ -178,8 +204,10 @@ public final class Verification {
         allPassed &= r.passed();
         constraintResults.add(r);
       }
-      CheckStatus status = allPassed ? CheckStatus.SUCCESS
-          : check.level() == Check.Level.ERROR ? CheckStatus.ERROR : CheckStatus.WARNING;
+      CheckStatus status =
+          allPassed
+              ? CheckStatus.SUCCESS
+              : check.level() == Check.Level.ERROR ? CheckStatus.ERROR : CheckStatus.WARNING;
       overall = overall.worst(status);
       results.add(new CheckResult(check, status, constraintResults));
     }
@@ -194,41 +222,50 @@ public final class Verification {
    * reason. Lazy: nothing runs until the result is used.
    */
   public Dataset<Row> annotate() {
-    // Rules with a predicate are analysed with Spark's non-ANSI rules, so a predicate that cannot be
+    // Rules with a predicate are analysed with Spark's non-ANSI rules, so a predicate that cannot
+    // be
     // computed for a row is null there (that row breaks it) instead of failing the whole write. The
     // data keeps its own rules: its plan was analysed before. Other rules cannot raise: no detour.
-    boolean predicates = checks.stream().flatMap(c -> c.constraints().stream())
-        .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Analyzer.Compliance);
-    UnaryOperator<Dataset<Row>> build = same -> {
-      List<Column> reasons = new ArrayList<>();
-      Column anyBroken = lit(false);
-      for (Check check : checks) {
-        for (Constraint k : check.constraints()) {
-          if (k.rowFailure().isPresent()) {
-            Column broken = k.rowFailure().get();
-            String reason = reason(check, k);
-            Column reasonOf = when(broken, lit(reason));
-            if (k.analyzer() instanceof Analyzer.Compliance c) {
-              Column raised = RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
-              reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);
+    boolean predicates =
+        checks.stream()
+            .flatMap(c -> c.constraints().stream())
+            .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Analyzer.Compliance);
+    UnaryOperator<Dataset<Row>> build =
+        same -> {
+          List<Column> reasons = new ArrayList<>();
+          Column anyBroken = lit(false);
+          for (Check check : checks) {
+            for (Constraint k : check.constraints()) {
+              if (k.rowFailure().isPresent()) {
+                Column broken = k.rowFailure().get();
+                String reason = reason(check, k);
+                Column reasonOf = when(broken, lit(reason));
+                if (k.analyzer() instanceof Analyzer.Compliance c) {
+                  Column raised =
+                      RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
+                  reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);
+                }
+                reasons.add(reasonOf);
+                anyBroken = anyBroken.or(broken);
+              }
             }
-            reasons.add(reasonOf);
-            anyBroken = anyBroken.or(broken);
           }
-        }
-      }
-      Column empty = array().cast("array<string>");
-      // Most rows break nothing: they get the empty array without building and compacting one.
-      Column column = reasons.isEmpty() ? empty
-          : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new)))).otherwise(empty);
-      return same.withColumn(REASONS, column);
-    };
+          Column empty = array().cast("array<string>");
+          // Most rows break nothing: they get the empty array without building and compacting one.
+          Column column =
+              reasons.isEmpty()
+                  ? empty
+                  : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new))))
+                      .otherwise(empty);
+          return same.withColumn(REASONS, column);
+        };
     return predicates ? Engine.lenientPlan(data, build) : build.apply(data);
   }
 
   /**
-   * The reason {@link #annotate} gives a row that breaks {@code constraint} of {@code check}, {@code
-   * "<check>: <constraint>"}, redacted (with {@link #RAISED} added when its predicate raised).
+   * The reason {@link #annotate} gives a row that breaks {@code constraint} of {@code check},
+   * {@code "<check>: <constraint>"}, redacted (with {@link #RAISED} added when its predicate
+   * raised).
    *
    * <pre>{@code
    * boolean broke = reasons.contains(Verification.reason(orders, constraint));
@@ -246,8 +283,11 @@ public final class Verification {
   /** The row-level constraints, as {@code "<check>: <constraint>"}. */
   public List<String> rowLevelConstraints() {
     List<String> out = new ArrayList<>();
-    checks.forEach(c -> c.constraints().stream().filter(Constraint::isRowLevel)
-        .forEach(k -> out.add(c.description() + ": " + k.name())));
+    checks.forEach(
+        c ->
+            c.constraints().stream()
+                .filter(Constraint::isRowLevel)
+                .forEach(k -> out.add(c.description() + ": " + k.name())));
     return out;
   }
 }

@@ -1,9 +1,9 @@
 package dev.lakeforge.quality;
 
-import dev.lakeforge.core.config.Redactor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeforge.core.config.Redactor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,18 +23,21 @@ import org.apache.spark.sql.types.StructType;
  * @param checkResults per check, in order
  * @param metrics every metric computed
  */
-public record VerificationResult(CheckStatus status, List<CheckResult> checkResults, AnalysisResult metrics) {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+public record VerificationResult(
+    CheckStatus status, List<CheckResult> checkResults, AnalysisResult metrics) {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Deequ's checkResultsAsDataFrame columns. */
-  public static final StructType CHECK_RESULTS_SCHEMA = new StructType()
-      .add("check", DataTypes.StringType, false)
-      .add("check_level", DataTypes.StringType, false)
-      .add("check_status", DataTypes.StringType, false)
-      .add("constraint", DataTypes.StringType, false)
-      .add("constraint_status", DataTypes.StringType, false)
-      .add("constraint_message", DataTypes.StringType, true)
-      .add("metric_value", DataTypes.DoubleType, true);
+  public static final StructType CHECK_RESULTS_SCHEMA =
+      new StructType()
+          .add("check", DataTypes.StringType, false)
+          .add("check_level", DataTypes.StringType, false)
+          .add("check_status", DataTypes.StringType, false)
+          .add("constraint", DataTypes.StringType, false)
+          .add("constraint_status", DataTypes.StringType, false)
+          .add("constraint_message", DataTypes.StringType, true)
+          .add("metric_value", DataTypes.DoubleType, true);
 
   public VerificationResult {
     checkResults = List.copyOf(checkResults);
@@ -45,7 +48,9 @@ public record VerificationResult(CheckStatus status, List<CheckResult> checkResu
     return status == CheckStatus.ERROR;
   }
 
-  /** The result as JSON: status, checks with their constraints, and the metrics in Deequ's shape. */
+  /**
+   * The result as JSON: status, checks with their constraints, and the metrics in Deequ's shape.
+   */
   public String toJson() {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("status", status.name());
@@ -77,7 +82,8 @@ public record VerificationResult(CheckStatus status, List<CheckResult> checkResu
     try {
       return Redactor.global().redact(JSON.writeValueAsString(root));
     } catch (JsonProcessingException e) {
-      throw new QualityException("cannot write the verification result as JSON: " + e.getOriginalMessage(), e);
+      throw new QualityException(
+          "cannot write the verification result as JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -86,11 +92,22 @@ public record VerificationResult(CheckStatus status, List<CheckResult> checkResu
     StringBuilder sb = new StringBuilder("Verification ").append(status).append('\n');
     for (CheckResult c : checkResults) {
       long failed = c.constraints().stream().filter(k -> !k.passed()).count();
-      sb.append(String.format(Locale.ROOT, "  [%s] %s check '%s': %d of %d constraint(s) passed%n", c.status(),
-          c.check().level(), c.check().description(), c.constraints().size() - failed, c.constraints().size()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  [%s] %s check '%s': %d of %d constraint(s) passed%n",
+              c.status(),
+              c.check().level(),
+              c.check().description(),
+              c.constraints().size() - failed,
+              c.constraints().size()));
       for (ConstraintResult k : c.constraints()) {
         if (!k.passed()) {
-          sb.append("      FAILED ").append(k.constraint().name()).append(": ").append(k.message()).append('\n');
+          sb.append("      FAILED ")
+              .append(k.constraint().name())
+              .append(": ")
+              .append(k.message())
+              .append('\n');
         }
       }
     }
@@ -102,8 +119,15 @@ public record VerificationResult(CheckStatus status, List<CheckResult> checkResu
     List<Row> rows = new ArrayList<>();
     for (CheckResult c : checkResults) {
       for (ConstraintResult k : c.constraints()) {
-        rows.add(RowFactory.create(c.check().description(), c.check().level().name(), c.status().name(),
-            k.constraint().name(), k.status().name(), k.message(), k.metricValue()));
+        rows.add(
+            RowFactory.create(
+                c.check().description(),
+                c.check().level().name(),
+                c.status().name(),
+                k.constraint().name(),
+                k.status().name(),
+                k.message(),
+                k.metricValue()));
       }
     }
     return spark.createDataFrame(rows, CHECK_RESULTS_SCHEMA);

@@ -31,24 +31,28 @@ class AnomalyDetectionTest {
   @Test
   void simpleThresholds() {
     double[] s = {5, 6, 5, 100, 5, -1};
-    assertThat(flagged(AnomalyStrategy.simpleThresholds(0, 10), s, 0, s.length)).containsExactly(3, 5);
+    assertThat(flagged(AnomalyStrategy.simpleThresholds(0, 10), s, 0, s.length))
+        .containsExactly(3, 5);
   }
 
   @Test
   void absoluteChangeOfFirstAndSecondOrder() {
     double[] s = {10, 11, 12, 20, 21, 22};
     assertThat(flagged(AnomalyStrategy.absoluteChange(-2, 2), s, 0, s.length)).containsExactly(3);
-    double[] accelerating = {1, 2, 3, 4, 10, 16};  // second differences: 0, 0, 5, 0
-    assertThat(flagged(AnomalyStrategy.absoluteChange(-1, 1, 2), accelerating, 0, accelerating.length))
+    double[] accelerating = {1, 2, 3, 4, 10, 16}; // second differences: 0, 0, 5, 0
+    assertThat(
+            flagged(AnomalyStrategy.absoluteChange(-1, 1, 2), accelerating, 0, accelerating.length))
         .containsExactly(4);
   }
 
   @Test
   void relativeRateOfChangeWithOrder() {
     double[] s = {100, 101, 99, 150, 148, 60};
-    assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2), s, 0, s.length)).containsExactly(3, 5);
-    double[] weekly = {100, 50, 100, 52, 101, 51, 300};  // against two points before
-    assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2, 2), weekly, 2, weekly.length)).containsExactly(6);
+    assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2), s, 0, s.length))
+        .containsExactly(3, 5);
+    double[] weekly = {100, 50, 100, 52, 101, 51, 300}; // against two points before
+    assertThat(flagged(AnomalyStrategy.relativeRateOfChange(0.8, 1.2, 2), weekly, 2, weekly.length))
+        .containsExactly(6);
   }
 
   @Test
@@ -70,13 +74,14 @@ class AnomalyDetectionTest {
   @Test
   void rollingZScoreAgainstTheRecentWindow() {
     double[] s = noise(40, 20, 0.5, 5);
-    s[30] = 26;            // a jump in the per-batch mean
+    s[30] = 26; // a jump in the per-batch mean
     for (int i = 35; i < 40; i++) {
-      s[i] += 10;          // a level shift: flagged when it starts, then it becomes the new normal
+      s[i] += 10; // a level shift: flagged when it starts, then it becomes the new normal
     }
     List<Integer> flagged = flagged(AnomalyStrategy.rollingZScore(10, 4), s, 10, s.length);
     assertThat(flagged).contains(30, 35).doesNotContain(39);
-    assertThat(flagged(AnomalyStrategy.rollingZScore(10, 4), noise(40, 20, 0.5, 9), 10, 40)).isEmpty();
+    assertThat(flagged(AnomalyStrategy.rollingZScore(10, 4), noise(40, 20, 0.5, 9), 10, 40))
+        .isEmpty();
   }
 
   @Test
@@ -91,37 +96,52 @@ class AnomalyDetectionTest {
       s[i] = weekday[i % 7] + 0.5 * i / 7 + (i < from ? r.nextGaussian() : 0);
     }
     assertThat(flagged(AnomalyStrategy.holtWintersDaily(), s, from, s.length)).isEmpty();
-    s[from + 5] = 110;  // a Saturday as busy as a weekday
-    assertThat(flagged(AnomalyStrategy.holtWintersDaily(), s, from, s.length)).containsExactly(from + 5);
+    s[from + 5] = 110; // a Saturday as busy as a weekday
+    assertThat(flagged(AnomalyStrategy.holtWintersDaily(), s, from, s.length))
+        .containsExactly(from + 5);
     assertThatThrownBy(() -> AnomalyStrategy.holtWintersDaily().detect(s, 10, 11))
         .hasMessageContaining("needs at least 14 points of history");
   }
 
   @Test
-  void anomalyCheckComparesTodayWithTheRepositoryAndSavesTheRun(SparkSession spark, TestWarehouse w) {
+  void anomalyCheckComparesTodayWithTheRepositoryAndSavesTheRun(
+      SparkSession spark, TestWarehouse w) {
     MetricsRepository repo = MetricsRepository.files(w.resolve("dq-anomaly").toUri().toString());
     Instant day0 = Instant.parse("2026-11-01T00:00:00Z");
     for (int day = 0; day < 10; day++) {
-      repo.save(ResultKey.at(day0.plusSeconds(86_400L * day), Map.of("dataset", "orders")),
+      repo.save(
+          ResultKey.at(day0.plusSeconds(86_400L * day), Map.of("dataset", "orders")),
           Analysis.onData(spark.range(100 + day).toDF()).addAnalyzer(Analyzer.size()).run());
     }
     ResultKey today = ResultKey.at(day0.plusSeconds(86_400L * 10), Map.of("dataset", "orders"));
-    VerificationResult normal = Verification.onData(spark.range(112).toDF()).saveMetricsTo(repo, today)
-        .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size()).run();
+    VerificationResult normal =
+        Verification.onData(spark.range(112).toDF())
+            .saveMetricsTo(repo, today)
+            .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size())
+            .run();
     assertThat(normal.status()).isEqualTo(CheckStatus.SUCCESS);
     assertThat(repo.load(MetricsQuery.tagged("dataset", "orders"))).hasSize(11);
 
     ResultKey tomorrow = ResultKey.at(day0.plusSeconds(86_400L * 11), Map.of("dataset", "orders"));
-    VerificationResult spike = Verification.onData(spark.range(500).toDF()).saveMetricsTo(repo, tomorrow)
-        .addCheck(Check.error("rows").hasSize(n -> n > 0))
-        .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size()).run();
+    VerificationResult spike =
+        Verification.onData(spark.range(500).toDF())
+            .saveMetricsTo(repo, tomorrow)
+            .addCheck(Check.error("rows").hasSize(n -> n > 0))
+            .addAnomalyCheck(AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size())
+            .run();
     assertThat(spike.status()).isEqualTo(CheckStatus.WARNING);
-    assertThat(spike.checkResults()).extracting(c -> c.check().isAnomalyCheck()).as("typed, not told by the description")
+    assertThat(spike.checkResults())
+        .extracting(c -> c.check().isAnomalyCheck())
+        .as("typed, not told by the description")
         .containsExactly(false, true);
     ConstraintResult k = spike.checkResults().get(1).constraints().get(0);
     assertThat(k.passed()).isFalse();
     assertThat(k.message()).contains("rate of change").contains("history of 11 run(s)");
-    assertThatThrownBy(() -> Verification.onData(spark.range(1).toDF()).addAnomalyCheck(AnomalyStrategy.onlineNormal(),
-        Analyzer.size()).run()).hasMessageContaining("need a metrics repository");
+    assertThatThrownBy(
+            () ->
+                Verification.onData(spark.range(1).toDF())
+                    .addAnomalyCheck(AnomalyStrategy.onlineNormal(), Analyzer.size())
+                    .run())
+        .hasMessageContaining("need a metrics repository");
   }
 }

@@ -27,7 +27,9 @@ class CheckTest {
 
   @BeforeAll
   static void data(SparkSession spark) {
-    df = spark.sql("""
+    df =
+        spark.sql(
+            """
         SELECT * FROM VALUES
           (1, 'NEW',     10.0D, 'ada@example.com',  'https://example.com/a', '4111 1111 1111 1111', '12', 5,  8),
           (2, 'PAID',    20.0D, 'bob@example.org',  'http://example.org',    '5500-0000-0000-0004', '7',  6,  9),
@@ -76,7 +78,9 @@ class CheckTest {
     passes(c -> c.hasNumberOfDistinctValues("status", n -> n == 3));
     fails(c -> c.hasNumberOfDistinctValues("status", n -> n == 4));
     passes(c -> c.hasApproxCountDistinct("id", n -> n == 4));
-    passes(c -> c.hasHistogramValues("status", h -> h.absolute("PAID") == 2 && h.ratio("NEW") == 0.25));
+    passes(
+        c ->
+            c.hasHistogramValues("status", h -> h.absolute("PAID") == 2 && h.ratio("NEW") == 0.25));
     fails(c -> c.hasHistogramValues("status", h -> h.absolute("PAID") == 3));
     passes(c -> c.hasEntropy("status", e -> e > 1.0 && e < 1.1));
     fails(c -> c.hasEntropy("status", e -> e > 2));
@@ -109,7 +113,10 @@ class CheckTest {
   @Test
   void predicatesPatternsAndRanges() {
     passes(c -> c.satisfies("id > 0", "positive id", f -> f == 1));
-    fails(c -> c.satisfies("amount > 10", "big", f -> f >= 0.75)); // null amount is not compliant: 2 / 4
+    fails(
+        c ->
+            c.satisfies(
+                "amount > 10", "big", f -> f >= 0.75)); // null amount is not compliant: 2 / 4
     passes(c -> c.satisfies("amount > 10", "big", f -> f == 0.5));
     passes(c -> c.hasPattern("code", "^[0-9]+$", f -> f == 0.75));
     fails(c -> c.hasPattern("code", "^[0-9]+$"));
@@ -141,8 +148,13 @@ class CheckTest {
 
   @Test
   void failureMessageNamesValueRequirementAndHint() {
-    ConstraintResult r = only(c -> c.hasCompleteness("amount", Assertion.atLeast(0.99)).hint("payments drop amounts"));
-    assertThat(r.message()).isEqualTo("Value: 0.75 does not meet the constraint requirement (>= 0.99)! payments drop amounts");
+    ConstraintResult r =
+        only(
+            c ->
+                c.hasCompleteness("amount", Assertion.atLeast(0.99)).hint("payments drop amounts"));
+    assertThat(r.message())
+        .isEqualTo(
+            "Value: 0.75 does not meet the constraint requirement (>= 0.99)! payments drop amounts");
     assertThat(r.metricValue()).isEqualTo(0.75);
     ConstraintResult missing = only(c -> c.isComplete("nope"));
     assertThat(missing.passed()).isFalse();
@@ -152,46 +164,62 @@ class CheckTest {
   @Test
   void levelsDecideTheOverallStatusAndSharedMetricsAreComputedOnce() {
     Check error = Check.error("must").isComplete("id").isUnique("id");
-    Check warning = Check.warning("should").isComplete("amount").hasCompleteness("amount", c -> c > 0.5);
+    Check warning =
+        Check.warning("should").isComplete("amount").hasCompleteness("amount", c -> c > 0.5);
     VerificationResult r = Verification.onData(df).addCheck(error).addCheck(warning).run();
     assertThat(r.status()).isEqualTo(CheckStatus.WARNING);
-    assertThat(r.checkResults()).extracting(CheckResult::status).containsExactly(CheckStatus.SUCCESS, CheckStatus.WARNING);
-    assertThat(r.metrics().metrics()).hasSize(3); // Completeness(amount) is shared by two constraints
-    VerificationResult bad = Verification.onData(df).addCheck(Check.error("bad").isComplete("amount")).addCheck(warning).run();
+    assertThat(r.checkResults())
+        .extracting(CheckResult::status)
+        .containsExactly(CheckStatus.SUCCESS, CheckStatus.WARNING);
+    assertThat(r.metrics().metrics())
+        .hasSize(3); // Completeness(amount) is shared by two constraints
+    VerificationResult bad =
+        Verification.onData(df)
+            .addCheck(Check.error("bad").isComplete("amount"))
+            .addCheck(warning)
+            .run();
     assertThat(bad.status()).isEqualTo(CheckStatus.ERROR);
     assertThat(bad.hasErrors()).isTrue();
-    assertThat(bad.summary()).contains("[ERROR] ERROR check 'bad': 0 of 1 constraint(s) passed")
+    assertThat(bad.summary())
+        .contains("[ERROR] ERROR check 'bad': 0 of 1 constraint(s) passed")
         .contains("FAILED isComplete(amount): Value: 0.75");
-    assertThat(bad.toJson()).contains("\"status\" : \"ERROR\"").contains("\"constraint\" : \"isComplete(amount)\"");
+    assertThat(bad.toJson())
+        .contains("\"status\" : \"ERROR\"")
+        .contains("\"constraint\" : \"isComplete(amount)\"");
   }
 
   @Test
   void rowLevelReasonsAreRightPerRow() {
-    Check c = Check.error("orders")
-        .isComplete("amount")
-        .isUnique("status")
-        .isContainedIn("status", "NEW", "PAID")
-        .containsEmail("email")
-        .satisfies("lo < hi", "lo below hi", f -> f == 1)
-        .hasMaxLength("code", Assertion.atMost(1))
-        .hasMean("amount", m -> m > 0);
+    Check c =
+        Check.error("orders")
+            .isComplete("amount")
+            .isUnique("status")
+            .isContainedIn("status", "NEW", "PAID")
+            .containsEmail("email")
+            .satisfies("lo < hi", "lo below hi", f -> f == 1)
+            .hasMaxLength("code", Assertion.atMost(1))
+            .hasMean("amount", m -> m > 0);
     Verification v = Verification.onData(df).addCheck(c);
     assertThat(v.rowLevelConstraints()).hasSize(6);
     Map<Integer, List<String>> reasons = new TreeMap<>();
     for (Row r : v.annotate().select("id", Verification.REASONS).collectAsList()) {
       reasons.put(r.getInt(0), r.getList(1));
     }
-    assertThat(reasons.get(1)).containsExactly("orders: hasMaxLength(code)"); // '12' is longer than 1
+    assertThat(reasons.get(1))
+        .containsExactly("orders: hasMaxLength(code)"); // '12' is longer than 1
     assertThat(reasons.get(2)).containsExactly("orders: isUnique(status)");
-    assertThat(reasons.get(3)).containsExactlyInAnyOrder("orders: isUnique(status)", "orders: containsEmail(email)",
-        "orders: lo below hi");
-    assertThat(reasons.get(4)).containsExactlyInAnyOrder("orders: isComplete(amount)",
-        "orders: isContainedIn(status, [NEW, PAID])");
+    assertThat(reasons.get(3))
+        .containsExactlyInAnyOrder(
+            "orders: isUnique(status)", "orders: containsEmail(email)", "orders: lo below hi");
+    assertThat(reasons.get(4))
+        .containsExactlyInAnyOrder(
+            "orders: isComplete(amount)", "orders: isContainedIn(status, [NEW, PAID])");
   }
 
   @Test
   void aRowOnWhichAPredicateRaisesBreaksItAndItsReasonSaysSo(SparkSession spark) {
-    Dataset<Row> rows = spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
+    Dataset<Row> rows =
+        spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
     Check c = Check.error("ratios").satisfies("10 / d > 0", "positive ratio", f -> f == 1);
     Verification v = Verification.onData(rows).addCheck(c);
     Map<Integer, List<String>> reasons = new TreeMap<>();
@@ -211,18 +239,24 @@ class CheckTest {
   }
 
   @Test
-  void verificationsInParallelThreadsNeverChangeTheSessionsAnsiSetting(SparkSession spark) throws Exception {
-    Dataset<Row> rows = spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
+  void verificationsInParallelThreadsNeverChangeTheSessionsAnsiSetting(SparkSession spark)
+      throws Exception {
+    Dataset<Row> rows =
+        spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
     Check c = Check.error("ratios").satisfies("10 / d > 0", "positive ratio", f -> f == 1);
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       List<Future<Long>> runs = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        runs.add(pool.submit(() -> {
-          Verification v = Verification.onData(rows).addCheck(c);
-          long quarantined = v.split().bad().count();
-          return v.run().metrics().metric(c.constraints().get(0).analyzer()).erroredRows() * 10 + quarantined;
-        }));
+        runs.add(
+            pool.submit(
+                () -> {
+                  Verification v = Verification.onData(rows).addCheck(c);
+                  long quarantined = v.split().bad().count();
+                  return v.run().metrics().metric(c.constraints().get(0).analyzer()).erroredRows()
+                          * 10
+                      + quarantined;
+                }));
       }
       Set<String> seen = new HashSet<>();
       while (runs.stream().anyMatch(f -> !f.isDone())) {
@@ -248,16 +282,23 @@ class CheckTest {
     assertThat(n).isEqualTo(new Split.Counts(2, 2));
     Dataset<Row> quarantined = spark.read().parquet(w.resolve("bad").toString());
     assertThat(quarantined.count()).isEqualTo(2);
-    assertThat(quarantined.where("array_contains(" + Verification.REASONS + ", 'orders: isComplete(amount)')").count())
+    assertThat(
+            quarantined
+                .where("array_contains(" + Verification.REASONS + ", 'orders: isComplete(amount)')")
+                .count())
         .isEqualTo(1);
     assertThat(spark.read().parquet(w.resolve("good").toString()).count()).isEqualTo(2);
   }
 
   @Test
   void checkResultsAsDataFrame(SparkSession spark) {
-    VerificationResult r = Verification.onData(df).addCheck(Check.error("o").isComplete("id").isComplete("amount")).run();
+    VerificationResult r =
+        Verification.onData(df)
+            .addCheck(Check.error("o").isComplete("id").isComplete("amount"))
+            .run();
     Dataset<Row> rows = r.checkResultsAsDataFrame(spark);
     assertThat(rows.count()).isEqualTo(2);
-    assertThat(rows.where("constraint_status = 'FAILURE'").first().getString(3)).isEqualTo("isComplete(amount)");
+    assertThat(rows.where("constraint_status = 'FAILURE'").first().getString(3))
+        .isEqualTo("isComplete(amount)");
   }
 }

@@ -27,13 +27,18 @@ class ProfilerTest {
   @BeforeAll
   static void data(SparkSession spark, TestWarehouse w) {
     path = w.resolve("profiled").toString();
-    // 200 rows: id unique 0..199; status NEW/PAID/SHIPPED/CANCELLED by id % 4; amount id * 1.5 with every 10th null;
+    // 200 rows: id unique 0..199; status NEW/PAID/SHIPPED/CANCELLED by id % 4; amount id * 1.5 with
+    // every 10th null;
     // code: the id as a string (all Integral)
-    spark.range(200).selectExpr("id",
+    spark
+        .range(200)
+        .selectExpr(
+            "id",
             "element_at(array('NEW', 'PAID', 'SHIPPED', 'CANCELLED'), CAST(id % 4 + 1 AS INT)) AS status",
             "CASE WHEN id % 10 = 0 THEN NULL ELSE id * 1.5D END AS amount",
             "CAST(id AS STRING) AS code")
-        .write().parquet(path);
+        .write()
+        .parquet(path);
     data = spark.read().parquet(path);
   }
 
@@ -56,7 +61,8 @@ class ProfilerTest {
     assertThat(id.histogram()).isNull();
     ColumnProfile status = p.column("status");
     assertThat(status.inferredType()).isEqualTo("String");
-    assertThat(status.histogram()).isEqualTo(Map.of("NEW", 50L, "PAID", 50L, "SHIPPED", 50L, "CANCELLED", 50L));
+    assertThat(status.histogram())
+        .isEqualTo(Map.of("NEW", 50L, "PAID", 50L, "SHIPPED", 50L, "CANCELLED", 50L));
     assertThat(status.minLength()).isEqualTo(3.0);
     assertThat(status.maxLength()).isEqualTo(9.0);
     ColumnProfile amount = p.column("amount");
@@ -69,17 +75,23 @@ class ProfilerTest {
   }
 
   @Test
-  void suggestedSuiteCarriesEvidenceLoadsAndPassesOnTheData(SparkSession spark, TestWarehouse w) throws Exception {
+  void suggestedSuiteCarriesEvidenceLoadsAndPassesOnTheData(SparkSession spark, TestWarehouse w)
+      throws Exception {
     Profile p = ColumnProfiler.onData(data).run();
     List<Suggestions.Suggestion> s = Suggestions.from(p, data);
-    assertThat(s).extracting(Suggestions.Suggestion::entry).contains(
-        "isComplete: id", "isUnique: id", "isNonNegative: id",
-        "isContainedIn: {column: status, values: [CANCELLED, NEW, PAID, SHIPPED]}",
-        "hasCompleteness: {column: amount, assertion: \">= 0.85\"}",
-        "hasDataType: {column: code, type: integral, assertion: \">= 1\"}");
+    assertThat(s)
+        .extracting(Suggestions.Suggestion::entry)
+        .contains(
+            "isComplete: id",
+            "isUnique: id",
+            "isNonNegative: id",
+            "isContainedIn: {column: status, values: [CANCELLED, NEW, PAID, SHIPPED]}",
+            "hasCompleteness: {column: amount, assertion: \">= 0.85\"}",
+            "hasDataType: {column: code, type: integral, assertion: \">= 1\"}");
     assertThat(s).allMatch(x -> !x.evidence().isBlank());
     assertThat(s).noneMatch(x -> x.entry().equals("isUnique: status"));
-    Path suite = Files.writeString(w.resolve("suggested.yaml"), Suggestions.toSuiteYaml(s, "orders", p));
+    Path suite =
+        Files.writeString(w.resolve("suggested.yaml"), Suggestions.toSuiteYaml(s, "orders", p));
     assertThat(Files.readString(suite)).contains("# complete: completeness 1.0 over 200 rows");
     VerificationResult r = Suite.load(suite).verification(data).run();
     assertThat(r.status()).as(r.summary()).isEqualTo(CheckStatus.SUCCESS);
@@ -90,11 +102,24 @@ class ProfilerTest {
     Path out = w.resolve("job/profile.json");
     Path suite = w.resolve("job/suite.yaml");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()))
-        .execute("profile", "--input", path, "--out", out.toString(), "--suggest", suite.toString(),
-            "--set", "run.reportDir=" + w.resolve("runs"));
+    int code =
+        new Launcher(
+                new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()))
+            .execute(
+                "profile",
+                "--input",
+                path,
+                "--out",
+                out.toString(),
+                "--suggest",
+                suite.toString(),
+                "--set",
+                "run.reportDir=" + w.resolve("runs"));
     assertThat(code).as(stdout.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Profile of parquet files at").contains("200 rows")
+    assertThat(stdout.toString(StandardCharsets.UTF_8))
+        .contains("Profile of parquet files at")
+        .contains("200 rows")
         .contains("suggested constraint(s)");
     assertThat(Files.readString(out)).contains("\"rows\" : 200");
     assertThat(Suite.load(suite).checks()).hasSize(1);

@@ -21,15 +21,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The module's public surface is its top package: each concept sub-package keeps its
- * implementation package-private behind one internal entry class, and no public signature of the
- * top package makes a user import a sub-package.
+ * The module's public surface is its top package: each concept sub-package keeps its implementation
+ * package-private behind one internal entry class, and no public signature of the top package makes
+ * a user import a sub-package.
  */
 class PublicSurfaceTest {
   private static final String TOP = "dev.lakeforge.quality";
+
   /** The packaged jobs are launched by class name, so their classes are public by necessity. */
   private static final String JOBS = TOP + ".job";
-  private static final Pattern SUB_PACKAGE_TYPE = Pattern.compile("dev\\.lakeforge\\.quality\\.[a-z]\\w*\\.[A-Z]");
+
+  private static final Pattern SUB_PACKAGE_TYPE =
+      Pattern.compile("dev\\.lakeforge\\.quality\\.[a-z]\\w*\\.[A-Z]");
 
   private static final List<Class<?>> CLASSES = new ArrayList<>();
 
@@ -38,8 +41,13 @@ class PublicSurfaceTest {
     Path root = Path.of(Check.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> names;
     try (Stream<Path> files = Files.walk(root)) {
-      names = files.map(root::relativize).map(Path::toString).filter(n -> n.endsWith(".class"))
-          .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.')).toList();
+      names =
+          files
+              .map(root::relativize)
+              .map(Path::toString)
+              .filter(n -> n.endsWith(".class"))
+              .map(n -> n.substring(0, n.length() - ".class".length()).replace('/', '.'))
+              .toList();
     }
     for (String name : names) {
       if (name.startsWith(TOP + ".")) {
@@ -54,15 +62,24 @@ class PublicSurfaceTest {
     Map<String, List<String>> publicByPackage = new TreeMap<>();
     for (Class<?> c : CLASSES) {
       String pkg = c.getPackageName();
-      if (!pkg.equals(TOP) && !pkg.equals(JOBS) && c.getEnclosingClass() == null && Modifier.isPublic(c.getModifiers())) {
+      if (!pkg.equals(TOP)
+          && !pkg.equals(JOBS)
+          && c.getEnclosingClass() == null
+          && Modifier.isPublic(c.getModifiers())) {
         publicByPackage.computeIfAbsent(pkg, k -> new ArrayList<>()).add(c.getSimpleName());
         assertThat(Modifier.isFinal(c.getModifiers())).as(c + " is final").isTrue();
-        assertThat(c.getDeclaredConstructors()).as(c + " cannot be instantiated")
+        assertThat(c.getDeclaredConstructors())
+            .as(c + " cannot be instantiated")
             .allMatch(k -> Modifier.isPrivate(k.getModifiers()));
       }
     }
-    assertThat(publicByPackage).containsOnlyKeys(TOP + ".anomaly", TOP + ".profile", TOP + ".repository", TOP + ".report",
-        TOP + ".suite");
+    assertThat(publicByPackage)
+        .containsOnlyKeys(
+            TOP + ".anomaly",
+            TOP + ".profile",
+            TOP + ".repository",
+            TOP + ".report",
+            TOP + ".suite");
     publicByPackage.forEach((pkg, types) -> assertThat(types).as(pkg).hasSize(1));
   }
 
@@ -73,8 +90,14 @@ class PublicSurfaceTest {
       if (!c.getPackageName().equals(TOP) || !isVisible(c)) {
         continue;
       }
-      if (SUB_PACKAGE_TYPE.matcher(c.toGenericString() + " " + c.getGenericSuperclass() + " "
-          + List.of(c.getGenericInterfaces())).find()) {
+      if (SUB_PACKAGE_TYPE
+          .matcher(
+              c.toGenericString()
+                  + " "
+                  + c.getGenericSuperclass()
+                  + " "
+                  + List.of(c.getGenericInterfaces()))
+          .find()) {
         leaks.add(c.getName());
       }
       List<Member> members = new ArrayList<>();

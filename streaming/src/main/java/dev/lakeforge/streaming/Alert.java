@@ -35,32 +35,47 @@ import java.util.List;
  * @param value the metric's value on the batch (null when it has none)
  * @param expected the constraint's requirement
  * @param batchId the streaming batch id
- * @param firstOffendingOffsets up to five Kafka offsets of the batch's records that broke this constraint
- *     (row-level constraints only; empty for the others)
+ * @param firstOffendingOffsets up to five Kafka offsets of the batch's records that broke this
+ *     constraint (row-level constraints only; empty for the others)
  * @param at when the alert was built
  * @param earliestRecordTime the Kafka timestamp of the batch's earliest record
  * @param latencyMs from that record's time to the alert
  */
-public record Alert(String pipeline, Kind kind, String check, String constraint, String metric, Double value,
-    String expected, long batchId, List<Long> firstOffendingOffsets, Instant at, Instant earliestRecordTime,
+public record Alert(
+    String pipeline,
+    Kind kind,
+    String check,
+    String constraint,
+    String metric,
+    Double value,
+    String expected,
+    long batchId,
+    List<Long> firstOffendingOffsets,
+    Instant at,
+    Instant earliestRecordTime,
     long latencyMs) {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .registerModule(new SimpleModule("alert-instants")
-          .addSerializer(Instant.class, ToStringSerializer.instance)
-          .addDeserializer(Instant.class, new InstantText()));
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .registerModule(
+              new SimpleModule("alert-instants")
+                  .addSerializer(Instant.class, ToStringSerializer.instance)
+                  .addDeserializer(Instant.class, new InstantText()));
 
   /** What raised the alert. */
   public enum Kind {
     /** A constraint of an Error-level check failed on the batch. */
-    @JsonProperty("check") CHECK,
+    @JsonProperty("check")
+    CHECK,
     /** A metric of the batch is anomalous against the pipeline's earlier batches. */
-    @JsonProperty("anomaly") ANOMALY
+    @JsonProperty("anomaly")
+    ANOMALY
   }
 
   public Alert {
     value = value == null || value.isNaN() || value.isInfinite() ? null : value;
-    firstOffendingOffsets = firstOffendingOffsets == null ? List.of() : List.copyOf(firstOffendingOffsets);
+    firstOffendingOffsets =
+        firstOffendingOffsets == null ? List.of() : List.copyOf(firstOffendingOffsets);
   }
 
   /** The alert as the alert topic holds it. */
@@ -68,7 +83,8 @@ public record Alert(String pipeline, Kind kind, String check, String constraint,
     try {
       return JSON.writeValueAsString(this);
     } catch (JsonProcessingException e) {
-      throw new StreamingException("cannot write the alert of " + pipeline + ": " + e.getOriginalMessage(), e);
+      throw new StreamingException(
+          "cannot write the alert of " + pipeline + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -99,7 +115,8 @@ public record Alert(String pipeline, Kind kind, String check, String constraint,
       try {
         return Instant.parse(text);
       } catch (DateTimeParseException e) {
-        throw ctx.weirdStringException(text, Instant.class, "expected an ISO-8601 instant such as 2026-11-27T04:12:09Z");
+        throw ctx.weirdStringException(
+            text, Instant.class, "expected an ISO-8601 instant such as 2026-11-27T04:12:09Z");
       }
     }
   }

@@ -34,8 +34,9 @@ import org.apache.spark.sql.types.StructType;
 final class AlertPublisher {
   /** How many offending offsets an alert lists. */
   static final int OFFSETS = 5;
-  private static final StructType RECORD = new StructType().add("key", DataTypes.StringType)
-      .add("value", DataTypes.StringType);
+
+  private static final StructType RECORD =
+      new StructType().add("key", DataTypes.StringType).add("value", DataTypes.StringType);
 
   private final String pipeline;
   private final String topic;
@@ -49,17 +50,24 @@ final class AlertPublisher {
 
   /** Whether the batch's result calls for alerts: a failed Error-level check or an anomaly. */
   static boolean alerting(VerificationResult result) {
-    return result.hasErrors() || result.checkResults().stream()
-        .anyMatch(c -> c.check().isAnomalyCheck() && c.status() != CheckStatus.SUCCESS);
+    return result.hasErrors()
+        || result.checkResults().stream()
+            .anyMatch(c -> c.check().isAnomalyCheck() && c.status() != CheckStatus.SUCCESS);
   }
 
   /**
    * Builds and writes the alerts.
    *
-   * @param invalid the batch's rows that broke a row-level constraint (with their reasons), or null when none did
+   * @param invalid the batch's rows that broke a row-level constraint (with their reasons), or null
+   *     when none did
    * @return how many alerts were written
    */
-  int publish(SparkSession spark, VerificationResult result, Dataset<Row> invalid, long batchId, long earliestMillis) {
+  int publish(
+      SparkSession spark,
+      VerificationResult result,
+      Dataset<Row> invalid,
+      long batchId,
+      long earliestMillis) {
     List<Failed> failed = new ArrayList<>();
     for (CheckResult c : result.checkResults()) {
       boolean anomaly = c.check().isAnomalyCheck();
@@ -81,13 +89,29 @@ final class AlertPublisher {
       Failed f = failed.get(i);
       ConstraintResult k = f.constraint();
       Instant now = Instant.now();
-      Alert alert = new Alert(pipeline, f.anomaly() ? Alert.Kind.ANOMALY : Alert.Kind.CHECK, f.check().check().description(),
-          k.constraint().name(), k.constraint().analyzer().describe(), k.metricValue(), k.constraint().requirement(),
-          batchId, offsets == null ? List.of() : offsets.get(i), now, Instant.ofEpochMilli(earliestMillis),
-          now.toEpochMilli() - earliestMillis);
+      Alert alert =
+          new Alert(
+              pipeline,
+              f.anomaly() ? Alert.Kind.ANOMALY : Alert.Kind.CHECK,
+              f.check().check().description(),
+              k.constraint().name(),
+              k.constraint().analyzer().describe(),
+              k.metricValue(),
+              k.constraint().requirement(),
+              batchId,
+              offsets == null ? List.of() : offsets.get(i),
+              now,
+              Instant.ofEpochMilli(earliestMillis),
+              now.toEpochMilli() - earliestMillis);
       records.add(RowFactory.create(pipeline, alert.toJson()));
     }
-    spark.createDataFrame(records, RECORD).write().format("kafka").options(writerOptions).option("topic", topic).save();
+    spark
+        .createDataFrame(records, RECORD)
+        .write()
+        .format("kafka")
+        .options(writerOptions)
+        .option("topic", topic)
+        .save();
     return records.size();
   }
 
@@ -101,9 +125,12 @@ final class AlertPublisher {
   private static List<List<Long>> offendingOffsets(Dataset<Row> invalid, List<Failed> failed) {
     Column[] firsts = new Column[failed.size()];
     for (int i = 0; i < firsts.length; i++) {
-      String reason = Verification.reason(failed.get(i).check().check(), failed.get(i).constraint().constraint());
-      Column broke = array_contains(col(Verification.REASONS), reason)
-          .or(array_contains(col(Verification.REASONS), reason + Verification.RAISED));
+      String reason =
+          Verification.reason(
+              failed.get(i).check().check(), failed.get(i).constraint().constraint());
+      Column broke =
+          array_contains(col(Verification.REASONS), reason)
+              .or(array_contains(col(Verification.REASONS), reason + Verification.RAISED));
       firsts[i] = slice(sort_array(collect_list(when(broke, col("_offset")))), 1, OFFSETS);
     }
     Row row = invalid.agg(firsts[0], Arrays.copyOfRange(firsts, 1, firsts.length)).first();

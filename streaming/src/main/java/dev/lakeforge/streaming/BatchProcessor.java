@@ -51,6 +51,7 @@ final class BatchProcessor {
   private final List<Sink> sinks;
   final Stats stats = new Stats();
   private final AtomicBoolean stopRequested = new AtomicBoolean();
+
   /** A batch that started after the stop request waits here, having done nothing, for the stop. */
   final CountDownLatch parked = new CountDownLatch(1);
 
@@ -58,7 +59,10 @@ final class BatchProcessor {
     this.spec = spec;
     this.spark = spark;
     this.deadLetters = new DeadLetterWriter(spec.deadLetterTopic, spec.writerOptions());
-    this.alerts = spec.alertTopic == null ? null : new AlertPublisher(spec.name, spec.alertTopic, spec.writerOptions());
+    this.alerts =
+        spec.alertTopic == null
+            ? null
+            : new AlertPublisher(spec.name, spec.alertTopic, spec.writerOptions());
     this.sinks = spec.sinks(spark);
   }
 
@@ -76,33 +80,44 @@ final class BatchProcessor {
     }
     // The batch is cached for a few seconds and read a few times: compressing the cache costs more
     // (dictionary statistics on every value) than it saves. The batch runs in the query's own
-    // session (a clone Structured Streaming makes), so this setting stays out of the user's session.
+    // session (a clone Structured Streaming makes), so this setting stays out of the user's
+    // session.
     batch.sparkSession().conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
-    Dataset<Row> b = Verification.onData(batch.select(spec.decoder.flattened())).addChecks(spec.checks).annotate()
-        .persist();
+    Dataset<Row> b =
+        Verification.onData(batch.select(spec.decoder.flattened()))
+            .addChecks(spec.checks)
+            .annotate()
+            .persist();
     try {
       Column decodable = col(Decoder.REASON).isNull();
       Column invalid = decodable.and(size(col(Verification.REASONS)).gt(0));
       Column good = decodable.and(size(col(Verification.REASONS)).equalTo(0));
       long started = System.nanoTime();
-      Row sizes = b.agg(count(lit(1)), count(col(Decoder.REASON)), count_if(invalid), min("_timestamp")).first();
+      Row sizes =
+          b.agg(count(lit(1)), count(col(Decoder.REASON)), count_if(invalid), min("_timestamp"))
+              .first();
       long total = sizes.getLong(0);
       long undecodable = sizes.getLong(1);
       long invalidCount = sizes.getLong(2);
       long goodCount = total - undecodable - invalidCount;
-      long earliest = sizes.isNullAt(3) ? System.currentTimeMillis() : sizes.getTimestamp(3).getTime();
+      long earliest =
+          sizes.isNullAt(3) ? System.currentTimeMillis() : sizes.getTimestamp(3).getTime();
 
       long read = System.nanoTime();
       if (total == 0) {
-        // Nothing arrived (or deduplication left nothing): no checks to judge, no alert, no metrics.
+        // Nothing arrived (or deduplication left nothing): no checks to judge, no alert, no
+        // metrics.
         stats.batches.incrementAndGet();
         LOG.info("{} batch {}: no records", spec.name, batchId);
         return;
       }
-      VerificationResult result = verify(b.where(decodable).drop(Verification.REASONS, Decoder.REASON));
+      VerificationResult result =
+          verify(b.where(decodable).drop(Verification.REASONS, Decoder.REASON));
       long alerted = 0;
       if (alerts != null && AlertPublisher.alerting(result)) {
-        alerted = alerts.publish(spark, result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
+        alerted =
+            alerts.publish(
+                spark, result, invalidCount == 0 ? null : b.where(invalid), batchId, earliest);
       }
 
       long judged = System.nanoTime();
@@ -127,20 +142,34 @@ final class BatchProcessor {
       stats.dead.addAndGet(dead);
       stats.alerts.addAndGet(alerted);
       stats.batches.incrementAndGet();
-      LOG.info("{} batch {}: {} good row(s) written, {} dead-lettered, checks {} (read {} ms, checks and alerts {} ms,"
-          + " dead letters {} ms, sinks {} ms)", spec.name, batchId, written, dead, result.status(),
-          millis(started, read), millis(read, judged), millis(judged, deadLettered), millis(deadLettered, System.nanoTime()));
+      LOG.info(
+          "{} batch {}: {} good row(s) written, {} dead-lettered, checks {} (read {} ms, checks and alerts {} ms,"
+              + " dead letters {} ms, sinks {} ms)",
+          spec.name,
+          batchId,
+          written,
+          dead,
+          result.status(),
+          millis(started, read),
+          millis(read, judged),
+          millis(judged, deadLettered),
+          millis(deadLettered, System.nanoTime()));
     } finally {
       b.unpersist();
     }
   }
 
-  /** The checks, and with a repository the tracked metrics and anomaly checks, on the decodable rows. */
+  /**
+   * The checks, and with a repository the tracked metrics and anomaly checks, on the decodable
+   * rows.
+   */
   private VerificationResult verify(Dataset<Row> decodable) {
     Verification v = Verification.onData(decodable).addChecks(spec.checks);
     if (spec.repository != null) {
       v.addAnalyzers(spec.tracked);
-      v.saveMetricsTo(spec.repository, new ResultKey(System.currentTimeMillis(), Map.of("pipeline", spec.name)));
+      v.saveMetricsTo(
+          spec.repository,
+          new ResultKey(System.currentTimeMillis(), Map.of("pipeline", spec.name)));
       for (PipelineSpec.AnomalyRule a : spec.anomalies) {
         v.addAnomalyCheck(a.strategy(), a.analyzer(), null, a.level());
       }

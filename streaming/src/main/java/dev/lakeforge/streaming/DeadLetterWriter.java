@@ -26,11 +26,22 @@ final class DeadLetterWriter {
 
   /** Writes rows of the flattened batch; {@code reason} gives each one's {@code dlq.reason}. */
   void write(Dataset<Row> rows, Column reason) {
-    rows.select(col("_key").as("key"), col("_value").as("value"),
-        array(header("dlq.reason", reason), header("dlq.topic", col("_topic")), header("dlq.partition", col("_partition")),
-            header("dlq.offset", col("_offset")), header("dlq.timestamp", col("_timestamp"))).as("headers"))
-        .write().format("kafka").options(writerOptions).option("topic", topic)
-        .option("includeHeaders", "true").save();
+    rows.select(
+            col("_key").as("key"),
+            col("_value").as("value"),
+            array(
+                    header("dlq.reason", reason),
+                    header("dlq.topic", col("_topic")),
+                    header("dlq.partition", col("_partition")),
+                    header("dlq.offset", col("_offset")),
+                    header("dlq.timestamp", col("_timestamp")))
+                .as("headers"))
+        .write()
+        .format("kafka")
+        .options(writerOptions)
+        .option("topic", topic)
+        .option("includeHeaders", "true")
+        .save();
   }
 
   private static Column header(String name, Column value) {

@@ -52,18 +52,26 @@ final class Decoder {
       for (String f : schema.fieldNames()) {
         allNull = allNull.and(col("_v." + f).isNull());
       }
-      Column why = when(empty, lit("empty payload"))
-          .when(col("_v").isNull().or(allNull), lit("value is not valid Avro for the schema"));
+      Column why =
+          when(empty, lit("empty payload"))
+              .when(col("_v").isNull().or(allNull), lit("value is not valid Avro for the schema"));
       return raw.withColumn("_v", parsed).withColumn(REASON, requiredFields(why));
     }
     StructType withCorrupt = schema.add("_corrupt", DataTypes.StringType);
     Column text = col("value").cast("string");
-    Column parsed = from_json(text, withCorrupt, Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
-    Column why = when(empty, lit("empty payload"))
-        .when(expr("NOT is_valid_utf8(CAST(value AS STRING))"), lit("value is not valid UTF-8"))
-        .when(trim(text).startsWith("{").equalTo(false), lit("value is not a JSON object"))
-        .when(col("_v").isNull(), lit("value is not valid JSON"))
-        .when(col("_v._corrupt").isNotNull(), lit("malformed JSON or a value of the wrong type for " + schema.simpleString()));
+    Column parsed =
+        from_json(
+            text,
+            withCorrupt,
+            Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", "_corrupt"));
+    Column why =
+        when(empty, lit("empty payload"))
+            .when(expr("NOT is_valid_utf8(CAST(value AS STRING))"), lit("value is not valid UTF-8"))
+            .when(trim(text).startsWith("{").equalTo(false), lit("value is not a JSON object"))
+            .when(col("_v").isNull(), lit("value is not valid JSON"))
+            .when(
+                col("_v._corrupt").isNotNull(),
+                lit("malformed JSON or a value of the wrong type for " + schema.simpleString()));
     return raw.withColumn("_v", parsed).withColumn(REASON, requiredFields(why));
   }
 
@@ -75,16 +83,24 @@ final class Decoder {
   }
 
   /**
-   * The decoded value's fields as top-level columns, beside the record's coordinates ({@code _topic},
-   * {@code _partition}, {@code _offset}, {@code _timestamp}), key and original bytes, and the reason.
+   * The decoded value's fields as top-level columns, beside the record's coordinates ({@code
+   * _topic}, {@code _partition}, {@code _offset}, {@code _timestamp}), key and original bytes, and
+   * the reason.
    */
   Column[] flattened() {
     List<Column> flat = new ArrayList<>();
     for (StructField f : schema.fields()) {
       flat.add(col("_v." + f.name()).as(f.name()));
     }
-    flat.addAll(List.of(col("topic").as("_topic"), col("partition").as("_partition"), col("offset").as("_offset"),
-        col("timestamp").as("_timestamp"), col("key").as("_key"), col("value").as("_value"), col(REASON)));
+    flat.addAll(
+        List.of(
+            col("topic").as("_topic"),
+            col("partition").as("_partition"),
+            col("offset").as("_offset"),
+            col("timestamp").as("_timestamp"),
+            col("key").as("_key"),
+            col("value").as("_value"),
+            col(REASON)));
     return flat.toArray(Column[]::new);
   }
 

@@ -22,6 +22,7 @@ final class IcebergSink implements Sink {
   private final String pipeline;
   private final String table;
   private final Column[] columns;
+
   /** Loaded at the first batch (batches run one at a time, on the driver). */
   private LakeTable lakeTable;
 
@@ -43,11 +44,16 @@ final class IcebergSink implements Sink {
     if (lakeTable == null) {
       lakeTable = LakeTable.of(spark, table);
     }
-    for (Snapshot s : SnapshotUtil.currentAncestors(lakeTable.table())) {   // loads and refreshes the table once
+    for (Snapshot s :
+        SnapshotUtil.currentAncestors(lakeTable.table())) { // loads and refreshes the table once
       String committed = s.summary().get(PipelineSpec.BATCH_PROPERTY);
       if (committed != null && committed.startsWith(pipeline + ":")) {
         if (id.equals(committed)) {
-          LOG.info("{} batch {} is already in {} (snapshot {}); skipping the replay", pipeline, batchId, table,
+          LOG.info(
+              "{} batch {} is already in {} (snapshot {}); skipping the replay",
+              pipeline,
+              batchId,
+              table,
               s.snapshotId());
           return 0;
         }
@@ -55,9 +61,14 @@ final class IcebergSink implements Sink {
       }
     }
     try {
-      good.select(columns).writeTo(table).option("snapshot-property." + PipelineSpec.BATCH_PROPERTY, id).append();
+      good.select(columns)
+          .writeTo(table)
+          .option("snapshot-property." + PipelineSpec.BATCH_PROPERTY, id)
+          .append();
     } catch (Exception e) {
-      throw new StreamingException(pipeline + ": cannot append batch " + batchId + " to " + table + ": " + e.getMessage(), e);
+      throw new StreamingException(
+          pipeline + ": cannot append batch " + batchId + " to " + table + ": " + e.getMessage(),
+          e);
     }
     return rows;
   }

@@ -25,16 +25,24 @@ import org.apache.logging.log4j.core.config.Configurator;
 record KafkaConnection(String bootstrap, Map<String, String> options) {
   /** Every setting a Kafka producer knows: the source's others would make it warn about each. */
   private static final Set<String> PRODUCER_KEYS = ProducerConfig.configNames();
+
   private static final Set<String> ADMIN_KEYS = AdminClientConfig.configNames();
+
   /** The client loggers that warn on every reconnect to a broker that is not there. */
-  private static final String[] CONNECTION_LOGGERS = {"org.apache.kafka.clients.NetworkClient",
-      "org.apache.kafka.clients.admin.internals", "org.apache.kafka.clients.admin.KafkaAdminClient"};
+  private static final String[] CONNECTION_LOGGERS = {
+    "org.apache.kafka.clients.NetworkClient",
+    "org.apache.kafka.clients.admin.internals",
+    "org.apache.kafka.clients.admin.KafkaAdminClient"
+  };
 
   KafkaConnection {
     options = Map.copyOf(options);
   }
 
-  /** The source's {@code kafka.*} settings a producer knows (TLS, SASL, ...), not the consumer-only ones. */
+  /**
+   * The source's {@code kafka.*} settings a producer knows (TLS, SASL, ...), not the consumer-only
+   * ones.
+   */
   Map<String, String> writerOptions() {
     Map<String, String> out = new LinkedHashMap<>();
     out.put("kafka.bootstrap.servers", bootstrap);
@@ -48,11 +56,12 @@ record KafkaConnection(String bootstrap, Map<String, String> options) {
   /** The source's {@code kafka.*} settings that {@code known} names, without their prefix. */
   private Map<String, String> clientSettings(Set<String> known) {
     Map<String, String> out = new LinkedHashMap<>();
-    options.forEach((k, v) -> {
-      if (k.startsWith("kafka.") && known.contains(k.substring("kafka.".length()))) {
-        out.put(k.substring("kafka.".length()), v);
-      }
-    });
+    options.forEach(
+        (k, v) -> {
+          if (k.startsWith("kafka.") && known.contains(k.substring("kafka.".length()))) {
+            out.put(k.substring("kafka.".length()), v);
+          }
+        });
     return out;
   }
 
@@ -74,22 +83,38 @@ record KafkaConnection(String bootstrap, Map<String, String> options) {
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakeforge-" + pipeline + "-check");
     Map<String, Level> levels = quietConnectionWarnings();
     try (Admin admin = Admin.create(props)) {
-      admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).nodes().get(millis + 1_000L,
-          TimeUnit.MILLISECONDS);
+      admin
+          .describeCluster(new DescribeClusterOptions().timeoutMs(millis))
+          .nodes()
+          .get(millis + 1_000L, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StreamingException(ErrorKind.UNAVAILABLE, pipeline + ": interrupted while reaching Kafka at " + bootstrap, e);
+      throw new StreamingException(
+          ErrorKind.UNAVAILABLE,
+          pipeline + ": interrupted while reaching Kafka at " + bootstrap,
+          e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-      throw new StreamingException(ErrorKind.UNAVAILABLE, pipeline + ": no Kafka broker answered at " + bootstrap
-          + " within " + timeout.toSeconds() + " s (" + LakeforgeException.firstLine(cause)
-          + "): check the bootstrap servers and that the broker is up; the wait is kafka.connectTimeout", cause);
+      throw new StreamingException(
+          ErrorKind.UNAVAILABLE,
+          pipeline
+              + ": no Kafka broker answered at "
+              + bootstrap
+              + " within "
+              + timeout.toSeconds()
+              + " s ("
+              + LakeforgeException.firstLine(cause)
+              + "): check the bootstrap servers and that the broker is up; the wait is kafka.connectTimeout",
+          cause);
     } finally {
       levels.forEach(Configurator::setLevel);
     }
   }
 
-  /** Lowers the client's reconnect warnings to errors for the check, returning the levels to restore. */
+  /**
+   * Lowers the client's reconnect warnings to errors for the check, returning the levels to
+   * restore.
+   */
   private static Map<String, Level> quietConnectionWarnings() {
     Map<String, Level> before = new LinkedHashMap<>();
     for (String name : CONNECTION_LOGGERS) {

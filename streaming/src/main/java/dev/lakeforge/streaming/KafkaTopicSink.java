@@ -24,7 +24,11 @@ final class KafkaTopicSink implements Sink {
   @Override
   public long write(Dataset<Row> good, long rows, long batchId) {
     good.select(col("_key").as("key"), to_json(struct(columns)).as("value"))
-        .write().format("kafka").options(writerOptions).option("topic", topic).save();
+        .write()
+        .format("kafka")
+        .options(writerOptions)
+        .option("topic", topic)
+        .save();
     return rows;
   }
 

@@ -49,7 +49,9 @@ public final class PipelineSpec {
     }
   }
 
-  /** An anomaly check on each batch: the analyzer's metric against the pipeline's earlier batches. */
+  /**
+   * An anomaly check on each batch: the analyzer's metric against the pipeline's earlier batches.
+   */
   record AnomalyRule(AnomalyStrategy strategy, Analyzer analyzer, Check.Level level) {}
 
   /** Deduplication by a field within a watermark on Kafka record time. */
@@ -114,7 +116,8 @@ public final class PipelineSpec {
 
   /**
    * The statement that creates the Iceberg sink table for the value schema, for a user whose table
-   * does not exist yet: {@code CREATE TABLE lake.sales.orders (order_id BIGINT NOT NULL, ...) USING iceberg}.
+   * does not exist yet: {@code CREATE TABLE lake.sales.orders (order_id BIGINT NOT NULL, ...) USING
+   * iceberg}.
    */
   public Optional<String> createTableSql() {
     if (table == null) {
@@ -124,7 +127,8 @@ public final class PipelineSpec {
     for (StructField f : decoder.schema().fields()) {
       columns.add(quote(f.name()) + " " + f.dataType().sql());
     }
-    return Optional.of("CREATE TABLE " + table + " (" + String.join(", ", columns) + ") USING iceberg");
+    return Optional.of(
+        "CREATE TABLE " + table + " (" + String.join(", ", columns) + ") USING iceberg");
   }
 
   private static String quote(String identifier) {
@@ -153,23 +157,47 @@ public final class PipelineSpec {
     // A consumer that has read to the end of a partition leaves a fetch waiting at the broker for
     // fetch.max.wait.ms (Kafka's default 500 ms), and the next batch's read waits for it: a short
     // wait keeps small batches, and so alerts, fast. The user's kafka.* options still win.
-    DataStreamReader reader = spark.readStream().format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap())
-        .option("failOnDataLoss", "false").option("kafka.fetch.max.wait.ms", "50");
-    reader = topics != null ? reader.option("subscribe", topics) : reader.option("subscribePattern", pattern);
+    DataStreamReader reader =
+        spark
+            .readStream()
+            .format("kafka")
+            .option("kafka.bootstrap.servers", kafka.bootstrap())
+            .option("failOnDataLoss", "false")
+            .option("kafka.fetch.max.wait.ms", "50");
+    reader =
+        topics != null
+            ? reader.option("subscribe", topics)
+            : reader.option("subscribePattern", pattern);
     Dataset<Row> decoded = decode(reader.options(kafka.options()).load());
     if (dedup != null) {
       Column field = col("_v." + dedup.field());
-      Column key = when(col(Decoder.REASON).isNull().and(field.isNotNull()), field.cast("string"))
-          .otherwise(concat_ws("/", lit("raw"), col("topic"), col("partition").cast("string"), col("offset").cast("string")));
-      decoded = decoded.withColumn("_dedup", key).withWatermark("timestamp", dedup.within())
-          .dropDuplicatesWithinWatermark("_dedup");
+      Column key =
+          when(col(Decoder.REASON).isNull().and(field.isNotNull()), field.cast("string"))
+              .otherwise(
+                  concat_ws(
+                      "/",
+                      lit("raw"),
+                      col("topic"),
+                      col("partition").cast("string"),
+                      col("offset").cast("string")));
+      decoded =
+          decoded
+              .withColumn("_dedup", key)
+              .withWatermark("timestamp", dedup.within())
+              .dropDuplicatesWithinWatermark("_dedup");
     }
     BatchProcessor processor = new BatchProcessor(this, spark);
     RunningPipeline.Progress progress = new RunningPipeline.Progress(name);
     spark.streams().addListener(progress);
     try {
-      StreamingQuery query = decoded.writeStream().queryName(name).option("checkpointLocation", checkpoint)
-          .trigger(trigger).foreachBatch((VoidFunction2<Dataset<Row>, Long>) processor::process).start();
+      StreamingQuery query =
+          decoded
+              .writeStream()
+              .queryName(name)
+              .option("checkpointLocation", checkpoint)
+              .trigger(trigger)
+              .foreachBatch((VoidFunction2<Dataset<Row>, Long>) processor::process)
+              .start();
       return new RunningPipeline(this, spark, query, processor, progress);
     } catch (TimeoutException | RuntimeException e) {
       spark.streams().removeListener(progress);
@@ -179,8 +207,8 @@ public final class PipelineSpec {
 
   /**
    * The decode step alone, on Kafka-shaped rows (a binary {@code value} column): adds the parsed
-   * value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). For batch
-   * use and benchmarks; {@link #start} applies it to the stream.
+   * value ({@code _v}) and the reason it cannot be used ({@code _reason}, null when fine). For
+   * batch use and benchmarks; {@link #start} applies it to the stream.
    */
   public Dataset<Row> decode(Dataset<Row> raw) {
     return decoder.decode(raw);

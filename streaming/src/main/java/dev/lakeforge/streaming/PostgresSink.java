@@ -5,7 +5,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** Upserts good rows into a PostgreSQL table by a business key, so a replayed batch writes nothing twice. */
+/**
+ * Upserts good rows into a PostgreSQL table by a business key, so a replayed batch writes nothing
+ * twice.
+ */
 final class PostgresSink implements Sink {
   private final String table;
   private final Column[] columns;
@@ -14,8 +17,14 @@ final class PostgresSink implements Sink {
   PostgresSink(PipelineSpec.PostgresTarget target, List<String> columnNames, Column[] columns) {
     this.table = target.table();
     this.columns = columns.clone();
-    this.upsert = new PostgresUpsert(target.url(), target.user(),
-        target.password() == null ? null : target.password().reveal(), target.table(), columnNames, target.keys());
+    this.upsert =
+        new PostgresUpsert(
+            target.url(),
+            target.user(),
+            target.password() == null ? null : target.password().reveal(),
+            target.table(),
+            columnNames,
+            target.keys());
   }
 
   @Override

@@ -12,8 +12,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Upserts one partition of rows into a PostgreSQL table keyed by a business key: {@code INSERT ...
- * ON CONFLICT (key) DO UPDATE}, in batches in one transaction. A replayed batch writes nothing twice.
- * The table needs a primary key or unique constraint on the key columns.
+ * ON CONFLICT (key) DO UPDATE}, in batches in one transaction. A replayed batch writes nothing
+ * twice. The table needs a primary key or unique constraint on the key columns.
  */
 final class PostgresUpsert implements ForeachPartitionFunction<Row> {
   private static final long serialVersionUID = 1L;
@@ -25,23 +25,41 @@ final class PostgresUpsert implements ForeachPartitionFunction<Row> {
   private final String sql;
   private final int columns;
 
-  PostgresUpsert(String url, String user, String password, String table, List<String> columnNames, List<String> keys) {
+  PostgresUpsert(
+      String url,
+      String user,
+      String password,
+      String table,
+      List<String> columnNames,
+      List<String> keys) {
     this.url = url;
     this.user = user;
     this.password = password;
     this.columns = columnNames.size();
     String cols = String.join(", ", columnNames.stream().map(PostgresUpsert::quote).toList());
     String marks = String.join(", ", columnNames.stream().map(c -> "?").toList());
-    List<String> updates = columnNames.stream().filter(c -> !keys.contains(c)).map(c -> quote(c) + " = EXCLUDED." + quote(c))
-        .toList();
-    this.sql = "INSERT INTO " + qualified(table) + " (" + cols + ") VALUES (" + marks + ") ON CONFLICT ("
-        + String.join(", ", keys.stream().map(PostgresUpsert::quote).toList()) + ") "
-        + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
+    List<String> updates =
+        columnNames.stream()
+            .filter(c -> !keys.contains(c))
+            .map(c -> quote(c) + " = EXCLUDED." + quote(c))
+            .toList();
+    this.sql =
+        "INSERT INTO "
+            + qualified(table)
+            + " ("
+            + cols
+            + ") VALUES ("
+            + marks
+            + ") ON CONFLICT ("
+            + String.join(", ", keys.stream().map(PostgresUpsert::quote).toList())
+            + ") "
+            + (updates.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", updates));
   }
 
   /** {@code schema.table} (or {@code table}) with each part quoted: never pasted as given. */
   static String qualified(String table) {
-    return String.join(".", Arrays.stream(table.split("\\.", -1)).map(PostgresUpsert::quote).toList());
+    return String.join(
+        ".", Arrays.stream(table.split("\\.", -1)).map(PostgresUpsert::quote).toList());
   }
 
   static String quote(String identifier) {

@@ -28,6 +28,7 @@ import org.apache.spark.sql.streaming.StreamingQueryListener;
  */
 public final class RunningPipeline {
   private static final Logger LOG = LogManager.getLogger(RunningPipeline.class);
+
   /** How long {@link #awaitTermination} waits for the query's last progress to reach the counts. */
   private static final Duration PROGRESS_WAIT = Duration.ofSeconds(30);
 
@@ -37,7 +38,11 @@ public final class RunningPipeline {
   private final BatchProcessor processor;
   private final Progress progress;
 
-  RunningPipeline(PipelineSpec spec, SparkSession spark, StreamingQuery query, BatchProcessor processor,
+  RunningPipeline(
+      PipelineSpec spec,
+      SparkSession spark,
+      StreamingQuery query,
+      BatchProcessor processor,
       Progress progress) {
     this.spec = spec;
     this.spark = spark;
@@ -50,22 +55,37 @@ public final class RunningPipeline {
    * What the pipeline did so far, for the run report.
    *
    * @param recordsIn records read from Kafka: the processed ones and the duplicates
-   * @param duplicates records dropped by deduplication (counted when the batch's progress is reported)
-   * @param good good rows written to the sinks (a replayed batch the Iceberg table already holds adds none)
+   * @param duplicates records dropped by deduplication (counted when the batch's progress is
+   *     reported)
+   * @param good good rows written to the sinks (a replayed batch the Iceberg table already holds
+   *     adds none)
    * @param bad decoded rows that broke a row-level constraint
-   * @param deadLettered records sent to the dead-letter topic: the bad rows and the undecodable records
+   * @param deadLettered records sent to the dead-letter topic: the bad rows and the undecodable
+   *     records
    * @param alerts alerts published
    * @param batches micro-batches processed
    */
-  public record Counts(long recordsIn, long duplicates, long good, long bad, long deadLettered, long alerts,
+  public record Counts(
+      long recordsIn,
+      long duplicates,
+      long good,
+      long bad,
+      long deadLettered,
+      long alerts,
       long batches) {}
 
   /** The counts so far. */
   public Counts counts() {
     BatchProcessor.Stats s = processor.stats;
     long duplicates = progress.duplicates.get();
-    return new Counts(s.processed.get() + duplicates, duplicates, s.good.get(), s.bad.get(), s.dead.get(),
-        s.alerts.get(), s.batches.get());
+    return new Counts(
+        s.processed.get() + duplicates,
+        duplicates,
+        s.good.get(),
+        s.bad.get(),
+        s.dead.get(),
+        s.alerts.get(),
+        s.batches.get());
   }
 
   /** The Structured Streaming query: its status, progress and exception. */
@@ -95,8 +115,10 @@ public final class RunningPipeline {
   private void awaitLastProgress() {
     try {
       if (!progress.terminated.await(PROGRESS_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("{}: the query's last progress did not arrive within {} s; the duplicate count may be short",
-            spec.name, PROGRESS_WAIT.toSeconds());
+        LOG.warn(
+            "{}: the query's last progress did not arrive within {} s; the duplicate count may be short",
+            spec.name,
+            PROGRESS_WAIT.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -124,12 +146,16 @@ public final class RunningPipeline {
     boolean finished = true;
     try {
       // stop when idle between triggers, or when the next batch has parked before doing anything
-      while (query.isActive() && query.status().isTriggerActive()
+      while (query.isActive()
+          && query.status().isTriggerActive()
           && !processor.parked.await(50, TimeUnit.MILLISECONDS)) {
         if (System.nanoTime() > deadline) {
           finished = false;
-          LOG.warn("{}: the batch in flight did not finish within the {} s grace period; stopping without it (it runs"
-              + " again after a restart)", spec.name, spec.stopGrace.toSeconds());
+          LOG.warn(
+              "{}: the batch in flight did not finish within the {} s grace period; stopping without it (it runs"
+                  + " again after a restart)",
+              spec.name,
+              spec.stopGrace.toSeconds());
           break;
         }
       }
@@ -143,25 +169,31 @@ public final class RunningPipeline {
 
   /** Stops the query, waiting at most {@code bound} for its thread to end. */
   private void stop(Duration bound) throws InterruptedException {
-    Thread stopper = new Thread(() -> {
-      try {
-        query.stop();
-      } catch (TimeoutException e) {
-        LOG.warn("{}: the query did not stop: {}", spec.name, e.getMessage());
-      }
-    }, "lakeforge-stop-" + spec.name);
+    Thread stopper =
+        new Thread(
+            () -> {
+              try {
+                query.stop();
+              } catch (TimeoutException e) {
+                LOG.warn("{}: the query did not stop: {}", spec.name, e.getMessage());
+              }
+            },
+            "lakeforge-stop-" + spec.name);
     stopper.setDaemon(true);
     stopper.start();
     stopper.join(bound.toMillis());
     if (stopper.isAlive()) {
-      LOG.warn("{}: the query's thread did not end within {} s of the stop", spec.name, bound.toSeconds());
+      LOG.warn(
+          "{}: the query's thread did not end within {} s of the stop",
+          spec.name,
+          bound.toSeconds());
     }
   }
 
   /**
-   * Listens to the query's progress: the records deduplication dropped (the state operator's
-   * {@code numDroppedDuplicateRows}), and the query's end. Events arrive in order and active
-   * queries have distinct names, so the listener claims its query's run by name at the start event.
+   * Listens to the query's progress: the records deduplication dropped (the state operator's {@code
+   * numDroppedDuplicateRows}), and the query's end. Events arrive in order and active queries have
+   * distinct names, so the listener claims its query's run by name at the start event.
    */
   static final class Progress extends StreamingQueryListener {
     private final String name;

@@ -23,17 +23,18 @@ import org.apache.spark.sql.types.StructType;
  * Builds a validated Kafka consumer on Structured Streaming. {@link #build} checks the description
  * and returns an immutable {@link PipelineSpec}; {@link PipelineSpec#start} runs it and returns a
  * {@link RunningPipeline}. Each micro-batch goes through four stages:
+ *
  * <ol>
  *   <li><b>decode</b>: JSON with a declared schema, or Avro; a record that is empty, not valid
  *       UTF-8, not JSON, of a wrong type, or missing a required field goes to the dead-letter topic
- *       with its original key and bytes and the reason, never dropped;</li>
+ *       with its original key and bytes and the reason, never dropped;
  *   <li><b>validate</b>: the checks run with row-level reasons; rows that break one go to the
- *       dead-letter topic with the reasons, the others continue;</li>
- *   <li><b>alert</b>: when a batch fails an Error-level check, or a metric is anomalous, an
- *       {@link Alert} per failed constraint goes to the alert topic;</li>
+ *       dead-letter topic with the reasons, the others continue;
+ *   <li><b>alert</b>: when a batch fails an Error-level check, or a metric is anomalous, an {@link
+ *       Alert} per failed constraint goes to the alert topic;
  *   <li><b>sink</b>: good rows are appended to an Iceberg table exactly once (each commit carries
  *       its pipeline and batch id, and a replayed batch is skipped), and optionally upserted into
- *       PostgreSQL and written to a Kafka topic.</li>
+ *       PostgreSQL and written to a Kafka topic.
  * </ol>
  *
  * <pre>{@code
@@ -43,9 +44,9 @@ import org.apache.spark.sql.types.StructType;
  *     .checkpoint("s3a://lake/checkpoints/orders").build().start(spark);
  * }</pre>
  *
- * <p>Dead-letter records carry headers {@code dlq.reason}, {@code dlq.topic}, {@code dlq.partition},
- * {@code dlq.offset} and {@code dlq.timestamp}. The dead-letter and alert topics are written at
- * least once (a replayed batch may repeat them); the Iceberg table exactly once.
+ * <p>Dead-letter records carry headers {@code dlq.reason}, {@code dlq.topic}, {@code
+ * dlq.partition}, {@code dlq.offset} and {@code dlq.timestamp}. The dead-letter and alert topics
+ * are written at least once (a replayed batch may repeat them); the Iceberg table exactly once.
  */
 public final class StreamQuality {
   final String bootstrap;
@@ -75,7 +76,9 @@ public final class StreamQuality {
     this.bootstrap = bootstrap;
   }
 
-  /** A pipeline reading from the Kafka cluster at {@code bootstrapServers} ({@code host:port,...}). */
+  /**
+   * A pipeline reading from the Kafka cluster at {@code bootstrapServers} ({@code host:port,...}).
+   */
   public static StreamQuality fromKafka(String bootstrapServers) {
     return new StreamQuality(Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
   }
@@ -90,7 +93,10 @@ public final class StreamQuality {
     return this;
   }
 
-  /** Passes a setting to the Kafka source: {@code startingOffsets}, {@code maxOffsetsPerTrigger}, {@code kafka.*}. */
+  /**
+   * Passes a setting to the Kafka source: {@code startingOffsets}, {@code maxOffsetsPerTrigger},
+   * {@code kafka.*}.
+   */
   public StreamQuality option(String key, String value) {
     kafkaOptions.put(key, value);
     return this;
@@ -106,8 +112,8 @@ public final class StreamQuality {
 
   /**
    * The JSON schema of record values from a file: a JSON Schema document, Spark's JSON form of a
-   * schema, or SQL DDL (see {@link ValueSchema}). The file's required fields and
-   * {@code moreRequired} must be present.
+   * schema, or SQL DDL (see {@link ValueSchema}). The file's required fields and {@code
+   * moreRequired} must be present.
    */
   public StreamQuality jsonSchemaFile(Path file, String... moreRequired) {
     ValueSchema v = ValueSchema.read(file);
@@ -122,7 +128,9 @@ public final class StreamQuality {
    */
   public StreamQuality avro(String avroSchemaJson, String... requiredFields) {
     this.avroSchema = avroSchemaJson;
-    this.schema = (StructType) SchemaConverters.toSqlType(new Schema.Parser().parse(avroSchemaJson)).dataType();
+    this.schema =
+        (StructType)
+            SchemaConverters.toSqlType(new Schema.Parser().parse(avroSchemaJson)).dataType();
     this.required = List.of(requiredFields);
     return this;
   }
@@ -152,22 +160,26 @@ public final class StreamQuality {
    * Also upserts good rows into a PostgreSQL table keyed by {@code keyColumns} (which need a
    * primary key or unique constraint there), so a replayed batch writes nothing twice.
    */
-  public StreamQuality toPostgres(String jdbcUrl, String user, Secret password, String pgTable,
-      String... keyColumns) {
-    this.postgres = new PipelineSpec.PostgresTarget(jdbcUrl, user, password, pgTable, List.of(keyColumns));
+  public StreamQuality toPostgres(
+      String jdbcUrl, String user, Secret password, String pgTable, String... keyColumns) {
+    this.postgres =
+        new PipelineSpec.PostgresTarget(jdbcUrl, user, password, pgTable, List.of(keyColumns));
     return this;
   }
 
-  /** Also writes good rows as JSON to a Kafka topic (at least once), keyed by the source record's key. */
+  /**
+   * Also writes good rows as JSON to a Kafka topic (at least once), keyed by the source record's
+   * key.
+   */
   public StreamQuality toKafkaTopic(String topic) {
     this.outputTopic = topic;
     return this;
   }
 
   /**
-   * Drops records whose {@code keyField} repeats within {@code delay} of Kafka record time
-   * ({@code dropDuplicatesWithinWatermark}); undecodable records are never merged. The dropped
-   * records are counted ({@link RunningPipeline.Counts#duplicates}).
+   * Drops records whose {@code keyField} repeats within {@code delay} of Kafka record time ({@code
+   * dropDuplicatesWithinWatermark}); undecodable records are never merged. The dropped records are
+   * counted ({@link RunningPipeline.Counts#duplicates}).
    */
   public StreamQuality deduplicate(String keyField, String delay) {
     this.dedup = new PipelineSpec.Dedup(keyField, delay);
@@ -182,17 +194,26 @@ public final class StreamQuality {
    * .alertOnAnomaly(repository, AnomalyStrategy.relativeRateOfChange(0.5, 2.0), Analyzer.size())
    * }</pre>
    */
-  public StreamQuality alertOnAnomaly(MetricsRepository metricsRepository, AnomalyStrategy strategy, Analyzer analyzer) {
+  public StreamQuality alertOnAnomaly(
+      MetricsRepository metricsRepository, AnomalyStrategy strategy, Analyzer analyzer) {
     return alertOnAnomaly(metricsRepository, strategy, analyzer, Check.Level.WARNING);
   }
 
-  /** As {@link #alertOnAnomaly(MetricsRepository, AnomalyStrategy, Analyzer)}, with the level of the
-   * anomaly check (an anomaly alerts at either level). */
-  public StreamQuality alertOnAnomaly(MetricsRepository metricsRepository, AnomalyStrategy strategy, Analyzer analyzer,
+  /**
+   * As {@link #alertOnAnomaly(MetricsRepository, AnomalyStrategy, Analyzer)}, with the level of the
+   * anomaly check (an anomaly alerts at either level).
+   */
+  public StreamQuality alertOnAnomaly(
+      MetricsRepository metricsRepository,
+      AnomalyStrategy strategy,
+      Analyzer analyzer,
       Check.Level level) {
     this.repository = Objects.requireNonNull(metricsRepository, "repository");
-    anomalies.add(new PipelineSpec.AnomalyRule(Objects.requireNonNull(strategy, "strategy"),
-        Objects.requireNonNull(analyzer, "analyzer"), Objects.requireNonNull(level, "level")));
+    anomalies.add(
+        new PipelineSpec.AnomalyRule(
+            Objects.requireNonNull(strategy, "strategy"),
+            Objects.requireNonNull(analyzer, "analyzer"),
+            Objects.requireNonNull(level, "level")));
     return this;
   }
 
@@ -228,8 +249,8 @@ public final class StreamQuality {
 
   /**
    * How long {@link PipelineSpec#start} waits for a broker to answer before failing (default 30 s):
-   * a wrong address or a broker that is down fails in one line instead of a query that never
-   * gets its offsets.
+   * a wrong address or a broker that is down fails in one line instead of a query that never gets
+   * its offsets.
    */
   public StreamQuality connectTimeout(Duration timeout) {
     this.connectTimeout = positive(timeout, "connectTimeout");
@@ -267,10 +288,12 @@ public final class StreamQuality {
       throw usage("no value schema: call json(schema), jsonSchemaFile(file) or avro(schema)");
     }
     if (deadLetterTopic == null) {
-      throw usage("no dead-letter topic: bad records are never dropped, call deadLetterTopic(topic)");
+      throw usage(
+          "no dead-letter topic: bad records are never dropped, call deadLetterTopic(topic)");
     }
     if (table == null && postgres == null && outputTopic == null) {
-      throw usage("no sink for good rows: call toIceberg(table), toPostgres(...) or toKafkaTopic(topic)");
+      throw usage(
+          "no sink for good rows: call toIceberg(table), toPostgres(...) or toKafkaTopic(topic)");
     }
     if (checkpoint == null) {
       throw usage("no checkpoint location: call checkpoint(location); exactly-once needs it");
@@ -282,7 +305,11 @@ public final class StreamQuality {
       }
     }
     if (dedup != null && !fields.contains(dedup.field())) {
-      throw usage("deduplication field '" + dedup.field() + "' is not in the schema " + schema.simpleString());
+      throw usage(
+          "deduplication field '"
+              + dedup.field()
+              + "' is not in the schema "
+              + schema.simpleString());
     }
     if (postgres != null && postgres.keys().isEmpty()) {
       throw usage("the PostgreSQL sink needs the business key column(s)");

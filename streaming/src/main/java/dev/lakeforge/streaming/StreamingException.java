@@ -3,7 +3,10 @@ package dev.lakeforge.streaming;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 
-/** The streaming module's one exception type: the message names the topic, table or batch, and the fix. */
+/**
+ * The streaming module's one exception type: the message names the topic, table or batch, and the
+ * fix.
+ */
 public class StreamingException extends LakeforgeException {
   private static final long serialVersionUID = 1L;
 

@@ -17,12 +17,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The schema of JSON record values, read from a file in one of three forms:
+ *
  * <ul>
- *   <li>a <a href="https://json-schema.org">JSON Schema</a> document (an object with
- *       {@code properties}); its top-level {@code required} list gives the required fields;</li>
- *   <li>Spark's own JSON form of a schema ({@code df.schema().json()}); non-nullable fields are required;</li>
- *   <li>SQL DDL such as {@code order_id BIGINT NOT NULL, status STRING} ({@code --} comment lines allowed);
- *       {@code NOT NULL} fields are required.</li>
+ *   <li>a <a href="https://json-schema.org">JSON Schema</a> document (an object with {@code
+ *       properties}); its top-level {@code required} list gives the required fields;
+ *   <li>Spark's own JSON form of a schema ({@code df.schema().json()}); non-nullable fields are
+ *       required;
+ *   <li>SQL DDL such as {@code order_id BIGINT NOT NULL, status STRING} ({@code --} comment lines
+ *       allowed); {@code NOT NULL} fields are required.
  * </ul>
  *
  * <pre>{@code
@@ -31,10 +33,10 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  *
  * <p>JSON Schema types map to Spark types: {@code string} to STRING ({@code format: date-time} to
- * TIMESTAMP, {@code date} to DATE), {@code integer} to BIGINT, {@code number} to DOUBLE,
- * {@code boolean} to BOOLEAN, {@code array} to ARRAY of its {@code items}, {@code object} to a
- * STRUCT of its {@code properties} (or a MAP of STRING to its {@code additionalProperties}). A type
- * may be a list with {@code "null"}, such as {@code ["string", "null"]}.
+ * TIMESTAMP, {@code date} to DATE), {@code integer} to BIGINT, {@code number} to DOUBLE, {@code
+ * boolean} to BOOLEAN, {@code array} to ARRAY of its {@code items}, {@code object} to a STRUCT of
+ * its {@code properties} (or a MAP of STRING to its {@code additionalProperties}). A type may be a
+ * list with {@code "null"}, such as {@code ["string", "null"]}.
  *
  * @param schema the Spark schema of the values
  * @param required the top-level fields that must be present and non-null
@@ -49,14 +51,16 @@ public record ValueSchema(StructType schema, List<String> required) {
   /**
    * Reads a schema file.
    *
-   * @throws StreamingException naming the file, and for JSON Schema the JSON pointer of what is wrong
+   * @throws StreamingException naming the file, and for JSON Schema the JSON pointer of what is
+   *     wrong
    */
   public static ValueSchema read(Path file) {
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new StreamingException("cannot read the value schema file " + file + ": " + e.getMessage(), e);
+      throw new StreamingException(
+          "cannot read the value schema file " + file + ": " + e.getMessage(), e);
     }
     String trimmed = text.strip();
     if (!trimmed.startsWith("{")) {
@@ -66,8 +70,15 @@ public record ValueSchema(StructType schema, List<String> required) {
     try {
       root = JSON.readTree(trimmed);
     } catch (JsonProcessingException e) {
-      throw new StreamingException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+      throw new StreamingException(
+          file
+              + ": not valid JSON at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
     if ("struct".equals(root.path("type").asText()) && root.has("fields")) {
       return fromSpark(file, trimmed);
@@ -82,7 +93,11 @@ public record ValueSchema(StructType schema, List<String> required) {
     try {
       schema = StructType.fromDDL(ddl.toString().strip());
     } catch (Exception e) {
-      throw new StreamingException(file + ": not a JSON Schema, a Spark schema or valid SQL DDL: " + LakeforgeException.firstLine(e), e);
+      throw new StreamingException(
+          file
+              + ": not a JSON Schema, a Spark schema or valid SQL DDL: "
+              + LakeforgeException.firstLine(e),
+          e);
     }
     return new ValueSchema(schema, nonNullable(schema));
   }
@@ -92,7 +107,8 @@ public record ValueSchema(StructType schema, List<String> required) {
     try {
       type = DataType.fromJson(json);
     } catch (Exception e) {
-      throw new StreamingException(file + ": not a valid Spark schema: " + LakeforgeException.firstLine(e), e);
+      throw new StreamingException(
+          file + ": not a valid Spark schema: " + LakeforgeException.firstLine(e), e);
     }
     StructType schema = (StructType) type;
     return new ValueSchema(schema, nonNullable(schema));
@@ -110,11 +126,14 @@ public record ValueSchema(StructType schema, List<String> required) {
 
   private static ValueSchema fromJsonSchema(Path file, JsonNode root) {
     if (!root.has("properties")) {
-      throw new StreamingException(file + ": a JSON Schema for record values needs \"type\": \"object\" with \"properties\"");
+      throw new StreamingException(
+          file
+              + ": a JSON Schema for record values needs \"type\": \"object\" with \"properties\"");
     }
     DataType type = type(file, root, "");
     if (!(type instanceof StructType schema)) {
-      throw new StreamingException(file + ": the top level must be an object, got " + type.simpleString());
+      throw new StreamingException(
+          file + ": the top level must be an object, got " + type.simpleString());
     }
     List<String> required = new ArrayList<>();
     JsonNode req = root.path("required");
@@ -123,8 +142,12 @@ public record ValueSchema(StructType schema, List<String> required) {
     }
     for (JsonNode r : req) {
       if (!List.of(schema.fieldNames()).contains(r.asText())) {
-        throw new StreamingException(file + " at /required: '" + r.asText() + "' is not a property; properties: "
-            + String.join(", ", schema.fieldNames()));
+        throw new StreamingException(
+            file
+                + " at /required: '"
+                + r.asText()
+                + "' is not a property; properties: "
+                + String.join(", ", schema.fieldNames()));
       }
       required.add(r.asText());
     }
@@ -137,11 +160,16 @@ public record ValueSchema(StructType schema, List<String> required) {
       throw new StreamingException(where + ": expected a schema object, got " + node);
     }
     if (node.has("$ref")) {
-      throw new StreamingException(where + ": $ref is not supported; write the definition in place");
+      throw new StreamingException(
+          where + ": $ref is not supported; write the definition in place");
     }
     for (String combinator : List.of("oneOf", "anyOf", "allOf")) {
       if (node.has(combinator)) {
-        throw new StreamingException(where + ": " + combinator + " is not supported; give one type (a list with \"null\" is fine)");
+        throw new StreamingException(
+            where
+                + ": "
+                + combinator
+                + " is not supported; give one type (a list with \"null\" is fine)");
       }
     }
     String name = typeName(where, node);
@@ -169,18 +197,25 @@ public record ValueSchema(StructType schema, List<String> required) {
           Iterator<Map.Entry<String, JsonNode>> it = node.get("properties").fields();
           while (it.hasNext()) {
             Map.Entry<String, JsonNode> p = it.next();
-            struct = struct.add(p.getKey(), type(file, p.getValue(), pointer + "/properties/" + p.getKey()));
+            struct =
+                struct.add(
+                    p.getKey(), type(file, p.getValue(), pointer + "/properties/" + p.getKey()));
           }
           return struct;
         }
         JsonNode extra = node.path("additionalProperties");
         if (extra.isObject()) {
-          return DataTypes.createMapType(DataTypes.StringType, type(file, extra, pointer + "/additionalProperties"));
+          return DataTypes.createMapType(
+              DataTypes.StringType, type(file, extra, pointer + "/additionalProperties"));
         }
-        throw new StreamingException(where + ": an object needs \"properties\", or \"additionalProperties\" with a schema");
+        throw new StreamingException(
+            where + ": an object needs \"properties\", or \"additionalProperties\" with a schema");
       default:
-        throw new StreamingException(where + ": type '" + name
-            + "' is not supported; use string, integer, number, boolean, array or object");
+        throw new StreamingException(
+            where
+                + ": type '"
+                + name
+                + "' is not supported; use string, integer, number, boolean, array or object");
     }
   }
 
@@ -208,15 +243,17 @@ public record ValueSchema(StructType schema, List<String> required) {
     }
     if (t.isArray()) {
       List<String> names = new ArrayList<>();
-      t.forEach(n -> {
-        if (!"null".equals(n.asText())) {
-          names.add(n.asText());
-        }
-      });
+      t.forEach(
+          n -> {
+            if (!"null".equals(n.asText())) {
+              names.add(n.asText());
+            }
+          });
       if (names.size() == 1) {
         return names.get(0);
       }
-      throw new StreamingException(where + ": type " + t + " has more than one non-null type; give one");
+      throw new StreamingException(
+          where + ": type " + t + " has more than one non-null type; give one");
     }
     throw new StreamingException(where + ": \"type\" must be a name or a list of names, got " + t);
   }

@@ -9,7 +9,8 @@ import java.util.function.Predicate;
 
 /**
  * Bad record values generated from valid ones ({@code order_id BIGINT, status STRING, amount
- * DOUBLE}, {@code order_id} required), each of a known kind, with the dead-letter reason it must get.
+ * DOUBLE}, {@code order_id} required), each of a known kind, with the dead-letter reason it must
+ * get.
  */
 final class MalformedCorpus {
   private MalformedCorpus() {}
@@ -35,8 +36,13 @@ final class MalformedCorpus {
   record Malformed(Kind kind, byte[] value) {}
 
   static String valid(long id, Random random) {
-    return "{\"order_id\": " + id + ", \"status\": \"" + word(random, 1 + random.nextInt(12)) + "\", \"amount\": "
-        + random.nextInt(100_000) / 100.0 + "}";
+    return "{\"order_id\": "
+        + id
+        + ", \"status\": \""
+        + word(random, 1 + random.nextInt(12))
+        + "\", \"amount\": "
+        + random.nextInt(100_000) / 100.0
+        + "}";
   }
 
   /** {@code perKind} records of each kind, from a seeded generator (the same corpus every run). */
@@ -57,15 +63,36 @@ final class MalformedCorpus {
     return switch (kind) {
       // any proper prefix of an object lacks its closing brace
       case TRUNCATED -> utf8(json.substring(0, 1 + random.nextInt(json.length() - 1)));
-      case WRONG_TYPE -> utf8(switch (random.nextInt(4)) {
-        case 0 -> "{\"order_id\": \"" + word(random, 5) + "\", \"status\": " + status + ", \"amount\": 1.0}";
-        case 1 -> "{\"order_id\": " + id + ", \"status\": " + status + ", \"amount\": \"" + word(random, 3) + "\"}";
-        case 2 -> "{\"order_id\": [" + id + "], \"status\": " + status + "}";
-        default -> "{\"order_id\": " + id + ", \"amount\": {\"value\": 1}}";
-      });
-      case HUGE_NUMBER -> utf8("{\"order_id\": " + digits(random, 20 + random.nextInt(400)) + ", \"status\": " + status + "}");
+      case WRONG_TYPE ->
+          utf8(
+              switch (random.nextInt(4)) {
+                case 0 ->
+                    "{\"order_id\": \""
+                        + word(random, 5)
+                        + "\", \"status\": "
+                        + status
+                        + ", \"amount\": 1.0}";
+                case 1 ->
+                    "{\"order_id\": "
+                        + id
+                        + ", \"status\": "
+                        + status
+                        + ", \"amount\": \""
+                        + word(random, 3)
+                        + "\"}";
+                case 2 -> "{\"order_id\": [" + id + "], \"status\": " + status + "}";
+                default -> "{\"order_id\": " + id + ", \"amount\": {\"value\": 1}}";
+              });
+      case HUGE_NUMBER ->
+          utf8(
+              "{\"order_id\": "
+                  + digits(random, 20 + random.nextInt(400))
+                  + ", \"status\": "
+                  + status
+                  + "}");
       case INVALID_UTF8 -> {
-        byte[] prefix = utf8("{\"order_id\": " + id + ", \"status\": \"" + word(random, random.nextInt(5)));
+        byte[] prefix =
+            utf8("{\"order_id\": " + id + ", \"status\": \"" + word(random, random.nextInt(5)));
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(prefix);
         // a lone continuation byte, a sequence cut short, or bytes never valid in UTF-8
@@ -74,15 +101,20 @@ final class MalformedCorpus {
         b.writeBytes(utf8(word(random, random.nextInt(5)) + "\", \"amount\": 2.5}"));
         yield b.toByteArray();
       }
-      case MISSING_KEY -> utf8("{\"status\": " + status + ", \"amount\": " + random.nextInt(100) + "}");
-      case NULL_KEY -> utf8("{\"order_id\": null, \"status\": " + (random.nextBoolean() ? "null" : status) + "}");
+      case MISSING_KEY ->
+          utf8("{\"status\": " + status + ", \"amount\": " + random.nextInt(100) + "}");
+      case NULL_KEY ->
+          utf8(
+              "{\"order_id\": null, \"status\": " + (random.nextBoolean() ? "null" : status) + "}");
       case EMPTY -> new byte[0];
-      case NOT_AN_OBJECT -> utf8(switch (random.nextInt(4)) {
-        case 0 -> "[" + json + "]";
-        case 1 -> "\"" + word(random, 8) + "\"";
-        case 2 -> Long.toString(id);
-        default -> "  " + word(random, 6) + " " + json;
-      });
+      case NOT_AN_OBJECT ->
+          utf8(
+              switch (random.nextInt(4)) {
+                case 0 -> "[" + json + "]";
+                case 1 -> "\"" + word(random, 8) + "\"";
+                case 2 -> Long.toString(id);
+                default -> "  " + word(random, 6) + " " + json;
+              });
     };
   }
 

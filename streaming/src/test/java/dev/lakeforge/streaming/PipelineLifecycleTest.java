@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Timeout;
 @SparkTest
 @Timeout(600)
 class PipelineLifecycleTest {
-  private static final StructType SCHEMA = StructType.fromDDL("order_id BIGINT, status STRING, amount DOUBLE");
+  private static final StructType SCHEMA =
+      StructType.fromDDL("order_id BIGINT, status STRING, amount DOUBLE");
 
   /** host:port where nothing listens. */
   private static String deadBroker() throws IOException {
@@ -50,19 +51,35 @@ class PipelineLifecycleTest {
   }
 
   @Test
-  void anUnreachableBrokerFailsTheStartInOneLine(SparkSession spark, TestWarehouse w) throws Exception {
+  void anUnreachableBrokerFailsTheStartInOneLine(SparkSession spark, TestWarehouse w)
+      throws Exception {
     String broker = deadBroker();
-    PipelineSpec spec = StreamQuality.fromKafka(broker).name("nowhere").topics("t").json(SCHEMA).deadLetterTopic("d")
-        .toIceberg("lake.stream.nowhere").checkpoint(w.resolve("nowhere-checkpoint").toString())
-        .connectTimeout(Duration.ofSeconds(2)).build();
-    assertThatThrownBy(() -> spec.start(spark)).isInstanceOfSatisfying(StreamingException.class, e -> {
-      assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
-      assertThat(e.getMessage()).startsWith("nowhere: no Kafka broker answered at " + broker + " within 2 s")
-          .contains("kafka.connectTimeout").doesNotContain("\n");
-    });
+    PipelineSpec spec =
+        StreamQuality.fromKafka(broker)
+            .name("nowhere")
+            .topics("t")
+            .json(SCHEMA)
+            .deadLetterTopic("d")
+            .toIceberg("lake.stream.nowhere")
+            .checkpoint(w.resolve("nowhere-checkpoint").toString())
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    assertThatThrownBy(() -> spec.start(spark))
+        .isInstanceOfSatisfying(
+            StreamingException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE);
+              assertThat(e.getMessage())
+                  .startsWith("nowhere: no Kafka broker answered at " + broker + " within 2 s")
+                  .contains("kafka.connectTimeout")
+                  .doesNotContain("\n");
+            });
     assertThat(spark.streams().active()).as("no query was started").isEmpty();
 
-    Path config = Files.writeString(w.resolve("nowhere.yaml"), """
+    Path config =
+        Files.writeString(
+            w.resolve("nowhere.yaml"),
+            """
         stream-quality:
           kafka: {bootstrapServers: "%s", topics: [t], connectTimeout: 2s}
           schema: "order_id BIGINT, status STRING, amount DOUBLE"
@@ -70,42 +87,60 @@ class PipelineLifecycleTest {
           table: lake.stream.not_created
           checkpoint: nowhere-checkpoint
         run: {reportDir: nowhere-runs}
-        """.formatted(broker));
+        """
+                .formatted(broker));
     JobRun run = runJob(config);
     assertThat(run.code()).as(run.err()).isEqualTo(1);
     assertThat(run.err().lines().filter(l -> l.startsWith("lakeforge stream-quality:")))
         .singleElement(as(InstanceOfAssertFactories.STRING))
-        .startsWith("lakeforge stream-quality: stream-quality: no Kafka broker answered at " + broker);
+        .startsWith(
+            "lakeforge stream-quality: stream-quality: no Kafka broker answered at " + broker);
     assertThat(run.err()).doesNotContain("Exception").doesNotContain("\tat ");
 
     JobRun dry = runJob(config, "--dry-run");
     assertThat(dry.code()).as(dry.out() + dry.err()).isEqualTo(2);
-    assertThat(dry.out() + dry.err()).contains("no Kafka broker answered at " + broker)
-        .contains("lake.stream.not_created").contains("create it with: CREATE TABLE lake.stream.not_created"
-            + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    assertThat(dry.out() + dry.err())
+        .contains("no Kafka broker answered at " + broker)
+        .contains("lake.stream.not_created")
+        .contains(
+            "create it with: CREATE TABLE lake.stream.not_created"
+                + " (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
   }
 
   @Test
-  void aBatchStuckPastTheGracePeriodIsAbandonedAndRunsAgainAfterARestart(SparkSession spark, TestWarehouse w)
-      throws Exception {
+  void aBatchStuckPastTheGracePeriodIsAbandonedAndRunsAgainAfterARestart(
+      SparkSession spark, TestWarehouse w) throws Exception {
     TestKafka.createTopics("stuck", "stuck-dlq");
     spark.sql("DROP TABLE IF EXISTS lake.stream.stuck");
-    spark.sql("CREATE TABLE lake.stream.stuck (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
+    spark.sql(
+        "CREATE TABLE lake.stream.stuck (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg");
     String url = EmbeddedPostgresServer.jdbcUrl();
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
-      c.createStatement().execute("CREATE TABLE stuck (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
+      c.createStatement()
+          .execute(
+              "CREATE TABLE stuck (order_id BIGINT PRIMARY KEY, status TEXT, amount DOUBLE PRECISION)");
     }
     produce("stuck", 0, 20, List.of());
     String checkpoint = w.resolve("stuck-checkpoint").toString();
-    Supplier<StreamQuality> pipeline = () -> StreamQuality.fromKafka(TestKafka.bootstrap()).name("stuck").topics("stuck")
-        .option("startingOffsets", "earliest").json(SCHEMA, "order_id").deadLetterTopic("stuck-dlq")
-        .toIceberg("lake.stream.stuck").toPostgres(url, "postgres", Secret.of("postgres"), "stuck", "order_id")
-        .checkpoint(checkpoint).stopGracePeriod(Duration.ofSeconds(2));
+    Supplier<StreamQuality> pipeline =
+        () ->
+            StreamQuality.fromKafka(TestKafka.bootstrap())
+                .name("stuck")
+                .topics("stuck")
+                .option("startingOffsets", "earliest")
+                .json(SCHEMA, "order_id")
+                .deadLetterTopic("stuck-dlq")
+                .toIceberg("lake.stream.stuck")
+                .toPostgres(url, "postgres", Secret.of("postgres"), "stuck", "order_id")
+                .checkpoint(checkpoint)
+                .stopGracePeriod(Duration.ofSeconds(2));
 
     try (Connection lock = DriverManager.getConnection(url, "postgres", "postgres")) {
       lock.setAutoCommit(false);
-      lock.createStatement().execute("LOCK TABLE stuck IN ACCESS EXCLUSIVE MODE");   // the upsert waits for it
-      RunningPipeline running = pipeline.get().trigger(Trigger.ProcessingTime(200)).build().start(spark);
+      lock.createStatement()
+          .execute("LOCK TABLE stuck IN ACCESS EXCLUSIVE MODE"); // the upsert waits for it
+      RunningPipeline running =
+          pipeline.get().trigger(Trigger.ProcessingTime(200)).build().start(spark);
       waitFor(() -> waitingOnALock(url), running, "the batch's upsert waits on the lock");
       assertThat(running.stopGracefully()).as("the batch did not finish").isFalse();
       waitFor(() -> !running.query().isActive(), running, "the query stopped");
@@ -116,7 +151,9 @@ class PipelineLifecycleTest {
     again.awaitTermination();
     assertThat(spark.table("lake.stream.stuck").count()).isEqualTo(20);
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
-         ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT order_id) FROM stuck")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT count(*), count(DISTINCT order_id) FROM stuck")) {
       rs.next();
       assertThat(rs.getLong(1)).isEqualTo(20);
       assertThat(rs.getLong(2)).isEqualTo(20);
@@ -125,8 +162,10 @@ class PipelineLifecycleTest {
 
   private static boolean waitingOnALock(String url) {
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
-         ResultSet rs = c.createStatement().executeQuery(
-             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%stuck%'")) {
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO%stuck%'")) {
       rs.next();
       return rs.getLong(1) > 0;
     } catch (SQLException e) {
@@ -134,7 +173,8 @@ class PipelineLifecycleTest {
     }
   }
 
-  private static void waitFor(BooleanSupplier done, RunningPipeline running, String what) throws Exception {
+  private static void waitFor(BooleanSupplier done, RunningPipeline running, String what)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
     while (!done.getAsBoolean() && System.nanoTime() < deadline) {
       if (running.query().exception().isDefined()) {

@@ -27,22 +27,32 @@ class StreamOnObjectStoreTest {
 
   private int run(Path config) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = new Launcher(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(out, true,
-        StandardCharsets.UTF_8)).execute("stream-quality", "--config", config.toString());
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8))
+            .execute("stream-quality", "--config", config.toString());
     assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
     return code;
   }
 
   @Test
-  void theCheckpointAndTheTableLiveInABucketAndARestartLandsEachRecordOnce(SparkSession spark) throws Exception {
+  void theCheckpointAndTheTableLiveInABucketAndARestartLandsEachRecordOnce(SparkSession spark)
+      throws Exception {
     S3Server s3 = S3Server.shared();
     s3.createBucket("stream");
     TestKafka.createTopics("s3-orders", "s3-orders-dlq");
-    Files.writeString(dir.resolve("ddl.sql"), """
+    Files.writeString(
+        dir.resolve("ddl.sql"),
+        """
         CREATE NAMESPACE IF NOT EXISTS s3lake.shop;
         CREATE TABLE IF NOT EXISTS s3lake.shop.orders (order_id BIGINT, status STRING, amount DOUBLE) USING iceberg;
         """);
-    Path config = Files.writeString(dir.resolve("stream.yaml"), s3.configSection(dir) + """
+    Path config =
+        Files.writeString(
+            dir.resolve("stream.yaml"),
+            s3.configSection(dir)
+                + """
         catalogs:
           s3lake: {type: hadoop, warehouse: "s3a://stream/warehouse"}
         run: {reportDir: runs}
@@ -55,22 +65,30 @@ class StreamOnObjectStoreTest {
           table: s3lake.shop.orders
           checkpoint: "s3a://stream/checkpoints/orders"
           trigger: availableNow
-        """.formatted(TestKafka.bootstrap()));
+        """
+                    .formatted(TestKafka.bootstrap()));
     ByteArrayOutputStream ddl = new ByteArrayOutputStream();
-    assertThat(new Launcher(new PrintStream(ddl, true, StandardCharsets.UTF_8), new PrintStream(ddl, true,
-        StandardCharsets.UTF_8)).execute("sql", "--config", config.toString())).as(ddl.toString(StandardCharsets.UTF_8))
+    assertThat(
+            new Launcher(
+                    new PrintStream(ddl, true, StandardCharsets.UTF_8),
+                    new PrintStream(ddl, true, StandardCharsets.UTF_8))
+                .execute("sql", "--config", config.toString()))
+        .as(ddl.toString(StandardCharsets.UTF_8))
         .isZero();
 
     StreamQualityTest.produce("s3-orders", 0, 50, List.of());
     run(config);
     assertThat(spark.table("s3lake.shop.orders").count()).isEqualTo(50);
-    try (Stream<Path> commits = Files.list(s3.bucketFolder("stream").resolve("checkpoints/orders/commits"))) {
+    try (Stream<Path> commits =
+        Files.list(s3.bucketFolder("stream").resolve("checkpoints/orders/commits"))) {
       assertThat(commits.count()).isPositive();
     }
 
     StreamQualityTest.produce("s3-orders", 50, 80, List.of());
     run(config);
     assertThat(spark.table("s3lake.shop.orders").count()).isEqualTo(80);
-    assertThat(spark.sql("SELECT count(DISTINCT order_id) FROM s3lake.shop.orders").first().getLong(0)).isEqualTo(80);
+    assertThat(
+            spark.sql("SELECT count(DISTINCT order_id) FROM s3lake.shop.orders").first().getLong(0))
+        .isEqualTo(80);
   }
 }

@@ -12,8 +12,8 @@ public final class StreamingTestSession implements SparkTestConfigurer {
   @Override
   public void configure(Map<String, String> conf, Path root) {
     conf.put("spark.sql.extensions", Catalogs.EXTENSIONS);
-    conf.putAll(Catalogs.sparkConf("lake",
-        CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
+    conf.putAll(
+        Catalogs.sparkConf("lake", CatalogSettings.hadoop(Location.of(root.resolve("lake")))));
     conf.put("spark.sql.streaming.noDataMicroBatches.enabled", "false");
   }
 }

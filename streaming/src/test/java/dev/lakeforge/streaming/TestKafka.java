@@ -27,8 +27,10 @@ public final class TestKafka {
   private static String bootstrap;
   private static String sslBootstrap;
   private static String saslBootstrap;
+
   /** A SASL user known to the broker for both PLAIN and SCRAM-SHA-256. */
   public static final String SASL_USER = "alice";
+
   public static final String SASL_PASSWORD = "alice-secret-pw";
   private static Path truststore;
   static final String STORE_PASSWORD = "test-store-pass";
@@ -52,8 +54,12 @@ public final class TestKafka {
 
   private static void start() {
     try {
-      String classpath = Files.readString(Path.of(System.getProperty("lakeforge.kafka.classpath",
-          "kafka-broker/target/kafka-classpath.txt"))).trim();
+      String classpath =
+          Files.readString(
+                  Path.of(
+                      System.getProperty(
+                          "lakeforge.kafka.classpath", "kafka-broker/target/kafka-classpath.txt")))
+              .trim();
       Path dir = Files.createTempDirectory(Files.createDirectories(SharedSpark.root()), "kafka-");
       int port = freePort();
       int controller = freePort();
@@ -61,47 +67,136 @@ public final class TestKafka {
       int sasl = freePort();
       Path keystore = dir.resolve("broker.jks");
       truststore = dir.resolve("truststore.jks");
-      keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname",
-          "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-keystore", keystore.toString(), "-storepass",
-          STORE_PASSWORD, "-keypass", STORE_PASSWORD, "-storetype", "JKS");
-      keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", STORE_PASSWORD,
-          "-file", dir.resolve("broker.crt").toString());
-      keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.crt").toString(), "-keystore",
-          truststore.toString(), "-storepass", STORE_PASSWORD, "-storetype", "JKS");
+      keytool(
+          "-genkeypair",
+          "-alias",
+          "broker",
+          "-keyalg",
+          "RSA",
+          "-keysize",
+          "2048",
+          "-validity",
+          "2",
+          "-dname",
+          "CN=localhost",
+          "-ext",
+          "SAN=ip:127.0.0.1,dns:localhost",
+          "-keystore",
+          keystore.toString(),
+          "-storepass",
+          STORE_PASSWORD,
+          "-keypass",
+          STORE_PASSWORD,
+          "-storetype",
+          "JKS");
+      keytool(
+          "-exportcert",
+          "-alias",
+          "broker",
+          "-keystore",
+          keystore.toString(),
+          "-storepass",
+          STORE_PASSWORD,
+          "-file",
+          dir.resolve("broker.crt").toString());
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "broker",
+          "-file",
+          dir.resolve("broker.crt").toString(),
+          "-keystore",
+          truststore.toString(),
+          "-storepass",
+          STORE_PASSWORD,
+          "-storetype",
+          "JKS");
       Path props = dir.resolve("server.properties");
-      Files.writeString(props, String.join("\n",
-          "process.roles=broker,controller", "node.id=1", "controller.quorum.voters=1@127.0.0.1:" + controller,
-          "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller + ",SSL://127.0.0.1:" + ssl
-              + ",SASL_PLAINTEXT://127.0.0.1:" + sasl,
-          "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + ssl + ",SASL_PLAINTEXT://127.0.0.1:" + sasl,
-          "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
-          "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT",
-          "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256",
-          "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
-              + " user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";",
-          "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
-              + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
-          "ssl.keystore.location=" + keystore, "ssl.keystore.password=" + STORE_PASSWORD, "ssl.key.password=" + STORE_PASSWORD,
-          "ssl.keystore.type=JKS", "ssl.client.auth=none",
-          "log.dirs=" + dir.resolve("logs"), "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-          "transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0", "num.partitions=2",
-          "auto.create.topics.enable=true") + "\n");
+      Files.writeString(
+          props,
+          String.join(
+                  "\n",
+                  "process.roles=broker,controller",
+                  "node.id=1",
+                  "controller.quorum.voters=1@127.0.0.1:" + controller,
+                  "listeners=PLAINTEXT://127.0.0.1:"
+                      + port
+                      + ",CONTROLLER://127.0.0.1:"
+                      + controller
+                      + ",SSL://127.0.0.1:"
+                      + ssl
+                      + ",SASL_PLAINTEXT://127.0.0.1:"
+                      + sasl,
+                  "advertised.listeners=PLAINTEXT://127.0.0.1:"
+                      + port
+                      + ",SSL://127.0.0.1:"
+                      + ssl
+                      + ",SASL_PLAINTEXT://127.0.0.1:"
+                      + sasl,
+                  "controller.listener.names=CONTROLLER",
+                  "inter.broker.listener.name=PLAINTEXT",
+                  "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT",
+                  "sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256",
+                  "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                      + " user_"
+                      + SASL_USER
+                      + "=\""
+                      + SASL_PASSWORD
+                      + "\";",
+                  "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config="
+                      + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                  "ssl.keystore.location=" + keystore,
+                  "ssl.keystore.password=" + STORE_PASSWORD,
+                  "ssl.key.password=" + STORE_PASSWORD,
+                  "ssl.keystore.type=JKS",
+                  "ssl.client.auth=none",
+                  "log.dirs=" + dir.resolve("logs"),
+                  "offsets.topic.replication.factor=1",
+                  "transaction.state.log.replication.factor=1",
+                  "transaction.state.log.min.isr=1",
+                  "group.initial.rebalance.delay.ms=0",
+                  "num.partitions=2",
+                  "auto.create.topics.enable=true")
+              + "\n");
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> base = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath));
+      List<String> base =
+          new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath));
       List<String> format = new ArrayList<>(base);
-      format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString().replace("-", "").substring(0, 22),
-          "-c", props.toString(), "--add-scram", "SCRAM-SHA-256=[name=" + SASL_USER + ",password=" + SASL_PASSWORD + "]"));
-      Process f = new ProcessBuilder(format).redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+      format.addAll(
+          List.of(
+              "kafka.tools.StorageTool",
+              "format",
+              "-t",
+              UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+              "-c",
+              props.toString(),
+              "--add-scram",
+              "SCRAM-SHA-256=[name=" + SASL_USER + ",password=" + SASL_PASSWORD + "]"));
+      Process f =
+          new ProcessBuilder(format)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("format.log").toFile())
+              .start();
       if (f.waitFor() != 0) {
-        throw new IllegalStateException("kafka storage format failed; see " + dir.resolve("format.log"));
+        throw new IllegalStateException(
+            "kafka storage format failed; see " + dir.resolve("format.log"));
       }
       List<String> run = new ArrayList<>(base);
-      run.addAll(List.of("-Dlog4j.configuration=file:" + writeLog4j(dir), "kafka.Kafka", props.toString()));
+      run.addAll(
+          List.of(
+              "-Dlog4j.configuration=file:" + writeLog4j(dir), "kafka.Kafka", props.toString()));
       brokerCommand = run;
       brokerLog = dir.resolve("broker.log");
-      broker = new ProcessBuilder(run).redirectErrorStream(true).redirectOutput(brokerLog.toFile()).start();
-      // reads the field at exit: restart() replaces the process, and the new one must not outlive the JVM
-      Runtime.getRuntime().addShutdownHook(new Thread(TestKafka::stopBroker, "lakeforge-test-kafka-stop"));
+      broker =
+          new ProcessBuilder(run)
+              .redirectErrorStream(true)
+              .redirectOutput(brokerLog.toFile())
+              .start();
+      // reads the field at exit: restart() replaces the process, and the new one must not outlive
+      // the JVM
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(TestKafka::stopBroker, "lakeforge-test-kafka-stop"));
       bootstrap = "127.0.0.1:" + port;
       sslBootstrap = "127.0.0.1:" + ssl;
       saslBootstrap = "127.0.0.1:" + sasl;
@@ -109,7 +204,8 @@ public final class TestKafka {
       Exception last = null;
       while (System.nanoTime() < deadline) {
         if (!broker.isAlive()) {
-          throw new IllegalStateException("the Kafka broker exited at start; see " + dir.resolve("broker.log"));
+          throw new IllegalStateException(
+              "the Kafka broker exited at start; see " + dir.resolve("broker.log"));
         }
         try (Admin admin = admin()) {
           admin.describeCluster().nodes().get();
@@ -119,7 +215,8 @@ public final class TestKafka {
           Thread.sleep(200);
         }
       }
-      throw new IllegalStateException("the Kafka broker did not answer on " + bootstrap + " within 180 s", last);
+      throw new IllegalStateException(
+          "the Kafka broker did not answer on " + bootstrap + " within 180 s", last);
     } catch (IOException e) {
       throw new IllegalStateException("cannot start the Kafka broker: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -135,14 +232,20 @@ public final class TestKafka {
     }
   }
 
-  /** Stops the broker (SIGTERM), keeps it down for {@code down}, starts it again on the same ports and data. */
+  /**
+   * Stops the broker (SIGTERM), keeps it down for {@code down}, starts it again on the same ports
+   * and data.
+   */
   static synchronized void restart(Duration down) throws Exception {
     bootstrap();
     broker.destroy();
     broker.waitFor();
     Thread.sleep(down.toMillis());
-    broker = new ProcessBuilder(brokerCommand).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile())).start();
+    broker =
+        new ProcessBuilder(brokerCommand)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(brokerLog.toFile()))
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       try (Admin admin = admin()) {
@@ -152,7 +255,8 @@ public final class TestKafka {
         Thread.sleep(200);
       }
     }
-    throw new IllegalStateException("the Kafka broker did not come back on " + bootstrap + "; see " + brokerLog);
+    throw new IllegalStateException(
+        "the Kafka broker did not come back on " + bootstrap + "; see " + brokerLog);
   }
 
   /** The TLS listener (a certificate for 127.0.0.1 made with keytool at start). */
@@ -186,9 +290,13 @@ public final class TestKafka {
 
   private static String writeLog4j(Path dir) throws IOException {
     Path p = dir.resolve("log4j.properties");
-    Files.writeString(p, "log4j.rootLogger=WARN, f\nlog4j.appender.f=org.apache.log4j.FileAppender\n"
-        + "log4j.appender.f.File=" + dir.resolve("server.log") + "\nlog4j.appender.f.layout=org.apache.log4j.PatternLayout\n"
-        + "log4j.appender.f.layout.ConversionPattern=%d %p %c: %m%n\n");
+    Files.writeString(
+        p,
+        "log4j.rootLogger=WARN, f\nlog4j.appender.f=org.apache.log4j.FileAppender\n"
+            + "log4j.appender.f.File="
+            + dir.resolve("server.log")
+            + "\nlog4j.appender.f.layout=org.apache.log4j.PatternLayout\n"
+            + "log4j.appender.f.layout.ConversionPattern=%d %p %c: %m%n\n");
     return p.toString();
   }
 

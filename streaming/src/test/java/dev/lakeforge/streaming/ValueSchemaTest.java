@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValueSchemaTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path file(String name, String text) throws Exception {
     return Files.writeString(dir.resolve(name), text);
@@ -19,7 +18,11 @@ class ValueSchemaTest {
 
   @Test
   void jsonSchemaMapsTypesNestingNullableUnionsAndRequired() throws Exception {
-    ValueSchema v = ValueSchema.read(file("order.schema.json", """
+    ValueSchema v =
+        ValueSchema.read(
+            file(
+                "order.schema.json",
+                """
         {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
          "properties": {
            "order_id": {"type": "integer"},
@@ -34,9 +37,12 @@ class ValueSchemaTest {
          },
          "required": ["order_id", "status"]}
         """));
-    assertThat(v.schema()).isEqualTo(StructType.fromDDL("order_id BIGINT, status STRING, amount DOUBLE, paid BOOLEAN,"
-        + " at TIMESTAMP, day DATE, tags ARRAY<STRING>, customer STRUCT<id: BIGINT, email: STRING>,"
-        + " attributes MAP<STRING, DOUBLE>"));
+    assertThat(v.schema())
+        .isEqualTo(
+            StructType.fromDDL(
+                "order_id BIGINT, status STRING, amount DOUBLE, paid BOOLEAN,"
+                    + " at TIMESTAMP, day DATE, tags ARRAY<STRING>, customer STRUCT<id: BIGINT, email: STRING>,"
+                    + " attributes MAP<STRING, DOUBLE>"));
     assertThat(v.required()).containsExactly("order_id", "status");
   }
 
@@ -47,35 +53,51 @@ class ValueSchemaTest {
     assertThat(spark.schema()).isEqualTo(schema);
     assertThat(spark.required()).containsExactly("order_id");
 
-    ValueSchema ddl = ValueSchema.read(file("order.ddl", "-- orders topic\norder_id BIGINT NOT NULL,\nstatus STRING\n"));
+    ValueSchema ddl =
+        ValueSchema.read(
+            file("order.ddl", "-- orders topic\norder_id BIGINT NOT NULL,\nstatus STRING\n"));
     assertThat(ddl.schema()).isEqualTo(schema);
     assertThat(ddl.required()).containsExactly("order_id");
   }
 
   @Test
   void unsupportedOrWrongSchemasNameTheFileAndTheJsonPointer() throws Exception {
-    Path ref = file("ref.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/a\"}}}");
-    assertThatThrownBy(() -> ValueSchema.read(ref)).isInstanceOf(StreamingException.class)
-        .hasMessage(ref + " at /properties/a: $ref is not supported; write the definition in place");
+    Path ref =
+        file("ref.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/$defs/a\"}}}");
+    assertThatThrownBy(() -> ValueSchema.read(ref))
+        .isInstanceOf(StreamingException.class)
+        .hasMessage(
+            ref + " at /properties/a: $ref is not supported; write the definition in place");
 
-    Path union = file("union.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":"
-        + "{\"b\":{\"type\":[\"string\",\"integer\"]}}}}}");
-    assertThatThrownBy(() -> ValueSchema.read(union)).hasMessageContaining(union + " at /properties/a/properties/b:")
+    Path union =
+        file(
+            "union.json",
+            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"object\",\"properties\":"
+                + "{\"b\":{\"type\":[\"string\",\"integer\"]}}}}}");
+    assertThatThrownBy(() -> ValueSchema.read(union))
+        .hasMessageContaining(union + " at /properties/a/properties/b:")
         .hasMessageContaining("more than one non-null type");
 
-    Path unknown = file("unknown.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"decimal\"}}}");
-    assertThatThrownBy(() -> ValueSchema.read(unknown)).hasMessageContaining(unknown + " at /properties/a: type 'decimal'");
+    Path unknown =
+        file("unknown.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"decimal\"}}}");
+    assertThatThrownBy(() -> ValueSchema.read(unknown))
+        .hasMessageContaining(unknown + " at /properties/a: type 'decimal'");
 
-    Path required = file("required.json", "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
-        + "\"required\":[\"b\"]}");
-    assertThatThrownBy(() -> ValueSchema.read(required)).hasMessage(required
-        + " at /required: 'b' is not a property; properties: a");
+    Path required =
+        file(
+            "required.json",
+            "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
+                + "\"required\":[\"b\"]}");
+    assertThatThrownBy(() -> ValueSchema.read(required))
+        .hasMessage(required + " at /required: 'b' is not a property; properties: a");
 
     Path broken = file("broken.json", "{\"type\": \"object\",\n \"properties\": {");
-    assertThatThrownBy(() -> ValueSchema.read(broken)).hasMessageContaining(broken + ": not valid JSON at line 2");
+    assertThatThrownBy(() -> ValueSchema.read(broken))
+        .hasMessageContaining(broken + ": not valid JSON at line 2");
 
     Path ddl = file("bad.ddl", "order_id BIGIN");
-    assertThatThrownBy(() -> ValueSchema.read(ddl)).hasMessageContaining(ddl + ": not a JSON Schema, a Spark schema or valid SQL DDL");
+    assertThatThrownBy(() -> ValueSchema.read(ddl))
+        .hasMessageContaining(ddl + ": not a JSON Schema, a Spark schema or valid SQL DDL");
 
     assertThatThrownBy(() -> ValueSchema.read(dir.resolve("missing.json")))
         .hasMessageContaining("cannot read the value schema file " + dir.resolve("missing.json"));

@@ -5,25 +5,25 @@ import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lakeforge.core.Location;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -32,17 +32,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Binds a config subtree to a typed record; every failure names file:line, key path and what was expected. */
+/**
+ * Binds a config subtree to a typed record; every failure names file:line, key path and what was
+ * expected.
+ */
 final class Binder {
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-      .addModule(new SimpleModule("lakeforge-config").addDeserializer(Location.class, new LocationDeserializer()))
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+          .addModule(
+              new SimpleModule("lakeforge-config")
+                  .addDeserializer(Location.class, new LocationDeserializer()))
+          .build();
 
   private Binder() {}
 
@@ -54,17 +60,30 @@ final class Binder {
     return bind(tree, section, node, MAPPER.constructType(type));
   }
 
-  /** Binds {@code node}, which stands at {@code section} of the tree (as written there, or rewritten). */
+  /**
+   * Binds {@code node}, which stands at {@code section} of the tree (as written there, or
+   * rewritten).
+   */
   static <T> T bind(ConfigTree tree, KeyPath section, JsonNode node, JavaType type) {
     try {
-      return MAPPER.readerFor(type).withAttribute(ConfigTree.class, tree).withAttribute(KeyPath.class, section)
+      return MAPPER
+          .readerFor(type)
+          .withAttribute(ConfigTree.class, tree)
+          .withAttribute(KeyPath.class, section)
           .readValue(node);
     } catch (UnrecognizedPropertyException e) {
       KeyPath parent = section.resolve(relative(e.getPath()).parent());
       String key = e.getPropertyName();
-      throw located(tree, parent.child(key), "unknown key '" + key + "'"
-          + (parent.isRoot() ? "" : " under '" + parent + "'")
-          + suggestion(key, e.getKnownPropertyIds()) + "; accepted keys: " + list(e.getKnownPropertyIds()));
+      throw located(
+          tree,
+          parent.child(key),
+          "unknown key '"
+              + key
+              + "'"
+              + (parent.isRoot() ? "" : " under '" + parent + "'")
+              + suggestion(key, e.getKnownPropertyIds())
+              + "; accepted keys: "
+              + list(e.getKnownPropertyIds()));
     } catch (ValueInstantiationException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
       Throwable cause = e.getCause();
@@ -74,8 +93,15 @@ final class Binder {
       throw located(tree, at, cause == null ? e.getOriginalMessage() : cause.getMessage());
     } catch (InvalidFormatException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
-      throw located(tree, at, "expected " + expected(e.getTargetType()) + ", got " + (at.isSecret()
-          ? "a value (not shown: the key is secret)" : "'" + Redactor.global().redact(String.valueOf(e.getValue())) + "'"));
+      throw located(
+          tree,
+          at,
+          "expected "
+              + expected(e.getTargetType())
+              + ", got "
+              + (at.isSecret()
+                  ? "a value (not shown: the key is secret)"
+                  : "'" + Redactor.global().redact(String.valueOf(e.getValue())) + "'"));
     } catch (MismatchedInputException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
       JsonNode actual = tree.get(at);
@@ -156,11 +182,20 @@ final class Binder {
     if (t == null) {
       return "a different value";
     }
-    if (t == int.class || t == Integer.class || t == long.class || t == Long.class || t == short.class
-        || t == Short.class || t == BigInteger.class) {
+    if (t == int.class
+        || t == Integer.class
+        || t == long.class
+        || t == Long.class
+        || t == short.class
+        || t == Short.class
+        || t == BigInteger.class) {
       return "an integer";
     }
-    if (t == double.class || t == Double.class || t == float.class || t == Float.class || t == BigDecimal.class) {
+    if (t == double.class
+        || t == Double.class
+        || t == float.class
+        || t == Float.class
+        || t == BigDecimal.class) {
       return "a number";
     }
     if (t == boolean.class || t == Boolean.class) {
@@ -173,8 +208,10 @@ final class Binder {
       return "a path or URI";
     }
     if (t.isEnum()) {
-      return "one of " + Arrays.stream(t.getEnumConstants())
-          .map(c -> c.toString().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+      return "one of "
+          + Arrays.stream(t.getEnumConstants())
+              .map(c -> c.toString().toLowerCase(Locale.ROOT))
+              .collect(Collectors.joining(", "));
     }
     if (Map.class.isAssignableFrom(t) || t.isRecord()) {
       return "a mapping of keys";
@@ -185,9 +222,13 @@ final class Binder {
     return "a " + t.getSimpleName();
   }
 
-  /** What a value is, for an error about the key at {@code at}: a secret key's value is not shown. */
+  /**
+   * What a value is, for an error about the key at {@code at}: a secret key's value is not shown.
+   */
   static String describe(JsonNode node, KeyPath at) {
-    return at.isSecret() && node.isValueNode() && !node.isNull() ? "a value (not shown: the key is secret)" : describe(node);
+    return at.isSecret() && node.isValueNode() && !node.isNull()
+        ? "a value (not shown: the key is secret)"
+        : describe(node);
   }
 
   static String describe(JsonNode node) {
@@ -214,10 +255,15 @@ final class Binder {
   }
 
   static String suggestion(String key, Collection<?> known) {
-    return known.stream().map(String::valueOf)
-        .filter(k -> distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= Math.max(2, key.length() / 3))
+    return known.stream()
+        .map(String::valueOf)
+        .filter(
+            k ->
+                distance(k.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT))
+                    <= Math.max(2, key.length() / 3))
         .min(Comparator.comparingInt(k -> distance(k, key)))
-        .map(k -> " (did you mean '" + k + "'?)").orElse("");
+        .map(k -> " (did you mean '" + k + "'?)")
+        .orElse("");
   }
 
   private static int distance(String a, String b) {

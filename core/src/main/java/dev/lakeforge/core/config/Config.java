@@ -2,11 +2,11 @@ package dev.lakeforge.core.config;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.Location;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +27,8 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * A loaded, substituted config: YAML (or JSON) files bound to typed records on demand. Every
- * value remembers the file and line it came from, so a bad value is reported there.
+ * A loaded, substituted config: YAML (or JSON) files bound to typed records on demand. Every value
+ * remembers the file and line it came from, so a bad value is reported there.
  *
  * <pre>{@code
  * Config config = Config.file(Path.of("job.yaml"))
@@ -39,14 +39,16 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Order of precedence, lowest first: the base file, its {@code profiles.<name>} section, the
- * sibling file {@code <base>-<name>.yaml}, then {@code --set} overrides. {@code ${NAME}},
- * {@code ${NAME:-default}} and {@code ${file:/run/secrets/x}} are substituted last, so overrides
- * may use them too.
+ * sibling file {@code <base>-<name>.yaml}, then {@code --set} overrides. {@code ${NAME}}, {@code
+ * ${NAME:-default}} and {@code ${file:/run/secrets/x}} are substituted last, so overrides may use
+ * them too.
  */
 public final class Config {
-  private static final ObjectMapper YAML_OUT = new ObjectMapper(
-      new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+  private static final ObjectMapper YAML_OUT =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
 
   private final ConfigTree tree;
   private final Redactor redactor;
@@ -54,7 +56,12 @@ public final class Config {
   private final String profile;
   private final Map<Path, KeyPath> secretFiles;
 
-  private Config(ConfigTree tree, Redactor redactor, Path file, String profile, Map<Path, KeyPath> secretFiles) {
+  private Config(
+      ConfigTree tree,
+      Redactor redactor,
+      Path file,
+      String profile,
+      Map<Path, KeyPath> secretFiles) {
     this.tree = tree;
     this.redactor = redactor;
     this.file = file;
@@ -81,8 +88,8 @@ public final class Config {
   }
 
   /**
-   * Binds a top-level section (e.g. {@code "spark"}; {@code ""} for the whole file) to a record.
-   * A missing section binds as an empty mapping, so records supply their defaults.
+   * Binds a top-level section (e.g. {@code "spark"}; {@code ""} for the whole file) to a record. A
+   * missing section binds as an empty mapping, so records supply their defaults.
    *
    * @throws ConfigException naming file:line, key path and the expected value when it does not fit
    */
@@ -102,17 +109,29 @@ public final class Config {
    * @throws ConfigException naming file:line, key path and the expected value when it does not fit
    */
   public <T> T bind(String keyPath, JsonNode value, Class<T> type) {
-    return Binder.bind(tree, KeyPath.parse(keyPath), value == null ? NullNode.getInstance() : value,
+    return Binder.bind(
+        tree,
+        KeyPath.parse(keyPath),
+        value == null ? NullNode.getInstance() : value,
         Binder.MAPPER.constructType(type));
   }
 
-  /** As {@link #bind(String, JsonNode, Class)}, to a generic type: {@code new TypeReference<List<String>>() {}}. */
+  /**
+   * As {@link #bind(String, JsonNode, Class)}, to a generic type: {@code new
+   * TypeReference<List<String>>() {}}.
+   */
   public <T> T bind(String keyPath, JsonNode value, TypeReference<T> type) {
-    return Binder.bind(tree, KeyPath.parse(keyPath), value == null ? NullNode.getInstance() : value,
+    return Binder.bind(
+        tree,
+        KeyPath.parse(keyPath),
+        value == null ? NullNode.getInstance() : value,
         Binder.MAPPER.constructType(type));
   }
 
-  /** What a value is, for an error message: "a mapping", "a list", "the string 'x'", "the number 5", "null". */
+  /**
+   * What a value is, for an error message: "a mapping", "a list", "the string 'x'", "the number 5",
+   * "null".
+   */
   public static String describe(JsonNode value) {
     return value == null ? "nothing" : Binder.describe(value);
   }
@@ -129,16 +148,21 @@ public final class Config {
     return keys;
   }
 
-  /**
-   * Fails on any top-level key not in {@code accepted}, naming its line and the accepted keys.
-   */
+  /** Fails on any top-level key not in {@code accepted}, naming its line and the accepted keys. */
   public void requireOnlySections(Collection<String> accepted) {
     Iterator<String> it = tree.root.fieldNames();
     while (it.hasNext()) {
       String key = it.next();
       if (!accepted.contains(key)) {
-        throw Binder.located(tree, KeyPath.ROOT.child(key), "unknown section '" + key + "'"
-            + Binder.suggestion(key, accepted) + "; accepted sections: " + String.join(", ", new TreeSet<>(accepted)));
+        throw Binder.located(
+            tree,
+            KeyPath.ROOT.child(key),
+            "unknown section '"
+                + key
+                + "'"
+                + Binder.suggestion(key, accepted)
+                + "; accepted sections: "
+                + String.join(", ", new TreeSet<>(accepted)));
       }
     }
   }
@@ -159,9 +183,9 @@ public final class Config {
   }
 
   /**
-   * The folder a relative path written at this key starts from: the folder of the file that set
-   * it, or the working directory for {@code --set} values and defaults. Settings records get this
-   * rule for free with fields of type {@link Location}.
+   * The folder a relative path written at this key starts from: the folder of the file that set it,
+   * or the working directory for {@code --set} values and defaults. Settings records get this rule
+   * for free with fields of type {@link Location}.
    */
   public Path baseDirectoryOf(String keyPath) {
     return tree.originOf(KeyPath.parse(keyPath)).baseDirectory();
@@ -188,8 +212,8 @@ public final class Config {
   }
 
   /**
-   * Every string value of the config with the key path it sits at, for tools that look for the files
-   * a config names.
+   * Every string value of the config with the key path it sits at, for tools that look for the
+   * files a config names.
    */
   public Map<String, String> stringValues() {
     Map<String, String> out = new LinkedHashMap<>();
@@ -260,8 +284,11 @@ public final class Config {
 
   @Override
   public String toString() {
-    return "Config(" + (file == null ? "no file" : file) + (profile == null ? "" : ", profile " + profile)
-        + ")\n" + toYaml();
+    return "Config("
+        + (file == null ? "no file" : file)
+        + (profile == null ? "" : ", profile " + profile)
+        + ")\n"
+        + toYaml();
   }
 
   /** Builds a {@link Config}: profile, overrides and environment, then {@link #load()}. */
@@ -278,21 +305,27 @@ public final class Config {
 
     /**
      * Leaves {@code ${file:...}} unread: a placeholder stands for each, and {@link
-     * Config#secretFiles()} lists them. For tools that describe where a job will run (the files exist
-     * there, not here); never for running a job.
+     * Config#secretFiles()} lists them. For tools that describe where a job will run (the files
+     * exist there, not here); never for running a job.
      */
     public Loader withoutReadingSecretFiles() {
       this.readSecretFiles = false;
       return this;
     }
 
-    /** Overlays the named profile; it must exist as {@code profiles.<name>} or {@code <base>-<name>.yaml}. */
+    /**
+     * Overlays the named profile; it must exist as {@code profiles.<name>} or {@code
+     * <base>-<name>.yaml}.
+     */
     public Loader profile(String name) {
       this.profile = name == null || name.isBlank() ? null : name.trim();
       return this;
     }
 
-    /** Adds an override {@code key.path=value}; the value is read as YAML ({@code 8}, {@code true}, {@code [a, b]}). */
+    /**
+     * Adds an override {@code key.path=value}; the value is read as YAML ({@code 8}, {@code true},
+     * {@code [a, b]}).
+     */
     public Loader set(String keyEqualsValue) {
       overrides.add(Objects.requireNonNull(keyEqualsValue, "override"));
       return this;
@@ -323,8 +356,11 @@ public final class Config {
         if (profile != null && profiles.has(profile)) {
           profileSection = tree.subtree(KeyPath.ROOT.child("profiles").child(profile));
         } else if (!profiles.isObject()) {
-          throw Binder.located(tree, KeyPath.ROOT.child("profiles"),
-              "expected a mapping of profile names (dev, staging, prod, ...) to settings, got " + Binder.describe(profiles));
+          throw Binder.located(
+              tree,
+              KeyPath.ROOT.child("profiles"),
+              "expected a mapping of profile names (dev, staging, prod, ...) to settings, got "
+                  + Binder.describe(profiles));
         }
         tree.root.remove("profiles");
       }
@@ -336,10 +372,20 @@ public final class Config {
           if (profiles != null) {
             profiles.fieldNames().forEachRemaining(defined::add);
           }
-          throw new ConfigException("profile '" + profile + "' is not defined: "
-              + (file == null ? "no config file was given" : "no 'profiles." + profile + "' in " + file
-              + " and no " + sibling.getFileName() + " beside it")
-              + (defined.isEmpty() ? "" : "; defined profiles: " + String.join(", ", defined)));
+          throw new ConfigException(
+              "profile '"
+                  + profile
+                  + "' is not defined: "
+                  + (file == null
+                      ? "no config file was given"
+                      : "no 'profiles."
+                          + profile
+                          + "' in "
+                          + file
+                          + " and no "
+                          + sibling.getFileName()
+                          + " beside it")
+                  + (defined.isEmpty() ? "" : "; defined profiles: " + String.join(", ", defined)));
         }
         if (profileSection != null) {
           tree.overlay(profileSection);
@@ -351,7 +397,8 @@ public final class Config {
       for (String o : overrides) {
         int eq = o.indexOf('=');
         if (eq <= 0) {
-          throw new ConfigException("--set '" + o + "': expected key=value, for example --set spark.master=local[2]");
+          throw new ConfigException(
+              "--set '" + o + "': expected key=value, for example --set spark.master=local[2]");
         }
         String key = o.substring(0, eq).trim();
         tree.set(key, ConfigTree.parseValue(key, o.substring(eq + 1)), Origin.override());
@@ -359,7 +406,8 @@ public final class Config {
       Redactor redactor = new Redactor();
       Map<Path, KeyPath> secretFiles = readSecretFiles ? null : new LinkedHashMap<>();
       new Substitution(env, redactor, secretFiles).apply(tree);
-      return new Config(tree, redactor, file, profile, secretFiles == null ? Map.of() : secretFiles);
+      return new Config(
+          tree, redactor, file, profile, secretFiles == null ? Map.of() : secretFiles);
     }
 
     private Path siblingFile(String name) {

@@ -5,9 +5,9 @@ import dev.lakeforge.core.LakeforgeException;
 import java.util.Optional;
 
 /**
- * A configuration or usage error: the message names the file, line, key path and what was
- * expected. The launcher exits with code 2 on it. An error at a key of a config also keeps where
- * as data, for a caller that points at it (an editor, a report).
+ * A configuration or usage error: the message names the file, line, key path and what was expected.
+ * The launcher exits with code 2 on it. An error at a key of a config also keeps where as data, for
+ * a caller that points at it (an editor, a report).
  *
  * <pre>{@code
  * catch (ConfigException e) {
@@ -44,7 +44,10 @@ public class ConfigException extends LakeforgeException {
     this.problem = problem;
   }
 
-  /** Where the value at fault was written (file, line, column; or {@code --set}), when the error is at a key. */
+  /**
+   * Where the value at fault was written (file, line, column; or {@code --set}), when the error is
+   * at a key.
+   */
   public Optional<Origin> origin() {
     return Optional.ofNullable(origin);
   }

@@ -48,29 +48,42 @@ final class ConfigTree {
         return empty(source);
       }
       if (!node.isObject()) {
-        throw new ConfigException(source + ":1:1: expected a mapping of keys at the top level, got "
-            + Binder.describe(node));
+        throw new ConfigException(
+            source
+                + ":1:1: expected a mapping of keys at the top level, got "
+                + Binder.describe(node));
       }
       return new ConfigTree((ObjectNode) node, origins);
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
-      String where = loc == null ? source : source + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
-      throw new ConfigException(where + ": invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+      String where =
+          loc == null ? source : source + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+      throw new ConfigException(
+          where + ": invalid YAML: " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
     } catch (IOException e) {
       throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
     }
   }
 
-  private static JsonNode read(JsonParser p, KeyPath path, String source, Map<KeyPath, Origin> origins)
-      throws IOException {
+  private static JsonNode read(
+      JsonParser p, KeyPath path, String source, Map<KeyPath, Origin> origins) throws IOException {
     JsonLocation loc = p.currentTokenLocation();
     origins.putIfAbsent(path, new Origin(source, loc.getLineNr(), loc.getColumnNr()));
     JsonToken t = p.currentToken();
     if (p instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
       // Jackson reads an alias as the anchor's name, and loses the anchors of scalars: refuse them
       // rather than take "*owner" to mean "owner".
-      throw new ConfigException(source + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": " + path
-          + ": YAML aliases (*" + p.getText() + ") are not supported; write the value out");
+      throw new ConfigException(
+          source
+              + ":"
+              + loc.getLineNr()
+              + ":"
+              + loc.getColumnNr()
+              + ": "
+              + path
+              + ": YAML aliases (*"
+              + p.getText()
+              + ") are not supported; write the value out");
     }
     switch (t) {
       case START_OBJECT -> {
@@ -80,8 +93,17 @@ final class ConfigTree {
           JsonLocation keyLoc = p.currentTokenLocation();
           KeyPath child = path.child(name);
           if (obj.has(name)) {
-            throw new ConfigException(source + ":" + keyLoc.getLineNr() + ":" + keyLoc.getColumnNr()
-                + ": " + child + ": duplicate key (first defined at line " + origins.get(child).line() + ")");
+            throw new ConfigException(
+                source
+                    + ":"
+                    + keyLoc.getLineNr()
+                    + ":"
+                    + keyLoc.getColumnNr()
+                    + ": "
+                    + child
+                    + ": duplicate key (first defined at line "
+                    + origins.get(child).line()
+                    + ")");
           }
           origins.put(child, new Origin(source, keyLoc.getLineNr(), keyLoc.getColumnNr()));
           p.nextToken();
@@ -116,11 +138,16 @@ final class ConfigTree {
       case VALUE_NULL -> {
         return NODES.nullNode();
       }
-      default -> throw new ConfigException(source + ":" + loc.getLineNr() + ": unexpected YAML token " + t);
+      default ->
+          throw new ConfigException(
+              source + ":" + loc.getLineNr() + ": unexpected YAML token " + t);
     }
   }
 
-  /** Parses one {@code --set} value as a YAML scalar or flow collection ({@code 8}, {@code true}, {@code [a, b]}). */
+  /**
+   * Parses one {@code --set} value as a YAML scalar or flow collection ({@code 8}, {@code true},
+   * {@code [a, b]}).
+   */
   static JsonNode parseValue(String key, String text) {
     if (text.isEmpty()) {
       return NODES.textNode("");
@@ -130,9 +157,20 @@ final class ConfigTree {
       return wrapped.root.get("v");
     } catch (ConfigException e) {
       boolean secret = KeyPath.parse(key).isSecret();
-      String why = secret ? "" : " (" + e.getMessage().replaceFirst("^--set:\\d+:\\d+: invalid YAML: ", "") + ")";
-      throw new ConfigException("--set " + key + ": the value is not valid YAML" + why + "; to give it as text, quote"
-          + " it: --set '" + key + "=\"...\"'", e);
+      String why =
+          secret
+              ? ""
+              : " (" + e.getMessage().replaceFirst("^--set:\\d+:\\d+: invalid YAML: ", "") + ")";
+      throw new ConfigException(
+          "--set "
+              + key
+              + ": the value is not valid YAML"
+              + why
+              + "; to give it as text, quote"
+              + " it: --set '"
+              + key
+              + "=\"...\"'",
+          e);
     }
   }
 
@@ -140,20 +178,24 @@ final class ConfigTree {
   ConfigTree subtree(KeyPath path) {
     JsonNode node = get(path);
     if (!(node instanceof ObjectNode obj)) {
-      throw Binder.located(this, path, "expected a mapping of keys, got "
-          + (node == null ? "nothing" : Binder.describe(node, path)));
+      throw Binder.located(
+          this,
+          path,
+          "expected a mapping of keys, got "
+              + (node == null ? "nothing" : Binder.describe(node, path)));
     }
     Map<KeyPath, Origin> rerooted = new HashMap<>();
     int depth = path.segments().size();
-    origins.forEach((k, v) -> {
-      if (k.startsWith(path)) {
-        KeyPath rel = KeyPath.ROOT;
-        for (Object seg : k.segments().subList(depth, k.segments().size())) {
-          rel = seg instanceof Integer i ? rel.index(i) : rel.child((String) seg);
-        }
-        rerooted.put(rel, v);
-      }
-    });
+    origins.forEach(
+        (k, v) -> {
+          if (k.startsWith(path)) {
+            KeyPath rel = KeyPath.ROOT;
+            for (Object seg : k.segments().subList(depth, k.segments().size())) {
+              rel = seg instanceof Integer i ? rel.index(i) : rel.child((String) seg);
+            }
+            rerooted.put(rel, v);
+          }
+        });
     return new ConfigTree(obj.deepCopy(), rerooted);
   }
 
@@ -199,11 +241,12 @@ final class ConfigTree {
         merge(b, t, child, from);
       } else {
         origins.keySet().removeIf(k -> k.startsWith(child));
-        from.origins.forEach((k, v) -> {
-          if (k.startsWith(child)) {
-            origins.put(k, v);
-          }
-        });
+        from.origins.forEach(
+            (k, v) -> {
+              if (k.startsWith(child)) {
+                origins.put(k, v);
+              }
+            });
         base.set(e.getKey(), e.getValue().deepCopy());
       }
     }
@@ -211,8 +254,9 @@ final class ConfigTree {
 
   /**
    * Sets a value given as a dotted path. Keys that contain dots (Spark conf keys) are matched
-   * against existing keys first, longest first, so {@code spark.conf.spark.sql.shuffle.partitions=8}
-   * works; quote a segment to be explicit: {@code spark.conf."spark.sql.shuffle.partitions"}.
+   * against existing keys first, longest first, so {@code
+   * spark.conf.spark.sql.shuffle.partitions=8} works; quote a segment to be explicit: {@code
+   * spark.conf."spark.sql.shuffle.partitions"}.
    */
   KeyPath set(String dotted, JsonNode value, Origin origin) {
     KeyPath parsed = KeyPath.parse(dotted);
@@ -250,9 +294,18 @@ final class ConfigTree {
         next = node.putObject(key);
         origins.put(target, origin);
       } else if (!next.isObject()) {
-        throw new ConfigException("--set " + dotted + ": " + target + " is "
-            + Binder.describe(next, target) + " (set at " + originOf(target) + "), not a mapping, so it has no key '"
-            + segs.get(matched) + "'");
+        throw new ConfigException(
+            "--set "
+                + dotted
+                + ": "
+                + target
+                + " is "
+                + Binder.describe(next, target)
+                + " (set at "
+                + originOf(target)
+                + "), not a mapping, so it has no key '"
+                + segs.get(matched)
+                + "'");
       }
       node = (ObjectNode) next;
       i = matched;

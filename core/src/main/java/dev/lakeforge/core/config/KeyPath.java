@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A path to a value in a config tree, such as {@code spark.conf["spark.sql.shuffle.partitions"]}
- * or {@code checks[2].level}. Keys that contain dots are shown in brackets and quotes.
+ * A path to a value in a config tree, such as {@code spark.conf["spark.sql.shuffle.partitions"]} or
+ * {@code checks[2].level}. Keys that contain dots are shown in brackets and quotes.
  */
 public final class KeyPath {
   public static final KeyPath ROOT = new KeyPath(List.of());
@@ -108,7 +108,10 @@ public final class KeyPath {
     return segments.isEmpty() ? this : new KeyPath(segments.subList(0, segments.size() - 1));
   }
 
-  /** Whether a key on this path looks secret ({@link Redactor#isSecretKey}): values under it are never shown. */
+  /**
+   * Whether a key on this path looks secret ({@link Redactor#isSecretKey}): values under it are
+   * never shown.
+   */
   public boolean isSecret() {
     return segments.stream().anyMatch(s -> s instanceof String k && Redactor.isSecretKey(k));
   }

@@ -12,15 +12,15 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.regex.Pattern;
 
 /**
- * Replaces secret values with {@value #MASK} in any text before it is printed: logs, run
- * reports, {@code --dry-run} output and {@code toString}. A value is a secret when it was read
- * from a secret file ({@code ${file:...}}) or sits under a key whose name looks secret
- * (password, secret, token, credential, private key, access key).
+ * Replaces secret values with {@value #MASK} in any text before it is printed: logs, run reports,
+ * {@code --dry-run} output and {@code toString}. A value is a secret when it was read from a secret
+ * file ({@code ${file:...}}) or sits under a key whose name looks secret (password, secret, token,
+ * credential, private key, access key).
  *
  * <p>A secret is found however it was encoded on the way out: as written, JSON- or YAML-escaped,
  * HTML-escaped, URL-encoded (a JDBC URL's password), in base64 (at any alignment inside a longer
- * base64 text, as in a Basic authorization header), and line by line when it spans lines (a PEM
- * key printed as a YAML block).
+ * base64 text, as in a Basic authorization header), and line by line when it spans lines (a PEM key
+ * printed as a YAML block).
  *
  * <p>The process-wide instance ({@link #global()}) collects the secrets of every config loaded in
  * this JVM, so a log line is redacted even when the code that printed it never saw the config.
@@ -29,8 +29,9 @@ public final class Redactor {
   public static final String MASK = "****";
 
   /** Key names whose values are secrets; Spark's own spark.redaction.regex plus common names. */
-  public static final Pattern SECRET_KEY = Pattern.compile(
-      "(?i).*(password|passwd|secret|token|credential|private[._-]?key|access[._-]?key|api[._-]?key|sasl[._]jaas).*");
+  public static final Pattern SECRET_KEY =
+      Pattern.compile(
+          "(?i).*(password|passwd|secret|token|credential|private[._-]?key|access[._-]?key|api[._-]?key|sasl[._]jaas).*");
 
   /** Shorter values are not masked inside other text: they would mangle unrelated words. */
   private static final int MIN_LENGTH = 3;
@@ -59,7 +60,8 @@ public final class Redactor {
       added |= form.length() >= MIN_LENGTH && secrets.add(form);
     }
     if (added) {
-      longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+      longestFirst =
+          secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
     }
     if (this != GLOBAL) {
       GLOBAL.add(secret);
@@ -78,10 +80,18 @@ public final class Redactor {
     for (String text : List.of(secret, trimmed)) {
       forms.add(new String(JsonStringEncoder.getInstance().quoteAsString(text)));
       forms.add(text.replace("'", "''")); // YAML single-quoted, SQL string literal
-      forms.add(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
-          .replace("'", "&#39;"));
-      forms.add(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&#34;")
-          .replace("'", "&#x27;"));
+      forms.add(
+          text.replace("&", "&amp;")
+              .replace("<", "&lt;")
+              .replace(">", "&gt;")
+              .replace("\"", "&quot;")
+              .replace("'", "&#39;"));
+      forms.add(
+          text.replace("&", "&amp;")
+              .replace("<", "&lt;")
+              .replace(">", "&gt;")
+              .replace("\"", "&#34;")
+              .replace("'", "&#x27;"));
       String form = URLEncoder.encode(text, StandardCharsets.UTF_8);
       forms.add(form);
       forms.add(form.replace("+", "%20"));

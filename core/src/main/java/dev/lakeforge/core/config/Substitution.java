@@ -18,27 +18,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Replaces {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${file:/run/secrets/name}} in
- * every string value; {@code $${...}} stays as the literal text {@code ${...}}. Values read from
- * files, and values under secret-looking keys, are registered with the redactor.
+ * Replaces {@code ${NAME}}, {@code ${NAME:-default}} and {@code ${file:/run/secrets/name}} in every
+ * string value; {@code $${...}} stays as the literal text {@code ${...}}. Values read from files,
+ * and values under secret-looking keys, are registered with the redactor.
  */
 final class Substitution {
-  /** A secret file is read up to this size: a value, not a data file (and never an endless device). */
+  /**
+   * A secret file is read up to this size: a value, not a data file (and never an endless device).
+   */
   static final int MAX_SECRET_FILE = 1 << 20;
 
   private static final Pattern REF = Pattern.compile("\\$?\\$\\{([^}]*)}");
-  private static final Pattern ENV = Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)(?::-(.*))?", Pattern.DOTALL);
+  private static final Pattern ENV =
+      Pattern.compile("([A-Za-z_][A-Za-z0-9_.]*)(?::-(.*))?", Pattern.DOTALL);
 
   private final Function<String, String> env;
   private final Redactor redactor;
-  /** When not null, secret files are not read: each reference is recorded here and a placeholder stands for it. */
+
+  /**
+   * When not null, secret files are not read: each reference is recorded here and a placeholder
+   * stands for it.
+   */
   private final Map<Path, KeyPath> secretFileReferences;
 
   Substitution(Function<String, String> env, Redactor redactor) {
     this(env, redactor, null);
   }
 
-  Substitution(Function<String, String> env, Redactor redactor, Map<Path, KeyPath> secretFileReferences) {
+  Substitution(
+      Function<String, String> env, Redactor redactor, Map<Path, KeyPath> secretFileReferences) {
     this.env = env;
     this.redactor = redactor;
     this.secretFileReferences = secretFileReferences;
@@ -87,7 +95,8 @@ final class Substitution {
         String expr = m.group(1).trim();
         if (expr.startsWith("file:")) {
           replacement = readSecretFile(tree, expr.substring(5).trim(), path);
-          redactor.add(replacement); // on its own too: the text around it (a URL) may be printed differently
+          redactor.add(
+              replacement); // on its own too: the text around it (a URL) may be printed differently
           fromFile = true;
         } else {
           replacement = lookupEnv(tree, expr, path);
@@ -109,8 +118,12 @@ final class Substitution {
   private String lookupEnv(ConfigTree tree, String expr, KeyPath path) {
     Matcher m = ENV.matcher(expr);
     if (!m.matches()) {
-      throw Binder.located(tree, path, "invalid reference '${" + expr
-          + "}': expected ${NAME}, ${NAME:-default} or ${file:/path/to/secret}");
+      throw Binder.located(
+          tree,
+          path,
+          "invalid reference '${"
+              + expr
+              + "}': expected ${NAME}, ${NAME:-default} or ${file:/path/to/secret}");
     }
     String value = env.apply(m.group(1));
     if (value != null) {
@@ -119,8 +132,14 @@ final class Substitution {
     if (m.group(2) != null) {
       return m.group(2);
     }
-    throw Binder.located(tree, path, "environment variable " + m.group(1)
-        + " is not set and has no default (write ${" + m.group(1) + ":-default} to give one)");
+    throw Binder.located(
+        tree,
+        path,
+        "environment variable "
+            + m.group(1)
+            + " is not set and has no default (write ${"
+            + m.group(1)
+            + ":-default} to give one)");
   }
 
   private String readSecretFile(ConfigTree tree, String file, KeyPath path) {
@@ -138,8 +157,14 @@ final class Substitution {
         bytes = in.readNBytes(MAX_SECRET_FILE + 1);
       }
       if (bytes.length > MAX_SECRET_FILE) {
-        throw Binder.located(tree, path, "secret file " + resolved + " is larger than " + (MAX_SECRET_FILE >> 10)
-            + " KiB (or endless): a secret file holds one value, such as a password or a key");
+        throw Binder.located(
+            tree,
+            path,
+            "secret file "
+                + resolved
+                + " is larger than "
+                + (MAX_SECRET_FILE >> 10)
+                + " KiB (or endless): a secret file holds one value, such as a password or a key");
       }
       String content = new String(bytes, StandardCharsets.UTF_8);
       // Secret files mounted by Kubernetes or Docker often end with one newline.
@@ -152,9 +177,11 @@ final class Substitution {
     } catch (NoSuchFileException e) {
       throw Binder.located(tree, path, "secret file " + resolved + " does not exist");
     } catch (AccessDeniedException e) {
-      throw Binder.located(tree, path, "cannot read secret file " + resolved + ": permission denied");
+      throw Binder.located(
+          tree, path, "cannot read secret file " + resolved + ": permission denied");
     } catch (IOException e) {
-      throw Binder.located(tree, path, "cannot read secret file " + resolved + ": " + e.getMessage());
+      throw Binder.located(
+          tree, path, "cannot read secret file " + resolved + ": " + e.getMessage());
     }
   }
 }

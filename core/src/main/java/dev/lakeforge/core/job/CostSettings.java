@@ -21,7 +21,8 @@ public record CostSettings(String currency, Double pricePerCoreHour, Double pric
     currency = currency == null ? "USD" : currency;
     pricePerCoreHour = pricePerCoreHour == null ? 0.0 : pricePerCoreHour;
     pricePerGpuHour = pricePerGpuHour == null ? 0.0 : pricePerGpuHour;
-    require(pricePerCoreHour >= 0, "pricePerCoreHour", "must be 0 or more, got " + pricePerCoreHour);
+    require(
+        pricePerCoreHour >= 0, "pricePerCoreHour", "must be 0 or more, got " + pricePerCoreHour);
     require(pricePerGpuHour >= 0, "pricePerGpuHour", "must be 0 or more, got " + pricePerGpuHour);
   }
 }

@@ -18,7 +18,12 @@ public final class JobContext {
   private final PrintStream out;
   private final boolean dryRun;
 
-  public JobContext(String jobName, String runId, Config config, Supplier<SparkSession> spark, PrintStream out,
+  public JobContext(
+      String jobName,
+      String runId,
+      Config config,
+      Supplier<SparkSession> spark,
+      PrintStream out,
       boolean dryRun) {
     this.jobName = jobName;
     this.runId = runId;
@@ -43,12 +48,16 @@ public final class JobContext {
   /** The session, created on first use. */
   public SparkSession spark() {
     if (spark == null) {
-      throw new LakeforgeException("job " + jobName + " declared needsSpark() = false but asked for a session");
+      throw new LakeforgeException(
+          "job " + jobName + " declared needsSpark() = false but asked for a session");
     }
     return spark.get();
   }
 
-  /** Standard output for what the user asked to see; text printed here is redacted by the caller's choice. */
+  /**
+   * Standard output for what the user asked to see; text printed here is redacted by the caller's
+   * choice.
+   */
   public PrintStream out() {
     return out;
   }

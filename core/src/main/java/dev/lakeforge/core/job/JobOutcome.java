@@ -11,8 +11,12 @@ import java.util.Map;
  * @param details job-specific figures for the run report
  * @param outputs local folders the job wrote; the run report is also written into each
  */
-public record JobOutcome(Status status, String summary, Map<String, Object> details, List<String> outputs) {
-  public enum Status { SUCCEEDED, QUALITY_GATE_FAILED }
+public record JobOutcome(
+    Status status, String summary, Map<String, Object> details, List<String> outputs) {
+  public enum Status {
+    SUCCEEDED,
+    QUALITY_GATE_FAILED
+  }
 
   public JobOutcome {
     details = details == null ? Map.of() : Map.copyOf(details);

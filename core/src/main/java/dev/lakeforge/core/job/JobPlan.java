@@ -49,7 +49,11 @@ public final class JobPlan {
   public String render() {
     StringBuilder sb = new StringBuilder("Plan: ").append(title).append('\n');
     for (int i = 0; i < steps.size(); i++) {
-      sb.append("  ").append(i + 1).append(". ").append(steps.get(i).replace("\n", "\n     ")).append('\n');
+      sb.append("  ")
+          .append(i + 1)
+          .append(". ")
+          .append(steps.get(i).replace("\n", "\n     "))
+          .append('\n');
     }
     if (problems.isEmpty()) {
       sb.append("No problems found.\n");

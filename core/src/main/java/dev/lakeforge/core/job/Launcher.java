@@ -40,16 +40,16 @@ import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine;
 
 /**
- * The {@code lakeforge} command: {@code lakeforge list}, {@code lakeforge <job> --help} and
- * {@code lakeforge <job> --config f.yaml [--profile p] [--set k=v]... [--dry-run]}. Exit codes are
- * in {@link ExitCode}.
+ * The {@code lakeforge} command: {@code lakeforge list}, {@code lakeforge <job> --help} and {@code
+ * lakeforge <job> --config f.yaml [--profile p] [--set k=v]... [--dry-run]}. Exit codes are in
+ * {@link ExitCode}.
  *
  * <pre>{@code
  * spark-submit --class dev.lakeforge.core.job.Launcher lakeforge-jobs.jar sql --config job.yaml
@@ -57,19 +57,32 @@ import picocli.CommandLine;
  */
 public final class Launcher {
   private static final Logger LOG = LogManager.getLogger(Launcher.class);
-  private static final Set<String> CORE_SECTIONS = Set.of("spark", "run", "cost", "metrics", "logging");
-  /** Options that describe this invocation, not the job: not passed on to a job run on Kubernetes. */
-  private static final Set<String> EMIT_SKIPS = Set.of("--config", "--profile", "--dry-run", "--emit-k8s", "--help");
-  private static final DateTimeFormatter RUN_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final Set<String> CORE_SECTIONS =
+      Set.of("spark", "run", "cost", "metrics", "logging");
+
+  /**
+   * Options that describe this invocation, not the job: not passed on to a job run on Kubernetes.
+   */
+  private static final Set<String> EMIT_SKIPS =
+      Set.of("--config", "--profile", "--dry-run", "--emit-k8s", "--help");
+
+  private static final DateTimeFormatter RUN_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final PrintStream out;
   private final PrintStream err;
 
   private final boolean ownsProcess;
-  /** Whether this run logs JSON lines: then every line on standard error is one, errors included. */
+
+  /**
+   * Whether this run logs JSON lines: then every line on standard error is one, errors included.
+   */
   private boolean jsonLog;
 
-  /** A launcher inside a JVM that goes on afterwards (a test, a scheduler): the logging set-up is restored. */
+  /**
+   * A launcher inside a JVM that goes on afterwards (a test, a scheduler): the logging set-up is
+   * restored.
+   */
   public Launcher(PrintStream out, PrintStream err) {
     this(out, err, false);
   }
@@ -87,9 +100,15 @@ public final class Launcher {
     System.exit(code);
   }
 
-  @Command(name = "lakeforge", mixinStandardHelpOptions = true, version = "lakeforge 0.1.0",
+  @Command(
+      name = "lakeforge",
+      mixinStandardHelpOptions = true,
+      version = "lakeforge 0.1.0",
       description = "Runs Lakeforge's packaged Spark jobs. 'lakeforge list' shows them.",
-      footer = {"", "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed."})
+      footer = {
+        "",
+        "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed."
+      })
   static final class Root {}
 
   @Command(name = "list", description = "Lists the jobs.")
@@ -100,23 +119,40 @@ public final class Launcher {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML (or JSON) config file.")
     Path config;
 
-    @Option(names = "--profile", paramLabel = "NAME", description = "Overlay profiles.NAME (and FILE-NAME.yaml).")
+    @Option(
+        names = "--profile",
+        paramLabel = "NAME",
+        description = "Overlay profiles.NAME (and FILE-NAME.yaml).")
     String profile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one config value; repeatable.")
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "Override one config value; repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--dry-run", description = "Resolve config, build and validate the plan, print it; write nothing.")
+    @Option(
+        names = "--dry-run",
+        description = "Resolve config, build and validate the plan, print it; write nothing.")
     boolean dryRun;
 
-    @Option(names = "--verbose", description = "Log the stack trace of an error in what was asked, too.")
+    @Option(
+        names = "--verbose",
+        description = "Log the stack trace of an error in what was asked, too.")
     boolean verbose;
 
-    @Option(names = "--emit-k8s", paramLabel = "KIND", description = "Print Kubernetes manifests that run this job with"
-        + " this config: spark-submit (a script), spark-operator, scheduled, apache-operator or cronjob; run nothing.")
+    @Option(
+        names = "--emit-k8s",
+        paramLabel = "KIND",
+        description =
+            "Print Kubernetes manifests that run this job with"
+                + " this config: spark-submit (a script), spark-operator, scheduled, apache-operator or cronjob; run nothing.")
     DeploymentKind emitK8s;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help and exit.")
     boolean help;
   }
 
@@ -138,11 +174,15 @@ public final class Launcher {
       CommandSpec spec = spec(job);
       CommonOptions options = new CommonOptions();
       spec.addMixin("common", CommandSpec.forAnnotatedObject(options));
-      spec.usageMessage().footer("", "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed.");
+      spec.usageMessage()
+          .footer(
+              "",
+              "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed.");
       root.addSubcommand(job.name(), new CommandLine(spec));
       common.put(job.name(), options);
     }
-    // Paths given on the command line start at the working directory; jobs see them as absolute URIs.
+    // Paths given on the command line start at the working directory; jobs see them as absolute
+    // URIs.
     root.registerConverter(Location.class, Location::of);
     root.registerConverter(DeploymentKind.class, DeploymentKind::of);
     root.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
@@ -185,12 +225,14 @@ public final class Launcher {
   }
 
   static String newRunId() {
-    return RUN_TIME.format(Instant.now()) + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    return RUN_TIME.format(Instant.now())
+        + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
   }
 
   /**
-   * @param jobNames every registered job: one config file may hold the sections of several jobs
-   *     (a table's DDL for {@code sql} and the stream that fills it), and each job reads its own
+   * @param jobNames every registered job: one config file may hold the sections of several jobs (a
+   *     table's DDL for {@code sql} and the stream that fills it), and each job reads its own
    */
   private int run(SparkJob job, CommonOptions options, List<String> jobNames, ParseResult command) {
     String runId = newRunId();
@@ -226,7 +268,8 @@ public final class Launcher {
       job.configure(config);
       if (options.emitK8s != null) {
         SparkSettings own = config.bind("spark", SparkSettings.class);
-        JobDeployment deployment = Deployments.of(job, config, own, runSettings, command, EMIT_SKIPS, err);
+        JobDeployment deployment =
+            Deployments.of(job, config, own, runSettings, command, EMIT_SKIPS, err);
         out.print(Manifests.render(deployment, options.emitK8s));
         return ExitCode.OK;
       }
@@ -243,13 +286,16 @@ public final class Launcher {
     Map<String, String> levels = new LinkedHashMap<>();
     String master = sparkSettings.effectiveMaster();
     if (!options.verbose && (master == null || master.startsWith("local"))) {
-      // In one JVM a failed task is the job's error, which the launcher reports once (its trace with
-      // --verbose): Spark's executor would log it again as a stack trace, a user's bad input file too.
+      // In one JVM a failed task is the job's error, which the launcher reports once (its trace
+      // with
+      // --verbose): Spark's executor would log it again as a stack trace, a user's bad input file
+      // too.
       levels.put("org.apache.spark.executor.Executor", "OFF");
       levels.put("org.apache.spark.scheduler.TaskSetManager", "OFF");
     }
     levels.putAll(logging.levels());
-    JobLogging jobLogging = JobLogging.install(json, logging.level(), levels, job.name(), runId, err);
+    JobLogging jobLogging =
+        JobLogging.install(json, logging.level(), levels, job.name(), runId, err);
     try {
       return options.dryRun
           ? dryRun(job, runId, config, sparkConf, options.verbose)
@@ -261,42 +307,67 @@ public final class Launcher {
     }
   }
 
-  /** The {@code spark.conf} settings, with relative paths (warehouses, event log) made absolute URIs. */
+  /**
+   * The {@code spark.conf} settings, with relative paths (warehouses, event log) made absolute
+   * URIs.
+   */
   private static Map<String, String> absolutePaths(Config config, Map<String, String> conf) {
     Map<String, String> out = new LinkedHashMap<>(conf);
-    out.replaceAll((key, value) -> SparkSettings.isPathKey(key)
-        ? config.location("spark.conf.\"" + key + "\"", value).uri() : value);
+    out.replaceAll(
+        (key, value) ->
+            SparkSettings.isPathKey(key)
+                ? config.location("spark.conf.\"" + key + "\"", value).uri()
+                : value);
     return out;
   }
 
-  private static Map<String, String> sparkConf(SparkSettings s, String jobName, LoggingSettings logging, boolean json) {
+  private static Map<String, String> sparkConf(
+      SparkSettings s, String jobName, LoggingSettings logging, boolean json) {
     Map<String, String> conf = new LinkedHashMap<>();
-    boolean progress = logging.progress() != null ? logging.progress() : !json && System.console() != null;
+    boolean progress =
+        logging.progress() != null ? logging.progress() : !json && System.console() != null;
     conf.put("spark.ui.showConsoleProgress", Boolean.toString(progress));
     conf.putAll(s.toSparkConf(jobName));
     return conf;
   }
 
-  private int dryRun(SparkJob job, String runId, Config config, Map<String, String> sparkConf, boolean verbose) {
-    Redactor r = Redactor.global(); // the config's secrets, and those of the files the plan reads (a suite)
-    out.println("Dry run of job '" + job.name() + "' (run " + runId + "): nothing is executed or written.");
-    out.println("Config: " + config.file().map(Path::toString).orElse("(none)")
-        + config.profile().map(p -> ", profile " + p).orElse(""));
+  private int dryRun(
+      SparkJob job, String runId, Config config, Map<String, String> sparkConf, boolean verbose) {
+    Redactor r =
+        Redactor.global(); // the config's secrets, and those of the files the plan reads (a suite)
+    out.println(
+        "Dry run of job '" + job.name() + "' (run " + runId + "): nothing is executed or written.");
+    out.println(
+        "Config: "
+            + config.file().map(Path::toString).orElse("(none)")
+            + config.profile().map(p -> ", profile " + p).orElse(""));
     out.println("--- resolved config ---");
     out.print(r.redact(config.toYaml()));
     if (job.needsSpark()) {
       out.println("--- spark settings ---");
-      sparkConf.forEach((k, v) -> out.println(k + " = " + (Redactor.isSecretKey(k) ? Redactor.MASK : r.redact(v))));
+      sparkConf.forEach(
+          (k, v) ->
+              out.println(k + " = " + (Redactor.isSecretKey(k) ? Redactor.MASK : r.redact(v))));
     }
     out.println("--- plan ---");
     Map<String, String> validation = job.needsSpark() ? localValidationConf(sparkConf) : sparkConf;
     if (validation != sparkConf) {
-      out.println("Plans are validated on a local session: the cluster (" + sparkConf.getOrDefault("spark.master",
-          System.getProperty("spark.master")) + ") is not contacted.");
+      out.println(
+          "Plans are validated on a local session: the cluster ("
+              + sparkConf.getOrDefault("spark.master", System.getProperty("spark.master"))
+              + ") is not contacted.");
     }
     try {
-      JobContext ctx = new JobContext(job.name(), runId, config,
-          job.needsSpark() ? memo(() -> Sessions.create(sparkSettingsFrom(validation), job.name())) : null, out, true);
+      JobContext ctx =
+          new JobContext(
+              job.name(),
+              runId,
+              config,
+              job.needsSpark()
+                  ? memo(() -> Sessions.create(sparkSettingsFrom(validation), job.name()))
+                  : null,
+              out,
+              true);
       JobPlan plan = job.plan(ctx);
       out.print(r.redact(plan.render()));
       return plan.isValid() ? ExitCode.OK : ExitCode.USAGE;
@@ -316,12 +387,20 @@ public final class Launcher {
         return conf;
       }
       Map<String, String> quiet = new LinkedHashMap<>(conf);
-      quiet.put("spark.eventLog.enabled", "false"); // a dry run writes nothing, an event log neither
+      quiet.put(
+          "spark.eventLog.enabled", "false"); // a dry run writes nothing, an event log neither
       return quiet;
     }
     Map<String, String> local = new LinkedHashMap<>(conf);
-    local.keySet().removeIf(k -> k.startsWith("spark.kubernetes.") || k.startsWith("spark.dynamicAllocation.")
-        || k.startsWith("spark.executor.") || k.equals("spark.submit.deployMode") || k.startsWith("spark.driver."));
+    local
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("spark.kubernetes.")
+                    || k.startsWith("spark.dynamicAllocation.")
+                    || k.startsWith("spark.executor.")
+                    || k.equals("spark.submit.deployMode")
+                    || k.startsWith("spark.driver."));
     local.put("spark.master", "local[*]");
     local.put("spark.submit.deployMode", "client");
     local.put("spark.driver.host", "127.0.0.1");
@@ -351,7 +430,8 @@ public final class Launcher {
     } else {
       LOG.error("{} failed", what, e);
       if (!jsonLog) {
-        err.println("lakeforge " + job.name() + ": failed: " + r.redact(String.valueOf(e.getMessage())));
+        err.println(
+            "lakeforge " + job.name() + ": failed: " + r.redact(String.valueOf(e.getMessage())));
       }
     }
     return kind.exitCode();
@@ -362,42 +442,75 @@ public final class Launcher {
     return new SparkSettings(null, conf.get("spark.app.name"), null, null, null, null, conf, null);
   }
 
-  private int runForReal(SparkJob job, String runId, Config config, Map<String, String> sparkConf,
-      RunSettings runSettings, CostSettings costSettings, MetricsSettings metrics, boolean verbose) {
+  private int runForReal(
+      SparkJob job,
+      String runId,
+      Config config,
+      Map<String, String> sparkConf,
+      RunSettings runSettings,
+      CostSettings costSettings,
+      MetricsSettings metrics,
+      boolean verbose) {
     Redactor r = config.redactor();
     Instant started = Instant.now();
-    boolean sessionExisted = SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
+    boolean sessionExisted =
+        SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     SparkSession spark = null;
     RunRecorder recorder = null;
     JobOutcome outcome = null;
     String status;
     String summary;
     int code;
-    LOG.info("starting job {} run {}{}", job.name(), runId, config.file().map(f -> " with " + f).orElse(""));
+    LOG.info(
+        "starting job {} run {}{}",
+        job.name(),
+        runId,
+        config.file().map(f -> " with " + f).orElse(""));
     try {
       if (job.needsSpark()) {
         spark = Sessions.create(sparkSettingsFrom(sparkConf), job.name());
         recorder = RunRecorder.start(spark, runId);
       }
       SparkSession session = spark;
-      outcome = job.run(new JobContext(job.name(), runId, config, session == null ? null : () -> session, out, false));
+      outcome =
+          job.run(
+              new JobContext(
+                  job.name(), runId, config, session == null ? null : () -> session, out, false));
       status = outcome.status().name();
       summary = outcome.summary();
       code = outcome.exitCode();
     } catch (Exception | LinkageError e) {
       status = "FAILED";
-      summary = SparkErrors.kind(e).isUserError() ? SparkErrors.describe(e) : String.valueOf(e.getMessage());
+      summary =
+          SparkErrors.kind(e).isUserError()
+              ? SparkErrors.describe(e)
+              : String.valueOf(e.getMessage());
       code = failed(job, "job " + job.name() + " run " + runId, e, r, verbose);
     }
     RunMetrics m = recorder == null ? RunMetrics.NONE : recorder.stop();
     Instant ended = Instant.now();
-    RunReport report = new RunReport(job.name(), runId, status, summary, runSettings.team(), runSettings.tenant(),
-        runSettings.labels(), spark == null ? null : Sessions.master(spark), spark == null ? null : Sessions.deployMode(spark),
-        started.toString(), ended.toString(),
-        (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0, m,
-        Cost.of(m.coreSeconds(), m.gpuSeconds(), costSettings.pricePerCoreHour(), costSettings.pricePerGpuHour(),
-            costSettings.currency()),
-        outcome == null ? Map.of() : outcome.details());
+    RunReport report =
+        new RunReport(
+            job.name(),
+            runId,
+            status,
+            summary,
+            runSettings.team(),
+            runSettings.tenant(),
+            runSettings.labels(),
+            spark == null ? null : Sessions.master(spark),
+            spark == null ? null : Sessions.deployMode(spark),
+            started.toString(),
+            ended.toString(),
+            (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0,
+            m,
+            Cost.of(
+                m.coreSeconds(),
+                m.gpuSeconds(),
+                costSettings.pricePerCoreHour(),
+                costSettings.pricePerGpuHour(),
+                costSettings.currency()),
+            outcome == null ? Map.of() : outcome.details());
     code = publish(report, runSettings, metrics, outcome, r, code);
     if (spark != null && !sessionExisted) {
       spark.stop();
@@ -405,7 +518,13 @@ public final class Launcher {
     return code;
   }
 
-  private int publish(RunReport report, RunSettings run, MetricsSettings metrics, JobOutcome outcome, Redactor r, int code) {
+  private int publish(
+      RunReport report,
+      RunSettings run,
+      MetricsSettings metrics,
+      JobOutcome outcome,
+      Redactor r,
+      int code) {
     String fileName = report.job() + "-" + report.runId() + ".json";
     try {
       Path written = report.writeTo(run.reportDir().toPath(), fileName, r);
@@ -428,7 +547,11 @@ public final class Launcher {
     } catch (Exception e) {
       LOG.error("cannot publish the run report of {} {}", report.job(), report.runId(), e);
       if (!jsonLog) {
-        err.println("lakeforge " + report.job() + ": cannot publish the run report: " + r.redact(String.valueOf(e.getMessage())));
+        err.println(
+            "lakeforge "
+                + report.job()
+                + ": cannot publish the run report: "
+                + r.redact(String.valueOf(e.getMessage())));
       }
       return code == ExitCode.OK ? ExitCode.JOB_FAILED : code;
     }

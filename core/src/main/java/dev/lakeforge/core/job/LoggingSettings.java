@@ -21,18 +21,29 @@ import java.util.Set;
  * @param levels per-logger levels; Spark, Hadoop, Parquet and Netty default to WARN
  * @param progress show Spark's progress bar on a terminal (default: on in text mode on a terminal)
  */
-public record LoggingSettings(Format format, String level, Map<String, String> levels, Boolean progress) {
-  public enum Format { AUTO, JSON, TEXT }
+public record LoggingSettings(
+    Format format, String level, Map<String, String> levels, Boolean progress) {
+  public enum Format {
+    AUTO,
+    JSON,
+    TEXT
+  }
 
-  private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF");
+  private static final Set<String> LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "OFF");
 
   public LoggingSettings {
     format = format == null ? Format.AUTO : format;
     level = level == null ? "INFO" : level.toUpperCase(Locale.ROOT);
     levels = levels == null ? Map.of() : Map.copyOf(levels);
-    require(LEVELS.contains(level), "level", "expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + level + "'");
+    require(
+        LEVELS.contains(level),
+        "level",
+        "expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + level + "'");
     for (Map.Entry<String, String> e : levels.entrySet()) {
-      require(LEVELS.contains(e.getValue().toUpperCase(Locale.ROOT)), "levels." + '"' + e.getKey() + '"',
+      require(
+          LEVELS.contains(e.getValue().toUpperCase(Locale.ROOT)),
+          "levels." + '"' + e.getKey() + '"',
           "expected one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + e.getValue() + "'");
     }
   }
@@ -42,7 +53,9 @@ public record LoggingSettings(Format format, String level, Map<String, String> l
     return switch (format) {
       case JSON -> true;
       case TEXT -> false;
-      case AUTO -> (master != null && master.startsWith("k8s://")) || System.getenv("KUBERNETES_SERVICE_HOST") != null;
+      case AUTO ->
+          (master != null && master.startsWith("k8s://"))
+              || System.getenv("KUBERNETES_SERVICE_HOST") != null;
     };
   }
 }

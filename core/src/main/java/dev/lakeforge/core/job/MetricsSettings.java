@@ -13,15 +13,17 @@ import dev.lakeforge.core.Location;
  *   pushgateway: http://pushgateway.monitoring:9091
  * }</pre>
  *
- * @param file write the text exposition format here (for node-exporter's textfile collector); a relative
- *     path starts at the config file's folder
+ * @param file write the text exposition format here (for node-exporter's textfile collector); a
+ *     relative path starts at the config file's folder
  * @param pushgateway push to this Pushgateway URL ({@code http://host:port})
  * @param pushJob the Pushgateway {@code job} grouping key (default {@code lakeforge})
  */
 public record MetricsSettings(Location file, String pushgateway, String pushJob) {
   public MetricsSettings {
     require(file == null || file.isLocal(), "file", "must be a local file, got " + file);
-    require(pushgateway == null || pushgateway.matches("https?://[^/]+/?"), "pushgateway",
+    require(
+        pushgateway == null || pushgateway.matches("https?://[^/]+/?"),
+        "pushgateway",
         "expected http://host:port or https://host:port, got '" + pushgateway + "'");
     pushJob = pushJob == null ? "lakeforge" : pushJob;
   }

@@ -19,10 +19,11 @@ import java.util.Map;
  * @param team the owning team, tagged on the report, metrics and cost
  * @param tenant the tenant billed for the run
  * @param labels more tags for the report and metrics
- * @param reportDir local folder for {@code <job>-<runId>.json} (default {@code .lakeforge/runs} in the
- *     working directory; a relative path starts at the config file's folder)
+ * @param reportDir local folder for {@code <job>-<runId>.json} (default {@code .lakeforge/runs} in
+ *     the working directory; a relative path starts at the config file's folder)
  */
-public record RunSettings(String team, String tenant, Map<String, String> labels, Location reportDir) {
+public record RunSettings(
+    String team, String tenant, Map<String, String> labels, Location reportDir) {
   public RunSettings {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     reportDir = reportDir == null ? Location.of(".lakeforge/runs") : reportDir;

@@ -4,7 +4,10 @@ import dev.lakeforge.core.S3Settings;
 import dev.lakeforge.core.config.Config;
 import java.util.Map;
 
-/** Reads {@code s3:} from a job config: S3A for every {@code s3a://} and {@code s3://} path of the session. */
+/**
+ * Reads {@code s3:} from a job config: S3A for every {@code s3a://} and {@code s3://} path of the
+ * session.
+ */
 public final class S3Contributor implements SessionContributor {
   @Override
   public String section() {

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * Adds a config section and the Spark settings it stands for to every job's session, so a module
  * (Iceberg catalogs, say) configures sessions without core knowing it. Found with {@link
- * java.util.ServiceLoader}: list the class in {@code META-INF/services/dev.lakeforge.core.job.SessionContributor}.
+ * java.util.ServiceLoader}: list the class in {@code
+ * META-INF/services/dev.lakeforge.core.job.SessionContributor}.
  *
  * <pre>{@code
  * public final class CatalogsContributor implements SessionContributor {
@@ -25,7 +26,10 @@ public interface SessionContributor {
    */
   Class<? extends Record> settingsType();
 
-  /** Whether the section maps names to settings ({@code catalogs: {lake: {...}}}) rather than being one. */
+  /**
+   * Whether the section maps names to settings ({@code catalogs: {lake: {...}}}) rather than being
+   * one.
+   */
   default boolean namedEntries() {
     return false;
   }

@@ -38,8 +38,8 @@ public interface SparkJob {
   default void configure(Config config) {}
 
   /**
-   * The record its config section binds to ({@code config.bind(name(), type)}), or null when the job
-   * has no section. The configuration reference in the docs is generated from it.
+   * The record its config section binds to ({@code config.bind(name(), type)}), or null when the
+   * job has no section. The configuration reference in the docs is generated from it.
    */
   default Class<? extends Record> settingsType() {
     return null;
@@ -50,9 +50,7 @@ public interface SparkJob {
     return true;
   }
 
-  /**
-   * Resolves and validates what the job would do, for {@code --dry-run}. Must write nothing.
-   */
+  /** Resolves and validates what the job would do, for {@code --dry-run}. Must write nothing. */
   JobPlan plan(JobContext ctx);
 
   /**

@@ -15,12 +15,18 @@ import dev.lakeforge.core.rightsize.Rightsizer;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The executor rightsizing calculator as a job: prints the suggestion and the reasoning. Needs no Spark. */
+/**
+ * The executor rightsizing calculator as a job: prints the suggestion and the reasoning. Needs no
+ * Spark.
+ */
 public final class RightsizeJob implements SparkJob {
   @Option(names = "--input-size", paramLabel = "SIZE", description = "Input size, e.g. 2t.")
   String inputSize;
 
-  @Option(names = "--partition-size", paramLabel = "SIZE", description = "Target partition size (default 128m).")
+  @Option(
+      names = "--partition-size",
+      paramLabel = "SIZE",
+      description = "Target partition size (default 128m).")
   String partitionSize;
 
   @Option(names = "--node-cores", paramLabel = "N", description = "vCPUs per node.")
@@ -32,13 +38,22 @@ public final class RightsizeJob implements SparkJob {
   @Option(names = "--node-gpus", paramLabel = "N", description = "GPUs per node (default 0).")
   Integer nodeGpus;
 
-  @Option(names = "--sla", paramLabel = "DURATION", description = "Time the job must finish in, e.g. 1h.")
+  @Option(
+      names = "--sla",
+      paramLabel = "DURATION",
+      description = "Time the job must finish in, e.g. 1h.")
   String sla;
 
-  @Option(names = "--throughput", paramLabel = "SIZE", description = "Input processed per core per second (default 32m).")
+  @Option(
+      names = "--throughput",
+      paramLabel = "SIZE",
+      description = "Input processed per core per second (default 32m).")
   String throughput;
 
-  @Option(names = "--shuffle-ratio", paramLabel = "X", description = "Shuffle bytes per input byte (default 1.0).")
+  @Option(
+      names = "--shuffle-ratio",
+      paramLabel = "X",
+      description = "Shuffle bytes per input byte (default 1.0).")
   Double shuffleRatio;
 
   private RightsizeRequest request;
@@ -55,8 +70,15 @@ public final class RightsizeJob implements SparkJob {
    * @param throughput input per core per second (default 32m)
    * @param shuffleRatio shuffle bytes per input byte (default 1.0)
    */
-  public record Settings(String inputSize, String partitionSize, Integer nodeCores, String nodeMemory,
-      Integer nodeGpus, String sla, String throughput, Double shuffleRatio) {
+  public record Settings(
+      String inputSize,
+      String partitionSize,
+      Integer nodeCores,
+      String nodeMemory,
+      Integer nodeGpus,
+      String sla,
+      String throughput,
+      Double shuffleRatio) {
     public Settings {
       checkSize("inputSize", inputSize);
       checkSize("partitionSize", partitionSize);
@@ -106,25 +128,36 @@ public final class RightsizeJob implements SparkJob {
   public void configure(Config config) {
     Settings s = config.bind("rightsize", Settings.class);
     String input = pick(inputSize, s.inputSize(), null, "--input-size", "rightsize.inputSize");
-    String cores = pick(nodeCores == null ? null : nodeCores.toString(),
-        s.nodeCores() == null ? null : s.nodeCores().toString(), null, "--node-cores", "rightsize.nodeCores");
+    String cores =
+        pick(
+            nodeCores == null ? null : nodeCores.toString(),
+            s.nodeCores() == null ? null : s.nodeCores().toString(),
+            null,
+            "--node-cores",
+            "rightsize.nodeCores");
     String memory = pick(nodeMemory, s.nodeMemory(), null, "--node-memory", "rightsize.nodeMemory");
     String slaText = pick(sla, s.sla(), null, "--sla", "rightsize.sla");
     try {
-      request = new RightsizeRequest(
-          Units.bytes(input),
-          Units.bytes(pick(partitionSize, s.partitionSize(), "128m", null, null)),
-          new NodeShape(Integer.parseInt(cores), Units.bytes(memory),
-              nodeGpus != null ? nodeGpus : s.nodeGpus() != null ? s.nodeGpus() : 0),
-          Units.duration(slaText),
-          Units.bytes(pick(throughput, s.throughput(), "32m", null, null)),
-          shuffleRatio != null ? shuffleRatio : s.shuffleRatio() != null ? s.shuffleRatio() : 1.0);
+      request =
+          new RightsizeRequest(
+              Units.bytes(input),
+              Units.bytes(pick(partitionSize, s.partitionSize(), "128m", null, null)),
+              new NodeShape(
+                  Integer.parseInt(cores),
+                  Units.bytes(memory),
+                  nodeGpus != null ? nodeGpus : s.nodeGpus() != null ? s.nodeGpus() : 0),
+              Units.duration(slaText),
+              Units.bytes(pick(throughput, s.throughput(), "32m", null, null)),
+              shuffleRatio != null
+                  ? shuffleRatio
+                  : s.shuffleRatio() != null ? s.shuffleRatio() : 1.0);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("rightsize: " + e.getMessage());
     }
   }
 
-  private static String pick(String option, String setting, String fallback, String optionName, String key) {
+  private static String pick(
+      String option, String setting, String fallback, String optionName, String key) {
     if (option != null) {
       return option;
     }
@@ -134,12 +167,14 @@ public final class RightsizeJob implements SparkJob {
     if (fallback != null) {
       return fallback;
     }
-    throw new ConfigException("rightsize: " + optionName + " is required (or set " + key + " in the config)");
+    throw new ConfigException(
+        "rightsize: " + optionName + " is required (or set " + key + " in the config)");
   }
 
   @Override
   public JobPlan plan(JobContext ctx) {
-    return JobPlan.of("size executors for " + Units.human(request.inputBytes()) + " within " + request.sla())
+    return JobPlan.of(
+            "size executors for " + Units.human(request.inputBytes()) + " within " + request.sla())
         .step(Rightsizer.recommend(request).render().stripTrailing())
         .build();
   }

@@ -39,12 +39,16 @@ import picocli.CommandLine.Option;
  */
 public final class SqlJob implements SparkJob {
   private static final Logger LOG = LogManager.getLogger(SqlJob.class);
-  private static final Pattern CREATES = Pattern.compile(
-      "(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:GLOBAL\\s+)?(?:TEMP(?:ORARY)?\\s+)?(?:EXTERNAL\\s+)?"
-          + "(TABLE|VIEW|DATABASE|SCHEMA|NAMESPACE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([\\w.`]+)");
+  private static final Pattern CREATES =
+      Pattern.compile(
+          "(?is)^\\s*CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:GLOBAL\\s+)?(?:TEMP(?:ORARY)?\\s+)?(?:EXTERNAL\\s+)?"
+              + "(TABLE|VIEW|DATABASE|SCHEMA|NAMESPACE)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([\\w.`]+)");
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
-  @Option(names = "--file", paramLabel = "SQL_FILE", description = "The SQL file (overrides sql.file).")
+  @Option(
+      names = "--file",
+      paramLabel = "SQL_FILE",
+      description = "The SQL file (overrides sql.file).")
   Path fileOption;
 
   private Path file;
@@ -74,13 +78,15 @@ public final class SqlJob implements SparkJob {
     } else if (settings.file() != null) {
       file = settings.file().toPath();
     } else {
-      throw new ConfigException("sql job: no SQL file: give --file FILE or set sql.file in the config");
+      throw new ConfigException(
+          "sql job: no SQL file: give --file FILE or set sql.file in the config");
     }
     String script;
     try {
       script = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw fileOption != null ? new ConfigException("--file " + file + ": no such file")
+      throw fileOption != null
+          ? new ConfigException("--file " + file + ": no such file")
           : config.errorAt("sql.file", "SQL file " + file + " does not exist");
     } catch (IOException e) {
       throw new ConfigException("cannot read SQL file " + file + ": " + e.getMessage(), e);
@@ -93,9 +99,16 @@ public final class SqlJob implements SparkJob {
       Matcher m = VAR.matcher(s.text());
       while (m.find()) {
         if (!settings.vars().containsKey(m.group(1)) && !m.group(1).contains(".")) {
-          throw new ConfigException(s.position(file.toString(), 1, 1) + ": statement " + s.number() + " uses ${"
-              + m.group(1) + "}, which sql.vars does not define" + (settings.vars().isEmpty() ? ""
-              : " (defined: " + String.join(", ", settings.vars().keySet()) + ")"));
+          throw new ConfigException(
+              s.position(file.toString(), 1, 1)
+                  + ": statement "
+                  + s.number()
+                  + " uses ${"
+                  + m.group(1)
+                  + "}, which sql.vars does not define"
+                  + (settings.vars().isEmpty()
+                      ? ""
+                      : " (defined: " + String.join(", ", settings.vars().keySet()) + ")"));
         }
       }
     }
@@ -124,9 +137,11 @@ public final class SqlJob implements SparkJob {
         parsed = spark.sessionState().sqlParser().parsePlan(sql);
       } catch (Exception e) {
         if (!(e instanceof AnalysisException ae)) {
-          throw new LakeforgeException(where + ": statement " + s.number() + ": cannot parse: " + e, e);
+          throw new LakeforgeException(
+              where + ": statement " + s.number() + ": cannot parse: " + e, e);
         }
-        plan.step("statement " + s.number() + " (" + where + ") " + s.headline() + "  -> syntax error");
+        plan.step(
+            "statement " + s.number() + " (" + where + ") " + s.headline() + "  -> syntax error");
         plan.problem(locate(ae, s) + ": statement " + s.number() + ": " + firstLine(ae));
         continue;
       }
@@ -136,15 +151,27 @@ public final class SqlJob implements SparkJob {
         verdict = "ok (" + parsed.nodeName() + ")";
       } catch (Exception ex) {
         if (!(ex instanceof AnalysisException e)) {
-          throw new LakeforgeException(where + ": statement " + s.number() + ": cannot analyse: " + ex, ex);
+          throw new LakeforgeException(
+              where + ": statement " + s.number() + ": cannot analyse: " + ex, ex);
         }
         Integer creator = createdBy(e, created);
         if (creator != null) {
-          verdict = "not analysed: it uses what statement " + creator + " creates (" + parsed.nodeName() + ")";
+          verdict =
+              "not analysed: it uses what statement "
+                  + creator
+                  + " creates ("
+                  + parsed.nodeName()
+                  + ")";
         } else {
           verdict = "analysis error";
-          plan.problem(locate(e, s) + ": statement " + s.number() + ": "
-              + SparkErrors.missing(e).filter(m -> m.startsWith("catalog")).orElseGet(() -> firstLine(e)));
+          plan.problem(
+              locate(e, s)
+                  + ": statement "
+                  + s.number()
+                  + ": "
+                  + SparkErrors.missing(e)
+                      .filter(m -> m.startsWith("catalog"))
+                      .orElseGet(() -> firstLine(e)));
         }
       }
       plan.step("statement " + s.number() + " (" + where + ") " + s.headline() + "  -> " + verdict);
@@ -198,21 +225,34 @@ public final class SqlJob implements SparkJob {
           List<Row> shown = more ? rows.subList(0, settings.show()) : rows;
           ctx.print("statement " + s.number() + " (" + where + "): " + s.headline());
           ctx.print(TextTable.renderRows(result.columns(), shown).stripTrailing());
-          ctx.print(more ? "(first " + shown.size() + " rows)" : "(" + shown.size() + " row" + (shown.size() == 1 ? ")" : "s)"));
+          ctx.print(
+              more
+                  ? "(first " + shown.size() + " rows)"
+                  : "(" + shown.size() + " row" + (shown.size() == 1 ? ")" : "s)"));
           queries++;
         }
       } catch (Exception e) {
         if (e instanceof AnalysisException ae) {
-          throw new LakeforgeException(SparkErrors.kind(ae), locate(ae, s) + ": statement " + s.number() + ": "
-              + firstLine(ae), ae);
+          throw new LakeforgeException(
+              SparkErrors.kind(ae),
+              locate(ae, s) + ": statement " + s.number() + ": " + firstLine(ae),
+              ae);
         }
-        throw new LakeforgeException(where + ": statement " + s.number() + " failed: " + firstLine(e), e);
+        throw new LakeforgeException(
+            where + ": statement " + s.number() + " failed: " + firstLine(e), e);
       }
     }
-    String summary = "ran " + statements.size() + " statement(s) from " + file.getFileName() + ", " + queries
-        + " returned rows";
+    String summary =
+        "ran "
+            + statements.size()
+            + " statement(s) from "
+            + file.getFileName()
+            + ", "
+            + queries
+            + " returned rows";
     ctx.print(summary);
-    return JobOutcome.success(summary).withDetails(Map.of("file", file.toString(), "statements", statements.size()));
+    return JobOutcome.success(summary)
+        .withDetails(Map.of("file", file.toString(), "statements", statements.size()));
   }
 
   /** file:line:col of the error inside the statement, or the statement's start. */
@@ -232,17 +272,23 @@ public final class SqlJob implements SparkJob {
     return s.position(source, 1, 1);
   }
 
-  /** The error's first line without Spark's own position (the statement's file:line is given instead). */
+  /**
+   * The error's first line without Spark's own position (the statement's file:line is given
+   * instead).
+   */
   private static String firstLine(Throwable e) {
-    return LakeforgeException.firstLine(e).replaceAll(";? ?\\(?line \\d+,? pos \\d+\\)?;?$", "").strip();
+    return LakeforgeException.firstLine(e)
+        .replaceAll(";? ?\\(?line \\d+,? pos \\d+\\)?;?$", "")
+        .strip();
   }
 
   private static org.apache.spark.sql.classic.SparkSession classic(SparkSession spark) {
     if (spark instanceof org.apache.spark.sql.classic.SparkSession c) {
       return c;
     }
-    throw new LakeforgeException("sql --dry-run needs a classic session to analyse statements; got "
-        + spark.getClass().getName());
+    throw new LakeforgeException(
+        "sql --dry-run needs a classic session to analyse statements; got "
+            + spark.getClass().getName());
   }
 
   List<SqlStatement> statements() {

@@ -53,7 +53,9 @@ final class SqlScript {
         col++;
       } else if (c == ';') {
         if (start >= 0) {
-          out.add(new SqlStatement(out.size() + 1, script.substring(start, i).strip(), startLine, startCol));
+          out.add(
+              new SqlStatement(
+                  out.size() + 1, script.substring(start, i).strip(), startLine, startCol));
           start = -1;
         }
       } else if (!Character.isWhitespace(c)) {

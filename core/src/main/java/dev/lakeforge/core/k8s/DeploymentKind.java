@@ -8,13 +8,20 @@ import java.util.stream.Collectors;
 public enum DeploymentKind {
   /** A script that applies the manifests with kubectl and runs spark-submit in cluster mode. */
   SPARK_SUBMIT("spark-submit"),
-  /** The Kubeflow Spark operator's {@code SparkApplication} ({@code sparkoperator.k8s.io/v1beta2}). */
+  /**
+   * The Kubeflow Spark operator's {@code SparkApplication} ({@code sparkoperator.k8s.io/v1beta2}).
+   */
   SPARK_OPERATOR("spark-operator"),
   /** Its {@code ScheduledSparkApplication}, on {@code kubernetes.schedule}. */
   SCHEDULED("scheduled"),
-  /** The Apache Spark Kubernetes operator's {@code SparkApplication} ({@code spark.apache.org/v1beta1}). */
+  /**
+   * The Apache Spark Kubernetes operator's {@code SparkApplication} ({@code
+   * spark.apache.org/v1beta1}).
+   */
   APACHE_OPERATOR("apache-operator"),
-  /** A {@code CronJob} that runs spark-submit from the jobs image on {@code kubernetes.schedule}. */
+  /**
+   * A {@code CronJob} that runs spark-submit from the jobs image on {@code kubernetes.schedule}.
+   */
   CRONJOB("cronjob");
 
   private final String id;
@@ -42,8 +49,11 @@ public enum DeploymentKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown kind '" + text + "'; expected one of "
-        + Arrays.stream(values()).map(DeploymentKind::id).collect(Collectors.joining(", ")));
+    throw new IllegalArgumentException(
+        "unknown kind '"
+            + text
+            + "'; expected one of "
+            + Arrays.stream(values()).map(DeploymentKind::id).collect(Collectors.joining(", ")));
   }
 
   @Override

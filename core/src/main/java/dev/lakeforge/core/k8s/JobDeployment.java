@@ -22,18 +22,29 @@ import java.util.Set;
  * @param secrets each Secret the config reads, with its keys
  * @param labels the labels of every object and pod (job, team, tenant, more)
  */
-public record JobDeployment(String job, String appName, String master, SparkSettings.Kubernetes kubernetes,
-    Map<String, String> submitConf, List<String> driverArgs, Map<String, String> files, Map<String, Set<String>> secrets,
+public record JobDeployment(
+    String job,
+    String appName,
+    String master,
+    SparkSettings.Kubernetes kubernetes,
+    Map<String, String> submitConf,
+    List<String> driverArgs,
+    Map<String, String> files,
+    Map<String, Set<String>> secrets,
     Map<String, String> labels) {
 
   /** Where the ConfigMap with the job's config is mounted in the driver. */
   public static final String CONFIG_DIR = "/etc/lakeforge";
+
   /** Where Secrets are mounted: {@code /run/secrets/<secret>/<key>}. */
   public static final String SECRETS_DIR = "/run/secrets";
+
   /** The jobs jar in the image. */
   public static final String JAR = "local:///opt/lakeforge/lakeforge-jobs.jar";
+
   /** The launcher's main class. */
   public static final String MAIN_CLASS = "dev.lakeforge.core.job.Launcher";
+
   /** The service account the manifests create when the config names none. */
   public static final String DEFAULT_SERVICE_ACCOUNT = "lakeforge-spark";
 
@@ -50,7 +61,9 @@ public record JobDeployment(String job, String appName, String master, SparkSett
   }
 
   public String serviceAccount() {
-    return kubernetes.serviceAccount() == null ? DEFAULT_SERVICE_ACCOUNT : kubernetes.serviceAccount();
+    return kubernetes.serviceAccount() == null
+        ? DEFAULT_SERVICE_ACCOUNT
+        : kubernetes.serviceAccount();
   }
 
   public String imagePullPolicy() {

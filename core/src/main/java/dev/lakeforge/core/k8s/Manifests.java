@@ -26,9 +26,13 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class Manifests {
-  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
+  static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String SPARK_VERSION = "4.0.0";
   private static final String CONFIG_VOLUME = "lakeforge-config";
@@ -39,16 +43,27 @@ public final class Manifests {
     this.d = d;
   }
 
-  /** The manifests (a multi-document YAML), or for {@link DeploymentKind#SPARK_SUBMIT} a bash script. */
+  /**
+   * The manifests (a multi-document YAML), or for {@link DeploymentKind#SPARK_SUBMIT} a bash
+   * script.
+   */
   public static String render(JobDeployment deployment, DeploymentKind kind) {
     Manifests m = new Manifests(deployment);
     if (kind.scheduled() && deployment.kubernetes().schedule() == null) {
-      throw new LakeforgeException(ErrorKind.USAGE, "--emit-k8s " + kind
-          + " runs on a schedule: set spark.kubernetes.schedule, for example '0 2 * * *'");
+      throw new LakeforgeException(
+          ErrorKind.USAGE,
+          "--emit-k8s "
+              + kind
+              + " runs on a schedule: set spark.kubernetes.schedule, for example '0 2 * * *'");
     }
     return switch (kind) {
-      case SPARK_SUBMIT -> SubmitScript.render(deployment, m.documents(m.configMap(false)), yaml(m.driverTemplate()),
-          m.executorsNeedTemplate() ? yaml(m.executorTemplate()) : null, m.submitConf());
+      case SPARK_SUBMIT ->
+          SubmitScript.render(
+              deployment,
+              m.documents(m.configMap(false)),
+              yaml(m.driverTemplate()),
+              m.executorsNeedTemplate() ? yaml(m.executorTemplate()) : null,
+              m.submitConf());
       case SPARK_OPERATOR -> m.documents(m.configMap(false), m.kubeflowApplication());
       case SCHEDULED -> m.documents(m.configMap(false), m.kubeflowScheduled());
       case APACHE_OPERATOR -> m.documents(m.configMap(false), m.apacheApplication());
@@ -68,13 +83,30 @@ public final class Manifests {
     ObjectNode rule = rules.addObject();
     rule.putArray("apiGroups").add("");
     array(rule, "resources", "pods", "services", "configmaps", "persistentvolumeclaims");
-    array(rule, "verbs", "create", "get", "list", "watch", "update", "patch", "delete", "deletecollection");
+    array(
+        rule,
+        "verbs",
+        "create",
+        "get",
+        "list",
+        "watch",
+        "update",
+        "patch",
+        "delete",
+        "deletecollection");
     docs.add(role);
-    ObjectNode binding = object("rbac.authorization.k8s.io/v1", "RoleBinding", d.serviceAccount(), true);
+    ObjectNode binding =
+        object("rbac.authorization.k8s.io/v1", "RoleBinding", d.serviceAccount(), true);
     ObjectNode subject = binding.putArray("subjects").addObject();
-    subject.put("kind", "ServiceAccount").put("name", d.serviceAccount()).put("namespace", d.namespace());
-    binding.putObject("roleRef").put("apiGroup", "rbac.authorization.k8s.io").put("kind", "Role").put("name",
-        d.serviceAccount());
+    subject
+        .put("kind", "ServiceAccount")
+        .put("name", d.serviceAccount())
+        .put("namespace", d.namespace());
+    binding
+        .putObject("roleRef")
+        .put("apiGroup", "rbac.authorization.k8s.io")
+        .put("kind", "Role")
+        .put("name", d.serviceAccount());
     docs.add(binding);
     docs.addAll(List.of(rest));
     StringBuilder out = new StringBuilder();
@@ -84,7 +116,10 @@ public final class Manifests {
     return out.toString();
   }
 
-  /** The config and the files it names; with {@code template}, the driver pod template too (for a submitter pod). */
+  /**
+   * The config and the files it names; with {@code template}, the driver pod template too (for a
+   * submitter pod).
+   */
   private ObjectNode configMap(boolean template) {
     ObjectNode cm = object("v1", "ConfigMap", d.configMapName(), true);
     ObjectNode data = cm.putObject("data");
@@ -98,7 +133,9 @@ public final class Manifests {
     return cm;
   }
 
-  /** A ConfigMap key for a path under the config folder ({@code sql/a.sql} -> {@code sql__a.sql}). */
+  /**
+   * A ConfigMap key for a path under the config folder ({@code sql/a.sql} -> {@code sql__a.sql}).
+   */
   static String key(String path) {
     return path.replace("/", "__");
   }
@@ -108,7 +145,9 @@ public final class Manifests {
     ObjectNode v = NODES.objectNode().put("name", CONFIG_VOLUME);
     ObjectNode cm = v.putObject("configMap").put("name", d.configMapName());
     ArrayNode items = cm.putArray("items");
-    new TreeMap<>(d.files()).keySet().forEach(path -> items.addObject().put("key", key(path)).put("path", path));
+    new TreeMap<>(d.files())
+        .keySet()
+        .forEach(path -> items.addObject().put("key", key(path)).put("path", path));
     return v;
   }
 
@@ -119,16 +158,31 @@ public final class Manifests {
     ObjectNode spec = pod.putObject("spec");
     spec.put("serviceAccountName", d.serviceAccount());
     placement(spec);
-    ObjectNode container = spec.putArray("containers").addObject().put("name", "spark-kubernetes-driver");
+    ObjectNode container =
+        spec.putArray("containers").addObject().put("name", "spark-kubernetes-driver");
     ArrayNode mounts = container.putArray("volumeMounts");
-    mounts.addObject().put("name", CONFIG_VOLUME).put("mountPath", JobDeployment.CONFIG_DIR).put("readOnly", true);
+    mounts
+        .addObject()
+        .put("name", CONFIG_VOLUME)
+        .put("mountPath", JobDeployment.CONFIG_DIR)
+        .put("readOnly", true);
     ArrayNode volumes = spec.putArray("volumes");
     volumes.add(configVolume());
-    new TreeMap<>(d.secrets()).keySet().forEach(secret -> {
-      mounts.addObject().put("name", "secret-" + secret).put("mountPath", JobDeployment.SECRETS_DIR + "/" + secret)
-          .put("readOnly", true);
-      volumes.addObject().put("name", "secret-" + secret).putObject("secret").put("secretName", secret);
-    });
+    new TreeMap<>(d.secrets())
+        .keySet()
+        .forEach(
+            secret -> {
+              mounts
+                  .addObject()
+                  .put("name", "secret-" + secret)
+                  .put("mountPath", JobDeployment.SECRETS_DIR + "/" + secret)
+                  .put("readOnly", true);
+              volumes
+                  .addObject()
+                  .put("name", "secret-" + secret)
+                  .putObject("secret")
+                  .put("secretName", secret);
+            });
     return pod;
   }
 
@@ -160,7 +214,10 @@ public final class Manifests {
     return new TreeMap<>(d.submitConf());
   }
 
-  /** Tolerations have no Spark setting: executors get them from the driver's template, without its volumes. */
+  /**
+   * Tolerations have no Spark setting: executors get them from the driver's template, without its
+   * volumes.
+   */
   private boolean executorsNeedTemplate() {
     return !d.kubernetes().tolerations().isEmpty();
   }
@@ -172,7 +229,8 @@ public final class Manifests {
   }
 
   private ObjectNode kubeflowScheduled() {
-    ObjectNode app = object("sparkoperator.k8s.io/v1beta2", "ScheduledSparkApplication", d.appName(), true);
+    ObjectNode app =
+        object("sparkoperator.k8s.io/v1beta2", "ScheduledSparkApplication", d.appName(), true);
     ObjectNode spec = app.putObject("spec");
     spec.put("schedule", d.kubernetes().schedule()).put("concurrencyPolicy", "Forbid");
     spec.set("template", kubeflowSpec());
@@ -181,30 +239,49 @@ public final class Manifests {
 
   private ObjectNode kubeflowSpec() {
     ObjectNode spec = NODES.objectNode();
-    spec.put("type", "Java").put("mode", "cluster").put("image", d.kubernetes().image())
-        .put("imagePullPolicy", d.imagePullPolicy()).put("mainClass", JobDeployment.MAIN_CLASS)
-        .put("mainApplicationFile", JobDeployment.JAR).put("sparkVersion", SPARK_VERSION);
+    spec.put("type", "Java")
+        .put("mode", "cluster")
+        .put("image", d.kubernetes().image())
+        .put("imagePullPolicy", d.imagePullPolicy())
+        .put("mainClass", JobDeployment.MAIN_CLASS)
+        .put("mainApplicationFile", JobDeployment.JAR)
+        .put("sparkVersion", SPARK_VERSION);
     if (!d.kubernetes().imagePullSecrets().isEmpty()) {
       array(spec, "imagePullSecrets", d.kubernetes().imagePullSecrets().toArray(String[]::new));
     }
     array(spec, "arguments", d.driverArgs().toArray(String[]::new));
     ObjectNode conf = spec.putObject("sparkConf");
-    submitConf().forEach((k, v) -> {
-      if (!k.startsWith("spark.kubernetes.") && !k.startsWith("spark.driver.") && !k.startsWith("spark.executor.")
-          && !k.startsWith("spark.dynamicAllocation.")) {
-        conf.put(k, v);
-      }
-    });
+    submitConf()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("spark.kubernetes.")
+                  && !k.startsWith("spark.driver.")
+                  && !k.startsWith("spark.executor.")
+                  && !k.startsWith("spark.dynamicAllocation.")) {
+                conf.put(k, v);
+              }
+            });
     spec.putObject("restartPolicy").put("type", "Never");
     ObjectNode driver = spec.putObject("driver");
     putIf(driver, "cores", d.kubernetes().driverCores());
     putIf(driver, "memory", d.kubernetes().driverMemory());
     driver.put("serviceAccount", d.serviceAccount());
     labels(driver);
-    driver.putArray("configMaps").addObject().put("name", d.configMapName()).put("path", JobDeployment.CONFIG_DIR);
+    driver
+        .putArray("configMaps")
+        .addObject()
+        .put("name", d.configMapName())
+        .put("path", JobDeployment.CONFIG_DIR);
     ArrayNode secrets = driver.putArray("secrets");
-    new TreeMap<>(d.secrets()).keySet().forEach(s -> secrets.addObject().put("name", s)
-        .put("path", JobDeployment.SECRETS_DIR + "/" + s).put("secretType", "Generic"));
+    new TreeMap<>(d.secrets())
+        .keySet()
+        .forEach(
+            s ->
+                secrets
+                    .addObject()
+                    .put("name", s)
+                    .put("path", JobDeployment.SECRETS_DIR + "/" + s)
+                    .put("secretType", "Generic"));
     placementFields(driver);
     ObjectNode executor = spec.putObject("executor");
     putIf(executor, "instances", d.kubernetes().executors());
@@ -213,7 +290,10 @@ public final class Manifests {
     putIf(executor, "memoryOverhead", d.kubernetes().executorMemoryOverhead());
     labels(executor);
     if (d.kubernetes().executorGpus() != null && d.kubernetes().executorGpus() > 0) {
-      executor.putObject("gpu").put("name", d.kubernetes().gpuVendor() + "/gpu").put("quantity", d.kubernetes().executorGpus());
+      executor
+          .putObject("gpu")
+          .put("name", d.kubernetes().gpuVendor() + "/gpu")
+          .put("quantity", d.kubernetes().executorGpus());
     }
     placementFields(executor);
     var da = d.kubernetes().dynamicAllocation();
@@ -247,7 +327,9 @@ public final class Manifests {
     spec.putObject("driverSpec").set("podTemplateSpec", withoutKind(driverTemplate()));
     spec.putObject("executorSpec").set("podTemplateSpec", withoutKind(executorTemplate()));
     spec.putObject("applicationTolerations").put("resourceRetainPolicy", "OnFailure");
-    spec.putObject("runtimeVersions").put("sparkVersion", SPARK_VERSION).put("scalaVersion", "2.13");
+    spec.putObject("runtimeVersions")
+        .put("sparkVersion", SPARK_VERSION)
+        .put("scalaVersion", "2.13");
     return app;
   }
 
@@ -260,8 +342,10 @@ public final class Manifests {
   private ObjectNode cronJob() {
     ObjectNode cron = object("batch/v1", "CronJob", d.appName(), true);
     ObjectNode spec = cron.putObject("spec");
-    spec.put("schedule", d.kubernetes().schedule()).put("concurrencyPolicy", "Forbid")
-        .put("successfulJobsHistoryLimit", 3).put("failedJobsHistoryLimit", 3);
+    spec.put("schedule", d.kubernetes().schedule())
+        .put("concurrencyPolicy", "Forbid")
+        .put("successfulJobsHistoryLimit", 3)
+        .put("failedJobsHistoryLimit", 3);
     ObjectNode job = spec.putObject("jobTemplate");
     labels(job.putObject("metadata"));
     ObjectNode jobSpec = job.putObject("spec").put("backoffLimit", 0);
@@ -270,11 +354,17 @@ public final class Manifests {
     ObjectNode pod = template.putObject("spec");
     pod.put("serviceAccountName", d.serviceAccount()).put("restartPolicy", "Never");
     ObjectNode c = pod.putArray("containers").addObject();
-    c.put("name", "submit").put("image", d.kubernetes().image()).put("imagePullPolicy", d.imagePullPolicy());
+    c.put("name", "submit")
+        .put("image", d.kubernetes().image())
+        .put("imagePullPolicy", d.imagePullPolicy());
     array(c, "command", "/opt/spark/bin/spark-submit");
     ArrayNode args = c.putArray("args");
-    SubmitScript.sparkSubmitArgs(d, submitConf(), JobDeployment.CONFIG_DIR, executorsNeedTemplate()).forEach(args::add);
-    c.putArray("volumeMounts").addObject().put("name", CONFIG_VOLUME).put("mountPath", JobDeployment.CONFIG_DIR)
+    SubmitScript.sparkSubmitArgs(d, submitConf(), JobDeployment.CONFIG_DIR, executorsNeedTemplate())
+        .forEach(args::add);
+    c.putArray("volumeMounts")
+        .addObject()
+        .put("name", CONFIG_VOLUME)
+        .put("mountPath", JobDeployment.CONFIG_DIR)
         .put("readOnly", true);
     ObjectNode volume = configVolume();
     ArrayNode items = (ArrayNode) volume.get("configMap").get("items");

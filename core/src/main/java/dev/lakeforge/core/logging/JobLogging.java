@@ -15,9 +15,9 @@ import org.apache.logging.log4j.core.config.LoggerConfig;
 import org.apache.spark.SparkContext$;
 
 /**
- * Routes all logging of a job run through one appender: JSON lines or text, job name and run id
- * on every line, secrets masked. Closing restores the logging set-up that was there before, so a
- * JVM that runs many jobs (tests, a scheduler) is left as it was.
+ * Routes all logging of a job run through one appender: JSON lines or text, job name and run id on
+ * every line, secrets masked. Closing restores the logging set-up that was there before, so a JVM
+ * that runs many jobs (tests, a scheduler) is left as it was.
  *
  * <pre>{@code
  * try (JobLogging ignored = JobLogging.install(true, "INFO", Map.of(), "sql", runId, System.err)) {
@@ -26,16 +26,19 @@ import org.apache.spark.SparkContext$;
  * }</pre>
  */
 public final class JobLogging implements AutoCloseable {
-  /** Loggers that are too chatty at INFO for a job's log; each can be set in {@code logging.levels}. */
-  static final Map<String, String> QUIET = Map.of(
-      "org.apache.spark", "WARN",
-      "org.apache.hadoop", "WARN",
-      "org.apache.parquet", "WARN",
-      "org.sparkproject", "WARN",
-      "io.netty", "WARN",
-      "org.apache.iceberg", "WARN",
-      "org.apache.kafka", "WARN",
-      "org.apache.hadoop.util.NativeCodeLoader", "ERROR");
+  /**
+   * Loggers that are too chatty at INFO for a job's log; each can be set in {@code logging.levels}.
+   */
+  static final Map<String, String> QUIET =
+      Map.of(
+          "org.apache.spark", "WARN",
+          "org.apache.hadoop", "WARN",
+          "org.apache.parquet", "WARN",
+          "org.sparkproject", "WARN",
+          "io.netty", "WARN",
+          "org.apache.iceberg", "WARN",
+          "org.apache.kafka", "WARN",
+          "org.apache.hadoop.util.NativeCodeLoader", "ERROR");
 
   private final LoggerContext context;
   private final Appender appender;
@@ -44,7 +47,8 @@ public final class JobLogging implements AutoCloseable {
   private final Map<String, Level> previousLevels = new HashMap<>();
   private final Map<String, Boolean> addedLoggers = new HashMap<>();
 
-  private JobLogging(LoggerContext context, Appender appender, Map<String, Appender> previous, Level rootLevel) {
+  private JobLogging(
+      LoggerContext context, Appender appender, Map<String, Appender> previous, Level rootLevel) {
     this.context = context;
     this.appender = appender;
     this.previousRootAppenders = previous;
@@ -61,17 +65,29 @@ public final class JobLogging implements AutoCloseable {
    * @param runId the run id on every line
    * @param target where lines go (standard error for the launcher)
    */
-  public static JobLogging install(boolean json, String level, Map<String, String> levels, String job, String runId,
+  public static JobLogging install(
+      boolean json,
+      String level,
+      Map<String, String> levels,
+      String job,
+      String runId,
       PrintStream target) {
     initializeSparkLogging();
     LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
     Configuration cfg = ctx.getConfiguration();
     LoggerConfig root = cfg.getRootLogger();
-    OutputStreamAppender appender = OutputStreamAppender.createAppender(
-        new LakeforgeLayout(json, job, runId, Redactor.global()), null, target, "lakeforge-" + runId, false, true);
+    OutputStreamAppender appender =
+        OutputStreamAppender.createAppender(
+            new LakeforgeLayout(json, job, runId, Redactor.global()),
+            null,
+            target,
+            "lakeforge-" + runId,
+            false,
+            true);
     appender.start();
     cfg.addAppender(appender);
-    JobLogging installed = new JobLogging(ctx, appender, new LinkedHashMap<>(root.getAppenders()), root.getLevel());
+    JobLogging installed =
+        new JobLogging(ctx, appender, new LinkedHashMap<>(root.getAppenders()), root.getLevel());
     root.getAppenders().keySet().forEach(root::removeAppender);
     root.addAppender(appender, null, null);
     root.setLevel(Level.toLevel(level, Level.INFO));

@@ -21,7 +21,8 @@ import org.apache.logging.log4j.core.layout.AbstractStringLayout;
  */
 final class LakeforgeLayout extends AbstractStringLayout {
   private static final JsonFactory JSON = new JsonFactory();
-  private static final DateTimeFormatter TEXT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter TEXT_TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private final boolean json;
   private final String job;
@@ -52,11 +53,21 @@ final class LakeforgeLayout extends AbstractStringLayout {
   private String text(LogEvent e, Instant time, String message, String error) {
     String logger = e.getLoggerName();
     String shortLogger = logger == null ? "" : logger.substring(logger.lastIndexOf('.') + 1);
-    StringBuilder sb = new StringBuilder(128)
-        .append(TEXT_TIME.format(time)).append(' ')
-        .append(String.format("%-5s", e.getLevel())).append(' ')
-        .append('[').append(job).append(' ').append(runId).append("] ")
-        .append(shortLogger).append(": ").append(message).append(System.lineSeparator());
+    StringBuilder sb =
+        new StringBuilder(128)
+            .append(TEXT_TIME.format(time))
+            .append(' ')
+            .append(String.format("%-5s", e.getLevel()))
+            .append(' ')
+            .append('[')
+            .append(job)
+            .append(' ')
+            .append(runId)
+            .append("] ")
+            .append(shortLogger)
+            .append(": ")
+            .append(message)
+            .append(System.lineSeparator());
     if (error != null) {
       sb.append(error);
     }

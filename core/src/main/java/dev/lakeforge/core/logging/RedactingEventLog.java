@@ -26,8 +26,8 @@ import org.apache.spark.util.JsonProtocol;
  * Spark's event log, with every secret Lakeforge knows masked in each event before it is written.
  * Spark's own event log masks settings by name and value, but not the plans it records: a secret
  * used in a query (an SQL variable, a suite's allowed value) reaches the log as a literal. This
- * listener writes the same files, for the same history server, through Spark's own writer
- * (rolling, compression and the folder layout as configured), after masking.
+ * listener writes the same files, for the same history server, through Spark's own writer (rolling,
+ * compression and the folder layout as configured), after masking.
  *
  * <p>{@link dev.lakeforge.core.Sessions#create Sessions.create} puts it in place of Spark's when
  * {@code spark.eventLog.enabled} is true; it reads the {@code spark.eventLog.*} settings. Spark
@@ -47,9 +47,16 @@ public final class RedactingEventLog extends SparkFirehoseListener {
   public RedactingEventLog(SparkConf conf) {
     this.conf = conf;
     this.blockUpdates = conf.getBoolean("spark.eventLog.logBlockUpdates.enabled", false);
-    this.secretNames = Pattern.compile(conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key"));
-    this.writer = EventLogFileWriter.apply(conf.getAppId(), conf.getOption("spark.app.attempt.id"),
-        directory(conf.get("spark.eventLog.dir", DEFAULT_DIR)), conf, SparkHadoopUtil.get().newConfiguration(conf));
+    this.secretNames =
+        Pattern.compile(
+            conf.get("spark.redaction.regex", "(?i)secret|password|token|access[.]?key"));
+    this.writer =
+        EventLogFileWriter.apply(
+            conf.getAppId(),
+            conf.getOption("spark.app.attempt.id"),
+            directory(conf.get("spark.eventLog.dir", DEFAULT_DIR)),
+            conf,
+            SparkHadoopUtil.get().newConfiguration(conf));
     writer.start();
     write(new SparkListenerLogStart(org.apache.spark.package$.MODULE$.SPARK_VERSION()), true);
   }
@@ -62,7 +69,9 @@ public final class RedactingEventLog extends SparkFirehoseListener {
 
   @Override
   public synchronized void onEvent(SparkListenerEvent event) {
-    if (stopped || !event.logEvent() || event instanceof SparkListenerExecutorMetricsUpdate
+    if (stopped
+        || !event.logEvent()
+        || event instanceof SparkListenerExecutorMetricsUpdate
         || (event instanceof SparkListenerBlockUpdated && !blockUpdates)) {
       return;
     }
@@ -70,10 +79,14 @@ public final class RedactingEventLog extends SparkFirehoseListener {
     if (event instanceof SparkListenerEnvironmentUpdate env) {
       masked = EventLoggingListener$.MODULE$.redactEvent(conf, env);
     } else if (event instanceof SparkListenerJobStart job && job.properties() != null) {
-      masked = new SparkListenerJobStart(job.jobId(), job.time(), job.stageInfos(), maskByName(job.properties()));
+      masked =
+          new SparkListenerJobStart(
+              job.jobId(), job.time(), job.stageInfos(), maskByName(job.properties()));
     }
-    boolean taskEvent = event instanceof SparkListenerTaskStart || event instanceof SparkListenerTaskEnd
-        || event instanceof SparkListenerTaskGettingResult;
+    boolean taskEvent =
+        event instanceof SparkListenerTaskStart
+            || event instanceof SparkListenerTaskEnd
+            || event instanceof SparkListenerTaskGettingResult;
     write(masked, !taskEvent);
     if (event instanceof SparkListenerApplicationEnd) {
       writer.stop();
@@ -83,8 +96,12 @@ public final class RedactingEventLog extends SparkFirehoseListener {
 
   private Properties maskByName(Properties properties) {
     Properties out = new Properties();
-    properties.stringPropertyNames().forEach(k -> out.setProperty(k,
-        secretNames.matcher(k).find() ? MASKED : properties.getProperty(k)));
+    properties
+        .stringPropertyNames()
+        .forEach(
+            k ->
+                out.setProperty(
+                    k, secretNames.matcher(k).find() ? MASKED : properties.getProperty(k)));
     return out;
   }
 

@@ -30,29 +30,60 @@ public final class MetricsExport {
   public MetricsExport(RunReport r) {
     String[] values = {r.job(), nz(r.team()), nz(r.tenant()), r.status()};
     RunMetrics s = r.spark();
-    gauge("lakeforge_run_wall_seconds", "Wall time of the last run in seconds", values, r.wallSeconds());
-    gauge("lakeforge_run_success", "1 if the last run succeeded, else 0", values, "SUCCEEDED".equals(r.status()) ? 1 : 0);
-    gauge("lakeforge_run_end_timestamp_seconds", "Unix time the last run ended", values,
+    gauge(
+        "lakeforge_run_wall_seconds",
+        "Wall time of the last run in seconds",
+        values,
+        r.wallSeconds());
+    gauge(
+        "lakeforge_run_success",
+        "1 if the last run succeeded, else 0",
+        values,
+        "SUCCEEDED".equals(r.status()) ? 1 : 0);
+    gauge(
+        "lakeforge_run_end_timestamp_seconds",
+        "Unix time the last run ended",
+        values,
         Instant.parse(r.endedAt()).toEpochMilli() / 1000.0);
     gauge("lakeforge_run_input_records", "Rows read by the last run", values, s.inputRecords());
     gauge("lakeforge_run_input_bytes", "Bytes read by the last run", values, s.inputBytes());
-    gauge("lakeforge_run_output_records", "Rows written by the last run", values, s.outputRecords());
+    gauge(
+        "lakeforge_run_output_records", "Rows written by the last run", values, s.outputRecords());
     gauge("lakeforge_run_output_bytes", "Bytes written by the last run", values, s.outputBytes());
-    gauge("lakeforge_run_shuffle_bytes", "Shuffle bytes read and written by the last run", values,
+    gauge(
+        "lakeforge_run_shuffle_bytes",
+        "Shuffle bytes read and written by the last run",
+        values,
         s.shuffleReadBytes() + s.shuffleWriteBytes());
     gauge("lakeforge_run_tasks", "Tasks of the last run", values, s.tasks());
     gauge("lakeforge_run_failed_tasks", "Failed tasks of the last run", values, s.failedTasks());
-    gauge("lakeforge_run_executor_cpu_seconds", "Executor CPU time of the last run", values, s.executorCpuTimeMs() / 1000.0);
-    gauge("lakeforge_run_core_hours", "Executor core-hours of the last run", values, r.cost().coreHours());
-    gauge("lakeforge_run_gpu_hours", "Executor GPU-hours of the last run", values, r.cost().gpuHours());
-    gauge("lakeforge_run_cost", "Cost of the last run in " + r.cost().currency(), values, r.cost().total());
+    gauge(
+        "lakeforge_run_executor_cpu_seconds",
+        "Executor CPU time of the last run",
+        values,
+        s.executorCpuTimeMs() / 1000.0);
+    gauge(
+        "lakeforge_run_core_hours",
+        "Executor core-hours of the last run",
+        values,
+        r.cost().coreHours());
+    gauge(
+        "lakeforge_run_gpu_hours",
+        "Executor GPU-hours of the last run",
+        values,
+        r.cost().gpuHours());
+    gauge(
+        "lakeforge_run_cost",
+        "Cost of the last run in " + r.cost().currency(),
+        values,
+        r.cost().total());
     details(r, values);
   }
 
   /**
    * The job's own figures (the run report's numeric {@code details}: a stream's records in,
-   * duplicates and dead letters, a quality run's bad rows) as {@code lakeforge_run_detail}, labelled
-   * with the figure's name as {@code detail}.
+   * duplicates and dead letters, a quality run's bad rows) as {@code lakeforge_run_detail},
+   * labelled with the figure's name as {@code detail}.
    */
   private void details(RunReport r, String[] values) {
     String[] labels = Arrays.copyOf(LABELS, LABELS.length + 1);
@@ -61,8 +92,12 @@ public final class MetricsExport {
     for (Map.Entry<String, Object> e : new TreeMap<>(r.details()).entrySet()) {
       if (e.getValue() instanceof Number n) {
         if (gauge == null) {
-          gauge = Gauge.builder().name("lakeforge_run_detail").help("A job-specific figure of the last run")
-              .labelNames(labels).register(registry);
+          gauge =
+              Gauge.builder()
+                  .name("lakeforge_run_detail")
+                  .help("A job-specific figure of the last run")
+                  .labelNames(labels)
+                  .register(registry);
         }
         String[] withName = Arrays.copyOf(values, values.length + 1);
         withName[values.length] = e.getKey();
@@ -72,7 +107,13 @@ public final class MetricsExport {
   }
 
   private void gauge(String name, String help, String[] labelValues, double value) {
-    Gauge.builder().name(name).help(help).labelNames(LABELS).register(registry).labelValues(labelValues).set(value);
+    Gauge.builder()
+        .name(name)
+        .help(help)
+        .labelNames(LABELS)
+        .register(registry)
+        .labelValues(labelValues)
+        .set(value);
   }
 
   private static String nz(String s) {
@@ -102,7 +143,8 @@ public final class MetricsExport {
   public void push(String url, String pushJob, String jobName) {
     URI uri = URI.create(url);
     if (uri.getHost() == null) {
-      throw new LakeforgeException("metrics.pushgateway: expected http://host:port, got '" + url + "'");
+      throw new LakeforgeException(
+          "metrics.pushgateway: expected http://host:port, got '" + url + "'");
     }
     int port = uri.getPort() > 0 ? uri.getPort() : 9091;
     try {
@@ -115,7 +157,8 @@ public final class MetricsExport {
           .build()
           .push();
     } catch (IOException e) {
-      throw new LakeforgeException("cannot push metrics to the Pushgateway at " + url + ": " + e.getMessage(), e);
+      throw new LakeforgeException(
+          "cannot push metrics to the Pushgateway at " + url + ": " + e.getMessage(), e);
     }
   }
 }

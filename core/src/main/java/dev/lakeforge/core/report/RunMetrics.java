@@ -38,5 +38,6 @@ public record RunMetrics(
     double coreSeconds,
     double gpuSeconds) {
 
-  public static final RunMetrics NONE = new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  public static final RunMetrics NONE =
+      new RunMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

@@ -20,8 +20,8 @@ import org.apache.spark.status.api.v1.ExecutorSummary;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Records what Spark does for one run. The run's jobs are recognised by a local property set on
- * the thread that runs the job, so runs sharing a SparkContext (tests, notebooks) are kept apart.
+ * Records what Spark does for one run. The run's jobs are recognised by a local property set on the
+ * thread that runs the job, so runs sharing a SparkContext (tests, notebooks) are kept apart.
  * Classic sessions only (listeners do not exist over Spark Connect).
  *
  * <pre>{@code
@@ -76,7 +76,8 @@ public final class RunRecorder extends SparkListener {
    */
   public static RunRecorder start(SparkSession spark, String runId) {
     if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
-      throw new IllegalArgumentException("run reports need a classic SparkSession (listeners do not exist over Spark Connect)");
+      throw new IllegalArgumentException(
+          "run reports need a classic SparkSession (listeners do not exist over Spark Connect)");
     }
     SparkContext sc = classic.sparkContext();
     RunRecorder r = new RunRecorder(sc, runId);
@@ -86,7 +87,10 @@ public final class RunRecorder extends SparkListener {
       if (!local && "driver".equals(e.id())) {
         cores = sc.conf().getInt("spark.driver.cores", 1);
       }
-      r.executors.put(e.id(), new Span(cores, gpus(CollectionConverters.asJava(e.resources())), r.startMs, Long.MAX_VALUE));
+      r.executors.put(
+          e.id(),
+          new Span(
+              cores, gpus(CollectionConverters.asJava(e.resources())), r.startMs, Long.MAX_VALUE));
     }
     sc.setLocalProperty(RUN_ID_PROPERTY, runId);
     sc.addSparkListener(r);
@@ -100,7 +104,8 @@ public final class RunRecorder extends SparkListener {
 
   @Override
   public void onJobStart(SparkListenerJobStart event) {
-    if (event.properties() != null && runId.equals(event.properties().getProperty(RUN_ID_PROPERTY))) {
+    if (event.properties() != null
+        && runId.equals(event.properties().getProperty(RUN_ID_PROPERTY))) {
       jobs.increment();
       for (Object id : CollectionConverters.asJava(event.stageIds())) {
         stageIds.add((Integer) id);
@@ -144,13 +149,19 @@ public final class RunRecorder extends SparkListener {
 
   @Override
   public void onExecutorAdded(SparkListenerExecutorAdded event) {
-    executors.put(event.executorId(), new Span(event.executorInfo().totalCores(),
-        gpus(CollectionConverters.asJava(event.executorInfo().resourcesInfo())), event.time(), Long.MAX_VALUE));
+    executors.put(
+        event.executorId(),
+        new Span(
+            event.executorInfo().totalCores(),
+            gpus(CollectionConverters.asJava(event.executorInfo().resourcesInfo())),
+            event.time(),
+            Long.MAX_VALUE));
   }
 
   @Override
   public void onExecutorRemoved(SparkListenerExecutorRemoved event) {
-    executors.computeIfPresent(event.executorId(), (id, s) -> new Span(s.cores(), s.gpus(), s.addedMs(), event.time()));
+    executors.computeIfPresent(
+        event.executorId(), (id, s) -> new Span(s.cores(), s.gpus(), s.addedMs(), event.time()));
   }
 
   /** Waits for Spark's pending events, stops listening and returns the totals. */
@@ -170,9 +181,23 @@ public final class RunRecorder extends SparkListener {
       coreSeconds += s.cores() * secs;
       gpuSeconds += s.gpus() * secs;
     }
-    return new RunMetrics(jobs.sum(), stages.sum(), failedStages.sum(), tasks.sum(), failedTasks.sum(),
-        inputRecords.sum(), inputBytes.sum(), outputRecords.sum(), outputBytes.sum(), shuffleRead.sum(),
-        shuffleWrite.sum(), runTime.sum(), cpuTimeNs.sum() / 1_000_000, peakMemory.get(), coreSeconds, gpuSeconds);
+    return new RunMetrics(
+        jobs.sum(),
+        stages.sum(),
+        failedStages.sum(),
+        tasks.sum(),
+        failedTasks.sum(),
+        inputRecords.sum(),
+        inputBytes.sum(),
+        outputRecords.sum(),
+        outputBytes.sum(),
+        shuffleRead.sum(),
+        shuffleWrite.sum(),
+        runTime.sum(),
+        cpuTimeNs.sum() / 1_000_000,
+        peakMemory.get(),
+        coreSeconds,
+        gpuSeconds);
   }
 
   public long startMillis() {

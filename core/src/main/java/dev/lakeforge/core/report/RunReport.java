@@ -14,7 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The report of one job run, written as JSON ({@code <job>-<runId>.json}) and summarised in the log.
+ * The report of one job run, written as JSON ({@code <job>-<runId>.json}) and summarised in the
+ * log.
  *
  * @param job job name
  * @param runId unique id of this run
@@ -49,14 +50,16 @@ public record RunReport(
     Cost cost,
     Map<String, Object> details) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The report as JSON, secrets masked. */
   public String toJson(Redactor redactor) {
     try {
       return redactor.redact(JSON.writeValueAsString(this));
     } catch (IOException e) {
-      throw new LakeforgeException("cannot serialise the run report of " + job + " " + runId + ": " + e, e);
+      throw new LakeforgeException(
+          "cannot serialise the run report of " + job + " " + runId + ": " + e, e);
     }
   }
 
@@ -71,17 +74,32 @@ public record RunReport(
     Path target = dir.resolve(fileName);
     Path tmp = Files.createTempFile(dir, "." + fileName, ".tmp");
     Files.writeString(tmp, toJson(redactor), StandardCharsets.UTF_8);
-    return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return Files.move(
+        tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** One line for the log. */
   public String oneLine() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "%s %s %s in %.1f s: %d jobs, %d stages, %d tasks (%d failed); read %d rows / %s, wrote %d rows / %s,"
             + " shuffled %s; %.4f core-hours, %.4f GPU-hours = %.4f %s",
-        job, runId, status.toLowerCase(Locale.ROOT), wallSeconds, spark.jobs(), spark.stages(),
-        spark.tasks(), spark.failedTasks(), spark.inputRecords(), Units.human(spark.inputBytes()), spark.outputRecords(),
-        Units.human(spark.outputBytes()), Units.human(spark.shuffleReadBytes() + spark.shuffleWriteBytes()), cost.coreHours(),
-        cost.gpuHours(), cost.total(), cost.currency());
+        job,
+        runId,
+        status.toLowerCase(Locale.ROOT),
+        wallSeconds,
+        spark.jobs(),
+        spark.stages(),
+        spark.tasks(),
+        spark.failedTasks(),
+        spark.inputRecords(),
+        Units.human(spark.inputBytes()),
+        spark.outputRecords(),
+        Units.human(spark.outputBytes()),
+        Units.human(spark.shuffleReadBytes() + spark.shuffleWriteBytes()),
+        cost.coreHours(),
+        cost.gpuHours(),
+        cost.total(),
+        cost.currency());
   }
 }

@@ -13,7 +13,8 @@ public record NodeShape(int cores, long memoryBytes, int gpus) {
       throw new IllegalArgumentException("node cores must be at least 1, got " + cores);
     }
     if (memoryBytes < 2L << 30) {
-      throw new IllegalArgumentException("node memory must be at least 2 GiB, got " + memoryBytes + " bytes");
+      throw new IllegalArgumentException(
+          "node memory must be at least 2 GiB, got " + memoryBytes + " bytes");
     }
     if (gpus < 0) {
       throw new IllegalArgumentException("node GPUs must be 0 or more, got " + gpus);

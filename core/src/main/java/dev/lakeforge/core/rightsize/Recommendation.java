@@ -23,9 +23,20 @@ import java.util.Map;
  * @param estimatedSeconds estimated run time at the recommended size
  * @param reasoning each step, with its numbers
  */
-public record Recommendation(int executors, int coresPerExecutor, long executorMemoryBytes, long memoryOverheadBytes,
-    int gpusPerExecutor, int nodes, long inputPartitions, long shufflePartitions, int minExecutors, int maxExecutors,
-    long partitionBytes, double estimatedSeconds, List<String> reasoning) {
+public record Recommendation(
+    int executors,
+    int coresPerExecutor,
+    long executorMemoryBytes,
+    long memoryOverheadBytes,
+    int gpusPerExecutor,
+    int nodes,
+    long inputPartitions,
+    long shufflePartitions,
+    int minExecutors,
+    int maxExecutors,
+    long partitionBytes,
+    double estimatedSeconds,
+    List<String> reasoning) {
 
   /** The Spark settings to use. */
   public Map<String, String> sparkConf() {
@@ -43,7 +54,9 @@ public record Recommendation(int executors, int coresPerExecutor, long executorM
     c.put("spark.dynamicAllocation.maxExecutors", Integer.toString(maxExecutors));
     if (gpusPerExecutor > 0) {
       c.put("spark.executor.resource.gpu.amount", Integer.toString(gpusPerExecutor));
-      c.put("spark.task.resource.gpu.amount", String.format(Locale.ROOT, "%.4f", 1.0 / coresPerExecutor));
+      c.put(
+          "spark.task.resource.gpu.amount",
+          String.format(Locale.ROOT, "%.4f", 1.0 / coresPerExecutor));
       c.put("spark.rapids.sql.concurrentGpuTasks", "2");
     }
     return c;
@@ -55,12 +68,21 @@ public record Recommendation(int executors, int coresPerExecutor, long executorM
     for (int i = 0; i < reasoning.size(); i++) {
       sb.append("  ").append(i + 1).append(". ").append(reasoning.get(i)).append('\n');
     }
-    sb.append(String.format(Locale.ROOT, "Recommendation: %d executors x %d cores, %s heap + %s overhead%s on %d node(s);"
-            + " about %.0f min%n", executors, coresPerExecutor, Units.human(executorMemoryBytes),
-        Units.human(memoryOverheadBytes), gpusPerExecutor > 0 ? ", " + gpusPerExecutor + " GPU" : "", nodes,
-        estimatedSeconds / 60));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Recommendation: %d executors x %d cores, %s heap + %s overhead%s on %d node(s);"
+                + " about %.0f min%n",
+            executors,
+            coresPerExecutor,
+            Units.human(executorMemoryBytes),
+            Units.human(memoryOverheadBytes),
+            gpusPerExecutor > 0 ? ", " + gpusPerExecutor + " GPU" : "",
+            nodes,
+            estimatedSeconds / 60));
     sb.append("Spark settings:\n");
-    sparkConf().forEach((k, v) -> sb.append("  --conf ").append(k).append('=').append(v).append('\n'));
+    sparkConf()
+        .forEach((k, v) -> sb.append("  --conf ").append(k).append('=').append(v).append('\n'));
     return sb.toString();
   }
 }

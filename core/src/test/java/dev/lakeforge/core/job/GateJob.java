@@ -2,7 +2,9 @@ package dev.lakeforge.core.job;
 
 import picocli.CommandLine.Option;
 
-/** A test-only job whose outcome the test chooses: to prove the launcher's exit codes 0, 1 and 3. */
+/**
+ * A test-only job whose outcome the test chooses: to prove the launcher's exit codes 0, 1 and 3.
+ */
 public final class GateJob implements SparkJob {
   @Option(names = "--outcome", required = true, description = "pass, gate or throw")
   String outcome;

@@ -48,7 +48,9 @@ class LauncherTest {
       return Set.of();
     }
     try (Stream<Path> s = Files.walk(root)) {
-      return s.filter(Files::isRegularFile).map(Path::toString).collect(Collectors.toCollection(TreeSet::new));
+      return s.filter(Files::isRegularFile)
+          .map(Path::toString)
+          .collect(Collectors.toCollection(TreeSet::new));
     }
   }
 
@@ -64,15 +66,24 @@ class LauncherTest {
   void listShowsJobsAndExitsZero() {
     Launched r = launch("list");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("sql").contains("rightsize").contains("Runs a file of SQL statements");
+    assertThat(r.out())
+        .contains("sql")
+        .contains("rightsize")
+        .contains("Runs a file of SQL statements");
   }
 
   @Test
   void jobHelpShowsCommonAndOwnOptionsAndExitCodes() {
     Launched r = launch("sql", "--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("--config").contains("--profile").contains("--set").contains("--dry-run")
-        .contains("--file").contains("Exit codes: 0 success").contains("3 data-quality");
+    assertThat(r.out())
+        .contains("--config")
+        .contains("--profile")
+        .contains("--set")
+        .contains("--dry-run")
+        .contains("--file")
+        .contains("Exit codes: 0 success")
+        .contains("3 data-quality");
   }
 
   @Test
@@ -91,17 +102,25 @@ class LauncherTest {
     Path config = Files.writeString(dir.resolve("job.yaml"), "spark:\n  shufflePartitions: many\n");
     Launched r = launch(args("test-gate", "--outcome", "pass", "--config", config.toString()));
     assertThat(r.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(r.err()).contains("job.yaml:2:").contains("spark.shufflePartitions").contains("expected an integer, got 'many'");
-    Path unknownSection = Files.writeString(dir.resolve("sections.yaml"), "spark: {}\nsqll: {file: x.sql}\n");
+    assertThat(r.err())
+        .contains("job.yaml:2:")
+        .contains("spark.shufflePartitions")
+        .contains("expected an integer, got 'many'");
+    Path unknownSection =
+        Files.writeString(dir.resolve("sections.yaml"), "spark: {}\nsqll: {file: x.sql}\n");
     Launched s = launch(args("sql", "--config", unknownSection.toString()));
     assertThat(s.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(s.err()).contains("sections.yaml:2:1").contains("unknown section 'sqll'").contains("did you mean 'sql'?");
+    assertThat(s.err())
+        .contains("sections.yaml:2:1")
+        .contains("unknown section 'sqll'")
+        .contains("did you mean 'sql'?");
   }
 
   @Test
   void outcomesMapToExitCodes() throws IOException {
     assertThat(launch(args("test-gate", "--outcome", "pass")).code()).isEqualTo(ExitCode.OK);
-    assertThat(launch(args("test-gate", "--outcome", "gate")).code()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(launch(args("test-gate", "--outcome", "gate")).code())
+        .isEqualTo(ExitCode.QUALITY_GATE_FAILED);
     Launched failed = launch(args("test-gate", "--outcome", "throw"));
     assertThat(failed.code()).isEqualTo(ExitCode.JOB_FAILED);
     assertThat(failed.err()).contains("the job broke on purpose");
@@ -109,29 +128,44 @@ class LauncherTest {
   }
 
   @Test
-  void sqlJobRunsStatementsAndPrintsRows(SparkSession spark, TestWarehouse warehouse) throws IOException {
-    Path sql = Files.writeString(dir.resolve("demo.sql"), """
+  void sqlJobRunsStatementsAndPrintsRows(SparkSession spark, TestWarehouse warehouse)
+      throws IOException {
+    Path sql =
+        Files.writeString(
+            dir.resolve("demo.sql"),
+            """
         CREATE TABLE orders_run (id INT, status STRING) USING parquet;
         INSERT INTO orders_run VALUES (1, 'NEW'), (2, 'PAID'), (3, 'PAID');
         SELECT status, count(*) AS n FROM orders_run GROUP BY status ORDER BY status;
         """);
     Launched r = launch(args("sql", "--file", sql.toString()));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("| status | n |").contains("| PAID   | 2 |").contains("ran 3 statement(s)");
+    assertThat(r.out())
+        .contains("| status | n |")
+        .contains("| PAID   | 2 |")
+        .contains("ran 3 statement(s)");
     assertThat(spark.table(warehouse.database() + ".orders_run").count()).isEqualTo(3);
   }
 
   @Test
   void sqlFailureNamesStatementAndPosition() throws IOException {
-    Path sql = Files.writeString(dir.resolve("fail.sql"), "SELECT 1;\n\nSELECT id\n  FROM missing_table_x;\n");
+    Path sql =
+        Files.writeString(
+            dir.resolve("fail.sql"), "SELECT 1;\n\nSELECT id\n  FROM missing_table_x;\n");
     Launched r = launch(args("sql", "--file", sql.toString()));
     assertThat(r.code()).as("a missing table is the user's mistake").isEqualTo(ExitCode.USAGE);
-    assertThat(r.err()).contains("fail.sql:4:8: statement 2: [TABLE_OR_VIEW_NOT_FOUND]").doesNotContain("\tat ");
+    assertThat(r.err())
+        .contains("fail.sql:4:8: statement 2: [TABLE_OR_VIEW_NOT_FOUND]")
+        .doesNotContain("\tat ");
   }
 
   @Test
-  void dryRunValidatesEveryStatementAndWritesNothing(SparkSession spark, TestWarehouse warehouse) throws IOException {
-    Path sql = Files.writeString(dir.resolve("check.sql"), """
+  void dryRunValidatesEveryStatementAndWritesNothing(SparkSession spark, TestWarehouse warehouse)
+      throws IOException {
+    Path sql =
+        Files.writeString(
+            dir.resolve("check.sql"),
+            """
         CREATE TABLE dry_orders (id INT, amount DOUBLE) USING parquet;
         INSERT INTO dry_orders VALUES (1, 9.5);
         SELECT idd FROM dry_orders;
@@ -142,8 +176,10 @@ class LauncherTest {
     Launched r = launch(args("sql", "--file", sql.toString(), "--dry-run"));
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
     assertThat(r.out())
-        .contains("statement 1 (").contains("-> ok")
-        .contains("statement 2 (").contains("uses what statement 1 creates")
+        .contains("statement 1 (")
+        .contains("-> ok")
+        .contains("statement 2 (")
+        .contains("uses what statement 1 creates")
         .contains("check.sql:4:15: statement 4: [TABLE_OR_VIEW_NOT_FOUND]")
         .contains("check.sql:5:1: statement 5: [PARSE_SYNTAX_ERROR]");
     assertThat(spark.catalog().tableExists(warehouse.database(), "dry_orders")).isFalse();
@@ -162,14 +198,25 @@ class LauncherTest {
   @Test
   void runReportCountsRowsReadAndPricesCoreHours(SparkSession spark) throws IOException {
     Path data = dir.resolve("events");
-    spark.range(1234).selectExpr("id", "id % 7 AS bucket").repartition(3).write().parquet(data.toString());
-    Path sql = Files.writeString(dir.resolve("copy.sql"),
-        "CREATE TABLE events_copy USING parquet AS SELECT * FROM parquet.`" + data + "`;\n");
-    Path config = Files.writeString(dir.resolve("job.yaml"), """
+    spark
+        .range(1234)
+        .selectExpr("id", "id % 7 AS bucket")
+        .repartition(3)
+        .write()
+        .parquet(data.toString());
+    Path sql =
+        Files.writeString(
+            dir.resolve("copy.sql"),
+            "CREATE TABLE events_copy USING parquet AS SELECT * FROM parquet.`" + data + "`;\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("job.yaml"),
+            """
         run: {team: payments, tenant: acme, labels: {pipeline: events}}
         cost: {currency: EUR, pricePerCoreHour: 0.25, pricePerGpuHour: 3.0}
         metrics: {file: %s}
-        """.formatted(dir.resolve("metrics/lakeforge.prom")));
+        """
+                .formatted(dir.resolve("metrics/lakeforge.prom")));
     Launched r = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
     assertThat(r.code()).as(r.all()).isZero();
     RunReport report = onlyReport();
@@ -181,14 +228,18 @@ class LauncherTest {
     assertThat(report.tenant()).isEqualTo("acme");
     assertThat(report.labels()).containsEntry("pipeline", "events");
     String master = spark.sparkContext().master(); // local[2]: the one executor holds 2 cores
-    double cores = Double.parseDouble(master.substring(master.indexOf('[') + 1, master.indexOf(']')));
-    assertThat(report.cost().coreHours()).isPositive()
+    double cores =
+        Double.parseDouble(master.substring(master.indexOf('[') + 1, master.indexOf(']')));
+    assertThat(report.cost().coreHours())
+        .isPositive()
         .isCloseTo(cores * report.wallSeconds() / 3600, Percentage.withPercentage(25));
     assertThat(report.cost().gpuHours()).isZero();
     assertThat(report.cost().total()).isEqualTo(report.cost().coreHours() * 0.25);
     assertThat(report.cost().currency()).isEqualTo("EUR");
     String prom = Files.readString(dir.resolve("metrics/lakeforge.prom"));
-    assertThat(prom).contains("lakeforge_run_input_records{job=\"sql\",status=\"SUCCEEDED\",team=\"payments\",tenant=\"acme\"} 1234")
+    assertThat(prom)
+        .contains(
+            "lakeforge_run_input_records{job=\"sql\",status=\"SUCCEEDED\",team=\"payments\",tenant=\"acme\"} 1234")
         .contains("lakeforge_run_cost{");
     assertThat(r.err()).contains("run report: sql").contains("read 1234 rows");
   }
@@ -196,8 +247,13 @@ class LauncherTest {
   @Test
   void canarySecretNeverAppearsInOutputLogsReportsOrMetrics() throws IOException {
     Path secret = Files.writeString(dir.resolve("secret"), CANARY + "\n");
-    Path sql = Files.writeString(dir.resolve("secret.sql"), "SELECT '${token}' AS leaked, length('${token}') AS n;\n");
-    Path config = Files.writeString(dir.resolve("secret.yaml"), """
+    Path sql =
+        Files.writeString(
+            dir.resolve("secret.sql"), "SELECT '${token}' AS leaked, length('${token}') AS n;\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("secret.yaml"),
+            """
         spark:
           conf:
             spark.hadoop.fs.s3a.secret.key: ${file:%s}
@@ -205,14 +261,18 @@ class LauncherTest {
           vars: {token: "${file:%s}"}
         logging: {format: json, level: DEBUG}
         metrics: {file: %s}
-        """.formatted(secret, secret, dir.resolve("m.prom")));
-    Launched dry = launch(args("sql", "--file", sql.toString(), "--config", config.toString(), "--dry-run"));
+        """
+                .formatted(secret, secret, dir.resolve("m.prom")));
+    Launched dry =
+        launch(args("sql", "--file", sql.toString(), "--config", config.toString(), "--dry-run"));
     assertThat(dry.code()).as(dry.all()).isZero();
     assertThat(dry.out()).contains("spark.hadoop.fs.s3a.secret.key = ****");
     Launched run = launch(args("sql", "--file", sql.toString(), "--config", config.toString()));
     assertThat(run.code()).as(run.all()).isZero();
     assertThat(run.out()).contains("| **** | 15 |");
-    for (String text : List.of(dry.out(), dry.err(), run.out(), run.err(), Files.readString(dir.resolve("m.prom")))) {
+    for (String text :
+        List.of(
+            dry.out(), dry.err(), run.out(), run.err(), Files.readString(dir.resolve("m.prom")))) {
       assertThat(text).doesNotContain(CANARY);
     }
     for (String f : files(reports())) {
@@ -231,9 +291,22 @@ class LauncherTest {
 
   @Test
   void rightsizeRunsWithoutSpark() {
-    Launched r = launch(args("rightsize", "--input-size", "1t", "--node-cores", "16", "--node-memory", "64g", "--sla", "1h"));
+    Launched r =
+        launch(
+            args(
+                "rightsize",
+                "--input-size",
+                "1t",
+                "--node-cores",
+                "16",
+                "--node-memory",
+                "64g",
+                "--sla",
+                "1h"));
     assertThat(r.code()).as(r.all()).isZero();
-    assertThat(r.out()).contains("Reasoning:").contains("Recommendation: 3 executors x 5 cores")
+    assertThat(r.out())
+        .contains("Reasoning:")
+        .contains("Recommendation: 3 executors x 5 cores")
         .contains("--conf spark.executor.instances=3");
     Launched missing = launch(args("rightsize", "--node-cores", "16"));
     assertThat(missing.code()).isEqualTo(ExitCode.USAGE);

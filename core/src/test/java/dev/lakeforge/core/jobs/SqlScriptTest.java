@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class SqlScriptTest {
   @Test
   void splitsAtSemicolonsOutsideQuotesAndComments() {
-    String sql = """
+    String sql =
+        """
         -- leading comment; not a statement
         CREATE TABLE t (s STRING);
         /* block; comment */ INSERT INTO t VALUES ('a;b'), ("c;d"), ('it\\'s;');

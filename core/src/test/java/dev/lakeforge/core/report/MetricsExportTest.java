@@ -10,16 +10,32 @@ import org.junit.jupiter.api.Test;
 class MetricsExportTest {
   @Test
   void aJobsNumericDetailsAreGaugesNamedByTheirDetail() throws Exception {
-    RunReport report = new RunReport("stream-quality", "r1", "SUCCEEDED", "done", "payments", null, Map.of(), "local[2]",
-        "client", "2026-11-27T04:00:00Z", "2026-11-27T04:01:00Z", 60, RunMetrics.NONE,
-        Cost.of(120, 0, 0.25, 3.0, "EUR"),
-        Map.of("recordsIn", 25L, "duplicates", 5L, "table", "lake.sales.orders", "lag", "0"));
+    RunReport report =
+        new RunReport(
+            "stream-quality",
+            "r1",
+            "SUCCEEDED",
+            "done",
+            "payments",
+            null,
+            Map.of(),
+            "local[2]",
+            "client",
+            "2026-11-27T04:00:00Z",
+            "2026-11-27T04:01:00Z",
+            60,
+            RunMetrics.NONE,
+            Cost.of(120, 0, 0.25, 3.0, "EUR"),
+            Map.of("recordsIn", 25L, "duplicates", 5L, "table", "lake.sales.orders", "lag", "0"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new MetricsExport(report).write(out);
     String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(text).contains("lakeforge_run_detail{detail=\"duplicates\",job=\"stream-quality\",status=\"SUCCEEDED\","
-        + "team=\"payments\",tenant=\"\"} 5")
+    assertThat(text)
+        .contains(
+            "lakeforge_run_detail{detail=\"duplicates\",job=\"stream-quality\",status=\"SUCCEEDED\","
+                + "team=\"payments\",tenant=\"\"} 5")
         .contains("lakeforge_run_detail{detail=\"recordsIn\",job=\"stream-quality\"")
-        .doesNotContain("detail=\"table\"").doesNotContain("detail=\"lag\"");
+        .doesNotContain("detail=\"table\"")
+        .doesNotContain("detail=\"lag\"");
   }
 }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @SparkTest
 class PushgatewayTest {
   private static final Path BINARY = Path.of("/usr/bin/prometheus-pushgateway");
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static Process gateway;
   private static int port;
 
@@ -40,8 +41,11 @@ class PushgatewayTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    gateway = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    gateway =
+        new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -52,7 +56,8 @@ class PushgatewayTest {
         Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("the Pushgateway did not answer on port " + port + " within 120 s");
+    throw new IllegalStateException(
+        "the Pushgateway did not answer on port " + port + " within 120 s");
   }
 
   @AfterAll
@@ -63,22 +68,31 @@ class PushgatewayTest {
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void jobRunPushesItsFiguresToThePushgateway() throws Exception {
-    Path config = Files.writeString(dir.resolve("job.yaml"), String.format(Locale.ROOT, """
+    Path config =
+        Files.writeString(
+            dir.resolve("job.yaml"),
+            String.format(
+                Locale.ROOT,
+                """
         run: {team: payments, reportDir: %s}
         cost: {pricePerCoreHour: 1.5}
         metrics: {pushgateway: "http://127.0.0.1:%d", pushJob: nightly}
-        """, dir.resolve("runs"), port));
+        """,
+                dir.resolve("runs"),
+                port));
     Launched r = Launched.run("test-gate", "--outcome", "pass", "--config", config.toString());
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.OK);
     String metrics = get("/metrics").body();
-    assertThat(metrics).containsPattern(
-        "lakeforge_run_success\\{[^}]*job=\"nightly\"[^}]*lakeforge_job=\"test-gate\"[^}]*team=\"payments\"[^}]*} 1");
+    assertThat(metrics)
+        .containsPattern(
+            "lakeforge_run_success\\{[^}]*job=\"nightly\"[^}]*lakeforge_job=\"test-gate\"[^}]*team=\"payments\"[^}]*} 1");
     assertThat(metrics).contains("lakeforge_run_cost{").contains("lakeforge_run_core_hours{");
   }
 }

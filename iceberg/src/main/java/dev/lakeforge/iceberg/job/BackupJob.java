@@ -27,13 +27,23 @@ public final class BackupJob implements SparkJob {
   @Option(names = "--table", paramLabel = "TABLE", description = "The table to back up.")
   String table;
 
-  @Option(names = "--nessie-uri", paramLabel = "URI", description = "Export a Nessie branch's state instead.")
+  @Option(
+      names = "--nessie-uri",
+      paramLabel = "URI",
+      description = "Export a Nessie branch's state instead.")
   String nessieUri;
 
-  @Option(names = "--branch", paramLabel = "BRANCH", description = "The Nessie branch to export (default main).")
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
+      description = "The Nessie branch to export (default main).")
   String branch = "main";
 
-  @Option(names = "--to", required = true, paramLabel = "LOCATION", description = "Backup location (a file for Nessie).")
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "LOCATION",
+      description = "Backup location (a file for Nessie).")
   Location to;
 
   /** The {@code backup:} section. @param nessieToken bearer token for the Nessie server */
@@ -74,13 +84,18 @@ public final class BackupJob implements SparkJob {
     if (table != null) {
       LakeTable t = LakeTable.of(ctx.spark(), table);
       return JobPlan.of("back up " + table + " to " + to)
-          .step("snapshot " + (t.current() == null ? "none" : t.current().snapshotId()) + " with "
-              + (t.current() == null ? 0 : t.current().totalRecords()) + " records; only files not in the backup are copied")
+          .step(
+              "snapshot "
+                  + (t.current() == null ? "none" : t.current().snapshotId())
+                  + " with "
+                  + (t.current() == null ? 0 : t.current().totalRecords())
+                  + " records; only files not in the backup are copied")
           .build();
     }
     try (Nessie n = Nessie.connect(nessieUri, token)) {
       return JobPlan.of("export Nessie branch " + branch + " to " + to)
-          .step(n.export(branch).contents().size() + " namespaces and tables").build();
+          .step(n.export(branch).contents().size() + " namespaces and tables")
+          .build();
     }
   }
 
@@ -88,17 +103,44 @@ public final class BackupJob implements SparkJob {
   public JobOutcome run(JobContext ctx) throws Exception {
     if (table != null) {
       Backup.BackupResult r = LakeTable.of(ctx.spark(), table).backupTo(to).execute();
-      ctx.print("Backed up " + table + " snapshot " + r.manifest().snapshotId() + " (" + r.manifest().records()
-          + " records) to " + to + ": copied " + r.copiedFiles() + " file(s), " + Units.human(r.copiedBytes())
-          + "; " + r.skippedFiles() + " already there");
-      return JobOutcome.success("backed up " + table).withDetails(Map.of("copiedFiles", r.copiedFiles(),
-          "copiedBytes", r.copiedBytes(), "snapshot", r.manifest().snapshotId()));
+      ctx.print(
+          "Backed up "
+              + table
+              + " snapshot "
+              + r.manifest().snapshotId()
+              + " ("
+              + r.manifest().records()
+              + " records) to "
+              + to
+              + ": copied "
+              + r.copiedFiles()
+              + " file(s), "
+              + Units.human(r.copiedBytes())
+              + "; "
+              + r.skippedFiles()
+              + " already there");
+      return JobOutcome.success("backed up " + table)
+          .withDetails(
+              Map.of(
+                  "copiedFiles",
+                  r.copiedFiles(),
+                  "copiedBytes",
+                  r.copiedBytes(),
+                  "snapshot",
+                  r.manifest().snapshotId()));
     }
     try (Nessie n = Nessie.connect(nessieUri, token)) {
       Nessie.BranchState state = n.export(branch);
       state.write(to.toPath());
-      ctx.print("Exported Nessie branch " + branch + " at " + state.hash() + " (" + state.contents().size()
-          + " namespaces and tables) to " + to);
+      ctx.print(
+          "Exported Nessie branch "
+              + branch
+              + " at "
+              + state.hash()
+              + " ("
+              + state.contents().size()
+              + " namespaces and tables) to "
+              + to);
       return JobOutcome.success("exported " + branch);
     }
   }

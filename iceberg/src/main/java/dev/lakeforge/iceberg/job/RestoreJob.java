@@ -24,16 +24,29 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 public final class RestoreJob implements SparkJob {
-  @Option(names = "--from", required = true, paramLabel = "LOCATION", description = "The backup (a file for Nessie).")
+  @Option(
+      names = "--from",
+      required = true,
+      paramLabel = "LOCATION",
+      description = "The backup (a file for Nessie).")
   Location from;
 
-  @Option(names = "--as", paramLabel = "TABLE", description = "The table to restore as (catalog.namespace.table).")
+  @Option(
+      names = "--as",
+      paramLabel = "TABLE",
+      description = "The table to restore as (catalog.namespace.table).")
   String as;
 
-  @Option(names = "--nessie-uri", paramLabel = "URI", description = "Import a Nessie branch state instead.")
+  @Option(
+      names = "--nessie-uri",
+      paramLabel = "URI",
+      description = "Import a Nessie branch state instead.")
   String nessieUri;
 
-  @Option(names = "--branch", paramLabel = "BRANCH", description = "The new Nessie branch to import into.")
+  @Option(
+      names = "--branch",
+      paramLabel = "BRANCH",
+      description = "The new Nessie branch to import into.")
   String branch;
 
   /** The {@code restore:} section. @param nessieToken bearer token for the Nessie server */
@@ -78,21 +91,44 @@ public final class RestoreJob implements SparkJob {
       try {
         Nessie.BranchState s = Nessie.BranchState.read(from.toPath());
         return JobPlan.of("import Nessie state of " + s.branch() + " as branch " + branch)
-            .step(s.contents().size() + " namespaces and tables, exported at " + s.exportedAt()).build();
+            .step(s.contents().size() + " namespaces and tables, exported at " + s.exportedAt())
+            .build();
       } catch (IOException e) {
-        return JobPlan.of("import Nessie state").problem("cannot read " + from + ": " + e.getMessage()).build();
+        return JobPlan.of("import Nessie state")
+            .problem("cannot read " + from + ": " + e.getMessage())
+            .build();
       }
     }
     Restore restore = Restore.from(ctx.spark(), from);
     restore.checkTarget(as, false);
     Restore.Report r = restore.verify();
-    JobPlan.Builder plan = JobPlan.of("restore " + from + " as " + as)
-        .step("backup of " + r.manifest().table() + " snapshot " + r.manifest().snapshotId() + ", " + r.manifest().records()
-            + " records; " + r.checkedFiles() + " of " + r.manifest().files().size() + " file(s) verified");
+    JobPlan.Builder plan =
+        JobPlan.of("restore " + from + " as " + as)
+            .step(
+                "backup of "
+                    + r.manifest().table()
+                    + " snapshot "
+                    + r.manifest().snapshotId()
+                    + ", "
+                    + r.manifest().records()
+                    + " records; "
+                    + r.checkedFiles()
+                    + " of "
+                    + r.manifest().files().size()
+                    + " file(s) verified");
     r.problems().forEach(plan::problem);
     if (r.problems().isEmpty()) {
-      restore.movedFrom().ifPresent(old -> plan.step("the backup was written at " + old + "; its metadata will be"
-          + " rewritten for " + from + " before the table is registered"));
+      restore
+          .movedFrom()
+          .ifPresent(
+              old ->
+                  plan.step(
+                      "the backup was written at "
+                          + old
+                          + "; its metadata will be"
+                          + " rewritten for "
+                          + from
+                          + " before the table is registered"));
     }
     return plan.build();
   }
@@ -103,13 +139,31 @@ public final class RestoreJob implements SparkJob {
       try (Nessie n = Nessie.connect(nessieUri, token)) {
         Nessie.BranchState s = Nessie.BranchState.read(from.toPath());
         n.importState(s, branch);
-        ctx.print("Imported " + s.contents().size() + " namespaces and tables of " + s.branch() + " as branch " + branch);
+        ctx.print(
+            "Imported "
+                + s.contents().size()
+                + " namespaces and tables of "
+                + s.branch()
+                + " as branch "
+                + branch);
         return JobOutcome.success("imported as " + branch);
       }
     }
     Restore.Report r = Restore.from(ctx.spark(), from).asTable(as);
-    ctx.print("Restored " + as + " from " + from + ": " + r.rows() + " rows, " + r.checkedFiles() + " file(s) verified,"
-        + " RTO " + r.rto().toMillis() + " ms");
-    return JobOutcome.success("restored " + as).withDetails(Map.of("rows", r.rows(), "rtoMillis", r.rto().toMillis()));
+    ctx.print(
+        "Restored "
+            + as
+            + " from "
+            + from
+            + ": "
+            + r.rows()
+            + " rows, "
+            + r.checkedFiles()
+            + " file(s) verified,"
+            + " RTO "
+            + r.rto().toMillis()
+            + " ms");
+    return JobOutcome.success("restored " + as)
+        .withDetails(Map.of("rows", r.rows(), "rtoMillis", r.rto().toMillis()));
   }
 }

@@ -19,9 +19,16 @@ import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Rolls an Iceberg table back (plan printed first; {@code --dry-run} prints only the plan), or undoes the last rollback. */
+/**
+ * Rolls an Iceberg table back (plan printed first; {@code --dry-run} prints only the plan), or
+ * undoes the last rollback.
+ */
 public final class RollbackJob implements SparkJob {
-  @Option(names = "--table", required = true, paramLabel = "TABLE", description = "catalog.namespace.table")
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "TABLE",
+      description = "catalog.namespace.table")
   String table;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -31,24 +38,37 @@ public final class RollbackJob implements SparkJob {
     @Option(names = "--to-snapshot", paramLabel = "ID", description = "Roll back to this snapshot.")
     Long snapshot;
 
-    @Option(names = "--to-timestamp", paramLabel = "TIME", description = "Roll back to the table as of this ISO-8601 time.")
+    @Option(
+        names = "--to-timestamp",
+        paramLabel = "TIME",
+        description = "Roll back to the table as of this ISO-8601 time.")
     String timestamp;
 
-    @Option(names = "--to-tag", paramLabel = "TAG", description = "Roll back to the snapshot this tag points at.")
+    @Option(
+        names = "--to-tag",
+        paramLabel = "TAG",
+        description = "Roll back to the snapshot this tag points at.")
     String tag;
 
     @Option(names = "--undo", description = "Undo the last rollback.")
     boolean undo;
   }
 
-  @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why (recorded in the table's rollback log).")
+  @Option(
+      names = "--reason",
+      paramLabel = "TEXT",
+      defaultValue = "",
+      description = "Why (recorded in the table's rollback log).")
   String reason;
 
   @Option(names = "--by", paramLabel = "WHO", description = "Who (default: the OS user).")
   String by;
 
-  @Option(names = "--undo-window-days", paramLabel = "DAYS",
-      description = "How long the rollback can be undone; maintenance keeps what the undo needs until then (default 30).")
+  @Option(
+      names = "--undo-window-days",
+      paramLabel = "DAYS",
+      description =
+          "How long the rollback can be undone; maintenance keeps what the undo needs until then (default 30).")
   Integer undoWindowDaysOption;
 
   /**
@@ -59,9 +79,10 @@ public final class RollbackJob implements SparkJob {
    */
   public record Settings(Integer undoWindowDays) {
     public Settings {
-      undoWindowDays = undoWindowDays == null ? (int) Rollback.DEFAULT_UNDO_WINDOW.toDays() : undoWindowDays;
-      SettingException.require(undoWindowDays >= 0, "undoWindowDays",
-          "must be 0 or more, got " + undoWindowDays);
+      undoWindowDays =
+          undoWindowDays == null ? (int) Rollback.DEFAULT_UNDO_WINDOW.toDays() : undoWindowDays;
+      SettingException.require(
+          undoWindowDays >= 0, "undoWindowDays", "must be 0 or more, got " + undoWindowDays);
     }
   }
 
@@ -85,7 +106,10 @@ public final class RollbackJob implements SparkJob {
 
   @Override
   public void configure(Config config) {
-    int days = undoWindowDaysOption != null ? undoWindowDaysOption : config.bind(name(), Settings.class).undoWindowDays();
+    int days =
+        undoWindowDaysOption != null
+            ? undoWindowDaysOption
+            : config.bind(name(), Settings.class).undoWindowDays();
     if (days < 0) {
       throw new ConfigException("--undo-window-days must be 0 or more, got " + days);
     }
@@ -94,8 +118,11 @@ public final class RollbackJob implements SparkJob {
       try {
         time = Instant.parse(target.timestamp);
       } catch (DateTimeParseException e) {
-        throw new ConfigException("--to-timestamp " + target.timestamp + ": expected an ISO-8601 instant such as"
-            + " 2026-11-16T00:00:00Z");
+        throw new ConfigException(
+            "--to-timestamp "
+                + target.timestamp
+                + ": expected an ISO-8601 instant such as"
+                + " 2026-11-16T00:00:00Z");
       }
     }
     if (by == null) {
@@ -118,14 +145,22 @@ public final class RollbackJob implements SparkJob {
   public JobPlan plan(JobContext ctx) {
     LakeTable t = LakeTable.of(ctx.spark(), table);
     if (target.undo) {
-      // The rollback an undo reverts, as the run finds it: the newest that is not an undo and not undone.
+      // The rollback an undo reverts, as the run finds it: the newest that is not an undo and not
+      // undone.
       RollbackRecord last = null;
       for (RollbackRecord r : t.rollbackLog()) {
         last = r.undo() || r.undone() ? last : r;
       }
       JobPlan.Builder plan = JobPlan.of("undo the last rollback of " + table);
-      return (last == null ? plan.problem("table " + table + " has no rollback to undo")
-          : plan.step("undo the rollback of " + last.at() + " (back to snapshot " + last.fromSnapshot() + ")")).build();
+      return (last == null
+              ? plan.problem("table " + table + " has no rollback to undo")
+              : plan.step(
+                  "undo the rollback of "
+                      + last.at()
+                      + " (back to snapshot "
+                      + last.fromSnapshot()
+                      + ")"))
+          .build();
     }
     try {
       return JobPlan.of("roll back " + table).step(plan(t).describe().stripTrailing()).build();
@@ -140,15 +175,27 @@ public final class RollbackJob implements SparkJob {
     RollbackRecord record;
     if (target.undo) {
       record = t.undoLastRollback(by, reason);
-      ctx.print("Undid the rollback of " + table + ": snapshot " + record.toSnapshot() + " is current again");
+      ctx.print(
+          "Undid the rollback of "
+              + table
+              + ": snapshot "
+              + record.toSnapshot()
+              + " is current again");
     } else {
       RollbackPlan plan = plan(t);
       ctx.print(plan.describe().stripTrailing());
       record = plan.commit();
-      ctx.print("Rolled " + table + " back to snapshot " + record.toSnapshot() + " (recorded; undo with --undo until "
-          + record.undoUntil() + ")");
+      ctx.print(
+          "Rolled "
+              + table
+              + " back to snapshot "
+              + record.toSnapshot()
+              + " (recorded; undo with --undo until "
+              + record.undoUntil()
+              + ")");
     }
     return JobOutcome.success("current snapshot " + record.toSnapshot())
-        .withDetails(Map.of("table", table, "from", record.fromSnapshot(), "to", record.toSnapshot()));
+        .withDetails(
+            Map.of("table", table, "from", record.fromSnapshot(), "to", record.toSnapshot()));
   }
 }

@@ -11,7 +11,6 @@ import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.LakeTable;
-import dev.lakeforge.iceberg.Maintenance;
 import dev.lakeforge.iceberg.MaintenancePolicy;
 import dev.lakeforge.iceberg.MaintenanceReport;
 import java.util.ArrayList;
@@ -34,7 +33,10 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 public final class TableMaintenanceJob implements SparkJob {
-  @Option(names = "--table", paramLabel = "TABLE", description = "Maintain only these tables (repeatable).")
+  @Option(
+      names = "--table",
+      paramLabel = "TABLE",
+      description = "Maintain only these tables (repeatable).")
   List<String> tableOptions = new ArrayList<>();
 
   /**
@@ -44,7 +46,9 @@ public final class TableMaintenanceJob implements SparkJob {
    * @param defaultPolicy the policy for every table (key {@code default})
    * @param policies per-table overrides of the default
    */
-  public record Settings(List<String> tables, @JsonProperty("default") MaintenancePolicy defaultPolicy,
+  public record Settings(
+      List<String> tables,
+      @JsonProperty("default") MaintenancePolicy defaultPolicy,
       Map<String, MaintenancePolicy.Overrides> policies) {
     public Settings {
       tables = tables == null ? List.of() : List.copyOf(tables);
@@ -75,12 +79,14 @@ public final class TableMaintenanceJob implements SparkJob {
     Settings s = config.bind(name(), Settings.class);
     List<String> tables = tableOptions.isEmpty() ? s.tables() : tableOptions;
     if (tables.isEmpty()) {
-      throw new ConfigException("table-maintenance: no tables: give --table or set table-maintenance.tables");
+      throw new ConfigException(
+          "table-maintenance: no tables: give --table or set table-maintenance.tables");
     }
     for (String key : s.policies().keySet()) {
       if (!tables.contains(key)) {
-        throw config.errorAt("table-maintenance.policies", "a policy for " + key + ", which is not among the tables "
-            + tables);
+        throw config.errorAt(
+            "table-maintenance.policies",
+            "a policy for " + key + ", which is not among the tables " + tables);
       }
     }
     JsonNode written = config.bind("", JsonNode.class).path(name());
@@ -90,18 +96,24 @@ public final class TableMaintenanceJob implements SparkJob {
         work.put(t, s.defaultPolicy());
         continue;
       }
-      // The table's keys over the default's, bound (and validated) like any policy, errors at the table's key.
-      ObjectNode merged = written.path("default").isObject() ? ((ObjectNode) written.get("default")).deepCopy()
-          : JsonNodeFactory.instance.objectNode();
+      // The table's keys over the default's, bound (and validated) like any policy, errors at the
+      // table's key.
+      ObjectNode merged =
+          written.path("default").isObject()
+              ? ((ObjectNode) written.get("default")).deepCopy()
+              : JsonNodeFactory.instance.objectNode();
       merged.setAll((ObjectNode) override);
-      work.put(t, config.bind(name() + ".policies[\"" + t + "\"]", merged, MaintenancePolicy.class));
+      work.put(
+          t, config.bind(name() + ".policies[\"" + t + "\"]", merged, MaintenancePolicy.class));
     }
   }
 
   @Override
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("maintain " + work.size() + " table(s)");
-    work.forEach((t, p) -> plan.step(LakeTable.of(ctx.spark(), t).maintain(p).plan().describe().stripTrailing()));
+    work.forEach(
+        (t, p) ->
+            plan.step(LakeTable.of(ctx.spark(), t).maintain(p).plan().describe().stripTrailing()));
     return plan.build();
   }
 
@@ -113,9 +125,20 @@ public final class TableMaintenanceJob implements SparkJob {
       MaintenanceReport r = LakeTable.of(ctx.spark(), e.getKey()).maintain(e.getValue()).execute();
       ctx.print(r.describe().stripTrailing());
       expired += r.expiredSnapshots().size();
-      details.put(e.getKey(), Map.of("expiredSnapshots", r.expiredSnapshots().size(), "orphanFiles", r.orphanFiles().size(),
-          "rewrittenFiles", r.smallFiles(), "manifests", r.manifests()));
+      details.put(
+          e.getKey(),
+          Map.of(
+              "expiredSnapshots",
+              r.expiredSnapshots().size(),
+              "orphanFiles",
+              r.orphanFiles().size(),
+              "rewrittenFiles",
+              r.smallFiles(),
+              "manifests",
+              r.manifests()));
     }
-    return JobOutcome.success(work.size() + " table(s) maintained, " + expired + " snapshot(s) expired").withDetails(details);
+    return JobOutcome.success(
+            work.size() + " table(s) maintained, " + expired + " snapshot(s) expired")
+        .withDetails(details);
   }
 }

@@ -22,23 +22,41 @@ import picocli.CommandLine.Option;
 
 /** Prints a table's history, a diff of two snapshots, and exports a snapshot. */
 public final class TimeTravelJob implements SparkJob {
-  @Option(names = "--table", required = true, paramLabel = "TABLE", description = "catalog.namespace.table")
+  @Option(
+      names = "--table",
+      required = true,
+      paramLabel = "TABLE",
+      description = "catalog.namespace.table")
   String table;
 
-  @Option(names = "--diff", paramLabel = "FROM:TO",
-      description = "Print the rows added and removed between two snapshots (ids, tags or branches).")
+  @Option(
+      names = "--diff",
+      paramLabel = "FROM:TO",
+      description =
+          "Print the rows added and removed between two snapshots (ids, tags or branches).")
   String diff;
 
-  @Option(names = "--export", paramLabel = "SNAPSHOT", description = "Export this snapshot's rows (an id, tag or branch; with --to).")
+  @Option(
+      names = "--export",
+      paramLabel = "SNAPSHOT",
+      description = "Export this snapshot's rows (an id, tag or branch; with --to).")
   String export;
 
   @Option(names = "--to", paramLabel = "PATH", description = "Where --export writes.")
   Location to;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet", description = "Export format (default parquet).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "parquet",
+      description = "Export format (default parquet).")
   String format;
 
-  @Option(names = "--show", paramLabel = "N", defaultValue = "20", description = "Diff rows printed (default 20).")
+  @Option(
+      names = "--show",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "Diff rows printed (default 20).")
   int show;
 
   private String diffFrom;
@@ -59,8 +77,11 @@ public final class TimeTravelJob implements SparkJob {
     if (diff != null) {
       String[] p = diff.split(":");
       if (p.length != 2 || p[0].isBlank() || p[1].isBlank()) {
-        throw new ConfigException("--diff " + diff + ": expected FROM:TO, two snapshot ids, tags or branches,"
-            + " e.g. --diff 123:456 or --diff first_load:main");
+        throw new ConfigException(
+            "--diff "
+                + diff
+                + ": expected FROM:TO, two snapshot ids, tags or branches,"
+                + " e.g. --diff 123:456 or --diff first_load:main");
       }
       diffFrom = p[0].trim();
       diffTo = p[1].trim();
@@ -73,7 +94,9 @@ public final class TimeTravelJob implements SparkJob {
   @Override
   public JobPlan plan(JobContext ctx) {
     LakeTable t = LakeTable.of(ctx.spark(), table);
-    JobPlan.Builder plan = JobPlan.of("time travel on " + table).step("print the history (" + t.history().size() + " snapshots)");
+    JobPlan.Builder plan =
+        JobPlan.of("time travel on " + table)
+            .step("print the history (" + t.history().size() + " snapshots)");
     if (diff != null) {
       check(t, diffFrom, plan);
       check(t, diffTo, plan);
@@ -99,15 +122,20 @@ public final class TimeTravelJob implements SparkJob {
     if (ref.matches("-?\\d+")) {
       long id = Long.parseLong(ref);
       if (t.table().snapshot(id) == null) {
-        throw new LakeTableException.NoSuchSnapshot("snapshot " + id + " of " + t.name()
-            + " does not exist (expired or never committed)");
+        throw new LakeTableException.NoSuchSnapshot(
+            "snapshot " + id + " of " + t.name() + " does not exist (expired or never committed)");
       }
       return id;
     }
     SnapshotRef r = t.table().refs().get(ref);
     if (r == null) {
-      throw new LakeTableException.NoSuchRef("'" + ref + "' is no snapshot id, tag or branch of " + t.name()
-          + "; its tags and branches: " + String.join(", ", new TreeSet<>(t.table().refs().keySet())));
+      throw new LakeTableException.NoSuchRef(
+          "'"
+              + ref
+              + "' is no snapshot id, tag or branch of "
+              + t.name()
+              + "; its tags and branches: "
+              + String.join(", ", new TreeSet<>(t.table().refs().keySet())));
     }
     return r.snapshotId();
   }
@@ -118,20 +146,47 @@ public final class TimeTravelJob implements SparkJob {
     List<SnapshotInfo> history = t.history();
     List<List<String>> rows = new ArrayList<>();
     for (SnapshotInfo s : history) {
-      rows.add(List.of(Long.toString(s.snapshotId()), s.parentId() == null ? "" : s.parentId().toString(),
-          s.committedAt().toString(), String.valueOf(s.operation()), "+" + s.addedRecords(), "-" + s.deletedRecords(),
-          "+" + s.addedFiles() + "/-" + s.deletedFiles(), Long.toString(s.totalRecords())));
+      rows.add(
+          List.of(
+              Long.toString(s.snapshotId()),
+              s.parentId() == null ? "" : s.parentId().toString(),
+              s.committedAt().toString(),
+              String.valueOf(s.operation()),
+              "+" + s.addedRecords(),
+              "-" + s.deletedRecords(),
+              "+" + s.addedFiles() + "/-" + s.deletedFiles(),
+              Long.toString(s.totalRecords())));
     }
     ctx.print("History of " + table + " (newest first):");
-    ctx.print(TextTable.render(List.of("snapshot", "parent", "committed at", "operation", "added", "deleted", "files",
-        "total"), rows).stripTrailing());
+    ctx.print(
+        TextTable.render(
+                List.of(
+                    "snapshot",
+                    "parent",
+                    "committed at",
+                    "operation",
+                    "added",
+                    "deleted",
+                    "files",
+                    "total"),
+                rows)
+            .stripTrailing());
     String summary = history.size() + " snapshot(s)";
     if (diff != null) {
       Dataset<Row> d = t.diff(snapshot(t, diffFrom), snapshot(t, diffTo)).persist();
       try {
         long added = d.where("_change = 'added'").count();
         long removed = d.where("_change = 'removed'").count();
-        ctx.print("Diff " + diffFrom + " -> " + diffTo + ": " + added + " row(s) added, " + removed + " removed");
+        ctx.print(
+            "Diff "
+                + diffFrom
+                + " -> "
+                + diffTo
+                + ": "
+                + added
+                + " row(s) added, "
+                + removed
+                + " removed");
         ctx.print(TextTable.renderRows(d.columns(), d.limit(show).collectAsList()).stripTrailing());
         summary += "; diff +" + added + "/-" + removed;
       } finally {
@@ -143,6 +198,7 @@ public final class TimeTravelJob implements SparkJob {
       ctx.print("Exported snapshot " + export + " to " + to + " as " + format);
       summary += "; exported " + export;
     }
-    return JobOutcome.success(summary).withDetails(Map.of("table", table, "snapshots", history.size()));
+    return JobOutcome.success(summary)
+        .withDetails(Map.of("table", table, "snapshots", history.size()));
   }
 }

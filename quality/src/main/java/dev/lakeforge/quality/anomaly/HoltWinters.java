@@ -3,16 +3,15 @@ package dev.lakeforge.quality.anomaly;
 import dev.lakeforge.quality.Anomaly;
 import dev.lakeforge.quality.AnomalyStrategy;
 import dev.lakeforge.quality.QualityException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Additive Holt-Winters (level, trend, season) fitted to the history before the judged interval:
- * smoothing parameters chosen by least squares over one-step-ahead forecasts; a point is an
- * anomaly when it lies outside the forecast -/+ 1.96 standard deviations of the fit's residuals
- * (a 95% band), as Deequ does. Needs two full seasons of history.
+ * smoothing parameters chosen by least squares over one-step-ahead forecasts; a point is an anomaly
+ * when it lies outside the forecast -/+ 1.96 standard deviations of the fit's residuals (a 95%
+ * band), as Deequ does. Needs two full seasons of history.
  *
  * @param period points per season
  */
@@ -67,8 +66,13 @@ record HoltWinters(int period) implements AnomalyStrategy {
   public List<Anomaly> detect(double[] s, int from, int to) {
     int m = period;
     if (from < 2 * m) {
-      throw new QualityException("HoltWinters with period " + m + " needs at least " + (2 * m)
-          + " points of history before the judged interval, got " + from);
+      throw new QualityException(
+          "HoltWinters with period "
+              + m
+              + " needs at least "
+              + (2 * m)
+              + " points of history before the judged interval, got "
+              + from);
     }
     List<Anomaly> out = new ArrayList<>();
     // Each point is judged one step ahead: fitted on everything before it.
@@ -95,8 +99,17 @@ record HoltWinters(int period) implements AnomalyStrategy {
       double lo = forecast - Z95 * sd;
       double hi = forecast + Z95 * sd;
       if (s[i] < lo || s[i] > hi) {
-        out.add(new Anomaly(i, s[i], String.format(Locale.ROOT,
-            "value %.6g is outside the Holt-Winters forecast %.6g -/+ 1.96 deviations [%.6g, %.6g]", s[i], forecast, lo, hi)));
+        out.add(
+            new Anomaly(
+                i,
+                s[i],
+                String.format(
+                    Locale.ROOT,
+                    "value %.6g is outside the Holt-Winters forecast %.6g -/+ 1.96 deviations [%.6g, %.6g]",
+                    s[i],
+                    forecast,
+                    lo,
+                    hi)));
       }
     }
     return out;

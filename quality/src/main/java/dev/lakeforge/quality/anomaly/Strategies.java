@@ -26,7 +26,8 @@ public final class Strategies {
   }
 
   /** See {@link AnomalyStrategy#relativeRateOfChange(double, double, int)}. */
-  public static AnomalyStrategy relativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) {
+  public static AnomalyStrategy relativeRateOfChange(
+      double maxRateDecrease, double maxRateIncrease, int order) {
     return new RelativeRateOfChange(maxRateDecrease, maxRateIncrease, order);
   }
 
@@ -51,7 +52,8 @@ public final class Strategies {
   }
 
   /**
-   * A z-score against a rolling window: {@code |x - mean(previous window)| / stddev(previous window) > threshold}.
+   * A z-score against a rolling window: {@code |x - mean(previous window)| / stddev(previous
+   * window) > threshold}.
    *
    * @param window how many earlier points form the baseline
    * @param threshold how many standard deviations are normal
@@ -82,8 +84,13 @@ public final class Strategies {
         double sd = Math.sqrt(var / window);
         double z = sd == 0 ? (s[i] == mean ? 0 : Double.POSITIVE_INFINITY) : (s[i] - mean) / sd;
         if (Math.abs(z) > threshold) {
-          out.add(new Anomaly(i, s[i], fmt("z-score %s against the previous %d points (mean %s, deviation %s) is beyond %s",
-              z, window, mean, sd, threshold)));
+          out.add(
+              new Anomaly(
+                  i,
+                  s[i],
+                  fmt(
+                      "z-score %s against the previous %d points (mean %s, deviation %s) is beyond %s",
+                      z, window, mean, sd, threshold)));
         }
       }
       return out;
@@ -99,7 +106,8 @@ public final class Strategies {
   record SimpleThresholds(double lower, double upper) implements AnomalyStrategy {
     SimpleThresholds {
       if (lower > upper) {
-        throw new IllegalArgumentException("lower bound " + lower + " exceeds upper bound " + upper);
+        throw new IllegalArgumentException(
+            "lower bound " + lower + " exceeds upper bound " + upper);
       }
     }
 
@@ -116,7 +124,8 @@ public final class Strategies {
   }
 
   /** The argument checks of the change strategies. */
-  private static void checkBounds(String lowName, double low, String highName, double high, int order) {
+  private static void checkBounds(
+      String lowName, double low, String highName, double high, int order) {
     if (low > high) {
       throw new IllegalArgumentException(lowName + " " + low + " exceeds " + highName + " " + high);
     }
@@ -126,10 +135,11 @@ public final class Strategies {
   }
 
   /**
-   * The {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) outside
-   * {@code [maxDecrease, maxIncrease]}.
+   * The {@code order}-th difference (x[t] - x[t-1], applied {@code order} times) outside {@code
+   * [maxDecrease, maxIncrease]}.
    */
-  record AbsoluteChange(double maxDecrease, double maxIncrease, int order) implements AnomalyStrategy {
+  record AbsoluteChange(double maxDecrease, double maxIncrease, int order)
+      implements AnomalyStrategy {
     AbsoluteChange {
       checkBounds("maxDecrease", maxDecrease, "maxIncrease", maxIncrease, order);
     }
@@ -147,8 +157,13 @@ public final class Strategies {
       List<Anomaly> out = new ArrayList<>();
       for (int i = Math.max(from, order); i < to; i++) {
         if (d[i] < maxDecrease || d[i] > maxIncrease) {
-          out.add(new Anomaly(i, s[i], fmt("change of order %d is %s, outside [%s, %s]", order, d[i], maxDecrease,
-              maxIncrease)));
+          out.add(
+              new Anomaly(
+                  i,
+                  s[i],
+                  fmt(
+                      "change of order %d is %s, outside [%s, %s]",
+                      order, d[i], maxDecrease, maxIncrease)));
         }
       }
       return out;
@@ -156,7 +171,8 @@ public final class Strategies {
   }
 
   /** {@code x[t] / x[t - order]} outside {@code [maxRateDecrease, maxRateIncrease]}. */
-  record RelativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order) implements AnomalyStrategy {
+  record RelativeRateOfChange(double maxRateDecrease, double maxRateIncrease, int order)
+      implements AnomalyStrategy {
     RelativeRateOfChange {
       checkBounds("maxRateDecrease", maxRateDecrease, "maxRateIncrease", maxRateIncrease, order);
     }
@@ -167,8 +183,13 @@ public final class Strategies {
       for (int i = Math.max(from, order); i < to; i++) {
         double rate = s[i] / s[i - order];
         if (rate < maxRateDecrease || rate > maxRateIncrease) {
-          out.add(new Anomaly(i, s[i], fmt("rate of change %s against %d point(s) before is outside [%s, %s]", rate,
-              order, maxRateDecrease, maxRateIncrease)));
+          out.add(
+              new Anomaly(
+                  i,
+                  s[i],
+                  fmt(
+                      "rate of change %s against %d point(s) before is outside [%s, %s]",
+                      rate, order, maxRateDecrease, maxRateIncrease)));
         }
       }
       return out;
@@ -180,8 +201,12 @@ public final class Strategies {
    * when {@code ignoreAnomalies}); the first {@code ignoreStartPercentage} of the series is never
    * flagged.
    */
-  record OnlineNormal(double lowerDeviationFactor, double upperDeviationFactor, double ignoreStartPercentage,
-      boolean ignoreAnomalies) implements AnomalyStrategy {
+  record OnlineNormal(
+      double lowerDeviationFactor,
+      double upperDeviationFactor,
+      double ignoreStartPercentage,
+      boolean ignoreAnomalies)
+      implements AnomalyStrategy {
     @Override
     public List<Anomaly> detect(double[] s, int from, int to) {
       List<Anomaly> out = new ArrayList<>();
@@ -197,7 +222,13 @@ public final class Strategies {
           double hi = mean + upperDeviationFactor * sd;
           if (s[i] < lo || s[i] > hi) {
             anomaly = true;
-            out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
+            out.add(
+                new Anomaly(
+                    i,
+                    s[i],
+                    fmt(
+                        "value %s is outside mean %s -/+ deviations [%s, %s]",
+                        s[i], mean, lo, hi)));
           }
         }
         if (!(anomaly && ignoreAnomalies)) {
@@ -211,8 +242,12 @@ public final class Strategies {
     }
   }
 
-  /** Mean and standard deviation of the points outside {@code [from, to)} (or of all, with {@code includeInterval}). */
-  record BatchNormal(double lowerDeviationFactor, double upperDeviationFactor, boolean includeInterval)
+  /**
+   * Mean and standard deviation of the points outside {@code [from, to)} (or of all, with {@code
+   * includeInterval}).
+   */
+  record BatchNormal(
+      double lowerDeviationFactor, double upperDeviationFactor, boolean includeInterval)
       implements AnomalyStrategy {
     @Override
     public List<Anomaly> detect(double[] s, int from, int to) {
@@ -225,7 +260,8 @@ public final class Strategies {
         }
       }
       if (n < 2) {
-        throw new QualityException("BatchNormal needs at least 2 points of history outside the judged interval, got " + n);
+        throw new QualityException(
+            "BatchNormal needs at least 2 points of history outside the judged interval, got " + n);
       }
       double mean = sum / n;
       double var = 0;
@@ -240,7 +276,11 @@ public final class Strategies {
       List<Anomaly> out = new ArrayList<>();
       for (int i = from; i < to; i++) {
         if (s[i] < lo || s[i] > hi) {
-          out.add(new Anomaly(i, s[i], fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
+          out.add(
+              new Anomaly(
+                  i,
+                  s[i],
+                  fmt("value %s is outside mean %s -/+ deviations [%s, %s]", s[i], mean, lo, hi)));
         }
       }
       return out;

@@ -24,11 +24,16 @@ import org.apache.spark.sql.Row;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lakeforge profile --input <table | path> --out profile.json --suggest suite.yaml}: profiles
- * every column (two passes) and writes the profile and a suggested suite with the evidence.
+ * {@code lakeforge profile --input <table | path> --out profile.json --suggest suite.yaml}:
+ * profiles every column (two passes) and writes the profile and a suggested suite with the
+ * evidence.
  */
 public final class ProfileJob implements SparkJob {
-  @Option(names = "--input", required = true, paramLabel = "TABLE|PATH", description = "A table name or a path to read.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "TABLE|PATH",
+      description = "A table name or a path to read.")
   String input;
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, csv, json or orc.")
@@ -37,10 +42,16 @@ public final class ProfileJob implements SparkJob {
   @Option(names = "--out", paramLabel = "FILE", description = "Write the profile as JSON.")
   Path out;
 
-  @Option(names = "--suggest", paramLabel = "FILE", description = "Write a suggested suite (YAML) here.")
+  @Option(
+      names = "--suggest",
+      paramLabel = "FILE",
+      description = "Write a suggested suite (YAML) here.")
   Path suggest;
 
-  @Option(names = "--histogram-threshold", paramLabel = "N", defaultValue = "120",
+  @Option(
+      names = "--histogram-threshold",
+      paramLabel = "N",
+      defaultValue = "120",
       description = "Columns with at most N distinct values get a histogram (default 120).")
   int threshold;
 
@@ -57,7 +68,8 @@ public final class ProfileJob implements SparkJob {
   @Override
   public void configure(Config config) {
     if (format != null && !InputSource.FORMATS.contains(format)) {
-      throw new ConfigException("profile: --format " + format + " is not supported; use one of parquet, csv, json, orc");
+      throw new ConfigException(
+          "profile: --format " + format + " is not supported; use one of parquet, csv, json, orc");
     }
   }
 
@@ -70,9 +82,15 @@ public final class ProfileJob implements SparkJob {
     Dataset<Row> df = inputs().read(ctx.spark(), true);
     return JobPlan.of("profile " + inputs().describe())
         .step(df.columns().length + " column(s): " + df.schema().simpleString())
-        .step("pass 1: completeness, distinct counts, types, lengths, statistics; pass 2: histograms of columns with at most "
-            + threshold + " distinct values")
-        .step("writes " + (out == null ? "no profile file" : out) + " and " + (suggest == null ? "no suite" : suggest))
+        .step(
+            "pass 1: completeness, distinct counts, types, lengths, statistics; pass 2: histograms of columns with at most "
+                + threshold
+                + " distinct values")
+        .step(
+            "writes "
+                + (out == null ? "no profile file" : out)
+                + " and "
+                + (suggest == null ? "no suite" : suggest))
         .build();
   }
 
@@ -82,9 +100,18 @@ public final class ProfileJob implements SparkJob {
     Profile p = ColumnProfiler.onData(df).lowCardinalityThreshold(threshold).run();
     ctx.print("Profile of " + inputs().describe() + ": " + p.rows() + " rows");
     for (ColumnProfile c : p.columns()) {
-      ctx.print(String.format(Locale.ROOT, "  %-20s %-10s completeness %.4f, ~%d distinct, %s%s", c.column(),
-          c.sparkType(), c.completeness(), c.approxDistinct(), c.inferredType(),
-          c.min() == null ? "" : ", min " + c.min() + ", max " + c.max() + ", mean " + c.mean()));
+      ctx.print(
+          String.format(
+              Locale.ROOT,
+              "  %-20s %-10s completeness %.4f, ~%d distinct, %s%s",
+              c.column(),
+              c.sparkType(),
+              c.completeness(),
+              c.approxDistinct(),
+              c.inferredType(),
+              c.min() == null
+                  ? ""
+                  : ", min " + c.min() + ", max " + c.max() + ", mean " + c.mean()));
     }
     if (out != null) {
       write(out, p.toJson());
@@ -95,7 +122,8 @@ public final class ProfileJob implements SparkJob {
       write(suggest, Suggestions.toSuiteYaml(s, input, p));
       ctx.print(s.size() + " suggested constraint(s): " + suggest);
     }
-    return JobOutcome.success(p.rows() + " rows, " + p.columns().size() + " columns, " + s.size() + " suggestions");
+    return JobOutcome.success(
+        p.rows() + " rows, " + p.columns().size() + " columns, " + s.size() + " suggestions");
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -40,36 +40,61 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lakeforge quality-check --suite s.yaml --input <table | path>}: verifies the data with a
- * suite, prints a summary, writes the JSON result and metrics, optionally splits good and bad
- * rows, and exits 3 when an Error-level check fails (0 when only warnings fail).
+ * suite, prints a summary, writes the JSON result and metrics, optionally splits good and bad rows,
+ * and exits 3 when an Error-level check fails (0 when only warnings fail).
  */
 public final class QualityCheckJob implements SparkJob {
   @Option(names = "--suite", paramLabel = "FILE", description = "The suite file (YAML or JSON).")
   Path suiteOption;
 
-  @Option(names = "--input", paramLabel = "TABLE|PATH", description = "A table name or a path to read.")
+  @Option(
+      names = "--input",
+      paramLabel = "TABLE|PATH",
+      description = "A table name or a path to read.")
   String inputOption;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "parquet, csv, json or orc (a path's default: from its extension, else parquet).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description =
+          "parquet, csv, json or orc (a path's default: from its extension, else parquet).")
   String formatOption;
 
-  @Option(names = "--metrics-out", paramLabel = "FILE", description = "Write the metrics as JSON (Deequ's successMetricsAsJson shape).")
+  @Option(
+      names = "--metrics-out",
+      paramLabel = "FILE",
+      description = "Write the metrics as JSON (Deequ's successMetricsAsJson shape).")
   Path metricsOption;
 
-  @Option(names = "--result-out", paramLabel = "FILE", description = "Write the verification result as JSON (default: in run.reportDir).")
+  @Option(
+      names = "--result-out",
+      paramLabel = "FILE",
+      description = "Write the verification result as JSON (default: in run.reportDir).")
   Path resultOption;
 
-  @Option(names = "--report", paramLabel = "FILE", description = "Write a self-contained HTML report here.")
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      description = "Write a self-contained HTML report here.")
   Path reportOption;
 
-  @Option(names = "--metrics-repository", paramLabel = "PATH",
-      description = "Save this run's metrics to a file repository here; the HTML report charts their history.")
+  @Option(
+      names = "--metrics-repository",
+      paramLabel = "PATH",
+      description =
+          "Save this run's metrics to a file repository here; the HTML report charts their history.")
   Location repositoryOption;
 
-  @Option(names = "--good-out", paramLabel = "PATH", description = "Append rows that break no row-level constraint here.")
+  @Option(
+      names = "--good-out",
+      paramLabel = "PATH",
+      description = "Append rows that break no row-level constraint here.")
   Location goodOption;
 
-  @Option(names = "--bad-out", paramLabel = "PATH", description = "Append rows that break a row-level constraint here, with the reasons.")
+  @Option(
+      names = "--bad-out",
+      paramLabel = "PATH",
+      description = "Append rows that break a row-level constraint here, with the reasons.")
   Location badOption;
 
   /**
@@ -89,17 +114,34 @@ public final class QualityCheckJob implements SparkJob {
    *     (the default: they go to badOut with their line and why; without badOut the run fails) or
    *     {@code fail} (the run fails with exit 2 naming the lines)
    */
-  public record Settings(Location suite, String input, String format, Map<String, String> options, Location metricsOut,
-      Location resultOut, Location goodOut, Location badOut, String outputFormat, String malformed) {
+  public record Settings(
+      Location suite,
+      String input,
+      String format,
+      Map<String, String> options,
+      Location metricsOut,
+      Location resultOut,
+      Location goodOut,
+      Location badOut,
+      String outputFormat,
+      String malformed) {
     public Settings {
       options = options == null ? Map.of() : Map.copyOf(options);
       outputFormat = outputFormat == null ? "parquet" : outputFormat;
       malformed = malformed == null ? "quarantine" : malformed.toLowerCase(Locale.ROOT);
-      require(malformed.equals("quarantine") || malformed.equals("fail"), "malformed",
+      require(
+          malformed.equals("quarantine") || malformed.equals("fail"),
+          "malformed",
           "is quarantine or fail, got " + malformed);
       require(suite == null || suite.isLocal(), "suite", "must be a local file, got " + suite);
-      require(metricsOut == null || metricsOut.isLocal(), "metricsOut", "must be a local file, got " + metricsOut);
-      require(resultOut == null || resultOut.isLocal(), "resultOut", "must be a local file, got " + resultOut);
+      require(
+          metricsOut == null || metricsOut.isLocal(),
+          "metricsOut",
+          "must be a local file, got " + metricsOut);
+      require(
+          resultOut == null || resultOut.isLocal(),
+          "resultOut",
+          "must be a local file, got " + resultOut);
     }
   }
 
@@ -133,24 +175,39 @@ public final class QualityCheckJob implements SparkJob {
   @Override
   public void configure(Config config) {
     Settings s = config.bind(name(), Settings.class);
-    Path suitePath = suiteOption != null ? suiteOption.toAbsolutePath().normalize()
-        : s.suite() != null ? s.suite().toPath() : null;
+    Path suitePath =
+        suiteOption != null
+            ? suiteOption.toAbsolutePath().normalize()
+            : s.suite() != null ? s.suite().toPath() : null;
     if (suitePath == null) {
-      throw new ConfigException("quality-check: no suite: give --suite FILE or set quality-check.suite");
+      throw new ConfigException(
+          "quality-check: no suite: give --suite FILE or set quality-check.suite");
     }
     String inputText = inputOption != null ? inputOption : s.input();
     if (inputText == null || inputText.isBlank()) {
-      throw new ConfigException("quality-check: no input: give --input TABLE|PATH or set quality-check.input");
+      throw new ConfigException(
+          "quality-check: no input: give --input TABLE|PATH or set quality-check.input");
     }
     format = formatOption != null ? formatOption : s.format();
     if (format != null && !InputSource.FORMATS.contains(format.toLowerCase(Locale.ROOT))) {
-      throw new ConfigException("quality-check: --format " + format + " is not supported; use one of parquet, csv, json, orc");
+      throw new ConfigException(
+          "quality-check: --format "
+              + format
+              + " is not supported; use one of parquet, csv, json, orc");
     }
     options = s.options();
-    input = new InputSource(inputText, format, options)
-        .resolvedAgainst(inputOption != null ? Location.workingDirectory() : config.baseDirectoryOf(name() + ".input"));
-    metricsOut = metricsOption != null ? metricsOption : s.metricsOut() == null ? null : s.metricsOut().toPath();
-    resultOut = resultOption != null ? resultOption : s.resultOut() == null ? null : s.resultOut().toPath();
+    input =
+        new InputSource(inputText, format, options)
+            .resolvedAgainst(
+                inputOption != null
+                    ? Location.workingDirectory()
+                    : config.baseDirectoryOf(name() + ".input"));
+    metricsOut =
+        metricsOption != null
+            ? metricsOption
+            : s.metricsOut() == null ? null : s.metricsOut().toPath();
+    resultOut =
+        resultOption != null ? resultOption : s.resultOut() == null ? null : s.resultOut().toPath();
     goodOut = goodOption != null ? goodOption : s.goodOut();
     badOut = badOption != null ? badOption : s.badOut();
     outputFormat = s.outputFormat();
@@ -162,25 +219,31 @@ public final class QualityCheckJob implements SparkJob {
     suite = Suite.load(suitePath);
     requireSeparateOutputs(input.isPath() ? Location.of(input.input()) : null);
     if (!suite.anomalies().isEmpty() && repositoryOption == null) {
-      throw new ConfigException("quality-check: " + suitePath + " has anomaly checks, which compare with earlier runs:"
-          + " give --metrics-repository PATH");
+      throw new ConfigException(
+          "quality-check: "
+              + suitePath
+              + " has anomaly checks, which compare with earlier runs:"
+              + " give --metrics-repository PATH");
     }
   }
 
   /** Every place this run writes, by the option that names it. */
   private Map<String, Location> outputs() {
     Map<String, Location> out = new LinkedHashMap<>();
-    BiConsumer<String, Location> add = (k, v) -> {
-      if (v != null) {
-        out.put(k, v);
-      }
-    };
+    BiConsumer<String, Location> add =
+        (k, v) -> {
+          if (v != null) {
+            out.put(k, v);
+          }
+        };
     add.accept("--good-out", goodOut);
     add.accept("--bad-out", badOut);
     add.accept("--metrics-repository", repositoryOption);
-    add.accept("--report", reportOption == null ? null : Location.of(reportOption.toAbsolutePath()));
+    add.accept(
+        "--report", reportOption == null ? null : Location.of(reportOption.toAbsolutePath()));
     add.accept("--result-out", resultOut == null ? null : Location.of(resultOut.toAbsolutePath()));
-    add.accept("--metrics-out", metricsOut == null ? null : Location.of(metricsOut.toAbsolutePath()));
+    add.accept(
+        "--metrics-out", metricsOut == null ? null : Location.of(metricsOut.toAbsolutePath()));
     return out;
   }
 
@@ -195,14 +258,32 @@ public final class QualityCheckJob implements SparkJob {
     for (int i = 0; i < out.size(); i++) {
       Map.Entry<String, Location> a = out.get(i);
       if (inputLocation != null && a.getValue().overlaps(inputLocation)) {
-        throw new ConfigException("quality-check: " + a.getKey() + " " + a.getValue() + " overlaps the input "
-            + input.describe() + " (" + inputLocation + "): the run would change what it reads; write elsewhere");
+        throw new ConfigException(
+            "quality-check: "
+                + a.getKey()
+                + " "
+                + a.getValue()
+                + " overlaps the input "
+                + input.describe()
+                + " ("
+                + inputLocation
+                + "): the run would change what it reads; write elsewhere");
       }
       for (Map.Entry<String, Location> b : out.subList(i + 1, out.size())) {
         if (a.getValue().overlaps(b.getValue())) {
-          throw new ConfigException("quality-check: " + a.getKey() + " " + a.getValue() + " and " + b.getKey() + " "
-              + b.getValue() + (a.getValue().equals(b.getValue()) ? " are the same location" : " overlap (one holds the other)")
-              + "; give each output a location of its own");
+          throw new ConfigException(
+              "quality-check: "
+                  + a.getKey()
+                  + " "
+                  + a.getValue()
+                  + " and "
+                  + b.getKey()
+                  + " "
+                  + b.getValue()
+                  + (a.getValue().equals(b.getValue())
+                      ? " are the same location"
+                      : " overlap (one holds the other)")
+                  + "; give each output a location of its own");
         }
       }
     }
@@ -222,17 +303,34 @@ public final class QualityCheckJob implements SparkJob {
     Dataset<Row> data = input.read(ctx.spark(), true);
     plan.step("input schema: " + data.schema().simpleString());
     for (Check c : suite.checks()) {
-      plan.step(c.level() + " check '" + c.description() + "': " + c.constraints().size() + " constraint(s): "
-          + String.join(", ", c.constraints().stream().map(k -> k.name()).toList()));
+      plan.step(
+          c.level()
+              + " check '"
+              + c.description()
+              + "': "
+              + c.constraints().size()
+              + " constraint(s): "
+              + String.join(", ", c.constraints().stream().map(k -> k.name()).toList()));
     }
     if (!suite.analyzers().isEmpty()) {
-      plan.step("analyzers: " + String.join(", ", suite.analyzers().stream().map(a -> a.describe()).toList()));
+      plan.step(
+          "analyzers: "
+              + String.join(", ", suite.analyzers().stream().map(a -> a.describe()).toList()));
     }
     Verification v = Verification.onData(data).addChecks(suite.checks());
-    plan.step("row-level constraints: " + (v.rowLevelConstraints().isEmpty() ? "none" : String.join(", ", v.rowLevelConstraints())));
+    plan.step(
+        "row-level constraints: "
+            + (v.rowLevelConstraints().isEmpty()
+                ? "none"
+                : String.join(", ", v.rowLevelConstraints())));
     if (goodOut != null || badOut != null) {
-      plan.step("split: good rows -> " + (goodOut == null ? "(not written)" : goodOut) + ", bad rows -> "
-          + (badOut == null ? "(not written)" : badOut) + " as " + outputFormat);
+      plan.step(
+          "split: good rows -> "
+              + (goodOut == null ? "(not written)" : goodOut)
+              + ", bad rows -> "
+              + (badOut == null ? "(not written)" : badOut)
+              + " as "
+              + outputFormat);
     }
     suite.problems(data).forEach(plan::problem);
     return plan.build();
@@ -250,8 +348,11 @@ public final class QualityCheckJob implements SparkJob {
       data = input.read(ctx.spark(), false);
     }
     Verification verification = suite.verification(data);
-    MetricsRepository repository = repositoryOption == null ? null
-        : MetricsRepository.files(repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
+    MetricsRepository repository =
+        repositoryOption == null
+            ? null
+            : MetricsRepository.files(
+                repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
     ResultKey key = ResultKey.now(input.input());
     MetricsQuery history = new MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
     if (repository != null) {
@@ -264,16 +365,26 @@ public final class QualityCheckJob implements SparkJob {
     details.put("status", result.status().name());
     List<String> outputs = new ArrayList<>();
     // All or nothing: rows are staged and every file is written aside; the rows are committed, then
-    // the files moved into place, then the metrics saved. A failure before the commit leaves nothing.
+    // the files moved into place, then the metrics saved. A failure before the commit leaves
+    // nothing.
     List<Path[]> files = new ArrayList<>();
-    Split split = records == null || records.malformedCount() == 0 ? verification.split()
-        : verification.split().withMalformed(records.malformed());
+    Split split =
+        records == null || records.malformedCount() == 0
+            ? verification.split()
+            : verification.split().withMalformed(records.malformed());
     if (records != null && records.malformedCount() > 0) {
-      ctx.print(records.malformedCount() + " malformed record(s) go to " + badOut + ", e.g. " + records.firstReasons().get(0));
+      ctx.print(
+          records.malformedCount()
+              + " malformed record(s) go to "
+              + badOut
+              + ", e.g. "
+              + records.firstReasons().get(0));
       details.put("malformedRecords", records.malformedCount());
     }
-    try (Split.Staged staged = goodOut != null || badOut != null ? split.stage(uri(goodOut), uri(badOut), outputFormat)
-        : null) {
+    try (Split.Staged staged =
+        goodOut != null || badOut != null
+            ? split.stage(uri(goodOut), uri(badOut), outputFormat)
+            : null) {
       if (reportOption != null) {
         HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
         if (!verification.rowLevelConstraints().isEmpty()) {
@@ -284,7 +395,10 @@ public final class QualityCheckJob implements SparkJob {
         }
         files.add(aside(reportOption, report::writeTo));
       }
-      Path resultFile = resultOut != null ? resultOut : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
+      Path resultFile =
+          resultOut != null
+              ? resultOut
+              : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
       files.add(aside(resultFile, f -> write(f, result.toJson())));
       if (metricsOut != null) {
         files.add(aside(metricsOut, f -> write(f, result.metrics().successMetricsAsJson())));
@@ -292,8 +406,15 @@ public final class QualityCheckJob implements SparkJob {
       if (staged != null) {
         staged.commit();
         Split.Counts counts = staged.counts();
-        ctx.print("rows: " + counts.good() + " good" + (goodOut == null ? "" : " -> " + goodOut) + ", " + counts.bad()
-            + " bad" + (badOut == null ? "" : " -> " + badOut));
+        ctx.print(
+            "rows: "
+                + counts.good()
+                + " good"
+                + (goodOut == null ? "" : " -> " + goodOut)
+                + ", "
+                + counts.bad()
+                + " bad"
+                + (badOut == null ? "" : " -> " + badOut));
         details.put("goodRows", counts.good());
         details.put("badRows", counts.bad());
         addLocal(outputs, goodOut);
@@ -316,9 +437,20 @@ public final class QualityCheckJob implements SparkJob {
     if (metricsOut != null) {
       ctx.print("metrics: " + metricsOut);
     }
-    long failed = result.checkResults().stream().flatMap(c -> c.constraints().stream()).filter(k -> !k.passed()).count();
-    String summary = "verification " + result.status() + ": " + failed + " failed constraint(s) on " + input.describe();
-    JobOutcome outcome = result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
+    long failed =
+        result.checkResults().stream()
+            .flatMap(c -> c.constraints().stream())
+            .filter(k -> !k.passed())
+            .count();
+    String summary =
+        "verification "
+            + result.status()
+            + ": "
+            + failed
+            + " failed constraint(s) on "
+            + input.describe();
+    JobOutcome outcome =
+        result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
     return outcome.withDetails(details).withOutputs(outputs);
   }
 
@@ -334,7 +466,8 @@ public final class QualityCheckJob implements SparkJob {
   private static Path[] aside(Path file, FileWriter writer) throws IOException {
     Path target = file.toAbsolutePath().normalize();
     Files.createDirectories(target.getParent());
-    Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    Path temporary =
+        target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
     writer.writeTo(temporary);
     return new Path[] {temporary, target};
   }

@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 
 /**
- * The two passes behind {@link dev.lakeforge.quality.ColumnProfiler}. Internal: use
- * {@code ColumnProfiler.onData(data).run()}; this class is public only so that it can reach it.
+ * The two passes behind {@link dev.lakeforge.quality.ColumnProfiler}. Internal: use {@code
+ * ColumnProfiler.onData(data).run()}; this class is public only so that it can reach it.
  */
 public final class Profiler {
   private Profiler() {}
@@ -50,11 +50,18 @@ public final class Profiler {
       String c = f.name();
       pass1.addAnalyzer(Analyzer.completeness(c)).addAnalyzer(Analyzer.approxCountDistinct(c));
       if (f.dataType() instanceof NumericType) {
-        pass1.addAnalyzer(Analyzer.minimum(c)).addAnalyzer(Analyzer.maximum(c)).addAnalyzer(Analyzer.mean(c))
-            .addAnalyzer(Analyzer.standardDeviation(c)).addAnalyzer(Analyzer.sum(c))
+        pass1
+            .addAnalyzer(Analyzer.minimum(c))
+            .addAnalyzer(Analyzer.maximum(c))
+            .addAnalyzer(Analyzer.mean(c))
+            .addAnalyzer(Analyzer.standardDeviation(c))
+            .addAnalyzer(Analyzer.sum(c))
             .addAnalyzer(Analyzer.approxQuantiles(c, 0.25, 0.5, 0.75));
       } else if (f.dataType() instanceof StringType) {
-        pass1.addAnalyzer(Analyzer.dataType(c)).addAnalyzer(Analyzer.minLength(c)).addAnalyzer(Analyzer.maxLength(c));
+        pass1
+            .addAnalyzer(Analyzer.dataType(c))
+            .addAnalyzer(Analyzer.minLength(c))
+            .addAnalyzer(Analyzer.maxLength(c));
       }
     }
     AnalysisResult r = pass1.run();
@@ -63,8 +70,10 @@ public final class Profiler {
     List<String> lowCard = new ArrayList<>();
     for (StructField f : fields) {
       Metric d = r.metric(Analyzer.approxCountDistinct(f.name()));
-      boolean simple = f.dataType() instanceof StringType || f.dataType() instanceof NumericType
-          || f.dataType() instanceof BooleanType;
+      boolean simple =
+          f.dataType() instanceof StringType
+              || f.dataType() instanceof NumericType
+              || f.dataType() instanceof BooleanType;
       if (simple && d.isSuccess() && d.value() <= lowCardinality && rows > 0) {
         lowCard.add(f.name());
       }
@@ -96,34 +105,61 @@ public final class Profiler {
         Metric q = r.metric(Analyzer.approxQuantiles(c, 0.25, 0.5, 0.75));
         quantiles = q.isSuccess() ? new TreeMap<>(q.keyed()) : null;
       }
-      out.add(new ColumnProfile(c, f.dataType().simpleString(), value(r, Analyzer.completeness(c), 0.0),
-          (long) (double) value(r, Analyzer.approxCountDistinct(c), 0.0), inferred, typeCounts,
-          numeric(r, f, Analyzer.minimum(c)), numeric(r, f, Analyzer.maximum(c)), numeric(r, f, Analyzer.mean(c)),
-          numeric(r, f, Analyzer.standardDeviation(c)), numeric(r, f, Analyzer.sum(c)), quantiles,
-          string(r, f, Analyzer.minLength(c)), string(r, f, Analyzer.maxLength(c)), histograms.get(c)));
+      out.add(
+          new ColumnProfile(
+              c,
+              f.dataType().simpleString(),
+              value(r, Analyzer.completeness(c), 0.0),
+              (long) (double) value(r, Analyzer.approxCountDistinct(c), 0.0),
+              inferred,
+              typeCounts,
+              numeric(r, f, Analyzer.minimum(c)),
+              numeric(r, f, Analyzer.maximum(c)),
+              numeric(r, f, Analyzer.mean(c)),
+              numeric(r, f, Analyzer.standardDeviation(c)),
+              numeric(r, f, Analyzer.sum(c)),
+              quantiles,
+              string(r, f, Analyzer.minLength(c)),
+              string(r, f, Analyzer.maxLength(c)),
+              histograms.get(c)));
     }
     return new Profile(rows, out);
   }
 
   /** One job: every low-cardinality column's values as (column, value) pairs, counted. */
-  private static Map<String, Map<String, Long>> histograms(Dataset<Row> data, List<String> columns) {
+  private static Map<String, Map<String, Long>> histograms(
+      Dataset<Row> data, List<String> columns) {
     Map<String, Map<String, Long>> out = new HashMap<>();
     if (columns.isEmpty()) {
       return out;
     }
-    Column[] pairs = columns.stream()
-        .map(c -> struct(lit(c).as("column"), coalesce(col(Frames.quoted(c)).cast("string"), lit(Analyzer.Histogram.NULL_VALUE)).as("value")))
-        .toArray(Column[]::new);
-    List<Row> counts = data.select(explode(array(pairs)).as("kv"))
-        .groupBy(col("kv.column"), col("kv.value")).agg(count(lit(1)).as("n")).collectAsList();
+    Column[] pairs =
+        columns.stream()
+            .map(
+                c ->
+                    struct(
+                        lit(c).as("column"),
+                        coalesce(
+                                col(Frames.quoted(c)).cast("string"),
+                                lit(Analyzer.Histogram.NULL_VALUE))
+                            .as("value")))
+            .toArray(Column[]::new);
+    List<Row> counts =
+        data.select(explode(array(pairs)).as("kv"))
+            .groupBy(col("kv.column"), col("kv.value"))
+            .agg(count(lit(1)).as("n"))
+            .collectAsList();
     for (Row row : counts) {
-      out.computeIfAbsent(row.getString(0), k -> new TreeMap<>()).put(row.getString(1), row.getLong(2));
+      out.computeIfAbsent(row.getString(0), k -> new TreeMap<>())
+          .put(row.getString(1), row.getLong(2));
     }
     return out;
   }
 
   private static String kind(StructField f) {
-    if (f.dataType() instanceof FloatType || f.dataType() instanceof DoubleType || f.dataType() instanceof DecimalType) {
+    if (f.dataType() instanceof FloatType
+        || f.dataType() instanceof DoubleType
+        || f.dataType() instanceof DecimalType) {
       return "Fractional";
     }
     if (f.dataType() instanceof NumericType) {

@@ -64,8 +64,10 @@ final class FileMetricsRepository implements MetricsRepository {
       FileSystem fs = fs();
       fs.mkdirs(root);
       try (OutputStream out = fs.create(tmp, false)) {
-        out.write(Redactor.global().redact(JSON.writeValueAsString(new StoredRun(key, result.successMetrics())))
-            .getBytes(StandardCharsets.UTF_8));
+        out.write(
+            Redactor.global()
+                .redact(JSON.writeValueAsString(new StoredRun(key, result.successMetrics())))
+                .getBytes(StandardCharsets.UTF_8));
       }
       if (!fs.rename(tmp, target)) {
         throw new IOException("rename of " + tmp + " to " + target + " failed");
@@ -98,7 +100,8 @@ final class FileMetricsRepository implements MetricsRepository {
             runs.add(run);
           }
         } catch (IOException e) {
-          throw new QualityException("metrics file " + f.getPath() + " is not a saved run: " + e.getMessage(), e);
+          throw new QualityException(
+              "metrics file " + f.getPath() + " is not a saved run: " + e.getMessage(), e);
         }
       }
     } catch (IOException e) {

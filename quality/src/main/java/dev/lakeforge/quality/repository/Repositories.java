@@ -5,9 +5,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The repositories behind {@link MetricsRepository}'s factories. Internal: use
- * {@code MetricsRepository.files(..)} or {@code MetricsRepository.table(..)}; this class is public
- * only so that they can reach it.
+ * The repositories behind {@link MetricsRepository}'s factories. Internal: use {@code
+ * MetricsRepository.files(..)} or {@code MetricsRepository.table(..)}; this class is public only so
+ * that they can reach it.
  */
 public final class Repositories {
   private Repositories() {}

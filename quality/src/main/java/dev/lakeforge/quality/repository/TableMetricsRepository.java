@@ -22,10 +22,10 @@ import org.apache.spark.sql.SparkSession;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Metrics appended to a table through the DataFrame writer, one row per metric per run (columns
- * of {@link MetricsRepository#SCHEMA}). The table is created on the first save if missing; with
- * an Iceberg catalog this is an Iceberg table, without quality depending on Iceberg code. Works
- * over Spark Connect too.
+ * Metrics appended to a table through the DataFrame writer, one row per metric per run (columns of
+ * {@link MetricsRepository#SCHEMA}). The table is created on the first save if missing; with an
+ * Iceberg catalog this is an Iceberg table, without quality depending on Iceberg code. Works over
+ * Spark Connect too.
  *
  * <pre>{@code
  * MetricsRepository repo = MetricsRepository.table(spark, "lake.dq.metrics");
@@ -44,8 +44,14 @@ final class TableMetricsRepository implements MetricsRepository {
   public void save(ResultKey key, AnalysisResult result) {
     List<Row> rows = new ArrayList<>();
     for (MetricRecord m : result.successMetrics()) {
-      rows.add(RowFactory.create(key.timestamp(), CollectionConverters.asScala(key.tags()), m.entity(),
-          Redactor.global().redact(m.instance()), m.name(), m.value()));
+      rows.add(
+          RowFactory.create(
+              key.timestamp(),
+              CollectionConverters.asScala(key.tags()),
+              m.entity(),
+              Redactor.global().redact(m.instance()),
+              m.name(),
+              m.value()));
     }
     if (rows.isEmpty()) {
       return;
@@ -58,8 +64,13 @@ final class TableMetricsRepository implements MetricsRepository {
     if (!session.catalog().tableExists(table)) {
       return session.createDataFrame(List.of(), SCHEMA);
     }
-    Dataset<Row> df = session.table(table)
-        .where(col("result_time").geq(query.fromMillis()).and(col("result_time").lt(query.toMillis())));
+    Dataset<Row> df =
+        session
+            .table(table)
+            .where(
+                col("result_time")
+                    .geq(query.fromMillis())
+                    .and(col("result_time").lt(query.toMillis())));
     for (Map.Entry<String, String> t : query.tags().entrySet()) {
       df = df.where(element_at(col("tags"), t.getKey()).equalTo(t.getValue()));
     }
@@ -75,7 +86,8 @@ final class TableMetricsRepository implements MetricsRepository {
       ResultKey k = new ResultKey(r.getLong(0), tags);
       String id = k.timestamp() + "|" + k.tags();
       keys.putIfAbsent(id, k);
-      metrics.computeIfAbsent(id, x -> new ArrayList<>())
+      metrics
+          .computeIfAbsent(id, x -> new ArrayList<>())
           .add(new MetricRecord(r.getString(2), r.getString(3), r.getString(4), r.getDouble(5)));
     }
     List<StoredRun> runs = new ArrayList<>();

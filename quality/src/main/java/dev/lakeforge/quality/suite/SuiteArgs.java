@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The arguments of one suite entry. Values are typed by the config binder ({@link Config#bind(String,
- * JsonNode, Class)}), the one that types job configs, so a suite and a job config take the same
- * values and fail with the same words, located at file:line and key path.
+ * The arguments of one suite entry. Values are typed by the config binder ({@link
+ * Config#bind(String, JsonNode, Class)}), the one that types job configs, so a suite and a job
+ * config take the same values and fail with the same words, located at file:line and key path.
  */
 final class SuiteArgs {
   private final Config config;
@@ -49,13 +49,26 @@ final class SuiteArgs {
     while (names.hasNext()) {
       String k = names.next();
       if (!accepted.contains(k)) {
-        throw error(k, "unknown key '" + k + "' for " + entry + Config.suggest(k, accepted) + "; accepted keys: "
-            + String.join(", ", new TreeSet<>(accepted)));
+        throw error(
+            k,
+            "unknown key '"
+                + k
+                + "' for "
+                + entry
+                + Config.suggest(k, accepted)
+                + "; accepted keys: "
+                + String.join(", ", new TreeSet<>(accepted)));
       }
     }
     for (String r : required) {
       if (!node.has(r) || node.get(r).isNull()) {
-        throw error(null, entry + " needs '" + r + "'; accepted keys: " + String.join(", ", new TreeSet<>(accepted)));
+        throw error(
+            null,
+            entry
+                + " needs '"
+                + r
+                + "'; accepted keys: "
+                + String.join(", ", new TreeSet<>(accepted)));
       }
     }
   }
@@ -140,14 +153,20 @@ final class SuiteArgs {
     return n;
   }
 
-  /** A mapping of strings to strings under {@code key} (e.g. key columns), in order; null when absent. */
+  /**
+   * A mapping of strings to strings under {@code key} (e.g. key columns), in order; null when
+   * absent.
+   */
   Map<String, String> stringMap(String key) {
     JsonNode v = get(key);
     if (v == null || v.isNull()) {
       return null;
     }
     if (!v.isObject() || v.isEmpty()) {
-      throw error(key, "expected a mapping of column to column (e.g. {id: order_id}), got " + Config.describe(v));
+      throw error(
+          key,
+          "expected a mapping of column to column (e.g. {id: order_id}), got "
+              + Config.describe(v));
     }
     Map<String, String> out = new LinkedHashMap<>();
     Iterator<String> names = v.fieldNames();
@@ -207,11 +226,13 @@ final class SuiteArgs {
           if (arg.isArray() && arg.size() == 2 && arg.get(0).isNumber() && arg.get(1).isNumber()) {
             return Assertion.between(arg.get(0).asDouble(), arg.get(1).asDouble());
           }
-          throw new IllegalArgumentException("malformed assertion: between needs two numbers, e.g. between: [0, 1]");
+          throw new IllegalArgumentException(
+              "malformed assertion: between needs two numbers, e.g. between: [0, 1]");
         }
         case "equals", "atLeast", "atMost", "greaterThan", "lessThan" -> {
           if (!arg.isNumber()) {
-            throw new IllegalArgumentException("malformed assertion: " + op + " needs a number, got " + Config.describe(arg));
+            throw new IllegalArgumentException(
+                "malformed assertion: " + op + " needs a number, got " + Config.describe(arg));
           }
           double x = arg.asDouble();
           return switch (op) {
@@ -222,12 +243,15 @@ final class SuiteArgs {
             default -> Assertion.lessThan(x);
           };
         }
-        default -> { }
+        default -> {}
       }
     }
-    throw new IllegalArgumentException("malformed assertion " + Config.describe(v) + ": expected \">= 0.99\", \"> 0\", \"== 1\","
-        + " \"<= 10\", \"< 5\", \"!= 0\", a number, {between: [low, high]}, {equals: x}, {atLeast: x}, {atMost: x},"
-        + " {greaterThan: x} or {lessThan: x}");
+    throw new IllegalArgumentException(
+        "malformed assertion "
+            + Config.describe(v)
+            + ": expected \">= 0.99\", \"> 0\", \"== 1\","
+            + " \"<= 10\", \"< 5\", \"!= 0\", a number, {between: [low, high]}, {equals: x}, {atLeast: x}, {atMost: x},"
+            + " {greaterThan: x} or {lessThan: x}");
   }
 
   /** GE's min_value / max_value (either may be absent) with strict bounds, as an assertion. */
@@ -239,7 +263,8 @@ final class SuiteArgs {
     }
     boolean strictMin = bool("strict_min", false);
     boolean strictMax = bool("strict_max", false);
-    Assertion low = lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
+    Assertion low =
+        lo == null ? null : strictMin ? Assertion.greaterThan(lo) : Assertion.atLeast(lo);
     Assertion high = hi == null ? null : strictMax ? Assertion.lessThan(hi) : Assertion.atMost(hi);
     if (low == null) {
       return high;

@@ -26,14 +26,16 @@ import java.util.function.Function;
 
 /**
  * Reads suite files for {@link Suite} through the {@link Vocabulary}, and writes entries and the
- * vocabulary's documentation from it. Internal: use {@code Suite.load(path)}; this class is
- * public only so that the quality package can reach it.
+ * vocabulary's documentation from it. Internal: use {@code Suite.load(path)}; this class is public
+ * only so that the quality package can reach it.
  */
 public final class SuiteFiles {
   private SuiteFiles() {}
 
-  private static final Set<String> TOP = Set.of("name", "description", "checks", "analyzers", "anomalies");
+  private static final Set<String> TOP =
+      Set.of("name", "description", "checks", "analyzers", "anomalies");
   private static final Set<String> ANOMALY_KEYS = Set.of("analyzer", "strategy", "level");
+
   /** Strategy names, with their parameters (all required). */
   private static final Map<String, List<String>> STRATEGIES = new LinkedHashMap<>();
 
@@ -56,8 +58,13 @@ public final class SuiteFiles {
    * @param entries each constraint and analyzer as written, for checking them against data
    * @param config the file, for errors located at its lines
    */
-  public record Read(String name, List<Check> checks, List<Analyzer> analyzers, List<Suite.Anomaly> anomalies,
-      List<Entry> entries, Config config) {
+  public record Read(
+      String name,
+      List<Check> checks,
+      List<Analyzer> analyzers,
+      List<Suite.Anomaly> anomalies,
+      List<Entry> entries,
+      Config config) {
     public Read {
       checks = List.copyOf(checks);
       analyzers = List.copyOf(analyzers);
@@ -66,8 +73,16 @@ public final class SuiteFiles {
     }
   }
 
-  /** A constraint or analyzer as written: where it is, the columns and predicates it names, what it measures. */
-  public record Entry(String path, String name, List<String> columns, List<String> predicates, List<Analyzer> analyzers) {}
+  /**
+   * A constraint or analyzer as written: where it is, the columns and predicates it names, what it
+   * measures.
+   */
+  public record Entry(
+      String path,
+      String name,
+      List<String> columns,
+      List<String> predicates,
+      List<Analyzer> analyzers) {}
 
   /** The names a suite file accepts as constraints (Deequ's and Great Expectations' names). */
   public static Set<String> constraintNames() {
@@ -89,7 +104,10 @@ public final class SuiteFiles {
     return VocabularyText.yaml(s);
   }
 
-  /** The vocabulary as Markdown tables, between {@link #VOCABULARY_BEGIN} and {@link #VOCABULARY_END}. */
+  /**
+   * The vocabulary as Markdown tables, between {@link #VOCABULARY_BEGIN} and {@link
+   * #VOCABULARY_END}.
+   */
   public static String vocabularyMarkdown() {
     return VocabularyText.markdown();
   }
@@ -108,19 +126,36 @@ public final class SuiteFiles {
     JsonNode root = config.bind("", JsonNode.class);
     String name = root.has("name") ? root.get("name").asText() : file.getFileName().toString();
     List<Entry> entries = new ArrayList<>();
-    List<Check> checks = readList(config, root, "checks", "checks", (at, n) -> readCheck(config, at, n, entries));
-    List<Analyzer> analyzers = readList(config, root, "analyzers", "analyzers", (at, n) -> readAnalyzer(config, at, n, entries));
-    List<Suite.Anomaly> anomalies = readList(config, root, "anomalies", "anomaly checks",
-        (at, n) -> readAnomaly(config, at, n, entries));
+    List<Check> checks =
+        readList(config, root, "checks", "checks", (at, n) -> readCheck(config, at, n, entries));
+    List<Analyzer> analyzers =
+        readList(
+            config,
+            root,
+            "analyzers",
+            "analyzers",
+            (at, n) -> readAnalyzer(config, at, n, entries));
+    List<Suite.Anomaly> anomalies =
+        readList(
+            config,
+            root,
+            "anomalies",
+            "anomaly checks",
+            (at, n) -> readAnomaly(config, at, n, entries));
     if (checks.isEmpty() && analyzers.isEmpty() && anomalies.isEmpty()) {
-      throw new ConfigException(file + ": the suite has no checks, analyzers or anomalies; add 'checks:' or 'analyzers:'");
+      throw new ConfigException(
+          file
+              + ": the suite has no checks, analyzers or anomalies; add 'checks:' or 'analyzers:'");
     }
     return new Read(name, checks, analyzers, anomalies, entries, config);
   }
 
-  /** The top-level list {@code key}, each entry read with its key path ({@code key[i]}); empty when absent. */
-  private static <T> List<T> readList(Config config, JsonNode root, String key, String what,
-      BiFunction<String, JsonNode, T> read) {
+  /**
+   * The top-level list {@code key}, each entry read with its key path ({@code key[i]}); empty when
+   * absent.
+   */
+  private static <T> List<T> readList(
+      Config config, JsonNode root, String key, String what, BiFunction<String, JsonNode, T> read) {
     List<T> out = new ArrayList<>();
     JsonNode node = root.get(key);
     if (node == null || node.isNull()) {
@@ -144,16 +179,20 @@ public final class SuiteFiles {
     }
   }
 
-  private static Suite.Anomaly readAnomaly(Config config, String path, JsonNode node, List<Entry> entries) {
+  private static Suite.Anomaly readAnomaly(
+      Config config, String path, JsonNode node, List<Entry> entries) {
     SuiteArgs args = new SuiteArgs(config, path, "an anomaly check", node);
     if (!args.isMap()) {
-      throw args.error(null, "expected an anomaly check (a mapping with analyzer, strategy and level), got "
-          + Config.describe(node));
+      throw args.error(
+          null,
+          "expected an anomaly check (a mapping with analyzer, strategy and level), got "
+              + Config.describe(node));
     }
     args.requireKeys(ANOMALY_KEYS, Set.of("analyzer", "strategy"));
     Analyzer analyzer = readAnalyzer(config, path + ".analyzer", node.get("analyzer"), entries);
     Check.Level level = level(args, Check.Level.WARNING);
-    return new Suite.Anomaly(analyzer, readStrategy(config, path + ".strategy", node.get("strategy")), level);
+    return new Suite.Anomaly(
+        analyzer, readStrategy(config, path + ".strategy", node.get("strategy")), level);
   }
 
   private static AnomalyStrategy readStrategy(Config config, String path, JsonNode node) {
@@ -167,8 +206,16 @@ public final class SuiteFiles {
         throw config.errorAt(at, name + " takes no parameters, got " + Config.describe(value));
       }
     } else if (value == null || !value.isObject()) {
-      throw config.errorAt(at, name + " needs " + String.join(" and ", params) + ", e.g. '" + name + ": {"
-          + String.join(": ..., ", params) + ": ...}'");
+      throw config.errorAt(
+          at,
+          name
+              + " needs "
+              + String.join(" and ", params)
+              + ", e.g. '"
+              + name
+              + ": {"
+              + String.join(": ..., ", params)
+              + ": ...}'");
     }
     SuiteArgs args = new SuiteArgs(config, at, name, value);
     if (!params.isEmpty()) {
@@ -177,13 +224,17 @@ public final class SuiteFiles {
     Function<String, Double> p = args::number;
     try {
       return switch (name) {
-        case "simpleThresholds" -> AnomalyStrategy.simpleThresholds(p.apply("lower"), p.apply("upper"));
-        case "absoluteChange" -> AnomalyStrategy.absoluteChange(p.apply("maxDecrease"), p.apply("maxIncrease"));
-        case "relativeRateOfChange" -> AnomalyStrategy.relativeRateOfChange(p.apply("maxRateDecrease"),
-            p.apply("maxRateIncrease"));
+        case "simpleThresholds" ->
+            AnomalyStrategy.simpleThresholds(p.apply("lower"), p.apply("upper"));
+        case "absoluteChange" ->
+            AnomalyStrategy.absoluteChange(p.apply("maxDecrease"), p.apply("maxIncrease"));
+        case "relativeRateOfChange" ->
+            AnomalyStrategy.relativeRateOfChange(
+                p.apply("maxRateDecrease"), p.apply("maxRateIncrease"));
         case "onlineNormal" -> AnomalyStrategy.onlineNormal();
         case "batchNormal" -> AnomalyStrategy.batchNormal();
-        case "rollingZScore" -> AnomalyStrategy.rollingZScore(args.positiveInt("window"), p.apply("threshold"));
+        case "rollingZScore" ->
+            AnomalyStrategy.rollingZScore(args.positiveInt("window"), p.apply("threshold"));
         case "holtWintersDaily" -> AnomalyStrategy.holtWintersDaily();
         default -> AnomalyStrategy.holtWintersWeekly();
       };
@@ -195,28 +246,39 @@ public final class SuiteFiles {
   private static Check readCheck(Config config, String path, JsonNode node, List<Entry> entries) {
     SuiteArgs args = new SuiteArgs(config, path, "a check", node);
     if (!args.isMap()) {
-      throw args.error(null, "expected a check (a mapping with description, level, constraints), got "
-          + Config.describe(node));
+      throw args.error(
+          null,
+          "expected a check (a mapping with description, level, constraints), got "
+              + Config.describe(node));
     }
     args.requireKeys(CHECK_KEYS, Set.of("description", "constraints"));
     Check check = Check.of(level(args, Check.Level.ERROR), args.requiredString("description"));
     JsonNode constraints = node.get("constraints");
     if (!constraints.isArray() || constraints.isEmpty()) {
-      throw args.error("constraints", "expected a non-empty list of constraints, got " + Config.describe(constraints));
+      throw args.error(
+          "constraints",
+          "expected a non-empty list of constraints, got " + Config.describe(constraints));
     }
     for (int i = 0; i < constraints.size(); i++) {
-      check = readConstraint(config, path + ".constraints[" + i + "]", constraints.get(i), check, entries);
+      check =
+          readConstraint(
+              config, path + ".constraints[" + i + "]", constraints.get(i), check, entries);
     }
     return check;
   }
 
-  private static Map.Entry<String, JsonNode> single(Config config, String path, JsonNode node, String what) {
+  private static Map.Entry<String, JsonNode> single(
+      Config config, String path, JsonNode node, String what) {
     if (node.isTextual()) {
       return Map.entry(node.asText(), JsonNodeFactory.instance.nullNode());
     }
     if (!node.isObject() || node.size() != 1) {
-      throw config.errorAt(path, "expected one " + what + " as a mapping with a single key (e.g. 'isComplete: id'), got "
-          + (node.isObject() ? node.size() + " keys" : Config.describe(node)));
+      throw config.errorAt(
+          path,
+          "expected one "
+              + what
+              + " as a mapping with a single key (e.g. 'isComplete: id'), got "
+              + (node.isObject() ? node.size() + " keys" : Config.describe(node)));
     }
     return node.fields().next();
   }
@@ -224,23 +286,41 @@ public final class SuiteFiles {
   /** One entry of a vocabulary, as written: its name, definition, key path and arguments. */
   private record Named<T>(String name, T def, String at, JsonNode value) {}
 
-  /** Reads {@code name} or {@code name: args} and looks the name up in {@code defs}, or fails listing {@code accepted}. */
-  private static <T> Named<T> named(Config config, String path, JsonNode node, String what, Map<String, T> defs,
+  /**
+   * Reads {@code name} or {@code name: args} and looks the name up in {@code defs}, or fails
+   * listing {@code accepted}.
+   */
+  private static <T> Named<T> named(
+      Config config,
+      String path,
+      JsonNode node,
+      String what,
+      Map<String, T> defs,
       Collection<String> accepted) {
     Map.Entry<String, JsonNode> e = single(config, path, node, what);
     String name = e.getKey();
     String at = node.isTextual() ? path : path + "." + name;
     T def = defs.get(name);
     if (def == null) {
-      throw config.errorAt(at, "unknown " + what + " '" + name + "'" + Config.suggest(name, defs.keySet()) + "; accepted: "
-          + String.join(", ", accepted));
+      throw config.errorAt(
+          at,
+          "unknown "
+              + what
+              + " '"
+              + name
+              + "'"
+              + Config.suggest(name, defs.keySet())
+              + "; accepted: "
+              + String.join(", ", accepted));
     }
     return new Named<>(name, def, at, e.getValue());
   }
 
   /** The check with the constraint(s) one entry adds, its filter and hint applied to each. */
-  private static Check readConstraint(Config config, String path, JsonNode node, Check check, List<Entry> entries) {
-    Named<Vocabulary.Def> n = named(config, path, node, "constraint", Vocabulary.CONSTRAINTS, constraintNames());
+  private static Check readConstraint(
+      Config config, String path, JsonNode node, Check check, List<Entry> entries) {
+    Named<Vocabulary.Def> n =
+        named(config, path, node, "constraint", Vocabulary.CONSTRAINTS, constraintNames());
     String name = n.name();
     Vocabulary.Def def = n.def();
     String at = n.at();
@@ -252,14 +332,19 @@ public final class SuiteFiles {
     } catch (IllegalArgumentException ex) {
       throw args.error(null, ex.getMessage());
     }
-    List<Analyzer> measured = next.constraints().subList(before, next.constraints().size()).stream()
-        .map(Constraint::analyzer).filter(Objects::nonNull).toList();
+    List<Analyzer> measured =
+        next.constraints().subList(before, next.constraints().size()).stream()
+            .map(Constraint::analyzer)
+            .filter(Objects::nonNull)
+            .toList();
     entries.add(new Entry(at, name, columnsOf(name, args), predicatesOf(args), measured));
     return next;
   }
 
-  private static Analyzer readAnalyzer(Config config, String path, JsonNode node, List<Entry> entries) {
-    Named<Vocabulary.Def> n = named(config, path, node, "analyzer", Vocabulary.ANALYZERS, analyzerNames());
+  private static Analyzer readAnalyzer(
+      Config config, String path, JsonNode node, List<Entry> entries) {
+    Named<Vocabulary.Def> n =
+        named(config, path, node, "analyzer", Vocabulary.ANALYZERS, analyzerNames());
     String name = n.name();
     Vocabulary.Def def = n.def();
     String at = n.at();
@@ -277,18 +362,29 @@ public final class SuiteFiles {
   }
 
   /** Turns shorthand ({@code isComplete: id}) into the long form and checks the keys. */
-  private static SuiteArgs normalised(Config config, String at, String name, Vocabulary.Def def, JsonNode value) {
+  private static SuiteArgs normalised(
+      Config config, String at, String name, Vocabulary.Def def, JsonNode value) {
     JsonNode node = value;
-    boolean operatorMap = def.shorthand() == Vocabulary.Shorthand.ASSERTION && value != null && value.isObject() && value.size() == 1
-        && Vocabulary.ASSERTION_OPERATORS.contains(value.fieldNames().next());
+    boolean operatorMap =
+        def.shorthand() == Vocabulary.Shorthand.ASSERTION
+            && value != null
+            && value.isObject()
+            && value.size() == 1
+            && Vocabulary.ASSERTION_OPERATORS.contains(value.fieldNames().next());
     if (value == null || value.isNull() || !value.isObject() || operatorMap) {
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       boolean empty = value == null || value.isNull();
       switch (def.shorthand()) {
         case COLUMN -> {
           if (empty || !value.isValueNode()) {
-            throw config.errorAt(at, name + " needs a column: write '" + name + ": <column>' or '" + name
-                + ": {column: <column>}'");
+            throw config.errorAt(
+                at,
+                name
+                    + " needs a column: write '"
+                    + name
+                    + ": <column>' or '"
+                    + name
+                    + ": {column: <column>}'");
           }
           o.set("column", value);
         }
@@ -297,7 +393,8 @@ public final class SuiteFiles {
             break;
           }
           if (empty || !value.isArray()) {
-            throw config.errorAt(at, name + " needs a list of columns: write '" + name + ": [a, b]'");
+            throw config.errorAt(
+                at, name + " needs a list of columns: write '" + name + ": [a, b]'");
           }
           o.set("columns", value);
         }
@@ -309,8 +406,13 @@ public final class SuiteFiles {
         }
         case NONE -> {
           if (!empty) {
-            throw config.errorAt(at, name + " takes a mapping of " + String.join(", ", new TreeSet<>(def.keys()))
-                + ", got " + Config.describe(value));
+            throw config.errorAt(
+                at,
+                name
+                    + " takes a mapping of "
+                    + String.join(", ", new TreeSet<>(def.keys()))
+                    + ", got "
+                    + Config.describe(value));
           }
         }
       }
@@ -323,13 +425,17 @@ public final class SuiteFiles {
     return args;
   }
 
-  /** The columns an entry names, which the data must have (a column whose existence is the question need not). */
+  /**
+   * The columns an entry names, which the data must have (a column whose existence is the question
+   * need not).
+   */
   private static List<String> columnsOf(String entry, SuiteArgs a) {
     List<String> out = new ArrayList<>();
     if (entry.equals("columnExists") || entry.equals("hasColumn")) {
       return out;
     }
-    for (String k : List.of("column", "column_A", "column_B", "numerator", "denominator", "sumOf")) {
+    for (String k :
+        List.of("column", "column_A", "column_B", "numerator", "denominator", "sumOf")) {
       if (a.has(k)) {
         out.add(a.string(k));
       }
@@ -356,5 +462,4 @@ public final class SuiteFiles {
     }
     return out;
   }
-
 }

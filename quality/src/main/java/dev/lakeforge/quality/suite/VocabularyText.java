@@ -32,7 +32,8 @@ final class VocabularyText {
     accepted.addAll(Vocabulary.COMMON);
     for (String k : args.keySet()) {
       if (!accepted.contains(k)) {
-        throw new IllegalArgumentException(word + " takes no key '" + k + "'; accepted: " + new TreeSet<>(accepted));
+        throw new IllegalArgumentException(
+            word + " takes no key '" + k + "'; accepted: " + new TreeSet<>(accepted));
       }
     }
     for (String k : def.required()) {
@@ -40,7 +41,9 @@ final class VocabularyText {
         throw new IllegalArgumentException(word + " needs '" + k + "'");
       }
     }
-    if (def.shorthand() == Vocabulary.Shorthand.COLUMN && args.size() == 1 && args.containsKey("column")) {
+    if (def.shorthand() == Vocabulary.Shorthand.COLUMN
+        && args.size() == 1
+        && args.containsKey("column")) {
       return word + ": " + yamlValue(args.get("column"));
     }
     List<String> pairs = new ArrayList<>();
@@ -54,41 +57,64 @@ final class VocabularyText {
     }
     if (v instanceof Number n) {
       double d = n.doubleValue();
-      return d == Math.rint(d) && !Double.isInfinite(d) ? Long.toString((long) d) : Double.toString(d);
+      return d == Math.rint(d) && !Double.isInfinite(d)
+          ? Long.toString((long) d)
+          : Double.toString(d);
     }
     return yaml(String.valueOf(v));
   }
 
   /** A YAML scalar: double-quoted (JSON style) unless plainly safe. */
   static String yaml(String s) {
-    if (s.matches("[A-Za-z_][A-Za-z0-9_]*") && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
+    if (s.matches("[A-Za-z_][A-Za-z0-9_]*")
+        && !s.matches("(?i)true|false|yes|no|on|off|null|y|n")) {
       return s;
     }
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
-  static final String VOCABULARY_BEGIN = "<!-- suite vocabulary: generated from Suite, do not edit -->";
+  static final String VOCABULARY_BEGIN =
+      "<!-- suite vocabulary: generated from Suite, do not edit -->";
   static final String VOCABULARY_END = "<!-- end of suite vocabulary -->";
 
-  /** The suite vocabulary as Markdown tables: every word, its shorthand and its keys (required in bold). */
+  /**
+   * The suite vocabulary as Markdown tables: every word, its shorthand and its keys (required in
+   * bold).
+   */
   static String markdown() {
     StringBuilder md = new StringBuilder(VOCABULARY_BEGIN).append("\n");
-    for (var table : List.of(Map.entry("constraint", Vocabulary.CONSTRAINTS),
-        Map.entry("analyzer", Vocabulary.ANALYZERS))) {
+    for (var table :
+        List.of(
+            Map.entry("constraint", Vocabulary.CONSTRAINTS),
+            Map.entry("analyzer", Vocabulary.ANALYZERS))) {
       md.append("\n| ").append(table.getKey()).append(" | shorthand | keys |\n|---|---|---|\n");
-      table.getValue().forEach((word, def) -> {
-        List<String> keys = new ArrayList<>(new TreeSet<>(def.keys()));
-        keys.sort(Comparator.comparing((String k) -> !def.required().contains(k)));
-        String shorthand = switch (def.shorthand()) {
-          case COLUMN -> "`" + word + ": <column>`";
-          case COLUMNS -> "`" + word + ": [<column>, ...]`";
-          case ASSERTION -> "`" + word + ": \"<assertion>\"`";
-          case NONE -> def.keys().isEmpty() || def.required().isEmpty() ? "`" + word + "`" : "";
-        };
-        md.append("| `").append(word).append("` | ").append(shorthand).append(" | ")
-            .append(String.join(", ", keys.stream().map(k -> def.required().contains(k) ? "**" + k + "**" : k).toList()))
-            .append(" |\n");
-      });
+      table
+          .getValue()
+          .forEach(
+              (word, def) -> {
+                List<String> keys = new ArrayList<>(new TreeSet<>(def.keys()));
+                keys.sort(Comparator.comparing((String k) -> !def.required().contains(k)));
+                String shorthand =
+                    switch (def.shorthand()) {
+                      case COLUMN -> "`" + word + ": <column>`";
+                      case COLUMNS -> "`" + word + ": [<column>, ...]`";
+                      case ASSERTION -> "`" + word + ": \"<assertion>\"`";
+                      case NONE ->
+                          def.keys().isEmpty() || def.required().isEmpty() ? "`" + word + "`" : "";
+                    };
+                md.append("| `")
+                    .append(word)
+                    .append("` | ")
+                    .append(shorthand)
+                    .append(" | ")
+                    .append(
+                        String.join(
+                            ", ",
+                            keys.stream()
+                                .map(k -> def.required().contains(k) ? "**" + k + "**" : k)
+                                .toList()))
+                    .append(" |\n");
+              });
     }
     return md.append("\n").append(VOCABULARY_END).toString();
   }

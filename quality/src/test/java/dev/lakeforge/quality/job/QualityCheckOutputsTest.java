@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What quality-check writes: never over its input, never half, never mixed with another run's rows. */
+/**
+ * What quality-check writes: never over its input, never half, never mixed with another run's rows.
+ */
 @SparkTest
 class QualityCheckOutputsTest {
   @TempDir static Path dir;
@@ -31,14 +33,20 @@ class QualityCheckOutputsTest {
 
   @BeforeAll
   static void data() throws IOException {
-    csv = Files.writeString(dir.resolve("orders.csv"), """
+    csv =
+        Files.writeString(
+            dir.resolve("orders.csv"),
+            """
         order_id,status,amount
         1,NEW,10.5
         2,PAID,20
         3,PAID,
         4,LOST,40
         """);
-    suite = Files.writeString(dir.resolve("suite.yaml"), """
+    suite =
+        Files.writeString(
+            dir.resolve("suite.yaml"),
+            """
         checks:
           - description: orders
             level: warning
@@ -55,7 +63,9 @@ class QualityCheckOutputsTest {
     return Launched.run(all);
   }
 
-  /** Rows a reader of the folder sees (hidden files and folders, as Spark skips them, do not count). */
+  /**
+   * Rows a reader of the folder sees (hidden files and folders, as Spark skips them, do not count).
+   */
   private static long rows(SparkSession spark, Path folder) throws IOException {
     if (visibleFiles(folder).isEmpty()) {
       return 0;
@@ -69,58 +79,107 @@ class QualityCheckOutputsTest {
     }
     try (Stream<Path> s = Files.walk(folder)) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> Stream.of(folder.relativize(p).toString().split("/")).noneMatch(n -> n.startsWith("_") || n.startsWith(".")))
+          .filter(
+              p ->
+                  Stream.of(folder.relativize(p).toString().split("/"))
+                      .noneMatch(n -> n.startsWith("_") || n.startsWith(".")))
           .toList();
     }
   }
 
   @Test
-  void outputsOverlappingTheInputOrEachOtherAreRefusedWithExitTwo(SparkSession spark, TestWarehouse w) throws IOException {
+  void outputsOverlappingTheInputOrEachOtherAreRefusedWithExitTwo(
+      SparkSession spark, TestWarehouse w) throws IOException {
     String before = Files.readString(csv);
     Launched overInput = launch("--input", csv.toString(), "--good-out", csv.toString());
     assertThat(overInput.code()).as(overInput.out() + overInput.err()).isEqualTo(ExitCode.USAGE);
-    assertThat(overInput.err()).contains("--good-out " + Location.of(csv) + " overlaps the input")
+    assertThat(overInput.err())
+        .contains("--good-out " + Location.of(csv) + " overlaps the input")
         .doesNotContain("\tat ");
     assertThat(Files.readString(csv)).isEqualTo(before);
 
     Path folder = dir.resolve("landing");
     spark.read().option("header", "true").csv(csv.toString()).write().parquet(folder.toString());
-    Launched nested = launch("--input", folder.toString(), "--bad-out", folder.resolve("quarantine").toString());
+    Launched nested =
+        launch("--input", folder.toString(), "--bad-out", folder.resolve("quarantine").toString());
     assertThat(nested.code()).isEqualTo(ExitCode.USAGE);
     assertThat(nested.err()).contains("--bad-out").contains("overlaps the input");
 
-    Launched same = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
-        dir.resolve("split").toString());
+    Launched same =
+        launch(
+            "--input",
+            csv.toString(),
+            "--good-out",
+            dir.resolve("split").toString(),
+            "--bad-out",
+            dir.resolve("split").toString());
     assertThat(same.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(same.err()).contains("--good-out").contains("--bad-out").contains("are the same location");
-    Launched inside = launch("--input", csv.toString(), "--good-out", dir.resolve("split").toString(), "--bad-out",
-        dir.resolve("split/bad").toString());
+    assertThat(same.err())
+        .contains("--good-out")
+        .contains("--bad-out")
+        .contains("are the same location");
+    Launched inside =
+        launch(
+            "--input",
+            csv.toString(),
+            "--good-out",
+            dir.resolve("split").toString(),
+            "--bad-out",
+            dir.resolve("split/bad").toString());
     assertThat(inside.err()).contains("overlap (one holds the other)");
-    Launched report = launch("--input", csv.toString(), "--report", dir.resolve("same.json").toString(), "--result-out",
-        dir.resolve("same.json").toString());
+    Launched report =
+        launch(
+            "--input",
+            csv.toString(),
+            "--report",
+            dir.resolve("same.json").toString(),
+            "--result-out",
+            dir.resolve("same.json").toString());
     assertThat(report.code()).isEqualTo(ExitCode.USAGE);
     assertThat(report.err()).contains("--report").contains("--result-out");
 
-    spark.read().option("header", "true").csv(csv.toString()).write().saveAsTable(w.database() + ".orders_out");
-    String tableLocation = spark.sql("DESCRIBE TABLE EXTENDED " + w.database() + ".orders_out").filter("col_name = 'Location'")
-        .first().getString(1);
+    spark
+        .read()
+        .option("header", "true")
+        .csv(csv.toString())
+        .write()
+        .saveAsTable(w.database() + ".orders_out");
+    String tableLocation =
+        spark
+            .sql("DESCRIBE TABLE EXTENDED " + w.database() + ".orders_out")
+            .filter("col_name = 'Location'")
+            .first()
+            .getString(1);
     Launched table = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation);
     assertThat(table.code()).as(table.out() + table.err()).isEqualTo(ExitCode.USAGE);
     assertThat(table.err()).contains("overlaps the input table " + w.database() + ".orders_out");
     assertThat(spark.table(w.database() + ".orders_out").count()).isEqualTo(4);
-    Launched tableDryRun = launch("--input", w.database() + ".orders_out", "--good-out", tableLocation, "--dry-run");
+    Launched tableDryRun =
+        launch("--input", w.database() + ".orders_out", "--good-out", tableLocation, "--dry-run");
     assertThat(tableDryRun.code()).isEqualTo(ExitCode.USAGE);
   }
 
   @Test
-  void aRunThatFailsAfterItsRowsAreStagedLeavesNoRowsNoReportAndARetryWritesThemOnce(SparkSession spark)
-      throws IOException {
+  void aRunThatFailsAfterItsRowsAreStagedLeavesNoRowsNoReportAndARetryWritesThemOnce(
+      SparkSession spark) throws IOException {
     Path good = dir.resolve("failing/good");
     Path bad = dir.resolve("failing/bad");
     Path result = dir.resolve("failing/result.json");
-    Path notAFolder = Files.writeString(dir.resolve("failing-report-parent"), "a file where the report's folder should be");
-    Launched failed = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
-        "--result-out", result.toString(), "--report", notAFolder.resolve("report.html").toString());
+    Path notAFolder =
+        Files.writeString(
+            dir.resolve("failing-report-parent"), "a file where the report's folder should be");
+    Launched failed =
+        launch(
+            "--input",
+            csv.toString(),
+            "--good-out",
+            good.toString(),
+            "--bad-out",
+            bad.toString(),
+            "--result-out",
+            result.toString(),
+            "--report",
+            notAFolder.resolve("report.html").toString());
     assertThat(failed.code()).as(failed.out() + failed.err()).isNotZero();
     assertThat(rows(spark, good)).isZero();
     assertThat(rows(spark, bad)).isZero();
@@ -128,14 +187,25 @@ class QualityCheckOutputsTest {
     assertThat(good.resolve("_lakeforge.lock")).as("the outputs are released").doesNotExist();
     assertThat(good.resolve("_lakeforge_staging")).doesNotExist();
 
-    Launched retry = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out", bad.toString(),
-        "--result-out", result.toString(), "--report", dir.resolve("failing/report.html").toString());
+    Launched retry =
+        launch(
+            "--input",
+            csv.toString(),
+            "--good-out",
+            good.toString(),
+            "--bad-out",
+            bad.toString(),
+            "--result-out",
+            result.toString(),
+            "--report",
+            dir.resolve("failing/report.html").toString());
     assertThat(retry.code()).as(retry.out() + retry.err()).isEqualTo(ExitCode.OK);
     assertThat(rows(spark, good)).isEqualTo(2);
     assertThat(rows(spark, bad)).isEqualTo(2);
     assertThat(result).exists();
     try (Stream<Path> s = Files.list(dir.resolve("failing"))) {
-      assertThat(s.map(p -> p.getFileName().toString())).as("no temporary files left")
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .as("no temporary files left")
           .containsExactlyInAnyOrder("good", "bad", "result.json", "report.html");
     }
   }
@@ -145,18 +215,30 @@ class QualityCheckOutputsTest {
     Path good = dir.resolve("held/good");
     Files.createDirectories(good);
     // another run holds the output (as its lock file says)
-    Files.writeString(good.resolve("_lakeforge.lock"), "run 1234 of 42@worker-1 since 2026-11-26T10:00:00Z");
-    Launched loser = launch("--input", csv.toString(), "--good-out", good.toString(), "--bad-out",
-        dir.resolve("held/bad").toString());
+    Files.writeString(
+        good.resolve("_lakeforge.lock"), "run 1234 of 42@worker-1 since 2026-11-26T10:00:00Z");
+    Launched loser =
+        launch(
+            "--input",
+            csv.toString(),
+            "--good-out",
+            good.toString(),
+            "--bad-out",
+            dir.resolve("held/bad").toString());
     assertThat(loser.code()).as(loser.out() + loser.err()).isEqualTo(ExitCode.JOB_FAILED);
-    assertThat(loser.err()).contains(Location.of(good) + " is being written by run 1234 of 42@worker-1")
-        .contains("nothing was written by this run").doesNotContain("\tat ");
+    assertThat(loser.err())
+        .contains(Location.of(good) + " is being written by run 1234 of 42@worker-1")
+        .contains("nothing was written by this run")
+        .doesNotContain("\tat ");
     assertThat(rows(spark, good)).isZero();
-    assertThat(rows(spark, dir.resolve("held/bad"))).as("the other output is left alone too").isZero();
+    assertThat(rows(spark, dir.resolve("held/bad")))
+        .as("the other output is left alone too")
+        .isZero();
     assertThat(dir.resolve("held/bad/_lakeforge.lock")).doesNotExist();
 
     Files.delete(good.resolve("_lakeforge.lock"));
-    assertThat(launch("--input", csv.toString(), "--good-out", good.toString()).code()).isEqualTo(ExitCode.OK);
+    assertThat(launch("--input", csv.toString(), "--good-out", good.toString()).code())
+        .isEqualTo(ExitCode.OK);
     assertThat(rows(spark, good)).isEqualTo(2);
   }
 
@@ -175,16 +257,25 @@ class QualityCheckOutputsTest {
     }
     long succeeded = results.stream().filter(r -> r.code() == ExitCode.OK).count();
     assertThat(succeeded).as(results.toString()).isPositive();
-    results.stream().filter(r -> r.code() != ExitCode.OK)
-        .forEach(r -> assertThat(r.err()).contains("is being written by").contains("nothing was written by this run"));
-    assertThat(rows(spark, good)).as("every successful run's rows, once; none of a failed run's")
+    results.stream()
+        .filter(r -> r.code() != ExitCode.OK)
+        .forEach(
+            r ->
+                assertThat(r.err())
+                    .contains("is being written by")
+                    .contains("nothing was written by this run"));
+    assertThat(rows(spark, good))
+        .as("every successful run's rows, once; none of a failed run's")
         .isEqualTo(2 * succeeded);
   }
 
   @Test
-  void malformedCsvAndJsonRecordsGoToQuarantineWithTheirLineOrFailTheRunNeverVanish(SparkSession spark)
-      throws IOException {
-    Path messy = Files.writeString(dir.resolve("messy.csv"), """
+  void malformedCsvAndJsonRecordsGoToQuarantineWithTheirLineOrFailTheRunNeverVanish(
+      SparkSession spark) throws IOException {
+    Path messy =
+        Files.writeString(
+            dir.resolve("messy.csv"),
+            """
         order_id,status,amount
         1,NEW,10.5
         2,PAID,20,EXTRA
@@ -195,40 +286,76 @@ class QualityCheckOutputsTest {
     String where = Location.of(messy).uri();
     Launched failed = launch("--input", messy.toString());
     assertThat(failed.code()).as(failed.out() + failed.err()).isEqualTo(ExitCode.USAGE);
-    assertThat(failed.err()).contains("2 malformed record(s) in " + where)
+    assertThat(failed.err())
+        .contains("2 malformed record(s) in " + where)
         .contains("line 3 of " + where + ": 4 fields, the header has 3: 2,PAID,20,EXTRA")
-        .contains("line 4 of " + where + ": 2 fields, the header has 3: 3,PAID").doesNotContain("\tat ");
+        .contains("line 4 of " + where + ": 2 fields, the header has 3: 3,PAID")
+        .doesNotContain("\tat ");
 
     Path good = dir.resolve("messy/good");
     Path bad = dir.resolve("messy/bad");
-    Launched quarantined = launch("--input", messy.toString(), "--good-out", good.toString(), "--bad-out", bad.toString());
+    Launched quarantined =
+        launch(
+            "--input",
+            messy.toString(),
+            "--good-out",
+            good.toString(),
+            "--bad-out",
+            bad.toString());
     assertThat(quarantined.code()).as(quarantined.out() + quarantined.err()).isEqualTo(ExitCode.OK);
-    assertThat(quarantined.out()).contains("2 malformed record(s) go to").contains("rows: 2 good").contains("2 bad");
+    assertThat(quarantined.out())
+        .contains("2 malformed record(s) go to")
+        .contains("rows: 2 good")
+        .contains("2 bad");
     assertThat(rows(spark, good)).isEqualTo(2);
-    List<String> reasons = spark.read().parquet(bad.toString()).orderBy("order_id").collectAsList().stream()
-        .map(r -> r.getList(r.fieldIndex("_dq_reasons")).get(0).toString()).toList();
-    assertThat(reasons).containsExactly("line 3 of " + where + ": 4 fields, the header has 3: 2,PAID,20,EXTRA",
-        "line 4 of " + where + ": 2 fields, the header has 3: 3,PAID");
+    List<String> reasons =
+        spark.read().parquet(bad.toString()).orderBy("order_id").collectAsList().stream()
+            .map(r -> r.getList(r.fieldIndex("_dq_reasons")).get(0).toString())
+            .toList();
+    assertThat(reasons)
+        .containsExactly(
+            "line 3 of " + where + ": 4 fields, the header has 3: 2,PAID,20,EXTRA",
+            "line 4 of " + where + ": 2 fields, the header has 3: 3,PAID");
 
-    Launched strict = launch("--input", messy.toString(), "--bad-out", dir.resolve("messy/strict").toString(), "--set",
-        "quality-check.malformed=fail");
+    Launched strict =
+        launch(
+            "--input",
+            messy.toString(),
+            "--bad-out",
+            dir.resolve("messy/strict").toString(),
+            "--set",
+            "quality-check.malformed=fail");
     assertThat(strict.code()).isEqualTo(ExitCode.USAGE);
     assertThat(rows(spark, dir.resolve("messy/strict"))).isZero();
 
     Path csvBad = dir.resolve("messy/bad-csv");
-    assertThat(launch("--input", messy.toString(), "--bad-out", csvBad.toString(), "--set",
-        "quality-check.outputFormat=csv").code()).isEqualTo(ExitCode.OK);
-    assertThat(spark.read().option("header", "false").csv(csvBad.toString()).collectAsList()).hasSize(2)
-        .allSatisfy(r -> assertThat(r.getString(r.length() - 1)).contains("fields, the header has 3"));
+    assertThat(
+            launch(
+                    "--input",
+                    messy.toString(),
+                    "--bad-out",
+                    csvBad.toString(),
+                    "--set",
+                    "quality-check.outputFormat=csv")
+                .code())
+        .isEqualTo(ExitCode.OK);
+    assertThat(spark.read().option("header", "false").csv(csvBad.toString()).collectAsList())
+        .hasSize(2)
+        .allSatisfy(
+            r -> assertThat(r.getString(r.length() - 1)).contains("fields, the header has 3"));
 
-    Path json = Files.writeString(dir.resolve("messy.json"), """
+    Path json =
+        Files.writeString(
+            dir.resolve("messy.json"),
+            """
         {"order_id": 1, "status": "NEW", "amount": 10.5}
         {"order_id": 2, "status": "PAID", "amount":
         {"order_id": 3, "status": "PAID", "amount": 7}
         """);
     Launched jsonFailed = launch("--input", json.toString());
     assertThat(jsonFailed.code()).isEqualTo(ExitCode.USAGE);
-    assertThat(jsonFailed.err()).contains("1 malformed record(s)")
+    assertThat(jsonFailed.err())
+        .contains("1 malformed record(s)")
         .contains("line 2 of " + Location.of(json).uri() + ": not a JSON record of");
   }
 }

@@ -31,8 +31,13 @@ public final class KubernetesApiServer {
         String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         if (handleGet(bare).code() == 404) {
           String collection = bare.substring(0, bare.lastIndexOf('/'));
-          return handleCreate(new RecordedRequest("POST " + collection + " HTTP/1.1", HttpMethod.POST, collection,
-              request.getHeaders(), request.getBody()));
+          return handleCreate(
+              new RecordedRequest(
+                  "POST " + collection + " HTTP/1.1",
+                  HttpMethod.POST,
+                  collection,
+                  request.getHeaders(),
+                  request.getBody()));
         }
       }
       return super.handlePatch(request);
@@ -40,8 +45,9 @@ public final class KubernetesApiServer {
   }
 
   public static void main(String[] args) throws Exception {
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new ApplyCreates(), false);
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), new ApplyCreates(), false);
     server.init(InetAddress.getByName("127.0.0.1"), Integer.parseInt(args[0]));
     System.out.println("ready " + server.url("/"));
     System.out.flush();
