@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.ApproxQuantile;
 import dev.lakeforge.quality.MetricRecord;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.SparkTest;
@@ -188,8 +189,7 @@ class DeequEdgeCasesTest {
           case "zerosCount" -> Analyzer.zerosCount(c);
           case "ratioOfSums" -> Analyzer.ratioOfSums(cs[0], cs[1]);
           case "approxQuantile" ->
-              new Analyzer.ApproxQuantile(
-                  c, a.get("q").asDouble(), a.path("error").asDouble(0.01), null);
+              new ApproxQuantile(c, a.get("q").asDouble(), a.path("error").asDouble(0.01), null);
           case "exactQuantile" -> Analyzer.exactQuantile(c, a.get("q").asDouble());
           case "interquartileRange" -> Analyzer.interquartileRange(c);
           case "minLength" -> Analyzer.minLength(c);

@@ -232,7 +232,7 @@ public sealed class Check permits Check.Hintable {
    * As {@link #doesDatasetMatch(Dataset, Map, DoublePredicate)}, for a prepared match: against a
    * table ({@code Analyzer.datasetMatch("lake.sales.orders", keys)}), or comparing some columns.
    */
-  public Hintable doesDatasetMatch(Analyzer.DatasetMatch match, DoublePredicate assertion) {
+  public Hintable doesDatasetMatch(DatasetMatch match, DoublePredicate assertion) {
     return addUnfiltered("doesDatasetMatch(" + match.instance() + ")", match, assertion);
   }
 
@@ -271,7 +271,7 @@ public sealed class Check permits Check.Hintable {
     cols.addAll(Arrays.asList(more));
     return add(
         "isPrimaryKey(" + String.join(", ", cols) + ")",
-        new Analyzer.Uniqueness(cols, null),
+        new Uniqueness(cols, null),
         Assertion.equalTo(1),
         RowRules.duplicate(cols));
   }
@@ -279,7 +279,7 @@ public sealed class Check permits Check.Hintable {
   public Filterable hasUniqueness(List<String> columns, DoublePredicate assertion) {
     return add(
         "hasUniqueness(" + String.join(", ", columns) + ")",
-        new Analyzer.Uniqueness(columns, null),
+        new Uniqueness(columns, null),
         assertion,
         null);
   }
@@ -287,7 +287,7 @@ public sealed class Check permits Check.Hintable {
   public Filterable hasDistinctness(List<String> columns, DoublePredicate assertion) {
     return add(
         "hasDistinctness(" + String.join(", ", columns) + ")",
-        new Analyzer.Distinctness(columns, null),
+        new Distinctness(columns, null),
         assertion,
         null);
   }
@@ -295,7 +295,7 @@ public sealed class Check permits Check.Hintable {
   public Filterable hasUniqueValueRatio(List<String> columns, DoublePredicate assertion) {
     return add(
         "hasUniqueValueRatio(" + String.join(", ", columns) + ")",
-        new Analyzer.UniqueValueRatio(columns, null),
+        new UniqueValueRatio(columns, null),
         assertion,
         null);
   }
@@ -321,7 +321,7 @@ public sealed class Check permits Check.Hintable {
    * The histogram of the column satisfies the assertion (the reported value is the number of bins).
    */
   public Filterable hasHistogramValues(String column, Predicate<Distribution> assertion) {
-    Analyzer.Histogram h = Analyzer.histogram(column);
+    Histogram h = Analyzer.histogram(column);
     return add(
         new Constraint(
             "hasHistogramValues(" + column + ")",
@@ -467,8 +467,7 @@ public sealed class Check permits Check.Hintable {
 
   /** A quantile of the column's KLL sketch satisfies the assertion (rank error about 0.08%). */
   public Filterable hasKllQuantile(String column, double quantile, DoublePredicate assertion) {
-    Analyzer.KllSketch a =
-        Analyzer.kllSketch(column).with(Analyzer.KllSketch.DEFAULT_SKETCH_SIZE, 1, quantile);
+    KllSketch a = Analyzer.kllSketch(column).with(KllSketch.DEFAULT_SKETCH_SIZE, 1, quantile);
     String key = Double.toString(quantile);
     Assertion test = Assertion.of(assertion);
     return add(
@@ -506,7 +505,7 @@ public sealed class Check permits Check.Hintable {
    * than once satisfies the assertion. Row level: the row's values occur more than once.
    */
   public Filterable hasDuplicateRowCount(List<String> columns, DoublePredicate assertion) {
-    Analyzer.DuplicateRowCount a = new Analyzer.DuplicateRowCount(columns, null);
+    DuplicateRowCount a = new DuplicateRowCount(columns, null);
     return add(
         "hasDuplicateRowCount(" + a.instance() + ")",
         a,
@@ -702,7 +701,7 @@ public sealed class Check permits Check.Hintable {
    * INTEGRAL).
    */
   public Filterable hasDataType(String column, DataTypes type, DoublePredicate assertion) {
-    Analyzer.DataType a = Analyzer.dataType(column);
+    DataType a = Analyzer.dataType(column);
     Assertion test = Assertion.of(assertion);
     ToDoubleFunction<Metric> ratio =
         m ->

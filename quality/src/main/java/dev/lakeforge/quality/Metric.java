@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  * @param erroredRows rows on which the analyzer's predicate raised an error (ANSI mode: a division
  *     by zero, an invalid cast); they count as not compliant
  * @param state the analyzer's mergeable state, or null: a KLL sketch's bytes in Apache
- *     DataSketches' serial form ({@link Analyzer.KllSketch#merge})
+ *     DataSketches' serial form ({@link KllSketch#merge})
  */
 public record Metric(
     Analyzer analyzer,
@@ -161,7 +161,7 @@ public record Metric(
               });
       if (distribution.tail() > 0) {
         add.accept(
-            name + (analyzer instanceof Analyzer.HistogramBinned ? ".nullCount" : ".tailCount"),
+            name + (analyzer instanceof HistogramBinned ? ".nullCount" : ".tailCount"),
             (double) distribution.tail());
       }
     }

@@ -1,6 +1,6 @@
 package dev.lakeforge.quality;
 
-/** Built-in regexes for {@link Analyzer.PatternMatch} and the containsX constraints. */
+/** Built-in regexes for {@link PatternMatch} and the containsX constraints. */
 public final class Patterns {
   /** An e-mail address: local part, {@code @}, a domain with at least one dot. */
   public static final String EMAIL =

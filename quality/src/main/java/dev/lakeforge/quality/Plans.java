@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
@@ -221,5 +222,27 @@ final class Plans {
     return rows == null || ((Number) rows).longValue() == 0
         ? Metric.empty(a)
         : Metric.of(a, asDouble(matches) / asDouble(rows));
+  }
+
+  /** A text column's length for MinLength/MaxLength, with their null behaviour. */
+  static Column length(String column, Analyzer.NullBehavior nulls, double failing) {
+    Column c = Engine.column(column);
+    Column len = functions.length(c).cast("double");
+    return switch (nulls) {
+      case IGNORE -> len;
+      case EMPTY_STRING -> when(c.isNull(), lit(0.0)).otherwise(len);
+      case FAIL -> when(c.isNull(), lit(failing)).otherwise(len);
+    };
+  }
+
+  /** Skewness and kurtosis: empty without rows, else the moment. */
+  static Metric moment(Analyzer a, Object[] v) {
+    long n = v[0] == null ? 0 : ((Number) v[0]).longValue();
+    return n == 0 ? Metric.empty(a) : Metric.of(a, v[1] == null ? 0.0 : Plans.asDouble(v[1]));
+  }
+
+  /** An analyzer that takes no filter was given one. */
+  static IllegalArgumentException refused(Analyzer a) {
+    return new IllegalArgumentException(a.getClass().getSimpleName() + " takes no where filter");
   }
 }

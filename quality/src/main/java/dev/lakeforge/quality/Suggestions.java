@@ -105,9 +105,7 @@ public final class Suggestions {
       }
       if (c.histogram() != null && "string".equals(c.sparkType())) {
         List<String> values =
-            c.histogram().keySet().stream()
-                .filter(v -> !v.equals(Analyzer.Histogram.NULL_VALUE))
-                .toList();
+            c.histogram().keySet().stream().filter(v -> !v.equals(Histogram.NULL_VALUE)).toList();
         if (!values.isEmpty() && values.size() <= Math.max(2, n / 10)) {
           out.add(
               new Suggestion(

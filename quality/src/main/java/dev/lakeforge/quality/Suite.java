@@ -141,7 +141,7 @@ public final class Suite {
         String problem = Engine.typeProblem(a, schema);
         // a predicate is checked with the entry's own words below; the rest (a binning, a query, a
         // table) here
-        if (problem == null && !(a instanceof Analyzer.Compliance)) {
+        if (problem == null && !(a instanceof Compliance)) {
           problem = Engine.dataProblem(a, data);
         }
         if (problem != null) {

@@ -229,7 +229,7 @@ public final class Verification {
     boolean predicates =
         checks.stream()
             .flatMap(c -> c.constraints().stream())
-            .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Analyzer.Compliance);
+            .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Compliance);
     UnaryOperator<Dataset<Row>> build =
         same -> {
           List<Column> reasons = new ArrayList<>();
@@ -240,7 +240,7 @@ public final class Verification {
                 Column broken = k.rowFailure().get();
                 String reason = reason(check, k);
                 Column reasonOf = when(broken, lit(reason));
-                if (k.analyzer() instanceof Analyzer.Compliance c) {
+                if (k.analyzer() instanceof Compliance c) {
                   Column raised =
                       RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
                   reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);

@@ -105,8 +105,8 @@ class AnalyzerTest {
   @Test
   void aRelativeErrorOfZeroGivesTheExactQuantile(SparkSession spark) {
     Dataset<Row> df = spark.range(1, 10_002).selectExpr("id * 3 AS x");
-    assertThat(value(df, new Analyzer.ApproxQuantile("x", 0.5, 0.0, null))).isEqualTo(5001 * 3);
-    Assertions.assertThatThrownBy(() -> new Analyzer.ApproxQuantile("x", 0.5, -0.1, null))
+    assertThat(value(df, new ApproxQuantile("x", 0.5, 0.0, null))).isEqualTo(5001 * 3);
+    Assertions.assertThatThrownBy(() -> new ApproxQuantile("x", 0.5, -0.1, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[0, 1]");
   }
@@ -163,7 +163,7 @@ class AnalyzerTest {
             .range(100)
             .selectExpr("CAST(id % 10 AS STRING) AS v")
             .union(spark.sql("SELECT '3' AS v"));
-    Analyzer.Histogram h = new Analyzer.Histogram("v", 2, null);
+    Histogram h = new Histogram("v", 2, null);
     Distribution d = Analysis.onData(df).addAnalyzer(h).run().metric(h).distribution();
     assertThat(d.numberOfBins()).isEqualTo(10);
     assertThat(d.values()).hasSize(2).containsKey("3");
@@ -173,7 +173,7 @@ class AnalyzerTest {
   @Test
   void aHistogramOfNoRowsIsEmptyAndZeroDetailBinsStillCountsTheBins(SparkSession spark) {
     Dataset<Row> df = spark.range(10).selectExpr("CAST(id % 3 AS STRING) AS v");
-    for (Analyzer.Histogram h :
+    for (Histogram h :
         List.of(
             Analyzer.histogram("v").where("v = 'none'"), Analyzer.histogram("v").where("false"))) {
       Metric m = Analysis.onData(df).addAnalyzer(h).run().metric(h);
@@ -181,7 +181,7 @@ class AnalyzerTest {
       assertThat(m.distribution().numberOfBins()).isZero();
       assertThat(m.distribution().values()).isEmpty();
     }
-    Analyzer.Histogram none = new Analyzer.Histogram("v", 0, null);
+    Histogram none = new Histogram("v", 0, null);
     Distribution counted = Analysis.onData(df).addAnalyzer(none).run().metric(none).distribution();
     assertThat(counted.numberOfBins()).isEqualTo(3);
     assertThat(counted.values()).isEmpty();
@@ -193,7 +193,7 @@ class AnalyzerTest {
                 .distribution()
                 .numberOfBins())
         .isZero();
-    Assertions.assertThatThrownBy(() -> new Analyzer.Histogram("v", -1, null))
+    Assertions.assertThatThrownBy(() -> new Histogram("v", -1, null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxDetailBins >= 0");
   }
@@ -202,7 +202,7 @@ class AnalyzerTest {
   void dataTypeInfersTypesWithDeequRules(SparkSession spark) {
     Dataset<Row> df =
         spark.sql("SELECT * FROM VALUES ('1'), ('2.5'), ('true'), ('abc'), (NULL), ('-3') AS t(v)");
-    Analyzer.DataType a = Analyzer.dataType("v");
+    DataType a = Analyzer.dataType("v");
     Distribution d = Analysis.onData(df).addAnalyzer(a).run().metric(a).distribution();
     assertThat(d.absolute("Integral")).isEqualTo(2);
     assertThat(d.absolute("Fractional")).isEqualTo(1);
@@ -218,7 +218,7 @@ class AnalyzerTest {
         spark.sql(
             "SELECT * FROM VALUES (''), (''), ('5.'), ('1e5'), ('-2.5E-3'), ('- 7'),"
                 + " ('12\n'), ('.5'), ('True') AS t(v)");
-    Analyzer.DataType a = Analyzer.dataType("v");
+    DataType a = Analyzer.dataType("v");
     Distribution d = Analysis.onData(strings).addAnalyzer(a).run().metric(a).distribution();
     assertThat(d.absolute("Fractional")).as("1e5, -2.5E-3").isEqualTo(2);
     assertThat(d.absolute("Integral")).as("- 7").isEqualTo(1);
@@ -233,7 +233,7 @@ class AnalyzerTest {
         Map.of("i", "Integral", "d", "Fractional", "b", "Boolean", "m", "Fractional");
     expected.forEach(
         (column, type) -> {
-          Analyzer.DataType t = Analyzer.dataType(column);
+          DataType t = Analyzer.dataType(column);
           assertThat(
                   Analysis.onData(typed)
                       .addAnalyzer(t)
@@ -244,7 +244,7 @@ class AnalyzerTest {
               .as(column)
               .isEqualTo(column.equals("m") ? 1 : 2);
         });
-    Analyzer.DataType nested = Analyzer.dataType("s");
+    DataType nested = Analyzer.dataType("s");
     assertThat(
             Analysis.onData(spark.sql("SELECT named_struct('a', 1) AS s"))
                 .addAnalyzer(nested)
@@ -256,7 +256,7 @@ class AnalyzerTest {
 
   @Test
   void approxQuantilesAreKeyed() {
-    Analyzer.ApproxQuantiles q = Analyzer.approxQuantiles("amount", 0.25, 0.5, 1.0);
+    ApproxQuantiles q = Analyzer.approxQuantiles("amount", 0.25, 0.5, 1.0);
     Metric m = Analysis.onData(orders).addAnalyzer(q).run().metric(q);
     assertThat(m.keyed())
         .containsEntry("0.25", 10.0)

@@ -292,7 +292,7 @@ class DeequAnalyzerSetTest {
             .range(1, 100_001, 1, 8)
             .selectExpr(
                 "CAST(id AS DOUBLE) AS x", "CASE WHEN id % 10 = 0 THEN NULL ELSE id END AS y");
-    Analyzer.KllSketch kll = Analyzer.kllSketch("x").with(2048, 10, 0.5, 0.99);
+    KllSketch kll = Analyzer.kllSketch("x").with(2048, 10, 0.5, 0.99);
     Metric m = metric(df, kll);
     assertThat(m.keyed().get("0.5")).isCloseTo(50_000, within(0.005 * 100_000));
     assertThat(m.keyed().get("0.99")).isCloseTo(99_000, within(0.005 * 100_000));
@@ -334,7 +334,7 @@ class DeequAnalyzerSetTest {
   void kllStatesOfSeparateRunsMergeIntoTheMetricOfAllTheirData(SparkSession spark) {
     // three "days" of 300 rows each: below the sketch size, so every sketch (and their merge) is
     // exact
-    Analyzer.KllSketch kll = Analyzer.kllSketch("x").with(1024, 4, 0.25, 0.5, 0.9);
+    KllSketch kll = Analyzer.kllSketch("x").with(1024, 4, 0.25, 0.5, 0.9);
     List<byte[]> days = new ArrayList<>();
     for (int day = 0; day < 3; day++) {
       Metric m =

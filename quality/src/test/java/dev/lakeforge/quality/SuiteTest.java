@@ -184,7 +184,7 @@ class SuiteTest {
     assertThat(suite.analyzers())
         .allSatisfy(a -> assertThat(metrics.metric(a).failure()).as(a.describe()).isNull());
     assertThat(metrics.metric(Analyzer.columnExists("nope")).value()).isZero();
-    assertThat(metrics.metric(new Analyzer.CustomSql("SELECT 42", "answer")).value()).isEqualTo(42);
+    assertThat(metrics.metric(new CustomSql("SELECT 42", "answer")).value()).isEqualTo(42);
     assertThat(metrics.metric(Analyzer.histogramBinned("amount", 3)).distribution().tail())
         .isEqualTo(1);
   }

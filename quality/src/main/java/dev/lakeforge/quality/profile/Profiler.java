@@ -13,6 +13,7 @@ import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.AnalysisResult;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.ColumnProfile;
+import dev.lakeforge.quality.Histogram;
 import dev.lakeforge.quality.Metric;
 import dev.lakeforge.quality.Profile;
 import java.util.ArrayList;
@@ -139,9 +140,7 @@ public final class Profiler {
                 c ->
                     struct(
                         lit(c).as("column"),
-                        coalesce(
-                                col(Frames.quoted(c)).cast("string"),
-                                lit(Analyzer.Histogram.NULL_VALUE))
+                        coalesce(col(Frames.quoted(c)).cast("string"), lit(Histogram.NULL_VALUE))
                             .as("value")))
             .toArray(Column[]::new);
     List<Row> counts =

@@ -1,8 +1,20 @@
 package dev.lakeforge.quality.suite;
 
 import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.ApproxQuantile;
+import dev.lakeforge.quality.ApproxQuantiles;
 import dev.lakeforge.quality.Assertion;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.quality.CountDistinct;
+import dev.lakeforge.quality.CustomSql;
+import dev.lakeforge.quality.DatasetMatch;
+import dev.lakeforge.quality.Distinctness;
+import dev.lakeforge.quality.DuplicateRowCount;
+import dev.lakeforge.quality.Histogram;
+import dev.lakeforge.quality.HistogramBinned;
+import dev.lakeforge.quality.KllSketch;
+import dev.lakeforge.quality.UniqueValueRatio;
+import dev.lakeforge.quality.Uniqueness;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -567,10 +579,10 @@ final class Vocabulary {
               a -> {
                 List<String> cols = a.strings("columns");
                 return (switch (n) {
-                  case "uniqueness" -> new Analyzer.Uniqueness(cols, null);
-                  case "distinctness" -> new Analyzer.Distinctness(cols, null);
-                  case "uniqueValueRatio" -> new Analyzer.UniqueValueRatio(cols, null);
-                  default -> new Analyzer.CountDistinct(cols, null);
+                  case "uniqueness" -> new Uniqueness(cols, null);
+                  case "distinctness" -> new Distinctness(cols, null);
+                  case "uniqueValueRatio" -> new UniqueValueRatio(cols, null);
+                  default -> new CountDistinct(cols, null);
                 });
               }));
     }
@@ -581,12 +593,12 @@ final class Vocabulary {
             keys("column", "quantile", "relativeError"),
             keys("column", "quantile"),
             a ->
-                (new Analyzer.ApproxQuantile(
+                (new ApproxQuantile(
                     a.requiredString("column"),
                     a.number("quantile"),
                     a.has("relativeError")
                         ? a.number("relativeError")
-                        : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR,
+                        : ApproxQuantile.DEFAULT_RELATIVE_ERROR,
                     null))));
     ANALYZERS.put(
         "approxQuantiles",
@@ -596,12 +608,12 @@ final class Vocabulary {
             keys("column", "quantiles"),
             a -> {
               List<Double> qs = a.numbers("quantiles");
-              return (new Analyzer.ApproxQuantiles(
+              return (new ApproxQuantiles(
                   a.requiredString("column"),
                   qs,
                   a.has("relativeError")
                       ? a.number("relativeError")
-                      : Analyzer.ApproxQuantile.DEFAULT_RELATIVE_ERROR,
+                      : ApproxQuantile.DEFAULT_RELATIVE_ERROR,
                   null));
             }));
     analyzer("columnCount", Shorthand.NONE, keys(), c -> Analyzer.columnCount());
@@ -619,7 +631,7 @@ final class Vocabulary {
             keys("columns"),
             keys(),
             a ->
-                (new Analyzer.DuplicateRowCount(
+                (new DuplicateRowCount(
                     a.has("columns") ? a.strings("columns") : List.of(), null))));
     ANALYZERS.put(
         "exactQuantile",
@@ -635,7 +647,7 @@ final class Vocabulary {
             keys("column", "sketchSize", "buckets", "quantiles"),
             keys("column"),
             a -> {
-              Analyzer.KllSketch k = Analyzer.kllSketch(a.requiredString("column"));
+              KllSketch k = Analyzer.kllSketch(a.requiredString("column"));
               double[] qs =
                   a.has("quantiles")
                       ? a.numbers("quantiles").stream().mapToDouble(Double::doubleValue).toArray()
@@ -660,7 +672,7 @@ final class Vocabulary {
             Shorthand.NONE,
             keys("query", "name"),
             keys("query"),
-            a -> (new Analyzer.CustomSql(a.requiredString("query"), a.string("name")))));
+            a -> (new CustomSql(a.requiredString("query"), a.string("name")))));
     ANALYZERS.put(
         "datasetMatch",
         new Def(
@@ -682,7 +694,7 @@ final class Vocabulary {
               }
               Integer bins = a.has("binCount") ? a.positiveInt("binCount") : null;
               List<Double> edges = a.has("edges") ? a.numbers("edges") : null;
-              return (new Analyzer.HistogramBinned(
+              return (new HistogramBinned(
                   a.requiredString("column"), bins, edges, a.bool("overflow", false), null));
             }));
     ANALYZERS.put(
@@ -747,9 +759,9 @@ final class Vocabulary {
       case "dataType" -> Analyzer.dataType(col);
       default -> {
         Integer bins = a.positiveInt("maxBins");
-        yield new Analyzer.Histogram(
+        yield new Histogram(
             col,
-            bins == null ? Analyzer.Histogram.DEFAULT_MAX_BINS : bins,
+            bins == null ? Histogram.DEFAULT_MAX_BINS : bins,
             a.string("binning"),
             a.string("sumOf"),
             null);
@@ -761,9 +773,8 @@ final class Vocabulary {
    * A data set match against a table of the session: {@code {table: t, keys: {id: id}, compare:
    * {...}}}.
    */
-  private static Analyzer.DatasetMatch datasetMatch(SuiteArgs a) {
-    Analyzer.DatasetMatch match =
-        Analyzer.datasetMatch(a.requiredString("table"), a.stringMap("keys"));
+  private static DatasetMatch datasetMatch(SuiteArgs a) {
+    DatasetMatch match = Analyzer.datasetMatch(a.requiredString("table"), a.stringMap("keys"));
     Map<String, String> compare = a.stringMap("compare");
     return compare == null ? match : match.comparing(compare);
   }
