@@ -20,8 +20,9 @@ import java.util.List;
  *
  * <pre>{@code
  * {"pipeline":"orders-pipeline","kind":"check","check":"orders","constraint":"isNonNegative(amount)",
- *  "metric":"Compliance(amount >= 0)","value":0.8,"expected":"= 1.0","batchId":7,
- *  "firstOffendingOffsets":[1031,1044],"at":"2026-11-27T04:12:09.120Z",
+ *  "metric":"Compliance(isNonNegative(amount))","value":0.8,"expected":"== 1","batchId":7,
+ *  "firstOffendingOffsets":[{"topic":"orders","partition":0,"offset":1031},
+ *                           {"topic":"orders","partition":1,"offset":988}],"at":"2026-11-27T04:12:09.120Z",
  *  "earliestRecordTime":"2026-11-27T04:12:08.001Z","latencyMs":1119}
  * }</pre>
  *
@@ -35,8 +36,8 @@ import java.util.List;
  * @param value the metric's value on the batch (null when it has none)
  * @param expected the constraint's requirement
  * @param batchId the streaming batch id
- * @param firstOffendingOffsets up to five Kafka offsets of the batch's records that broke this
- *     constraint (row-level constraints only; empty for the others)
+ * @param firstOffendingOffsets up to five records of the batch that broke this constraint, by
+ *     partition and offset (row-level constraints only; empty for the others)
  * @param at when the alert was built
  * @param earliestRecordTime the Kafka timestamp of the batch's earliest record
  * @param latencyMs from that record's time to the alert
@@ -50,7 +51,7 @@ public record Alert(
     Double value,
     String expected,
     long batchId,
-    List<Long> firstOffendingOffsets,
+    List<Offset> firstOffendingOffsets,
     Instant at,
     Instant earliestRecordTime,
     long latencyMs) {
@@ -61,6 +62,15 @@ public record Alert(
               new SimpleModule("alert-instants")
                   .addSerializer(Instant.class, ToStringSerializer.instance)
                   .addDeserializer(Instant.class, new InstantText()));
+
+  /**
+   * Where a record is: its topic, partition and offset, as the dead-letter headers give them.
+   *
+   * @param topic the source topic
+   * @param partition the partition
+   * @param offset the offset within the partition
+   */
+  public record Offset(String topic, int partition, long offset) {}
 
   /** What raised the alert. */
   public enum Kind {

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.quality.Check;
@@ -83,7 +84,7 @@ final class AlertPublisher {
     if (failed.isEmpty()) {
       return 0;
     }
-    List<List<Long>> offsets = invalid == null ? null : offendingOffsets(invalid, failed);
+    List<List<Alert.Offset>> offsets = invalid == null ? null : offendingOffsets(invalid, failed);
     List<Row> records = new ArrayList<>();
     for (int i = 0; i < failed.size(); i++) {
       Failed f = failed.get(i);
@@ -119,10 +120,12 @@ final class AlertPublisher {
   private record Failed(CheckResult check, ConstraintResult constraint, boolean anomaly) {}
 
   /**
-   * The first offsets of the rows that broke each failed constraint, in one aggregation over the
-   * invalid rows (no shuffle): a row counts for every constraint it broke, a raised one included.
+   * The first records (by partition, then offset) that broke each failed constraint, in one
+   * aggregation over the invalid rows (no shuffle): a row counts for every constraint it broke, a
+   * raised one included.
    */
-  private static List<List<Long>> offendingOffsets(Dataset<Row> invalid, List<Failed> failed) {
+  private static List<List<Alert.Offset>> offendingOffsets(
+      Dataset<Row> invalid, List<Failed> failed) {
     Column[] firsts = new Column[failed.size()];
     for (int i = 0; i < firsts.length; i++) {
       String reason =
@@ -131,12 +134,17 @@ final class AlertPublisher {
       Column broke =
           array_contains(col(Verification.REASONS), reason)
               .or(array_contains(col(Verification.REASONS), reason + Verification.RAISED));
-      firsts[i] = slice(sort_array(collect_list(when(broke, col("_offset")))), 1, OFFSETS);
+      Column where = struct(col("_partition"), col("_offset"), col("_topic"));
+      firsts[i] = slice(sort_array(collect_list(when(broke, where))), 1, OFFSETS);
     }
     Row row = invalid.agg(firsts[0], Arrays.copyOfRange(firsts, 1, firsts.length)).first();
-    List<List<Long>> out = new ArrayList<>();
+    List<List<Alert.Offset>> out = new ArrayList<>();
     for (int i = 0; i < firsts.length; i++) {
-      out.add(row.getList(i));
+      List<Row> records = row.getList(i);
+      out.add(
+          records.stream()
+              .map(r -> new Alert.Offset(r.getString(2), r.getInt(0), r.getLong(1)))
+              .toList());
     }
     return out;
   }

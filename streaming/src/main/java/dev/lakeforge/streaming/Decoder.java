@@ -50,7 +50,7 @@ final class Decoder {
       // PERMISSIVE from_avro gives a struct of nulls for bytes that do not decode
       Column allNull = lit(true);
       for (String f : schema.fieldNames()) {
-        allNull = allNull.and(col("_v." + f).isNull());
+        allNull = allNull.and(col("_v").getField(f).isNull());
       }
       Column why =
           when(empty, lit("empty payload"))
@@ -77,7 +77,9 @@ final class Decoder {
 
   private Column requiredFields(Column why) {
     for (String r : required) {
-      why = why.when(col("_v." + r).isNull(), lit("required field '" + r + "' is missing or null"));
+      why =
+          why.when(
+              col("_v").getField(r).isNull(), lit("required field '" + r + "' is missing or null"));
     }
     return why;
   }
@@ -90,7 +92,7 @@ final class Decoder {
   Column[] flattened() {
     List<Column> flat = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      flat.add(col("_v." + f.name()).as(f.name()));
+      flat.add(col("_v").getField(f.name()).as(f.name()));
     }
     flat.addAll(
         List.of(

@@ -1,6 +1,10 @@
 package dev.lakeforge.streaming;
 
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.iceberg.LakeTable;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.logging.log4j.LogManager;
@@ -9,6 +13,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 
 /**
  * Appends good rows to an Iceberg table exactly once: each commit carries {@value
@@ -65,12 +70,46 @@ final class IcebergSink implements Sink {
           .writeTo(table)
           .option("snapshot-property." + PipelineSpec.BATCH_PROPERTY, id)
           .append();
-    } catch (Exception e) {
+    } catch (NoSuchTableException e) {
       throw new StreamingException(
-          pipeline + ": cannot append batch " + batchId + " to " + table + ": " + e.getMessage(),
+          ErrorKind.NOT_FOUND,
+          pipeline + ": cannot append batch " + batchId + ": table " + table + " does not exist",
+          e);
+    } catch (RuntimeException e) {
+      if (stopping(e)) {
+        throw e; // a stop interrupted the write: Spark must see the interruption itself
+      }
+      throw new StreamingException(
+          SparkErrors.kind(e),
+          pipeline
+              + ": cannot append batch "
+              + batchId
+              + " to "
+              + table
+              + ": "
+              + SparkErrors.describe(e),
           e);
     }
     return rows;
+  }
+
+  /**
+   * Whether the write failed because the query is being stopped: the thread was interrupted, or the
+   * write's job was cancelled. Spark ends a stopped query quietly only when it sees that.
+   */
+  static boolean stopping(Throwable e) {
+    if (Thread.currentThread().isInterrupted()) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException
+          || t instanceof InterruptedIOException
+          || t instanceof ClosedByInterruptException
+          || String.valueOf(t.getMessage()).contains("SPARK_JOB_CANCELLED")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -104,7 +104,8 @@ record KafkaConnection(String bootstrap, Map<String, String> options) {
               + timeout.toSeconds()
               + " s ("
               + LakeforgeException.firstLine(cause)
-              + "): check the bootstrap servers and that the broker is up; the wait is kafka.connectTimeout",
+              + "): check the bootstrap servers and that the broker is up (the wait is connectTimeout;"
+              + " kafka.connectTimeout in the job's config)",
           cause);
     } finally {
       levels.forEach(Configurator::setLevel);

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.Frames;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.AnomalyStrategy;
@@ -154,6 +155,35 @@ public final class PipelineSpec {
    */
   public RunningPipeline start(SparkSession spark) {
     checkBroker();
+    Dataset<Row> decoded;
+    try {
+      decoded = source(spark);
+    } catch (RuntimeException e) {
+      throw new StreamingException(
+          SparkErrors.kind(e), name + ": cannot read the stream: " + SparkErrors.describe(e), e);
+    }
+    BatchProcessor processor = new BatchProcessor(this, spark);
+    RunningPipeline.Progress progress = new RunningPipeline.Progress(spark.streams(), name);
+    spark.streams().addListener(progress);
+    try {
+      StreamingQuery query =
+          decoded
+              .writeStream()
+              .queryName(name)
+              .option("checkpointLocation", checkpoint)
+              .trigger(trigger)
+              .foreachBatch((VoidFunction2<Dataset<Row>, Long>) processor::process)
+              .start();
+      return new RunningPipeline(this, spark, query, processor, progress);
+    } catch (TimeoutException | RuntimeException e) {
+      spark.streams().removeListener(progress);
+      throw new StreamingException(
+          SparkErrors.kind(e), name + ": the query did not start: " + SparkErrors.describe(e), e);
+    }
+  }
+
+  /** The decoded (and deduplicated) stream from Kafka. */
+  private Dataset<Row> source(SparkSession spark) {
     // A consumer that has read to the end of a partition leaves a fetch waiting at the broker for
     // fetch.max.wait.ms (Kafka's default 500 ms), and the next batch's read waits for it: a short
     // wait keeps small batches, and so alerts, fast. The user's kafka.* options still win.
@@ -170,7 +200,7 @@ public final class PipelineSpec {
             : reader.option("subscribePattern", pattern);
     Dataset<Row> decoded = decode(reader.options(kafka.options()).load());
     if (dedup != null) {
-      Column field = col("_v." + dedup.field());
+      Column field = col("_v").getField(dedup.field());
       Column key =
           when(col(Decoder.REASON).isNull().and(field.isNotNull()), field.cast("string"))
               .otherwise(
@@ -186,23 +216,7 @@ public final class PipelineSpec {
               .withWatermark("timestamp", dedup.within())
               .dropDuplicatesWithinWatermark("_dedup");
     }
-    BatchProcessor processor = new BatchProcessor(this, spark);
-    RunningPipeline.Progress progress = new RunningPipeline.Progress(name);
-    spark.streams().addListener(progress);
-    try {
-      StreamingQuery query =
-          decoded
-              .writeStream()
-              .queryName(name)
-              .option("checkpointLocation", checkpoint)
-              .trigger(trigger)
-              .foreachBatch((VoidFunction2<Dataset<Row>, Long>) processor::process)
-              .start();
-      return new RunningPipeline(this, spark, query, processor, progress);
-    } catch (TimeoutException | RuntimeException e) {
-      spark.streams().removeListener(progress);
-      throw new StreamingException(name + ": the query did not start: " + e.getMessage(), e);
-    }
+    return decoded;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lakeforge.streaming;
 
+import dev.lakeforge.core.ErrorKind;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.streaming.StateOperatorProgress;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryException;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryManager;
 
 /**
  * A started pipeline: it owns the query, its counts and its graceful stop.
@@ -30,7 +32,12 @@ public final class RunningPipeline {
   private static final Logger LOG = LogManager.getLogger(RunningPipeline.class);
 
   /** How long {@link #awaitTermination} waits for the query's last progress to reach the counts. */
-  private static final Duration PROGRESS_WAIT = Duration.ofSeconds(30);
+  private static final Duration PROGRESS_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * How long a stop may take past the grace period: the query's thread ending, its last progress.
+   */
+  private static final Duration STOP_MARGIN = Duration.ofSeconds(5);
 
   private final PipelineSpec spec;
   private final SparkSession spark;
@@ -57,8 +64,9 @@ public final class RunningPipeline {
    * @param recordsIn records read from Kafka: the processed ones and the duplicates
    * @param duplicates records dropped by deduplication (counted when the batch's progress is
    *     reported)
-   * @param good good rows written to the sinks (a replayed batch the Iceberg table already holds
-   *     adds none)
+   * @param good good rows of the processed batches, given to the sinks (a batch replayed after a
+   *     crash counts again; the Iceberg sink skips a batch it already holds), so {@code recordsIn =
+   *     duplicates + good + deadLettered}
    * @param bad decoded rows that broke a row-level constraint
    * @param deadLettered records sent to the dead-letter topic: the bad rows and the undecodable
    *     records
@@ -108,17 +116,31 @@ public final class RunningPipeline {
     try {
       query.awaitTermination();
     } finally {
-      awaitLastProgress();
+      awaitLastProgress(PROGRESS_WAIT);
     }
   }
 
-  private void awaitLastProgress() {
+  /**
+   * As {@link #awaitTermination()}, waiting at most {@code timeout} for the query.
+   *
+   * @return whether the query ended within the timeout
+   * @throws StreamingQueryException when the query failed
+   */
+  public boolean awaitTermination(Duration timeout) throws StreamingQueryException {
+    if (!query.awaitTermination(timeout.toMillis())) {
+      return false;
+    }
+    awaitLastProgress(PROGRESS_WAIT);
+    return true;
+  }
+
+  private void awaitLastProgress(Duration bound) {
     try {
-      if (!progress.terminated.await(PROGRESS_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!progress.terminated.await(bound.toMillis(), TimeUnit.MILLISECONDS)) {
         LOG.warn(
             "{}: the query's last progress did not arrive within {} s; the duplicate count may be short",
             spec.name,
-            PROGRESS_WAIT.toSeconds());
+            bound.toSeconds());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -132,13 +154,20 @@ public final class RunningPipeline {
    * no further batch does any work. If Spark has already planned the next batch, that batch runs
    * after a restart from the checkpoint, with the same offsets. A batch still running after the
    * grace period ({@link StreamQuality#stopGracePeriod}) is abandoned: it is not committed and runs
-   * again after a restart. Returns once the query has stopped.
+   * again after a restart. Returns once the query has stopped and its counts are final: within the
+   * grace period plus a few seconds (so the default 20 s stays under Kubernetes' default 30 s
+   * termination grace period).
    *
    * <p>Call it from your stop path (a signal handler, an admin endpoint), not from a JVM shutdown
    * hook: Spark's own hooks stop the SparkContext concurrently. The {@code stream-quality} job
    * calls it on SIGTERM.
    *
+   * <pre>{@code
+   * boolean finished = running.stopGracefully();   // false: a batch was abandoned, to run again
+   * }</pre>
+   *
    * @return true when the batch in flight finished, false when the grace period ran out
+   * @throws StreamingException of kind {@code UNAVAILABLE} when the query's thread does not end
    */
   public boolean stopGracefully() {
     processor.requestStop();
@@ -159,7 +188,8 @@ public final class RunningPipeline {
           break;
         }
       }
-      stop(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plusSeconds(10));
+      stop(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0)).plus(STOP_MARGIN));
+      awaitLastProgress(STOP_MARGIN);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StreamingException(spec.name + ": interrupted while stopping", e);
@@ -183,10 +213,13 @@ public final class RunningPipeline {
     stopper.start();
     stopper.join(bound.toMillis());
     if (stopper.isAlive()) {
-      LOG.warn(
-          "{}: the query's thread did not end within {} s of the stop",
-          spec.name,
-          bound.toSeconds());
+      throw new StreamingException(
+          ErrorKind.UNAVAILABLE,
+          spec.name
+              + ": the query's thread did not end within "
+              + bound.toSeconds()
+              + " s of the stop (a sink or the broker does not answer); nothing after the last"
+              + " committed batch is lost, it runs again after a restart");
     }
   }
 
@@ -196,12 +229,14 @@ public final class RunningPipeline {
    * distinct names, so the listener claims its query's run by name at the start event.
    */
   static final class Progress extends StreamingQueryListener {
+    private final StreamingQueryManager streams;
     private final String name;
     private volatile UUID runId;
     final AtomicLong duplicates = new AtomicLong();
     final CountDownLatch terminated = new CountDownLatch(1);
 
-    Progress(String name) {
+    Progress(StreamingQueryManager streams, String name) {
+      this.streams = streams;
       this.name = name;
     }
 
@@ -233,6 +268,7 @@ public final class RunningPipeline {
     public void onQueryTerminated(QueryTerminatedEvent event) {
       if (event.runId().equals(runId)) {
         terminated.countDown();
+        streams.removeListener(this); // however the query ended, the listener goes with it
       }
     }
   }

@@ -83,11 +83,13 @@ public final class StreamQuality {
     return new StreamQuality(Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
   }
 
+  /** The topics to read ({@code subscribe}); or {@link #topicPattern}. */
   public StreamQuality topics(String... names) {
     this.topics = String.join(",", names);
     return this;
   }
 
+  /** A regex of the topics to read ({@code subscribePattern}), instead of {@link #topics}. */
   public StreamQuality topicPattern(String regex) {
     this.pattern = regex;
     return this;
@@ -127,24 +129,34 @@ public final class StreamQuality {
    * from a {@code .avsc} file); {@code requiredFields} must be present and non-null.
    */
   public StreamQuality avro(String avroSchemaJson, String... requiredFields) {
+    Schema parsed = new Schema.Parser().parse(avroSchemaJson);
+    if (parsed.getType() != Schema.Type.RECORD) {
+      throw usage(
+          "the Avro value schema must be a record, got a "
+              + parsed.getType().getName()
+              + " schema");
+    }
     this.avroSchema = avroSchemaJson;
-    this.schema =
-        (StructType)
-            SchemaConverters.toSqlType(new Schema.Parser().parse(avroSchemaJson)).dataType();
+    this.schema = (StructType) SchemaConverters.toSqlType(parsed).dataType();
     this.required = List.of(requiredFields);
     return this;
   }
 
+  /**
+   * Checks each batch is validated with: rows that break a row-level constraint are dead-lettered.
+   */
   public StreamQuality validate(Check... more) {
     checks.addAll(List.of(more));
     return this;
   }
 
+  /** Where undecodable records and rows that break a check go, with the reason in the headers. */
   public StreamQuality deadLetterTopic(String topic) {
     this.deadLetterTopic = topic;
     return this;
   }
 
+  /** Where {@link Alert}s go: a failed Error-level check or an anomaly (none when not set). */
   public StreamQuality alertTopic(String topic) {
     this.alertTopic = topic;
     return this;
@@ -231,6 +243,10 @@ public final class StreamQuality {
     return this;
   }
 
+  /**
+   * The query's checkpoint location, which must survive restarts (object storage, for example). A
+   * new checkpoint with the same pipeline name restarts its batch ids: give it a new name too.
+   */
   public StreamQuality checkpoint(String location) {
     this.checkpoint = location;
     return this;
@@ -238,10 +254,14 @@ public final class StreamQuality {
 
   /** The pipeline's name in alerts and as the query name (default {@code stream-quality}). */
   public StreamQuality name(String pipeline) {
-    this.name = pipeline;
+    this.name = Objects.requireNonNull(pipeline, "name");
     return this;
   }
 
+  /**
+   * How often a batch runs: {@code Trigger.ProcessingTime(..)} (default 1 s) or {@code
+   * AvailableNow()}.
+   */
   public StreamQuality trigger(Trigger t) {
     this.trigger = Objects.requireNonNull(t, "trigger");
     return this;
@@ -268,9 +288,9 @@ public final class StreamQuality {
     return this;
   }
 
-  private static Duration positive(Duration d, String what) {
+  private Duration positive(Duration d, String what) {
     if (d == null || d.isNegative() || d.isZero()) {
-      throw new StreamingException(ErrorKind.USAGE, what + " must be positive, got " + d);
+      throw usage(what + " must be positive, got " + d);
     }
     return d;
   }
@@ -281,7 +301,15 @@ public final class StreamQuality {
    * @throws StreamingException of kind {@code USAGE}, naming what is missing or wrong
    */
   public PipelineSpec build() {
-    if (topics == null && pattern == null) {
+    if (name.isBlank() || name.contains(":")) {
+      throw usage(
+          "the pipeline's name must be non-empty and hold no ':' (its Iceberg commits are tagged"
+              + " <name>:<batch id>)");
+    }
+    if (topics != null && pattern != null) {
+      throw usage("both topics(...) and topicPattern(...) are set: give one");
+    }
+    if ((topics == null || topics.isBlank()) && pattern == null) {
       throw usage("no topics: call topics(...) or topicPattern(...)");
     }
     if (schema == null) {
@@ -312,7 +340,10 @@ public final class StreamQuality {
               + schema.simpleString());
     }
     if (postgres != null && postgres.keys().isEmpty()) {
-      throw usage("the PostgreSQL sink needs the business key column(s)");
+      throw usage(
+          "the PostgreSQL sink to "
+              + postgres.table()
+              + " needs the business key column(s): toPostgres(url, user, password, table, keyColumns...)");
     }
     return new PipelineSpec(this);
   }

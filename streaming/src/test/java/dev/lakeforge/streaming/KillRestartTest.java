@@ -343,6 +343,9 @@ class KillRestartTest {
     assertThat(details.path("batches").asLong()).isEqualTo(committed);
     assertThat(details.has("alerts")).isTrue();
     assertThat(details.path("lag").asText()).isNotEmpty();
+    assertThat(details.path("stop").asText())
+        .as("the batch in flight finished")
+        .isEqualTo("graceful");
     // what the report counts is what the sinks hold, once
     assertThat(spark.table("lake.stream.termed").count()).isEqualTo(good);
     try (var c =

@@ -848,7 +848,11 @@ class StreamQualityTest {
     for (ConsumerRecord<byte[], byte[]> r : consumeAll("own-offsets-alerts", 2)) {
       Alert alert = Alert.fromJson(new String(r.value(), StandardCharsets.UTF_8));
       assertThat(alert.kind()).isEqualTo(Alert.Kind.CHECK);
-      offsets.put(alert.constraint(), alert.firstOffendingOffsets());
+      assertThat(alert.firstOffendingOffsets())
+          .allSatisfy(o -> assertThat(o.topic() + "-" + o.partition()).isEqualTo("own-offsets-0"));
+      offsets.put(
+          alert.constraint(),
+          alert.firstOffendingOffsets().stream().map(Alert.Offset::offset).toList());
     }
     assertThat(offsets)
         .containsOnly(

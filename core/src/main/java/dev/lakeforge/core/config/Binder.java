@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -107,6 +108,18 @@ final class Binder {
       JsonNode actual = tree.get(at);
       String got = actual == null ? "nothing" : describe(actual, at);
       throw located(tree, at, "expected " + expected(e.getTargetType()) + ", got " + got);
+    } catch (InvalidDefinitionException e) {
+      // Jackson reports a scalar where a Java array is expected as a definition problem of the
+      // array type: for the user it is the same mistake as a scalar where a list is expected.
+      KeyPath at = section.resolve(relative(e.getPath()));
+      JsonNode actual = tree.get(at);
+      Class<?> target = e.getType() == null ? null : e.getType().getRawClass();
+      if (target == null
+          || actual == null
+          || !(target.isArray() || Collection.class.isAssignableFrom(target))) {
+        throw located(tree, at, e.getOriginalMessage());
+      }
+      throw located(tree, at, "expected " + expected(target) + ", got " + describe(actual, at));
     } catch (JsonMappingException e) {
       KeyPath at = section.resolve(relative(e.getPath()));
       throw located(tree, at, e.getOriginalMessage());

@@ -372,6 +372,23 @@ class ConfigTest {
         .contains("expected a string, got a mapping");
   }
 
+  /** A section with list-valued keys, as a job's settings have them. */
+  record Lists(String[] names, List<String> tags) {}
+
+  @Test
+  void scalarWhereListExpected() throws IOException {
+    assertThat(error("lists:\n  names: orders\n", Lists.class, "lists"))
+        .contains("bad.yaml:2:")
+        .contains("lists.names")
+        .contains("expected a list, got the string 'orders'")
+        .doesNotContain("java.lang")
+        .doesNotContain("Cannot deserialize");
+    assertThat(error("lists:\n  tags: nightly\n", Lists.class, "lists"))
+        .contains("lists.tags")
+        .contains("expected a list, got the string 'nightly'")
+        .doesNotContain("Cannot deserialize");
+  }
+
   @Test
   void listWhereMappingExpected() throws IOException {
     assertThat(error("spark:\n  conf: [a, b]\n", SparkSettings.class, "spark"))

@@ -29,11 +29,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.StructType;
@@ -66,7 +63,6 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  */
 public final class StreamQualityJob implements SparkJob {
-  private static final Logger LOG = LogManager.getLogger(StreamQualityJob.class);
 
   /**
    * The Kafka source.
@@ -382,7 +378,9 @@ public final class StreamQualityJob implements SparkJob {
     JobPlan.Builder plan =
         JobPlan.of(
             "stream "
-                + settings.kafka().topics()
+                + (settings.kafka().topics() != null
+                    ? settings.kafka().topics()
+                    : "topics matching " + settings.kafka().pattern())
                 + " from "
                 + settings.kafka().bootstrapServers()
                 + " into "
@@ -407,7 +405,7 @@ public final class StreamQualityJob implements SparkJob {
         "validate with "
             + (suite == null ? "no suite" : suite.toString())
             + "; alerts -> "
-            + settings.alertTopic()
+            + (settings.alertTopic() == null ? "(no alert topic)" : settings.alertTopic())
             + (metricsRepository == null
                 ? ""
                 : "; metrics -> "
@@ -441,14 +439,15 @@ public final class StreamQualityJob implements SparkJob {
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
     PipelineSpec spec = spec(ctx);
-    spec.checkBroker();
-    // A table that is not there fails the run at once, even when no batch would ever write to it.
+    // A table that is not there fails the run at once (a user's mistake, exit 2), even when no
+    // batch would ever write to it, and before the broker is asked.
     LakeTable.of(ctx.spark(), settings.table());
+    spec.checkBroker();
     RunningPipeline pipeline = spec.start(ctx.spark());
     StreamingQuery query = pipeline.query();
-    AtomicBoolean stopping = new AtomicBoolean();
-    installGracefulStop(pipeline, stopping);
+    GracefulStop stop = GracefulStop.onSigterm(pipeline);
     pipeline.awaitTermination();
+    stop.awaitStopped();
     RunningPipeline.Counts n = pipeline.counts();
     String lag = "unknown";
     if (query.lastProgress() != null && query.lastProgress().sources().length > 0) {
@@ -458,7 +457,7 @@ public final class StreamQualityJob implements SparkJob {
     String summary =
         "query "
             + settings.name()
-            + (stopping.get() ? " stopped after SIGTERM" : " finished")
+            + stop.describe()
             + ": "
             + n.recordsIn()
             + " in, "
@@ -495,33 +494,8 @@ public final class StreamQualityJob implements SparkJob {
                 "batches",
                 n.batches(),
                 "lag",
-                lag));
-  }
-
-  /**
-   * On SIGTERM: the batch in flight finishes and commits, then the query stops, so the job exits 0.
-   */
-  private static void installGracefulStop(RunningPipeline pipeline, AtomicBoolean stopping) {
-    try {
-      sun.misc.Signal.handle(
-          new sun.misc.Signal("TERM"),
-          signal -> {
-            stopping.set(true);
-            Thread t =
-                new Thread(
-                    () -> {
-                      try {
-                        pipeline.stopGracefully();
-                      } catch (RuntimeException e) {
-                        LOG.warn("graceful stop failed: {}", e.getMessage());
-                      }
-                    },
-                    "lakeforge-graceful-stop");
-            t.setDaemon(true);
-            t.start();
-          });
-    } catch (IllegalArgumentException noSignals) {
-      LOG.warn("SIGTERM cannot be handled here; the query stops when the JVM does");
-    }
+                lag,
+                "stop",
+                stop.state()));
   }
 }
