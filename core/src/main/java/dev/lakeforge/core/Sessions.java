@@ -2,6 +2,8 @@ package dev.lakeforge.core;
 
 import dev.lakeforge.core.logging.RedactingEventLog;
 import java.io.File;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,6 +287,36 @@ public final class Sessions {
     return spark instanceof org.apache.spark.sql.classic.SparkSession classic
         ? classic.sparkContext().master()
         : null;
+  }
+
+  /**
+   * The session setting in which the GPU module says why a job that asked for the GPU runs on the
+   * CPU (no GPU, no RAPIDS jar).
+   */
+  public static final String GPU_FALLBACK_KEY = "spark.lakeforge.gpu.fallback";
+
+  /**
+   * Whether these Spark settings put SQL on the GPU: the RAPIDS Accelerator's plugin is listed and
+   * {@code spark.rapids.sql.enabled} is not false.
+   */
+  public static boolean usesGpu(Map<String, String> conf) {
+    String plugins = conf.getOrDefault("spark.plugins", "");
+    return Arrays.stream(plugins.split(","))
+            .map(String::strip)
+            .anyMatch("com.nvidia.spark.SQLPlugin"::equals)
+        && !"false".equalsIgnoreCase(conf.getOrDefault("spark.rapids.sql.enabled", "true"));
+  }
+
+  /** {@code gpu} or {@code cpu}: where the session's SQL runs; null over Spark Connect. */
+  public static String accelerator(SparkSession spark) {
+    if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
+      return null;
+    }
+    Map<String, String> conf = new HashMap<>();
+    for (scala.Tuple2<String, String> e : classic.sparkContext().getConf().getAll()) {
+      conf.put(e._1(), e._2());
+    }
+    return usesGpu(conf) ? "gpu" : "cpu";
   }
 
   /**

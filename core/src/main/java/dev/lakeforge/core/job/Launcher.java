@@ -107,7 +107,7 @@ public final class Launcher {
       description = "Runs Lakeforge's packaged Spark jobs. 'lakeforge list' shows them.",
       footer = {
         "",
-        "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed."
+        "Exit codes: 0 success, 1 job failed, 2 usage or config error (or --require-gpu without a GPU), 3 data-quality gate failed."
       })
   static final class Root {}
 
@@ -135,6 +135,13 @@ public final class Launcher {
         names = "--dry-run",
         description = "Resolve config, build and validate the plan, print it; write nothing.")
     boolean dryRun;
+
+    @Option(
+        names = "--require-gpu",
+        description =
+            "Fail (exit 2) instead of running on the CPU when the config asks for the GPU and none"
+                + " is found (sets gpu.required).")
+    boolean requireGpu;
 
     @Option(
         names = "--verbose",
@@ -177,7 +184,7 @@ public final class Launcher {
       spec.usageMessage()
           .footer(
               "",
-              "Exit codes: 0 success, 1 job failed, 2 usage or config error, 3 data-quality gate failed.");
+              "Exit codes: 0 success, 1 job failed, 2 usage or config error (or --require-gpu without a GPU), 3 data-quality gate failed.");
       root.addSubcommand(job.name(), new CommandLine(spec));
       common.put(job.name(), options);
     }
@@ -247,7 +254,11 @@ public final class Launcher {
       if (options.emitK8s != null) {
         loader = loader.withoutReadingSecretFiles();
       }
-      config = loader.profile(options.profile).set(options.overrides).load();
+      List<String> overrides = new ArrayList<>(options.overrides);
+      if (options.requireGpu) {
+        overrides.add("gpu.required=true");
+      }
+      config = loader.profile(options.profile).set(overrides).load();
       Set<String> accepted = new TreeSet<>(CORE_SECTIONS);
       accepted.addAll(jobNames);
       List<SessionContributor> contributors = new ArrayList<>();
@@ -466,6 +477,10 @@ public final class Launcher {
         job.name(),
         runId,
         config.file().map(f -> " with " + f).orElse(""));
+    String gpuFallback = sparkConf.get(Sessions.GPU_FALLBACK_KEY);
+    if (gpuFallback != null && job.needsSpark()) {
+      LOG.warn("the config asks for the GPU, but {}: running on the CPU", gpuFallback);
+    }
     try {
       if (job.needsSpark()) {
         spark = Sessions.create(sparkSettingsFrom(sparkConf), job.name());
@@ -489,6 +504,15 @@ public final class Launcher {
     }
     RunMetrics m = recorder == null ? RunMetrics.NONE : recorder.stop();
     Instant ended = Instant.now();
+    double wallSeconds = (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0;
+    String accelerator = spark == null ? null : Sessions.accelerator(spark);
+    double gpuSeconds = m.gpuSeconds();
+    if ("gpu".equals(accelerator)
+        && gpuSeconds == 0
+        && Sessions.master(spark).startsWith("local")) {
+      // Local Spark schedules no GPU resource: RAPIDS holds the machine's first GPU for the run.
+      gpuSeconds = wallSeconds;
+    }
     RunReport report =
         new RunReport(
             job.name(),
@@ -502,14 +526,16 @@ public final class Launcher {
             spark == null ? null : Sessions.deployMode(spark),
             started.toString(),
             ended.toString(),
-            (ended.toEpochMilli() - started.toEpochMilli()) / 1000.0,
+            wallSeconds,
             m,
             Cost.of(
                 m.coreSeconds(),
-                m.gpuSeconds(),
+                gpuSeconds,
                 costSettings.pricePerCoreHour(),
                 costSettings.pricePerGpuHour(),
                 costSettings.currency()),
+            accelerator,
+            gpuFallback,
             outcome == null ? Map.of() : outcome.details());
     code = publish(report, runSettings, metrics, outcome, r, code);
     if (spark != null && !sessionExisted) {

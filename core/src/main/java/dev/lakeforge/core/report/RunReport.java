@@ -31,6 +31,10 @@ import java.util.Map;
  * @param wallSeconds end minus start
  * @param spark what Spark did
  * @param cost core-hours, GPU-hours and their price
+ * @param accelerator {@code gpu} when the session ran SQL on GPUs (the RAPIDS Accelerator), {@code
+ *     cpu} otherwise; null for a run without Spark
+ * @param gpuFallback why a run that asked for the GPU ran on the CPU (no GPU, no RAPIDS jar); null
+ *     otherwise
  * @param details job-specific figures
  */
 public record RunReport(
@@ -48,6 +52,8 @@ public record RunReport(
     double wallSeconds,
     RunMetrics spark,
     Cost cost,
+    String accelerator,
+    String gpuFallback,
     Map<String, Object> details) {
 
   private static final ObjectMapper JSON =
@@ -83,7 +89,7 @@ public record RunReport(
     return String.format(
         Locale.ROOT,
         "%s %s %s in %.1f s: %d jobs, %d stages, %d tasks (%d failed); read %d rows / %s, wrote %d rows / %s,"
-            + " shuffled %s; %.4f core-hours, %.4f GPU-hours = %.4f %s",
+            + " shuffled %s; %s%.4f core-hours, %.4f GPU-hours = %.4f %s",
         job,
         runId,
         status.toLowerCase(Locale.ROOT),
@@ -97,6 +103,7 @@ public record RunReport(
         spark.outputRecords(),
         Units.human(spark.outputBytes()),
         Units.human(spark.shuffleReadBytes() + spark.shuffleWriteBytes()),
+        accelerator == null ? "" : "on " + accelerator.toUpperCase(Locale.ROOT) + ", ",
         cost.coreHours(),
         cost.gpuHours(),
         cost.total(),

@@ -26,6 +26,8 @@ class MetricsExportTest {
             60,
             RunMetrics.NONE,
             Cost.of(120, 0, 0.25, 3.0, "EUR"),
+            "cpu",
+            null,
             Map.of("recordsIn", 25L, "duplicates", 5L, "table", "lake.sales.orders", "lag", "0"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new MetricsExport(report).write(out);
