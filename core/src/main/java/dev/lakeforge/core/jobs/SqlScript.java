@@ -6,11 +6,18 @@ import java.util.List;
 /**
  * Splits a SQL file into statements at semicolons, skipping those inside quotes, backticks and
  * comments, and remembers where each statement starts.
+ *
+ * <pre>{@code
+ * for (SqlStatement s : SqlScript.split(Files.readString(file))) {
+ *   spark.sql(s.text());   // errors name s.position(file, line, column)
+ * }
+ * }</pre>
  */
-final class SqlScript {
+public final class SqlScript {
   private SqlScript() {}
 
-  static List<SqlStatement> split(String script) {
+  /** The statements of a script, in order, without their semicolons. */
+  public static List<SqlStatement> split(String script) {
     List<SqlStatement> out = new ArrayList<>();
     int line = 1;
     int col = 1;
