@@ -83,6 +83,29 @@ public final class Transforms {
   }
 
   /**
+   * The features the model-retraining workflow trains on, from customer events: hour and day of
+   * week as cyclic features, the amount's rolling sum, mean, maximum and count over the customer's
+   * last 7 events, the session number (30 minutes idle ends one), the category hashed into 32
+   * buckets, and the amount standardized.
+   *
+   * @param customer the customer key column
+   * @param time the event timestamp column
+   * @param amount the numeric amount column
+   * @param category the categorical column
+   */
+  public static Transform customerEventFeatures(
+      String customer, String time, String amount, String category) {
+    return pipeline(
+        dateParts(time, "hour", "dayofweek"),
+        cyclic(time + "_hour", 24),
+        cyclic(time + "_dayofweek", 7),
+        rolling(customer, time, amount, 7, "sum", "avg", "max", "count"),
+        sessionize(customer, time, Duration.ofMinutes(30)),
+        hashBuckets(category, 32),
+        standardize(amount));
+  }
+
+  /**
    * {@code <c>_std = (c - mean) / sample standard deviation} per column, from one aggregation of
    * the input; 0 where the column is constant, null where the value is null.
    */

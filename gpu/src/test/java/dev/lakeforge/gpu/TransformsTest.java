@@ -366,6 +366,30 @@ class TransformsTest {
   }
 
   @Test
+  void customerEventFeaturesRunFullyOnTheGpuAndKeepEveryEvent() {
+    Dataset<Row> out =
+        Transforms.customerEventFeatures("customer", "ts", "amount", "category").apply(input);
+
+    assertThat(out.columns())
+        .containsSubsequence(
+            "ts_hour",
+            "ts_dayofweek",
+            "ts_hour_sin",
+            "ts_hour_cos",
+            "ts_dayofweek_sin",
+            "ts_dayofweek_cos",
+            "amount_sum_7",
+            "amount_avg_7",
+            "amount_max_7",
+            "amount_count_7",
+            "session",
+            "category_hash",
+            "amount_std");
+    assertThat(byRid(out)).hasSize(ROWS);
+    GpuPlanAssert.assertThat(out).runsFullyOnGpu();
+  }
+
+  @Test
   void mistakesNameTheColumnAndWhatIsExpected() {
     assertThatThrownBy(() -> Transforms.standardize("amunt").apply(input))
         .isInstanceOf(GpuException.class)
