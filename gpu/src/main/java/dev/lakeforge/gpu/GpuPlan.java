@@ -22,6 +22,11 @@ import org.apache.spark.sql.Row;
 public final class GpuPlan {
   private GpuPlan() {}
 
+  /** Whether the RAPIDS jar is on this JVM's classpath, so that {@link #explain} can run. */
+  public static boolean isAvailable() {
+    return Rapids.onClasspath();
+  }
+
   /**
    * Plans the DataFrame for the GPU and parses RAPIDS' verdict on every node.
    *
@@ -37,6 +42,31 @@ public final class GpuPlan {
           "the GPU plan report reads the physical plan, which a Spark Connect client does not have:"
               + " run the gpu-plan job (or GpuPlan.explain) where the session runs");
     }
-    return GpuPlanReport.parse(ExplainPlan.explainPotentialGpuPlan(df, "ALL"));
+    String text;
+    try {
+      text = ExplainPlan.explainPotentialGpuPlan(df, "ALL");
+    } catch (RuntimeException | LinkageError e) {
+      throw new GpuException(ErrorKind.VALIDATION, cannotPlan(df, e), e);
+    }
+    return GpuPlanReport.parse(text);
+  }
+
+  /** Why RAPIDS failed to plan the query, from its deepest cause, with what to do where known. */
+  static String cannotPlan(Dataset<Row> df, Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String cause = root.getClass().getSimpleName() + ": " + root.getMessage();
+    String message = "the RAPIDS Accelerator cannot plan this query (" + cause + ")";
+    if (root instanceof ClassNotFoundException
+        && String.valueOf(root.getMessage()).contains(".iceberg.")) {
+      message +=
+          ": this RAPIDS release has no Iceberg support for Spark "
+              + df.sparkSession().version()
+              + " and this Iceberg version; a query that scans an Iceberg table cannot run on the"
+              + " GPU here (docs/gpu.md, Iceberg)";
+    }
+    return message;
   }
 }

@@ -143,6 +143,42 @@ class KubernetesManifestsTest {
         .contains("/etc/lakeforge", "/run/secrets/lake-s3");
   }
 
+  /** A GPU job: executors ask for the vendor's GPU, on the GPU nodes, tolerating their taint. */
+  @Test
+  void gpuJobExecutorsAskForGpusOnGpuNodes() {
+    Launched e =
+        Launched.run(
+            List.of(
+                "gpu-transform",
+                "--config",
+                ROOT.resolve("examples/k8s/features-gpu.yaml").toString(),
+                "--emit-k8s",
+                "spark-operator"));
+    assertThat(e.code()).as(e.err()).isZero();
+    KubernetesApi.shared().apply(e.out());
+    JsonNode spec =
+        KubernetesApi.shared()
+            .get(
+                "/apis/sparkoperator.k8s.io/v1beta2/namespaces/data/sparkapplications/order-features")
+            .path("spec");
+    JsonNode executor = spec.path("executor");
+    assertThat(executor.path("gpu").path("name").asText()).isEqualTo("nvidia.com/gpu");
+    assertThat(executor.path("gpu").path("quantity").asInt()).isEqualTo(1);
+    assertThat(executor.path("nodeSelector").path("nvidia.com/gpu.present").asText())
+        .isEqualTo("true");
+    assertThat(executor.path("tolerations").get(0).path("key").asText())
+        .isEqualTo("nvidia.com/gpu");
+    assertThat(spec.path("image").asText())
+        .isEqualTo("registry.example.com/lakeforge-jobs-gpu:0.1.0");
+    assertThat(
+            KubernetesApi.shared()
+                .get("/api/v1/namespaces/data/configmaps/order-features-config")
+                .path("data")
+                .path("features-gpu.yaml")
+                .asText())
+        .contains("preset: gpu-k8s");
+  }
+
   @Test
   void aSecretFileThatNoSecretCanHoldIsRefused() throws IOException {
     Path config =

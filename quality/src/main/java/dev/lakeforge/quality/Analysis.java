@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -23,6 +24,15 @@ import org.apache.spark.sql.Row;
  * }</pre>
  */
 public final class Analysis {
+  /**
+   * The session setting that makes the engine prefer expressions the RAPIDS Accelerator runs on the
+   * GPU where Spark's own would fall back to the CPU (population variance and standard deviation,
+   * from the sample standard deviation): {@code true}, {@code false}, or {@code auto} (the default:
+   * on a session that runs RAPIDS). The two differ in the last bits of a double only, as float
+   * aggregations on the GPU do anyway; CPU runs keep Spark's own by default.
+   */
+  public static final String GPU_EXPRESSIONS = "spark.lakeforge.quality.gpuExpressions";
+
   private final Dataset<Row> data;
   private final Set<Analyzer> analyzers = new LinkedHashSet<>();
 
@@ -47,6 +57,19 @@ public final class Analysis {
   /** Computes every analyzer; each analyzer added twice is computed once. */
   public AnalysisResult run() {
     return Engine.run(data, new ArrayList<>(analyzers));
+  }
+
+  /**
+   * The queries {@link #run} would run, unexecuted, each named for a reader: the one aggregation
+   * the scan analyzers share, then one per grouping column set. Analyzers that run queries of their
+   * own (exact quantiles, custom SQL) are not among them. For plan reports:
+   *
+   * <pre>{@code
+   * analysis.plans().forEach((name, df) -> System.out.println(name + ": " + GpuPlan.explain(df)));
+   * }</pre>
+   */
+  public Map<String, Dataset<Row>> plans() {
+    return Engine.plans(data, new ArrayList<>(analyzers));
   }
 
   List<Analyzer> analyzers() {

@@ -46,9 +46,9 @@ public record DataType(String column, String filter) implements Analyzer, OneCol
             .cast("string"); // any flat type is classified by its text, as in Deequ
     Column tag =
         when(c.isNull(), 0)
-            .when(c.rlike(Engine.FRACTIONAL), 1)
-            .when(c.rlike(Engine.INTEGRAL), 2)
-            .when(c.rlike(Engine.BOOLEAN), 3)
+            .when(Engine.wholeMatch(c, Engine.FRACTIONAL), 1)
+            .when(Engine.wholeMatch(c, Engine.INTEGRAL), 2)
+            .when(Engine.wholeMatch(c, Engine.BOOLEAN), 3)
             .otherwise(4);
     List<Column> sums = new ArrayList<>();
     for (int k = 0; k < Engine.TYPE_NAMES.length; k++) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -34,6 +35,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RuntimeConfig;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
@@ -47,13 +49,30 @@ final class Engine {
 
   /**
    * Deequ's type-inference rules, checked in this order on the value as a string: digits are
-   * required (an empty string is a String), a fraction may have an exponent. {@code \z}: the whole
-   * value, as Deequ's full match (a {@code $} would let a trailing newline pass).
+   * required (an empty string is a String), a fraction may have an exponent. Each must match the
+   * whole value, as Deequ's full match: {@link #wholeMatch} ends it with {@code $} and rules out a
+   * value ending in a line terminator (which {@code $} would let pass), because the RAPIDS
+   * Accelerator cannot run {@code \z} on the GPU.
    */
-  static final String FRACTIONAL = "^(-|\\+)? ?\\d+((\\.\\d+)|((?:\\.\\d+)?[Ee][-+]?\\d+))\\z";
+  static final String FRACTIONAL = "^(-|\\+)? ?\\d+((\\.\\d+)|((?:\\.\\d+)?[Ee][-+]?\\d+))$";
 
-  static final String INTEGRAL = "^(-|\\+)? ?\\d+\\z";
-  static final String BOOLEAN = "^(true|false)\\z";
+  static final String INTEGRAL = "^(-|\\+)? ?\\d+$";
+  static final String BOOLEAN = "^(true|false)$";
+
+  /** Java's line terminators: {@code $} matches before one that ends the value. */
+  private static final Column[] LINE_TERMINATORS = {
+    lit("\n"), lit("\r"), lit("\u0085"), lit("\u2028"), lit("\u2029")
+  };
+
+  /**
+   * Whether the whole text matches a pattern anchored with {@code ^...$}: as {@code ...\z} in Java,
+   * with expressions the GPU runs.
+   */
+  static Column wholeMatch(Column text, String anchored) {
+    return text.rlike(anchored)
+        .and(not(functions.substring(text, -1, 1).isin((Object[]) LINE_TERMINATORS)));
+  }
+
   static final String[] TYPE_NAMES = {"Unknown", "Fractional", "Integral", "Boolean", "String"};
 
   private Engine() {}
@@ -98,6 +117,67 @@ final class Engine {
     Map<Analyzer, Metric> ordered = new LinkedHashMap<>();
     analyzers.forEach(a -> ordered.put(a, out.get(a)));
     return new AnalysisResult(ordered);
+  }
+
+  /**
+   * The queries {@link #run} would run, unexecuted, named for a reader: the one aggregation the
+   * scan analyzers share, then one per grouping column set; analyzers that run their own queries
+   * (exact quantiles, custom SQL, ...) and those that cannot run on this data are left out.
+   */
+  static Map<String, Dataset<Row>> plans(Dataset<Row> data, List<Analyzer> analyzers) {
+    StructType schema = data.schema();
+    boolean gpu = gpuExpressions(data);
+    List<Column> scans = new ArrayList<>();
+    List<String> scanNames = new ArrayList<>();
+    Map<String, List<FrequencyBased>> groups = new LinkedHashMap<>();
+    for (Analyzer a : analyzers) {
+      try {
+        if (problem(data, schema, a) != null) {
+          continue;
+        }
+      } catch (Exception e) { // as in run: an analyzer that cannot be planned is left out
+        continue;
+      }
+      if (a instanceof ScanShareable s) {
+        scans.addAll(s.aggregations(new Plans.Scope(a.filter(), schema, false, gpu)));
+        scanNames.add(a.describe());
+      } else if (a instanceof FrequencyBased f) {
+        groups
+            .computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>())
+            .add(f);
+      }
+    }
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>();
+    if (!scans.isEmpty()) {
+      out.put("one scan for " + scanNames.size() + " analyzers", aggregation(data, scans));
+    }
+    for (List<FrequencyBased> group : groups.values()) {
+      out.put(
+          "frequencies of "
+              + String.join(", ", group.get(0).groupColumns(schema))
+              + " for "
+              + String.join(", ", group.stream().map(a -> ((Analyzer) a).describe()).toList()),
+          frequencyAggregation(data, group));
+    }
+    return out;
+  }
+
+  /**
+   * Whether the session asks for the GPU-friendly expressions: {@value Analysis#GPU_EXPRESSIONS}
+   * {@code true}, or {@code auto} (the default) on a session that runs the RAPIDS Accelerator.
+   */
+  static boolean gpuExpressions(Dataset<Row> data) {
+    org.apache.spark.sql.RuntimeConfig conf = data.sparkSession().conf();
+    String mode = conf.get(Analysis.GPU_EXPRESSIONS, "auto");
+    if (!mode.equalsIgnoreCase("auto")) {
+      return Boolean.parseBoolean(mode);
+    }
+    return Sessions.usesGpu(
+        Map.of(
+            "spark.plugins",
+            conf.get("spark.plugins", ""),
+            "spark.rapids.sql.enabled",
+            conf.get("spark.rapids.sql.enabled", "true")));
   }
 
   // ---- validation -----------------------------------------------------------------------
@@ -229,10 +309,11 @@ final class Engine {
       return out;
     }
     StructType schema = data.schema();
+    boolean gpu = gpuExpressions(data);
     List<List<Column>> columns = new ArrayList<>();
     List<Column> all = new ArrayList<>();
     for (ScanShareable p : plans) {
-      List<Column> c = p.aggregations(new Plans.Scope(((Analyzer) p).filter(), schema));
+      List<Column> c = p.aggregations(new Plans.Scope(((Analyzer) p).filter(), schema, false, gpu));
       columns.add(c);
       all.addAll(c);
     }
@@ -288,7 +369,9 @@ final class Engine {
       return leniently(
           data,
           same -> {
-            List<Column> c = p.aggregations(new Plans.Scope(a.filter(), same.schema(), true));
+            List<Column> c =
+                p.aggregations(
+                    new Plans.Scope(a.filter(), same.schema(), true, gpuExpressions(data)));
             return p.lenientMetric(values(aggregate(same, c), 0, c.size()));
           });
     } catch (Exception e) {
@@ -374,11 +457,15 @@ final class Engine {
    * names).
    */
   private static Row aggregate(Dataset<Row> data, List<Column> columns) {
+    return aggregation(data, columns).first();
+  }
+
+  private static Dataset<Row> aggregation(Dataset<Row> data, List<Column> columns) {
     Column[] named = new Column[columns.size()];
     for (int i = 0; i < named.length; i++) {
       named[i] = columns.get(i).as("m" + i);
     }
-    return data.agg(named[0], Arrays.copyOfRange(named, 1, named.length)).first();
+    return data.agg(named[0], Arrays.copyOfRange(named, 1, named.length));
   }
 
   private static Object[] values(Row r, int offset, int n) {
@@ -391,45 +478,57 @@ final class Engine {
 
   // ---- frequencies ----------------------------------------------------------------------
 
+  private static boolean needsMarginals(Dataset<Row> data, List<FrequencyBased> group) {
+    return group.get(0).groupColumns(data.schema()).size() == 2
+        && group.stream().anyMatch(FrequencyBased::needsMarginals);
+  }
+
+  /**
+   * The frequencies of the group's column set (one group-by), aggregated once for every analyzer of
+   * the group: rows, groups, unique, sum of c ln c, duplicates, and mutual information's sum.
+   */
+  private static Dataset<Row> frequencyAggregation(Dataset<Row> data, List<FrequencyBased> group) {
+    Analyzer first = (Analyzer) group.get(0);
+    List<String> cols = group.get(0).groupColumns(data.schema());
+    Column anyNonNull = lit(false);
+    for (String c : cols) {
+      anyNonNull = anyNonNull.or(column(c).isNotNull());
+    }
+    Dataset<Row> rows =
+        first.filter() == null ? data : data.where(new Plans.Scope(first.filter(), null).rows());
+    Column[] keys = cols.stream().map(Engine::column).toArray(Column[]::new);
+    Dataset<Row> freq = rows.where(anyNonNull).groupBy(keys).agg(count(lit(1)).as(COUNT));
+    Column n = col(COUNT).cast("double");
+    List<Column> aggs =
+        new ArrayList<>(
+            List.of(
+                sum(col(COUNT)).cast("long").as("rows"),
+                count(lit(1)).as("groups"),
+                sum(when(col(COUNT).equalTo(1), 1).otherwise(0)).cast("long").as("unique"),
+                sum(n.multiply(log(n))).as("clogc"),
+                sum(when(col(COUNT).gt(1), col(COUNT)).otherwise(0))
+                    .cast("long")
+                    .as("duplicates")));
+    if (needsMarginals(data, group)) {
+      freq =
+          freq.withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
+              .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))));
+      // MI = sum over cells of p(x,y) ln(p(x,y) / (p(x) p(y))), p = count / N,
+      //    = (sum of c ln(c / (cx cy))) / N + ln N: N comes from this aggregation, no window over
+      // all rows
+      aggs.add(sum(n.multiply(log(n.divide(col("__px").multiply(col("__py")))))).as("mi"));
+    }
+    return freq.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+  }
+
   /**
    * One group-by on the column set, then one aggregation over the frequencies for every analyzer.
    */
   private static Map<Analyzer, Metric> frequencies(Dataset<Row> data, List<FrequencyBased> group) {
     Map<Analyzer, Metric> result = new HashMap<>();
     try {
-      Analyzer first = (Analyzer) group.get(0);
-      List<String> cols = group.get(0).groupColumns(data.schema());
-      Column anyNonNull = lit(false);
-      for (String c : cols) {
-        anyNonNull = anyNonNull.or(column(c).isNotNull());
-      }
-      Dataset<Row> rows =
-          first.filter() == null ? data : data.where(new Plans.Scope(first.filter(), null).rows());
-      Column[] keys = cols.stream().map(Engine::column).toArray(Column[]::new);
-      Dataset<Row> freq = rows.where(anyNonNull).groupBy(keys).agg(count(lit(1)).as(COUNT));
-      boolean mutualInformation =
-          cols.size() == 2 && group.stream().anyMatch(FrequencyBased::needsMarginals);
-      Column n = col(COUNT).cast("double");
-      List<Column> aggs =
-          new ArrayList<>(
-              List.of(
-                  sum(col(COUNT)).cast("long").as("rows"),
-                  count(lit(1)).as("groups"),
-                  sum(when(col(COUNT).equalTo(1), 1).otherwise(0)).cast("long").as("unique"),
-                  sum(n.multiply(log(n))).as("clogc"),
-                  sum(when(col(COUNT).gt(1), col(COUNT)).otherwise(0))
-                      .cast("long")
-                      .as("duplicates")));
-      if (mutualInformation) {
-        freq =
-            freq.withColumn("__px", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(0)))))
-                .withColumn("__py", sum(col(COUNT)).over(Window.partitionBy(column(cols.get(1)))));
-        // MI = sum over cells of p(x,y) ln(p(x,y) / (p(x) p(y))), p = count / N,
-        //    = (sum of c ln(c / (cx cy))) / N + ln N: N comes from this aggregation, no window over
-        // all rows
-        aggs.add(sum(n.multiply(log(n.divide(col("__px").multiply(col("__py")))))).as("mi"));
-      }
-      Row r = freq.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+      boolean mutualInformation = needsMarginals(data, group);
+      Row r = frequencyAggregation(data, group).first();
       Plans.Frequencies f =
           new Plans.Frequencies(
               r.isNullAt(0) ? 0 : r.getLong(0),

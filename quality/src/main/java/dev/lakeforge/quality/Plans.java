@@ -145,10 +145,26 @@ final class Plans {
    * @param lenient whether the aggregations are evaluated again with errors as nulls, after they
    *     raised
    */
-  record Scope(String filter, StructType schema, boolean lenient) {
+  /**
+   * @param lenient evaluated with Spark's non-ANSI rules (errors are null)
+   * @param gpu prefer expressions the RAPIDS Accelerator runs on the GPU where Spark's own would
+   *     fall back to the CPU and the two differ in the last bits only (see {@link
+   *     Analysis#GPU_EXPRESSIONS})
+   */
+  record Scope(String filter, StructType schema, boolean lenient, boolean gpu) {
     /** A scope of the ordinary (ANSI) evaluation. */
     Scope(String filter, StructType schema) {
-      this(filter, schema, false);
+      this(filter, schema, false, false);
+    }
+
+    /** The population variance of a number column's values in scope. */
+    Column populationVariance(String column) {
+      return gpu ? Plans.populationVariance(number(column)) : functions.var_pop(number(column));
+    }
+
+    /** The population standard deviation of a number column's values in scope. */
+    Column populationStddev(String column) {
+      return gpu ? Plans.populationStddev(number(column)) : functions.stddev_pop(number(column));
     }
 
     /** True for rows the filter keeps (a null filter result drops the row). */
@@ -236,6 +252,29 @@ final class Plans {
   }
 
   /** Skewness and kurtosis: empty without rows, else the moment. */
+  /**
+   * The population variance of the non-null values, from the sample standard deviation (the one
+   * variance aggregate the RAPIDS Accelerator runs on the GPU): {@code s² (n - 1) / n}; 0 for one
+   * value, null for none. Equal to Spark's {@code var_pop} within a few ulps, as float aggregations
+   * on the GPU are anyway.
+   */
+  static Column populationVariance(Column x) {
+    Column n = functions.count(x).cast("double");
+    Column sample = functions.stddev_samp(x);
+    return functions
+        .when(n.equalTo(1), functions.lit(0.0))
+        .otherwise(sample.multiply(sample).multiply(n.minus(1)).divide(n));
+  }
+
+  /** The population standard deviation: the square root of {@link #populationVariance}. */
+  static Column populationStddev(Column x) {
+    Column n = functions.count(x).cast("double");
+    Column sample = functions.stddev_samp(x);
+    return functions
+        .when(n.equalTo(1), functions.lit(0.0))
+        .otherwise(sample.multiply(functions.sqrt(n.minus(1).divide(n))));
+  }
+
   static Metric moment(Analyzer a, Object[] v) {
     long n = v[0] == null ? 0 : ((Number) v[0]).longValue();
     return n == 0 ? Metric.empty(a) : Metric.of(a, v[1] == null ? 0.0 : Plans.asDouble(v[1]));

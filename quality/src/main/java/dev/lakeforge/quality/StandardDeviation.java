@@ -1,7 +1,5 @@
 package dev.lakeforge.quality;
 
-import static org.apache.spark.sql.functions.stddev_pop;
-
 import dev.lakeforge.quality.Analyzer.NumericScan;
 import dev.lakeforge.quality.Plans.Scope;
 import java.util.List;
@@ -24,6 +22,6 @@ public record StandardDeviation(String column, String filter) implements Analyze
 
   @Override
   public List<Column> aggregations(Scope s) {
-    return List.of(stddev_pop(s.number(column)));
+    return List.of(s.populationStddev(column));
   }
 }

@@ -1,7 +1,5 @@
 package dev.lakeforge.quality;
 
-import static org.apache.spark.sql.functions.var_pop;
-
 import dev.lakeforge.quality.Analyzer.NumericScan;
 import dev.lakeforge.quality.Plans.Scope;
 import java.util.List;
@@ -21,6 +19,6 @@ public record Variance(String column, String filter) implements Analyzer, Numeri
 
   @Override
   public List<Column> aggregations(Scope s) {
-    return List.of(var_pop(s.number(column)));
+    return List.of(s.populationVariance(column));
   }
 }

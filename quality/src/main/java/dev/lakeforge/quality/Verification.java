@@ -1,7 +1,7 @@
 package dev.lakeforge.quality;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -129,6 +130,22 @@ public final class Verification {
   }
 
   /**
+   * The queries {@link #run} would run to compute the metrics, unexecuted (see {@link
+   * Analysis#plans()}); {@link #annotate()} and {@link #split()} are the row-level ones.
+   */
+  public Map<String, Dataset<Row>> plans() {
+    return analysis().plans();
+  }
+
+  private Analysis analysis() {
+    Analysis analysis = Analysis.onData(data);
+    checks.forEach(c -> c.constraints().forEach(k -> analysis.addAnalyzer(k.analyzer())));
+    analysis.addAnalyzers(required);
+    anomalyChecks.forEach(a -> analysis.addAnalyzer(a.analyzer()));
+    return analysis;
+  }
+
+  /**
    * Computes every metric once, then judges each constraint and anomaly check; saves the metrics
    * when asked.
    */
@@ -137,11 +154,7 @@ public final class Verification {
       throw new QualityException(
           "anomaly checks need a metrics repository: call useRepository or saveMetricsTo");
     }
-    Analysis analysis = Analysis.onData(data);
-    checks.forEach(c -> c.constraints().forEach(k -> analysis.addAnalyzer(k.analyzer())));
-    analysis.addAnalyzers(required);
-    anomalyChecks.forEach(a -> analysis.addAnalyzer(a.analyzer()));
-    AnalysisResult metrics = analysis.run();
+    AnalysisResult metrics = analysis().run();
     List<Check> all = new ArrayList<>(checks);
     for (AnomalyCheck a : anomalyChecks) {
       all.add(anomalyCheck(a, metrics));
@@ -255,7 +268,9 @@ public final class Verification {
           Column column =
               reasons.isEmpty()
                   ? empty
-                  : when(anyBroken, array_compact(array(reasons.toArray(Column[]::new))))
+                  : when(
+                          anyBroken,
+                          filter(array(reasons.toArray(Column[]::new)), Column::isNotNull))
                       .otherwise(empty);
           return same.withColumn(REASONS, column);
         };

@@ -83,11 +83,7 @@ final class BatchProcessor {
     // session (a clone Structured Streaming makes), so this setting stays out of the user's
     // session.
     batch.sparkSession().conf().set("spark.sql.inMemoryColumnarStorage.compressed", "false");
-    Dataset<Row> b =
-        Verification.onData(batch.select(spec.decoder.flattened()))
-            .addChecks(spec.checks)
-            .annotate()
-            .persist();
+    Dataset<Row> b = spec.annotateDecoded(batch).persist();
     try {
       Column decodable = col(Decoder.REASON).isNull();
       Column invalid = decodable.and(size(col(Verification.REASONS)).gt(0));

@@ -12,6 +12,7 @@ import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.AnomalyStrategy;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.Verification;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +227,21 @@ public final class PipelineSpec {
    */
   public Dataset<Row> decode(Dataset<Row> raw) {
     return decoder.decode(raw);
+  }
+
+  /**
+   * What each micro-batch computes before it is split, on Kafka-shaped rows: decoded, flattened and
+   * annotated with the reasons each row breaks the checks ({@code _reason} for a record that cannot
+   * be decoded, {@code _dq_reasons} for one that breaks a row-level constraint). For plan reports
+   * ({@code GpuPlan.explain}) and batch use; lazy.
+   */
+  public Dataset<Row> annotate(Dataset<Row> raw) {
+    return annotateDecoded(decode(raw));
+  }
+
+  /** The batch step after decoding (the stream decodes before its batches reach it). */
+  Dataset<Row> annotateDecoded(Dataset<Row> decoded) {
+    return Verification.onData(decoded.select(decoder.flattened())).addChecks(checks).annotate();
   }
 
   /** The source's {@code kafka.*} settings a producer knows: what the writers use. */

@@ -10,6 +10,7 @@ import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.gpu.GpuException;
 import dev.lakeforge.gpu.GpuPlan;
 import dev.lakeforge.gpu.GpuPlanReport;
 import dev.lakeforge.gpu.Transform;
@@ -78,6 +79,9 @@ public final class GpuTransformJob implements SparkJob {
     }
   }
 
+  private static final String NO_JAR =
+      "the RAPIDS jar is not on the classpath (the transforms run on the CPU)";
+
   private Settings settings;
   private InputSource input;
   private String output;
@@ -103,6 +107,11 @@ public final class GpuTransformJob implements SparkJob {
       throw new ConfigException("gpu-transform: the config has no gpu-transform section");
     }
     settings = config.bind(name(), Settings.class);
+    if (settings.minCoverage() != null && !GpuPlan.isAvailable()) {
+      throw config.errorAt(
+          name() + ".minCoverage",
+          "needs the GPU plan report, which needs the RAPIDS jar on the classpath");
+    }
     java.nio.file.Path base = config.baseDirectoryOf(name() + ".input");
     input = new InputSource(settings.input(), settings.format(), Map.of()).resolvedAgainst(base);
     output =
@@ -125,10 +134,18 @@ public final class GpuTransformJob implements SparkJob {
       plan.problem(SparkErrors.describe(e));
       return plan.build();
     }
-    GpuPlanReport report = GpuPlan.explain(result);
-    plan.step("GPU plan: " + report.summary());
-    if (settings.minCoverage() != null && report.coverage() < settings.minCoverage()) {
-      plan.problem(belowCoverage(report));
+    String[] why = new String[1];
+    GpuPlanReport report = report(result, why);
+    if (report != null) {
+      plan.step("GPU plan: " + report.summary());
+      if (settings.minCoverage() != null && report.coverage() < settings.minCoverage()) {
+        plan.problem(belowCoverage(report));
+      }
+    } else {
+      plan.step("GPU plan: no report: " + why[0]);
+      if (settings.minCoverage() != null) {
+        plan.problem("minCoverage cannot be checked: " + why[0]);
+      }
     }
     plan.step("write " + settings.mode() + " to " + output);
     return plan.build();
@@ -139,16 +156,26 @@ public final class GpuTransformJob implements SparkJob {
     SparkSession spark = ctx.spark();
     Dataset<Row> in = input.read(spark, false);
     Dataset<Row> result = transformed(spark, in, null);
-    GpuPlanReport report = GpuPlan.explain(result);
-    ctx.out().println("GPU plan: " + report.summary());
-    if (!report.fallbacks().isEmpty()) {
-      ctx.out().print(report.fallbackList());
-    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("steps", settings.transforms().size());
-    details.put("gpuCoverage", report.coverage());
-    details.put("fallbacks", report.fallbacks().size());
-    if (settings.minCoverage() != null && report.coverage() < settings.minCoverage()) {
+    String[] why = new String[1];
+    GpuPlanReport report = report(result, why);
+    if (report == null) {
+      ctx.out().println("GPU plan: no report: " + why[0]);
+      if (settings.minCoverage() != null) {
+        String refused = "minCoverage cannot be checked: " + why[0] + "; nothing written";
+        ctx.out().println(refused);
+        return JobOutcome.qualityGateFailed(refused).withDetails(details);
+      }
+    } else {
+      ctx.out().println("GPU plan: " + report.summary());
+      ctx.out().print(report.fallbackList());
+      details.put("gpuCoverage", report.coverage());
+      details.put("fallbacks", report.fallbacks().size());
+    }
+    if (report != null
+        && settings.minCoverage() != null
+        && report.coverage() < settings.minCoverage()) {
       String refused = belowCoverage(report) + "; nothing written";
       ctx.out().println(refused);
       return JobOutcome.qualityGateFailed(refused).withDetails(details);
@@ -177,6 +204,20 @@ public final class GpuTransformJob implements SparkJob {
     ctx.out().println(summary);
     JobOutcome outcome = JobOutcome.success(summary).withDetails(details);
     return isPath(output) ? outcome.withOutputs(List.of(outputPath())) : outcome;
+  }
+
+  /** The plan report, or null with the reason in {@code why[0]}. */
+  private static GpuPlanReport report(Dataset<Row> result, String[] why) {
+    if (!GpuPlan.isAvailable()) {
+      why[0] = NO_JAR;
+      return null;
+    }
+    try {
+      return GpuPlan.explain(result);
+    } catch (GpuException e) {
+      why[0] = e.getMessage();
+      return null;
+    }
   }
 
   private String outputPath() {
