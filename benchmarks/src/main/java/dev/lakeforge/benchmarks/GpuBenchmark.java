@@ -41,7 +41,7 @@ public final class GpuBenchmark {
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC");
     if (accelerator.equals("gpu")) {
-      builder.config(RapidsConf.gpuLocal().explain(RapidsConf.Explain.NONE).toSparkConf());
+      RapidsConf.gpuLocal().explain(RapidsConf.Explain.NONE).toSparkConf().forEach(builder::config);
     } else if (!accelerator.equals("cpu")) {
       throw new IllegalArgumentException("--accelerator: cpu or gpu, got " + accelerator);
     }

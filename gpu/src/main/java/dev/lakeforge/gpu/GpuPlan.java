@@ -62,10 +62,11 @@ public final class GpuPlan {
     if (root instanceof ClassNotFoundException
         && String.valueOf(root.getMessage()).contains(".iceberg.")) {
       message +=
-          ": this RAPIDS release has no Iceberg support for Spark "
+          ": RAPIDS 26.08.1 has no provider for this Iceberg version on Spark "
               + df.sparkSession().version()
-              + " and this Iceberg version; a query that scans an Iceberg table cannot run on the"
-              + " GPU here (docs/gpu.md, Iceberg)";
+              + ", and needs one for every Iceberg scan and every StaticInvoke expression (Dataset"
+              + " encoders among them) while Iceberg is on the classpath; with"
+              + " iceberg-spark-runtime 1.10.1 both plan (docs/gpu.md, Iceberg)";
     }
     return message;
   }

@@ -25,7 +25,8 @@ record LocalGpus(List<String> indexes, String problem) {
               .redirectErrorStream(true)
               .start();
     } catch (IOException e) {
-      return none(command + " is not on this machine (" + e.getMessage() + ")");
+      String why = String.valueOf(e.getMessage());
+      return none("cannot run " + command + " (" + why.substring(why.lastIndexOf(", ") + 2) + ")");
     }
     try {
       String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

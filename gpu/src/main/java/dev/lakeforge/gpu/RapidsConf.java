@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * <pre>{@code
  * Map<String, String> conf = RapidsConf.preset("gpu-k8s").tasksPerGpu(4).toSparkConf();
- * SparkSession spark = SparkSession.builder().config(conf)...;   // with the RAPIDS jar deployed
+ * SparkSession.Builder builder = SparkSession.builder();   // with the RAPIDS jar deployed
+ * conf.forEach(builder::config);
  * }</pre>
  *
  * <p>{@code gpu-local}: one machine with a GPU, local Spark (no executor resources; two tasks share

@@ -197,7 +197,7 @@ class GpuConfigTest {
     assertThat(contribute("gpu: {preset: gpu-local, nvidiaSmi: '" + dir.resolve("none") + "'}\n"))
         .hasEntrySatisfying(
             Sessions.GPU_FALLBACK_KEY,
-            reason -> assertThat(reason).contains("none is not on this machine"));
+            reason -> assertThat(reason).contains("cannot run " + dir.resolve("none")));
   }
 
   @Test

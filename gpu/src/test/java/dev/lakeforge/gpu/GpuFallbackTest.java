@@ -48,14 +48,16 @@ class GpuFallbackTest {
     assertThat(cpu.code).as(cpu.output).isZero();
     assertThat(rows(spark, "totals_gpu")).isEqualTo(rows(spark, "totals_cpu"));
     String line =
-        "the config asks for the GPU, but no GPU on this machine: /nonexistent/nvidia-smi is not"
-            + " on this machine";
+        "the config asks for the GPU, but no GPU on this machine: cannot run"
+            + " /nonexistent/nvidia-smi (No such file or directory): running on the CPU";
     assertThat(gpu.output.lines().filter(l -> l.contains(line))).hasSize(1);
     assertThat(cpu.output).doesNotContain("asks for the GPU");
 
     RunReport report = report("totals_gpu");
     assertThat(report.accelerator()).isEqualTo("cpu");
-    assertThat(report.gpuFallback()).startsWith("no GPU on this machine: /nonexistent/nvidia-smi");
+    assertThat(report.gpuFallback())
+        .isEqualTo(
+            "no GPU on this machine: cannot run /nonexistent/nvidia-smi (No such file or directory)");
     assertThat(report.cost().gpuHours()).isZero();
     assertThat(report("totals_cpu").gpuFallback()).isNull();
   }
@@ -70,9 +72,7 @@ class GpuFallbackTest {
     assertThat(run.output.strip())
         .isEqualTo(
             "lakeforge sql: the GPU is required (--require-gpu or gpu.required), but no GPU on"
-                + " this machine: /nonexistent/nvidia-smi is not on this machine"
-                + " (Cannot run program \"/nonexistent/nvidia-smi\": error=2, No such file or"
-                + " directory)");
+                + " this machine: cannot run /nonexistent/nvidia-smi (No such file or directory)");
     assertThat(Files.exists(dir.resolve("reports"))).isFalse();
   }
 

@@ -304,6 +304,8 @@ public final class Launcher {
       levels.put("org.apache.spark.executor.Executor", "OFF");
       levels.put("org.apache.spark.scheduler.TaskSetManager", "OFF");
     }
+    // The RAPIDS jar's shim loader explains at INFO, and warns once, how it finds its classes.
+    levels.put("com.nvidia.spark.rapids.ShimLoader", "ERROR");
     levels.putAll(logging.levels());
     JobLogging jobLogging =
         JobLogging.install(json, logging.level(), levels, job.name(), runId, err);

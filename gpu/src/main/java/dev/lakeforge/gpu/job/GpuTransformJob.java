@@ -2,6 +2,7 @@ package dev.lakeforge.gpu.job;
 
 import static dev.lakeforge.core.config.SettingException.require;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.config.Config;
@@ -23,6 +24,7 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException;
 
 /**
  * {@code lakeforge gpu-transform --config features.yaml}: reads a table or files, applies the
@@ -187,7 +189,16 @@ public final class GpuTransformJob implements SparkJob {
           .format(settings.outputFormat() == null ? "parquet" : settings.outputFormat())
           .save(output);
     } else {
-      result.write().mode(settings.mode()).saveAsTable(output);
+      if (spark.catalog().tableExists(output)) {
+        result.write().mode(settings.mode()).saveAsTable(output);
+      } else {
+        try {
+          result.writeTo(output).create(); // a new table: no replace of what is not there
+        } catch (TableAlreadyExistsException e) {
+          throw new GpuException(
+              ErrorKind.CONFLICT, output + " was created by another writer while this one ran", e);
+        }
+      }
     }
     long rows = isPath(output) ? -1 : spark.table(output).count();
     if (rows >= 0) {
