@@ -1,6 +1,9 @@
 package dev.lakeforge.core.job;
 
 import dev.lakeforge.core.config.Config;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * A packaged job the launcher can run: {@code lakeforge <name> --config job.yaml [--dry-run]}.
@@ -48,6 +51,15 @@ public interface SparkJob {
   /** Whether the job needs a SparkSession (a calculator does not). */
   default boolean needsSpark() {
     return true;
+  }
+
+  /**
+   * The queries a run computes, named for a reader and unexecuted, for plan reports ({@code
+   * gpu-plan --job}); empty (the default) when the job has none to show. Called after {@link
+   * #configure}; may read the input's schema, never writes.
+   */
+  default Map<String, Dataset<Row>> queries(JobContext ctx) {
+    return Map.of();
   }
 
   /** Resolves and validates what the job would do, for {@code --dry-run}. Must write nothing. */

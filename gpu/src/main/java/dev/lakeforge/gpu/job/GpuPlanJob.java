@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -65,6 +66,13 @@ public final class GpuPlanJob implements SparkJob {
   String table;
 
   @Option(
+      names = "--job",
+      paramLabel = "JOB",
+      description =
+          "Plan the queries this job runs with the same config (quality-check, gpu-transform).")
+  String jobName;
+
+  @Option(
       names = "--min-coverage",
       paramLabel = "SHARE",
       description =
@@ -77,6 +85,7 @@ public final class GpuPlanJob implements SparkJob {
   boolean full;
 
   private final List<Target> targets = new ArrayList<>();
+  private SparkJob job;
   private Map<String, String> rapidsSql = Map.of();
 
   /** One plan to report: where it comes from, and the SQL or table that makes it. */
@@ -89,15 +98,19 @@ public final class GpuPlanJob implements SparkJob {
 
   @Override
   public String description() {
-    return "Reports which operators of a query or table scan would run on the GPU; a CI gate.";
+    return "Reports which operators of a query, table scan or job would run on the GPU; a CI gate.";
   }
 
   @Override
   public void configure(Config config) {
-    int sources = (sqlFile == null ? 0 : 1) + (query == null ? 0 : 1) + (table == null ? 0 : 1);
+    int sources =
+        (sqlFile == null ? 0 : 1)
+            + (query == null ? 0 : 1)
+            + (table == null ? 0 : 1)
+            + (jobName == null ? 0 : 1);
     if (sources != 1) {
       throw new ConfigException(
-          "gpu-plan: give exactly one of --sql FILE, --query SQL, --table NAME");
+          "gpu-plan: give exactly one of --sql FILE, --query SQL, --table NAME, --job JOB");
     }
     if (minCoverage != null && (minCoverage < 0 || minCoverage > 1)) {
       throw new ConfigException(
@@ -119,8 +132,11 @@ public final class GpuPlanJob implements SparkJob {
       }
     } else if (query != null) {
       targets.add(new Target("--query", new SqlStatement(1, query, 1, 1), null));
-    } else {
+    } else if (table != null) {
       targets.add(new Target("table " + table, null, table));
+    } else {
+      job = job(jobName);
+      job.configure(config);
     }
     if (config.has("gpu")) {
       GpuSettings gpu = config.bind("gpu", GpuSettings.class);
@@ -140,7 +156,7 @@ public final class GpuPlanJob implements SparkJob {
   @Override
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("GPU plan report of " + describe());
-    List<Planned> planned = planAll(ctx.spark());
+    List<Planned> planned = planAll(ctx);
     for (Planned p : planned) {
       plan.step(p.target.label + ": " + (p.report == null ? p.note : p.report.summary()));
       if (p.problem != null) {
@@ -155,7 +171,7 @@ public final class GpuPlanJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) {
-    List<Planned> planned = planAll(ctx.spark());
+    List<Planned> planned = planAll(ctx);
     PrintStream out = ctx.out();
     double lowest = 1.0;
     int operators = 0;
@@ -216,7 +232,25 @@ public final class GpuPlanJob implements SparkJob {
   }
 
   private String describe() {
-    return sqlFile != null ? sqlFile.toString() : query != null ? "--query" : "table " + table;
+    return sqlFile != null
+        ? sqlFile.toString()
+        : query != null ? "--query" : table != null ? "table " + table : "job " + jobName;
+  }
+
+  /** The registered job of that name, a fresh instance. */
+  private SparkJob job(String name) {
+    List<String> names = new ArrayList<>();
+    for (SparkJob j : ServiceLoader.load(SparkJob.class)) {
+      if (j.name().equals(name) && !name.equals(name())) {
+        return j;
+      }
+      names.add(j.name());
+    }
+    throw new ConfigException(
+        "--job "
+            + name
+            + ": no such job; the jobs: "
+            + String.join(", ", names.stream().sorted().toList()));
   }
 
   /** A target with its report, or the note saying why it has none. */
@@ -226,7 +260,8 @@ public final class GpuPlanJob implements SparkJob {
     }
   }
 
-  private List<Planned> planAll(SparkSession session) {
+  private List<Planned> planAll(JobContext ctx) {
+    SparkSession session = ctx.spark();
     if (!(session instanceof org.apache.spark.sql.classic.SparkSession spark)) {
       throw new GpuException(
           ErrorKind.USAGE, "gpu-plan reads physical plans: it needs a classic session");
@@ -239,6 +274,25 @@ public final class GpuPlanJob implements SparkJob {
         });
     try {
       List<Planned> out = new ArrayList<>();
+      if (job != null) {
+        Map<String, Dataset<Row>> queries = job.queries(ctx);
+        if (queries.isEmpty()) {
+          out.add(
+              new Planned(
+                  new Target("job " + jobName, null, null),
+                  null,
+                  null,
+                  "the job has no queries to report; use --sql or --table"));
+        }
+        queries.forEach(
+            (name, df) ->
+                out.add(
+                    new Planned(
+                        new Target("job " + jobName + ": " + name, null, null),
+                        GpuPlan.explain(df),
+                        null,
+                        null)));
+      }
       for (Target t : targets) {
         try {
           out.add(planOne(spark, t));

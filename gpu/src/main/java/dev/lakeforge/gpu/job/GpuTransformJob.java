@@ -126,6 +126,14 @@ public final class GpuTransformJob implements SparkJob {
     return s.contains("/") || s.contains(":");
   }
 
+  /** The transformed input, unwritten (steps that learn from the data run their aggregation). */
+  @Override
+  public Map<String, Dataset<Row>> queries(JobContext ctx) {
+    return Map.of(
+        "transforms of " + input.describe(),
+        transformed(ctx.spark(), input.read(ctx.spark(), false), null));
+  }
+
   @Override
   public JobPlan plan(JobContext ctx) {
     JobPlan.Builder plan = JobPlan.of("transform " + input.describe() + " into " + output);

@@ -129,9 +129,63 @@ class GpuPlanJobTest {
   }
 
   @Test
+  void reportsTheQueriesOfAnotherJobFromItsConfig(SparkSession spark) throws IOException {
+    spark.table("plan_orders").write().parquet(dir.resolve("orders").toString());
+    Files.writeString(
+        dir.resolve("suite.yaml"),
+        """
+        checks:
+          - description: orders
+            constraints:
+              - isComplete: id
+              - isUnique: id
+              - isNonNegative: amount
+        """);
+    Path config =
+        Files.writeString(
+            dir.resolve("check.yaml"),
+            """
+            quality-check: {suite: suite.yaml, input: orders/, goodOut: good/, badOut: bad/}
+            gpu-transform:
+              input: orders/
+              output: features/
+              transforms: [{type: standardize, columns: [amount]}]
+            """);
+
+    Launched check =
+        launch(
+            "gpu-plan",
+            "--job",
+            "quality-check",
+            "--config",
+            config.toString(),
+            "--min-coverage",
+            "1");
+    Launched transform =
+        launch("gpu-plan", "--job", "gpu-transform", "--config", config.toString());
+
+    assertThat(check.code).as(check.output).isZero();
+    assertThat(check.output)
+        .contains("== job quality-check: one scan for 2 analyzers")
+        .contains("== job quality-check: frequencies of id for Uniqueness(id)")
+        .contains("== job quality-check: row-level annotation");
+    assertThat(transform.code).as(transform.output).isZero();
+    assertThat(transform.output)
+        .contains("== job gpu-transform: transforms of parquet files at")
+        .contains("operators on the GPU (100.0%), 0 fallbacks");
+    assertThat(dir.resolve("good")).doesNotExist();
+    assertThat(dir.resolve("features")).doesNotExist();
+  }
+
+  @Test
   void mistakesAreOneLineWithExitTwo() {
     assertThat(launch("gpu-plan", "--table", "t", "--query", "SELECT 1").output)
-        .contains("give exactly one of --sql FILE, --query SQL, --table NAME");
+        .contains("give exactly one of --sql FILE, --query SQL, --table NAME, --job JOB");
+    assertThat(launch("gpu-plan", "--job", "nope").output)
+        .contains("--job nope: no such job; the jobs: ")
+        .contains("quality-check");
+    Launched sql = launch("gpu-plan", "--job", "sql", "--set", "sql.file=nothing.sql");
+    assertThat(sql.code).isEqualTo(2);
     Launched missing = launch("gpu-plan", "--table", "no_such_table");
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.output).contains("no_such_table").doesNotContain("\tat ");

@@ -296,6 +296,20 @@ public final class QualityCheckJob implements SparkJob {
     }
   }
 
+  /** The metrics' queries, and the row-level annotation when rows are split. */
+  @Override
+  public Map<String, Dataset<Row>> queries(JobContext ctx) {
+    Verification v =
+        Verification.onData(input.read(ctx.spark(), false))
+            .addChecks(suite.checks())
+            .addAnalyzers(suite.analyzers());
+    Map<String, Dataset<Row>> out = new LinkedHashMap<>(v.plans());
+    if (goodOut != null || badOut != null) {
+      out.put("row-level annotation", v.annotate());
+    }
+    return out;
+  }
+
   @Override
   public JobPlan plan(JobContext ctx) {
     requireOutputsOutsideTable(ctx);
