@@ -44,59 +44,53 @@ public final class RapidsConf {
     ALL
   }
 
+  // Set once, by a factory or on a fresh copy in a method below: never changed after it returns.
   private final boolean cluster;
-  private final int executorGpus;
-  private final int tasksPerGpu;
-  private final int concurrentGpuTasks;
-  private final String pinnedPoolSize;
-  private final Shuffle shuffle;
-  private final Explain explain;
-  private final boolean incompatibleOps;
-  private final String discoveryScript;
-  private final String vendor;
+  private int executorGpus = 1;
+  private int tasksPerGpu;
+  private int concurrentGpuTasks = 2;
+  private String pinnedPoolSize;
+  private Shuffle shuffle;
+  private Explain explain = Explain.NOT_ON_GPU;
+  private boolean incompatibleOps;
+  private String discoveryScript;
+  private String vendor = "nvidia.com";
 
-  private RapidsConf(
-      boolean cluster,
-      int executorGpus,
-      int tasksPerGpu,
-      int concurrentGpuTasks,
-      String pinnedPoolSize,
-      Shuffle shuffle,
-      Explain explain,
-      boolean incompatibleOps,
-      String discoveryScript,
-      String vendor) {
+  private RapidsConf(boolean cluster) {
     this.cluster = cluster;
-    this.executorGpus = executorGpus;
-    this.tasksPerGpu = tasksPerGpu;
-    this.concurrentGpuTasks = concurrentGpuTasks;
-    this.pinnedPoolSize = pinnedPoolSize;
-    this.shuffle = shuffle;
-    this.explain = explain;
-    this.incompatibleOps = incompatibleOps;
-    this.discoveryScript = discoveryScript;
-    this.vendor = vendor;
+  }
+
+  private RapidsConf copy() {
+    RapidsConf c = new RapidsConf(cluster);
+    c.executorGpus = executorGpus;
+    c.tasksPerGpu = tasksPerGpu;
+    c.concurrentGpuTasks = concurrentGpuTasks;
+    c.pinnedPoolSize = pinnedPoolSize;
+    c.shuffle = shuffle;
+    c.explain = explain;
+    c.incompatibleOps = incompatibleOps;
+    c.discoveryScript = discoveryScript;
+    c.vendor = vendor;
+    return c;
   }
 
   /** Local Spark on a machine with a GPU. */
   public static RapidsConf gpuLocal() {
-    return new RapidsConf(
-        false, 1, 1, 2, "1g", Shuffle.SPARK, Explain.NOT_ON_GPU, false, null, "nvidia.com");
+    RapidsConf c = new RapidsConf(false);
+    c.tasksPerGpu = 1;
+    c.pinnedPoolSize = "1g";
+    c.shuffle = Shuffle.SPARK;
+    return c;
   }
 
   /** Executors with GPUs on Kubernetes (or any cluster manager that schedules GPUs). */
   public static RapidsConf gpuK8s() {
-    return new RapidsConf(
-        true,
-        1,
-        4,
-        2,
-        "2g",
-        Shuffle.MULTITHREADED,
-        Explain.NOT_ON_GPU,
-        false,
-        IMAGE_DISCOVERY_SCRIPT,
-        "nvidia.com");
+    RapidsConf c = new RapidsConf(true);
+    c.tasksPerGpu = 4;
+    c.pinnedPoolSize = "2g";
+    c.shuffle = Shuffle.MULTITHREADED;
+    c.discoveryScript = IMAGE_DISCOVERY_SCRIPT;
+    return c;
   }
 
   /**
@@ -117,17 +111,9 @@ public final class RapidsConf {
   /** GPUs each executor asks for ({@code spark.executor.resource.gpu.amount}); cluster only. */
   public RapidsConf executorGpus(int gpus) {
     require(gpus >= 1, "executorGpus must be at least 1, got " + gpus);
-    return new RapidsConf(
-        cluster,
-        gpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.executorGpus = gpus;
+    return c;
   }
 
   /**
@@ -136,33 +122,17 @@ public final class RapidsConf {
    */
   public RapidsConf tasksPerGpu(int tasks) {
     require(tasks >= 1, "tasksPerGpu must be at least 1, got " + tasks);
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasks,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.tasksPerGpu = tasks;
+    return c;
   }
 
   /** Tasks on one GPU at the same time ({@code spark.rapids.sql.concurrentGpuTasks}). */
   public RapidsConf concurrentGpuTasks(int tasks) {
     require(tasks >= 1, "concurrentGpuTasks must be at least 1, got " + tasks);
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        tasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.concurrentGpuTasks = tasks;
+    return c;
   }
 
   /** Host memory pinned for transfers to the GPU, e.g. {@code 2g}; {@code 0} turns it off. */
@@ -170,17 +140,9 @@ public final class RapidsConf {
     require(
         size.matches("(?i)\\d+[kmgt]?b?"),
         "pinnedPoolSize: expected a size such as 2g, got " + size);
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        size,
-        shuffle,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.pinnedPoolSize = size;
+    return c;
   }
 
   /** The shuffle between GPU executors. */
@@ -190,32 +152,16 @@ public final class RapidsConf {
         "local Spark has one executor: the RAPIDS shuffle ("
             + mode
             + ") needs a cluster (gpu-k8s)");
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        mode,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.shuffle = mode;
+    return c;
   }
 
   /** What RAPIDS logs about the plan ({@code spark.rapids.sql.explain}). */
   public RapidsConf explain(Explain level) {
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        level,
-        incompatibleOps,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.explain = level;
+    return c;
   }
 
   /**
@@ -224,17 +170,9 @@ public final class RapidsConf {
    * default: results then equal the CPU's.
    */
   public RapidsConf incompatibleOps(boolean allowed) {
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        allowed,
-        discoveryScript,
-        vendor);
+    RapidsConf c = copy();
+    c.incompatibleOps = allowed;
+    return c;
   }
 
   /**
@@ -242,32 +180,16 @@ public final class RapidsConf {
    * only.
    */
   public RapidsConf discoveryScript(String path) {
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        incompatibleOps,
-        path,
-        vendor);
+    RapidsConf c = copy();
+    c.discoveryScript = path;
+    return c;
   }
 
   /** The GPU resource's vendor on Kubernetes, {@code nvidia.com} by default. */
   public RapidsConf vendor(String name) {
-    return new RapidsConf(
-        cluster,
-        executorGpus,
-        tasksPerGpu,
-        concurrentGpuTasks,
-        pinnedPoolSize,
-        shuffle,
-        explain,
-        incompatibleOps,
-        discoveryScript,
-        name);
+    RapidsConf c = copy();
+    c.vendor = name;
+    return c;
   }
 
   /** Whether the settings are for executors on a cluster ({@code gpu-k8s}) rather than local. */

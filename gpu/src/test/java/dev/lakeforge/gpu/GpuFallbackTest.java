@@ -2,15 +2,12 @@ package dev.lakeforge.gpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeforge.core.job.Launcher;
 import dev.lakeforge.core.report.RunReport;
 import dev.lakeforge.testing.ChildJvm;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,17 +38,17 @@ class GpuFallbackTest {
         config("totals_gpu", "gpu: {preset: gpu-local, nvidiaSmi: /nonexistent/nvidia-smi}");
     Path plain = config("totals_cpu", "");
 
-    Launched gpu = launch("sql", "--config", config.toString());
-    Launched cpu = launch("sql", "--config", plain.toString());
+    Launched gpu = Launched.run("sql", "--config", config.toString());
+    Launched cpu = Launched.run("sql", "--config", plain.toString());
 
-    assertThat(gpu.code).as(gpu.output).isZero();
-    assertThat(cpu.code).as(cpu.output).isZero();
+    assertThat(gpu.code()).as(gpu.all()).isZero();
+    assertThat(cpu.code()).as(cpu.all()).isZero();
     assertThat(rows(spark, "totals_gpu")).isEqualTo(rows(spark, "totals_cpu"));
     String line =
         "the config asks for the GPU, but no GPU on this machine: cannot run"
             + " /nonexistent/nvidia-smi (No such file or directory): running on the CPU";
-    assertThat(gpu.output.lines().filter(l -> l.contains(line))).hasSize(1);
-    assertThat(cpu.output).doesNotContain("asks for the GPU");
+    assertThat(gpu.all().lines().filter(l -> l.contains(line))).hasSize(1);
+    assertThat(cpu.all()).doesNotContain("asks for the GPU");
 
     RunReport report = report("totals_gpu");
     assertThat(report.accelerator()).isEqualTo("cpu");
@@ -66,10 +63,10 @@ class GpuFallbackTest {
   void requireGpuWithoutOneExitsTwoInOneLine() throws IOException {
     Path config = config("never", "gpu: {preset: gpu-local, nvidiaSmi: /nonexistent/nvidia-smi}");
 
-    Launched run = launch("sql", "--config", config.toString(), "--require-gpu");
+    Launched run = Launched.run("sql", "--config", config.toString(), "--require-gpu");
 
-    assertThat(run.code).isEqualTo(2);
-    assertThat(run.output.strip())
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.all().strip())
         .isEqualTo(
             "lakeforge sql: the GPU is required (--require-gpu or gpu.required), but no GPU on"
                 + " this machine: cannot run /nonexistent/nvidia-smi (No such file or directory)");
@@ -132,14 +129,5 @@ class GpuFallbackTest {
 
   private static List<Row> rows(SparkSession spark, String table) {
     return spark.table(table).orderBy("k").collectAsList();
-  }
-
-  private record Launched(int code, String output) {}
-
-  private static Launched launch(String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    int code = new Launcher(out, out).execute(args);
-    return new Launched(code, bytes.toString(StandardCharsets.UTF_8));
   }
 }

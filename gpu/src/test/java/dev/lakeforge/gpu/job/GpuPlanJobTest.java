@@ -2,12 +2,9 @@ package dev.lakeforge.gpu.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeforge.core.job.Launcher;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -44,10 +41,10 @@ class GpuPlanJobTest {
   void reportsEachQueryOfASqlFileAndWritesNothing(SparkSession spark) throws IOException {
     Path sql = Files.writeString(dir.resolve("nightly.sql"), SQL);
 
-    Launched run = launch("gpu-plan", "--sql", sql.toString());
+    Launched run = Launched.run("gpu-plan", "--sql", sql.toString());
 
-    assertThat(run.code).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.all())
         .contains("nightly.sql:1:1: CREATE OR REPLACE TEMPORARY VIEW recent")
         .contains("ran (it changes the session only)")
         .contains("nightly.sql:3:1: CREATE TABLE plan_totals USING parquet AS")
@@ -65,20 +62,20 @@ class GpuPlanJobTest {
   void minCoverageFailsThePlanBelowItWithExitThree() throws IOException {
     Path sql = Files.writeString(dir.resolve("nightly.sql"), SQL);
 
-    Launched gate = launch("gpu-plan", "--sql", sql.toString(), "--min-coverage", "0.95");
-    Launched lenient = launch("gpu-plan", "--sql", sql.toString(), "--min-coverage", "0.6");
+    Launched gate = Launched.run("gpu-plan", "--sql", sql.toString(), "--min-coverage", "0.95");
+    Launched lenient = Launched.run("gpu-plan", "--sql", sql.toString(), "--min-coverage", "0.6");
 
-    assertThat(gate.code).as(gate.output).isEqualTo(3);
-    assertThat(gate.output).contains("below --min-coverage 95.0%: " + sql + ":6:1");
-    assertThat(lenient.code).as(lenient.output).isZero();
+    assertThat(gate.code()).as(gate.all()).isEqualTo(3);
+    assertThat(gate.all()).contains("below --min-coverage 95.0%: " + sql + ":6:1");
+    assertThat(lenient.code()).as(lenient.all()).isZero();
   }
 
   @Test
   void reportsATableScan() {
-    Launched run = launch("gpu-plan", "--table", "plan_orders", "--full");
+    Launched run = Launched.run("gpu-plan", "--table", "plan_orders", "--full");
 
-    assertThat(run.code).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.all())
         .contains("== table plan_orders")
         .contains("GPU plan: 1 of 1 operators on the GPU (100.0%), 0 fallbacks")
         .contains("*Exec <FileSourceScanExec> will run on GPU");
@@ -87,7 +84,7 @@ class GpuPlanJobTest {
   @Test
   void dryRunPrintsEachPlansCoverage() {
     Launched run =
-        launch(
+        Launched.run(
             "gpu-plan",
             "--query",
             "SELECT region, max(amount) FROM plan_orders GROUP BY region",
@@ -95,8 +92,8 @@ class GpuPlanJobTest {
             "1",
             "--dry-run");
 
-    assertThat(run.code).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.all())
         .contains("--query: 4 of 4 operators on the GPU (100.0%), 0 fallbacks")
         .contains("fail below 100.0% coverage");
   }
@@ -110,9 +107,9 @@ class GpuPlanJobTest {
                 + "spark: {conf: {}}\n");
     String query = "SELECT to_json(named_struct('id', id)) FROM plan_orders";
 
-    Launched off = launch("gpu-plan", "--query", query);
+    Launched off = Launched.run("gpu-plan", "--query", query);
     Launched on =
-        launch(
+        Launched.run(
             "gpu-plan",
             "--config",
             config.toString(),
@@ -121,10 +118,10 @@ class GpuPlanJobTest {
             "--query",
             query);
 
-    assertThat(off.output).contains("1 of 2 operators on the GPU");
-    assertThat(on.code).as(on.output).isZero();
-    assertThat(on.output).contains("the config asks for the GPU, but no GPU on this machine");
-    assertThat(on.output)
+    assertThat(off.all()).contains("1 of 2 operators on the GPU");
+    assertThat(on.code()).as(on.all()).isZero();
+    assertThat(on.all()).contains("the config asks for the GPU, but no GPU on this machine");
+    assertThat(on.all())
         .contains("1 of 2 operators on the GPU"); // StructsToJson has its own switch
   }
 
@@ -153,7 +150,7 @@ class GpuPlanJobTest {
             """);
 
     Launched check =
-        launch(
+        Launched.run(
             "gpu-plan",
             "--job",
             "quality-check",
@@ -162,15 +159,15 @@ class GpuPlanJobTest {
             "--min-coverage",
             "1");
     Launched transform =
-        launch("gpu-plan", "--job", "gpu-transform", "--config", config.toString());
+        Launched.run("gpu-plan", "--job", "gpu-transform", "--config", config.toString());
 
-    assertThat(check.code).as(check.output).isZero();
-    assertThat(check.output)
+    assertThat(check.code()).as(check.all()).isZero();
+    assertThat(check.all())
         .contains("== job quality-check: one scan for 2 analyzers")
         .contains("== job quality-check: frequencies of id for Uniqueness(id)")
         .contains("== job quality-check: row-level annotation");
-    assertThat(transform.code).as(transform.output).isZero();
-    assertThat(transform.output)
+    assertThat(transform.code()).as(transform.all()).isZero();
+    assertThat(transform.all())
         .contains("== job gpu-transform: transforms of parquet files at")
         .contains("operators on the GPU (100.0%), 0 fallbacks");
     assertThat(dir.resolve("good")).doesNotExist();
@@ -179,26 +176,17 @@ class GpuPlanJobTest {
 
   @Test
   void mistakesAreOneLineWithExitTwo() {
-    assertThat(launch("gpu-plan", "--table", "t", "--query", "SELECT 1").output)
+    assertThat(Launched.run("gpu-plan", "--table", "t", "--query", "SELECT 1").all())
         .contains("give exactly one of --sql FILE, --query SQL, --table NAME, --job JOB");
-    assertThat(launch("gpu-plan", "--job", "nope").output)
+    assertThat(Launched.run("gpu-plan", "--job", "nope").all())
         .contains("--job nope: no such job; the jobs: ")
         .contains("quality-check");
-    Launched sql = launch("gpu-plan", "--job", "sql", "--set", "sql.file=nothing.sql");
-    assertThat(sql.code).isEqualTo(2);
-    Launched missing = launch("gpu-plan", "--table", "no_such_table");
-    assertThat(missing.code).isEqualTo(2);
-    assertThat(missing.output).contains("no_such_table").doesNotContain("\tat ");
-    assertThat(launch("gpu-plan", "--query", "SELECT 1", "--min-coverage", "95").output)
+    Launched sql = Launched.run("gpu-plan", "--job", "sql", "--set", "sql.file=nothing.sql");
+    assertThat(sql.code()).isEqualTo(2);
+    Launched missing = Launched.run("gpu-plan", "--table", "no_such_table");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.all()).contains("no_such_table").doesNotContain("\tat ");
+    assertThat(Launched.run("gpu-plan", "--query", "SELECT 1", "--min-coverage", "95").all())
         .contains("--min-coverage: expected a share between 0 and 1, such as 0.95, got 95.0");
-  }
-
-  private record Launched(int code, String output) {}
-
-  private static Launched launch(String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    int code = new Launcher(out, out).execute(args);
-    return new Launched(code, bytes.toString(StandardCharsets.UTF_8));
   }
 }

@@ -2,12 +2,9 @@ package dev.lakeforge.gpu.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lakeforge.core.job.Launcher;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
@@ -54,10 +51,10 @@ class GpuTransformJobTest {
     Path config =
         config("input: data/events.parquet\n  output: out/features\n  minCoverage: 1.0\n" + STEPS);
 
-    Launched run = launch("gpu-transform", "--config", config.toString());
+    Launched run = Launched.run("gpu-transform", "--config", config.toString());
 
-    assertThat(run.code).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.all())
         .contains("GPU plan: ")
         .contains("operators on the GPU (100.0%), 0 fallbacks");
     Dataset<Row> out = spark.read().parquet(dir.resolve("out/features").toString());
@@ -81,10 +78,10 @@ class GpuTransformJobTest {
   void dryRunPrintsStepsAndCoverageAndWritesNothing() throws IOException {
     Path config = config("input: data/events.parquet\n  output: out/features\n" + STEPS);
 
-    Launched run = launch("gpu-transform", "--config", config.toString(), "--dry-run");
+    Launched run = Launched.run("gpu-transform", "--config", config.toString(), "--dry-run");
 
-    assertThat(run.code).as(run.output).isZero();
-    assertThat(run.output)
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.all())
         .contains("transforms[0]: dedup by [event_id] keeping the first by ingested_at DESC")
         .contains("transforms[8]: hash customer into 8 buckets")
         .contains("operators on the GPU (100.0%)")
@@ -98,10 +95,10 @@ class GpuTransformJobTest {
     Path config =
         config("input: data/events.json\n  output: out/json\n  minCoverage: 1.0\n" + STEPS);
 
-    Launched run = launch("gpu-transform", "--config", config.toString());
+    Launched run = Launched.run("gpu-transform", "--config", config.toString());
 
-    assertThat(run.code).as(run.output).isEqualTo(3);
-    assertThat(run.output).contains("below minCoverage 100.0%").contains("nothing written");
+    assertThat(run.code()).as(run.all()).isEqualTo(3);
+    assertThat(run.all()).contains("below minCoverage 100.0%").contains("nothing written");
     assertThat(dir.resolve("out/json")).doesNotExist();
   }
 
@@ -113,10 +110,10 @@ class GpuTransformJobTest {
                 + "    - {type: dateParts, column: ts, parts: [hour]}\n"
                 + "    - {type: bucketize, splits: [0, 1]}\n");
 
-    Launched run = launch("gpu-transform", "--config", config.toString());
+    Launched run = Launched.run("gpu-transform", "--config", config.toString());
 
-    assertThat(run.code).isEqualTo(2);
-    assertThat(run.output)
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.all())
         .contains("gpu-transform.transforms[1].column")
         .contains("is required for a bucketize step")
         .doesNotContain("\tat ");
@@ -124,14 +121,5 @@ class GpuTransformJobTest {
 
   private Path config(String section) throws IOException {
     return Files.writeString(dir.resolve("features.yaml"), "gpu-transform:\n  " + section);
-  }
-
-  private record Launched(int code, String output) {}
-
-  private static Launched launch(String... args) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    int code = new Launcher(out, out).execute(args);
-    return new Launched(code, bytes.toString(StandardCharsets.UTF_8));
   }
 }
