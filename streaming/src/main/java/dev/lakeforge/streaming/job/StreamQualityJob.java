@@ -440,9 +440,8 @@ public final class StreamQualityJob implements SparkJob {
   public JobOutcome run(JobContext ctx) throws Exception {
     PipelineSpec spec = spec(ctx);
     // A table that is not there fails the run at once (a user's mistake, exit 2), even when no
-    // batch would ever write to it, and before the broker is asked.
+    // batch would ever write to it, and before the broker is asked (start asks it first).
     LakeTable.of(ctx.spark(), settings.table());
-    spec.checkBroker();
     RunningPipeline pipeline = spec.start(ctx.spark());
     StreamingQuery query = pipeline.query();
     GracefulStop stop = GracefulStop.onSigterm(pipeline);
