@@ -72,6 +72,19 @@ public final class MetricsExport {
         "Executor GPU-hours of the last run",
         values,
         r.cost().gpuHours());
+    if (r.accelerator() != null) {
+      // 0 for a run that asked for the GPU and fell back too: lakeforge_run_gpu_fallback says so
+      gauge(
+          "lakeforge_run_on_gpu",
+          "1 if the last run's SQL ran on GPUs (RAPIDS), else 0",
+          values,
+          "gpu".equals(r.accelerator()) ? 1 : 0);
+      gauge(
+          "lakeforge_run_gpu_fallback",
+          "1 if the last run asked for the GPU and ran on the CPU, else 0",
+          values,
+          r.gpuFallback() == null ? 0 : 1);
+    }
     gauge(
         "lakeforge_run_cost",
         "Cost of the last run in " + r.cost().currency(),

@@ -27,7 +27,7 @@ class MetricsExportTest {
             RunMetrics.NONE,
             Cost.of(120, 0, 0.25, 3.0, "EUR"),
             "cpu",
-            null,
+            "no GPU on this machine",
             Map.of("recordsIn", 25L, "duplicates", 5L, "table", "lake.sales.orders", "lag", "0"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new MetricsExport(report).write(out);
@@ -37,6 +37,12 @@ class MetricsExportTest {
             "lakeforge_run_detail{detail=\"duplicates\",job=\"stream-quality\",status=\"SUCCEEDED\","
                 + "team=\"payments\",tenant=\"\"} 5")
         .contains("lakeforge_run_detail{detail=\"recordsIn\",job=\"stream-quality\"")
+        .contains(
+            "lakeforge_run_on_gpu{job=\"stream-quality\",status=\"SUCCEEDED\",team=\"payments\","
+                + "tenant=\"\"} 0.0")
+        .contains(
+            "lakeforge_run_gpu_fallback{job=\"stream-quality\",status=\"SUCCEEDED\","
+                + "team=\"payments\",tenant=\"\"} 1.0")
         .doesNotContain("detail=\"table\"")
         .doesNotContain("detail=\"lag\"");
   }
