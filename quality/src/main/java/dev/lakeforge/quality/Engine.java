@@ -78,36 +78,13 @@ final class Engine {
   private Engine() {}
 
   static AnalysisResult run(Dataset<Row> data, List<Analyzer> analyzers) {
-    Map<Analyzer, Metric> out = new LinkedHashMap<>();
-    StructType schema = data.schema();
-    List<ScanShareable> scans = new ArrayList<>();
-    Map<String, List<FrequencyBased>> groups = new LinkedHashMap<>();
-    List<Standalone> standalone = new ArrayList<>();
-    for (Analyzer a : analyzers) {
-      try {
-        String problem = problem(data, schema, a);
-        if (problem != null) {
-          out.put(a, Metric.failed(a, problem));
-        } else if (a instanceof ScanShareable s) {
-          scans.add(s);
-        } else if (a instanceof FrequencyBased f) {
-          groups
-              .computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>())
-              .add(f);
-        } else {
-          standalone.add((Standalone) a);
-        }
-      } catch (
-          Exception
-              e) { // Spark's AnalysisException is a checked exception, thrown from Scala undeclared
-        out.put(a, Metric.failed(a, LakeforgeException.firstLine(e)));
-      }
-    }
-    out.putAll(runScans(data, scans));
-    for (List<FrequencyBased> group : groups.values()) {
+    Work work = Work.of(data, analyzers);
+    Map<Analyzer, Metric> out = new LinkedHashMap<>(work.failed());
+    out.putAll(runScans(data, work.scans()));
+    for (List<FrequencyBased> group : work.groups().values()) {
       out.putAll(frequencies(data, group));
     }
-    for (Standalone s : standalone) {
+    for (Standalone s : work.standalone()) {
       try {
         out.put((Analyzer) s, s.compute(data));
       } catch (Exception e) {
@@ -120,6 +97,44 @@ final class Engine {
   }
 
   /**
+   * The analyzers sorted by how they run: sharing the one scan, grouped by column set (and filter)
+   * for one group-by each, or alone; those that cannot run on this data failed already.
+   */
+  private record Work(
+      List<ScanShareable> scans,
+      Map<String, List<FrequencyBased>> groups,
+      List<Standalone> standalone,
+      Map<Analyzer, Metric> failed) {
+    static Work of(Dataset<Row> data, List<Analyzer> analyzers) {
+      StructType schema = data.schema();
+      Work w =
+          new Work(
+              new ArrayList<>(), new LinkedHashMap<>(), new ArrayList<>(), new LinkedHashMap<>());
+      for (Analyzer a : analyzers) {
+        try {
+          String problem = problem(data, schema, a);
+          if (problem != null) {
+            w.failed.put(a, Metric.failed(a, problem));
+          } else if (a instanceof ScanShareable s) {
+            w.scans.add(s);
+          } else if (a instanceof FrequencyBased f) {
+            w.groups
+                .computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>())
+                .add(f);
+          } else {
+            w.standalone.add((Standalone) a);
+          }
+        } catch (
+            Exception e) { // Spark's AnalysisException is a checked exception, thrown from Scala
+          // undeclared
+          w.failed.put(a, Metric.failed(a, LakeforgeException.firstLine(e)));
+        }
+      }
+      return w;
+    }
+  }
+
+  /**
    * The queries {@link #run} would run, unexecuted, named for a reader: the one aggregation the
    * scan analyzers share, then one per grouping column set; analyzers that run their own queries
    * (exact quantiles, custom SQL, ...) and those that cannot run on this data are left out.
@@ -127,29 +142,15 @@ final class Engine {
   static Map<String, Dataset<Row>> plans(Dataset<Row> data, List<Analyzer> analyzers) {
     StructType schema = data.schema();
     boolean gpu = gpuExpressions(data);
+    Work work = Work.of(data, analyzers);
     List<Column> scans = new ArrayList<>();
-    List<String> scanNames = new ArrayList<>();
-    Map<String, List<FrequencyBased>> groups = new LinkedHashMap<>();
-    for (Analyzer a : analyzers) {
-      try {
-        if (problem(data, schema, a) != null) {
-          continue;
-        }
-      } catch (Exception e) { // as in run: an analyzer that cannot be planned is left out
-        continue;
-      }
-      if (a instanceof ScanShareable s) {
-        scans.addAll(s.aggregations(new Plans.Scope(a.filter(), schema, false, gpu)));
-        scanNames.add(a.describe());
-      } else if (a instanceof FrequencyBased f) {
-        groups
-            .computeIfAbsent(f.groupColumns(schema) + ":" + a.filter(), k -> new ArrayList<>())
-            .add(f);
-      }
+    for (ScanShareable s : work.scans()) {
+      scans.addAll(s.aggregations(new Plans.Scope(((Analyzer) s).filter(), schema, false, gpu)));
     }
+    Map<String, List<FrequencyBased>> groups = work.groups();
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     if (!scans.isEmpty()) {
-      out.put("one scan for " + scanNames.size() + " analyzers", aggregation(data, scans));
+      out.put("one scan for " + work.scans().size() + " analyzers", aggregation(data, scans));
     }
     for (List<FrequencyBased> group : groups.values()) {
       out.put(
