@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,9 +92,9 @@ final class OutputCommit implements AutoCloseable {
             + ManagementFactory.getRuntimeMXBean().getName()
             + " since "
             + Instant.now();
-    try (OutputStream out = fs.create(lock, false)) {
-      out.write(holder.getBytes(StandardCharsets.UTF_8));
-    } catch (FileAlreadyExistsException e) {
+    try {
+      create(fs, lock, holder.getBytes(StandardCharsets.UTF_8));
+    } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
       throw conflict(output, fs, lock);
     } catch (IOException e) {
       if (fs.exists(lock) && !holder.equals(read(fs, lock))) {
@@ -107,6 +108,29 @@ final class OutputCommit implements AutoCloseable {
           lock); // a store whose create does not refuse an existing file: the last writer holds it
     }
     locked.add(output);
+  }
+
+  /**
+   * Creates {@code file} only if it does not exist. Hadoop's local file system checks and then
+   * creates, so two runs could both take the lock; there the JDK's exclusive create (O_EXCL) is
+   * used.
+   */
+  private static void create(FileSystem fs, Path file, byte[] content) throws IOException {
+    if ("file".equals(fs.getUri().getScheme())) {
+      java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(file).toUri());
+      Files.createDirectories(local.getParent());
+      java.nio.file.Path written =
+          Files.write(local.resolveSibling("." + UUID.randomUUID() + ".tmp"), content);
+      try {
+        Files.createLink(local, written); // link(2): atomic, and the file is whole once visible
+      } finally {
+        Files.delete(written);
+      }
+      return;
+    }
+    try (OutputStream out = fs.create(file, false)) {
+      out.write(content);
+    }
   }
 
   private static QualityException conflict(String output, FileSystem fs, Path lock) {
