@@ -19,9 +19,9 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command: the sql job on the bundled demo, against a real Iceberg catalog. */
+/** The quick start's sql job on the bundled demo SQL, against a real Iceberg catalog. */
 @SparkTest
-class DemoJobTest {
+class SqlDemoTest {
   /** The shared session's catalog {@code lake} (Spark caches a catalog once loaded). */
   private static final Path LAKE = SharedSpark.root().resolve("lake");
 
@@ -55,8 +55,9 @@ class DemoJobTest {
           .contains("| PAID      | 2      | 49.75   |")
           .contains("ran 5 statement(s) from demo.sql");
     }
-    assertThat(spark.sql("SELECT count(*) FROM lake.demo.orders").first().getLong(0)).isEqualTo(5);
-    assertThat(LAKE.resolve("demo/orders/metadata")).isDirectory();
+    assertThat(spark.sql("SELECT count(*) FROM lake.sql_demo.orders").first().getLong(0))
+        .isEqualTo(5);
+    assertThat(LAKE.resolve("sql_demo/orders/metadata")).isDirectory();
     try (var reports = Files.list(dir.resolve("runs"))) {
       assertThat(reports.count()).isEqualTo(2);
     }
