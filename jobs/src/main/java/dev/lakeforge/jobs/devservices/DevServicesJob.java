@@ -326,8 +326,13 @@ public final class DevServicesJob implements SparkJob {
   }
 
   private static String busy(String service, int port) {
-    return "port %d for %s is in use by another program: stop it, or pick another port with --set dev-services.%sPort=..."
-        .formatted(port, service, service);
+    return "port "
+        + port
+        + " for "
+        + service
+        + " is in use by another program: stop it, or pick another port with --set dev-services."
+        + service
+        + "Port=...";
   }
 
   private static void clean(Path dir) throws IOException {
