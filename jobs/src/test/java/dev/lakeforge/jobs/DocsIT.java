@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
@@ -55,6 +56,18 @@ class DocsIT {
   record Block(Path page, int line, String language, String text, String directive) {
     String name() {
       return ROOT.relativize(page) + ":" + line + " (" + language + ")";
+    }
+  }
+
+  private static final List<Path> WORKSPACES = new ArrayList<>();
+
+  /** A page whose example failed between dev-services up and down leaves nothing running. */
+  @AfterAll
+  static void stopDevServices() throws Exception {
+    for (Path workspace : WORKSPACES) {
+      if (Files.exists(workspace.resolve(".lakeforge/dev-services/pid"))) {
+        bash(List.of("bash"), "bin/lakeforge dev-services down\n", workspace, 120);
+      }
     }
   }
 
@@ -117,6 +130,7 @@ class DocsIT {
    */
   private static Path workspace() throws IOException {
     Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "docs-");
+    WORKSPACES.add(dir);
     Files.createSymbolicLink(dir.resolve("bin"), ROOT.resolve("bin"));
     Files.createSymbolicLink(dir.resolve("jobs"), ROOT.resolve("jobs"));
     copy(ROOT.resolve("examples"), dir.resolve("examples"));

@@ -28,17 +28,25 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * Starts, on loopback and from the project's Maven artifacts, the services the examples use: a
  * Kafka broker (KRaft), PostgreSQL, a Nessie server and an S3-compatible server (S3Proxy). {@code
  * up} returns when all answer and prints their endpoints as config; {@code down} stops exactly what
- * {@code up} started; {@code status} says what runs.
+ * {@code up} started; {@code status} says what runs; {@code produce} sends a file's lines to a
+ * topic.
  *
  * <pre>{@code
  * bin/lakeforge dev-services up        # Kafka 127.0.0.1:9092, PostgreSQL :15432, Nessie :19120, S3 :19000
  * bin/lakeforge dev-services status
+ * bin/lakeforge dev-services produce --topic orders --file examples/orders-stream.jsonl
  * bin/lakeforge dev-services down
  * }</pre>
  */
@@ -47,8 +55,20 @@ public final class DevServicesJob implements SparkJob {
   private static final Duration UP_BOUND = Duration.ofMinutes(8);
   private static final Duration DOWN_BOUND = Duration.ofSeconds(90);
 
-  @Parameters(index = "0", paramLabel = "up|down|status", description = "What to do.")
+  @Parameters(index = "0", paramLabel = "up|down|status|produce", description = "What to do.")
   String action;
+
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
+      description = "produce: the topic to send the file's lines to.")
+  String topic;
+
+  @Option(
+      names = "--file",
+      paramLabel = "FILE",
+      description = "produce: a file of records, one per line (JSON, for example).")
+  Path file;
 
   /**
    * The {@code dev-services:} section.
@@ -111,7 +131,7 @@ public final class DevServicesJob implements SparkJob {
 
   @Override
   public String description() {
-    return "Starts (up), stops (down) or shows (status) Kafka, PostgreSQL, Nessie and S3 on loopback for the examples.";
+    return "Starts (up), stops (down) or shows (status) Kafka, PostgreSQL, Nessie and S3 on loopback for the examples; produce sends a file to a topic.";
   }
 
   @Override
@@ -126,9 +146,18 @@ public final class DevServicesJob implements SparkJob {
 
   @Override
   public void configure(Config config) {
-    if (!Set.of("up", "down", "status").contains(action)) {
+    if (!Set.of("up", "down", "status", "produce").contains(action)) {
       throw new LakeforgeException(
-          ErrorKind.USAGE, "dev-services: expected up, down or status, got '" + action + "'");
+          ErrorKind.USAGE,
+          "dev-services: expected up, down, status or produce, got '" + action + "'");
+    }
+    if (action.equals("produce") && (topic == null || file == null)) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE, "dev-services produce: give --topic TOPIC and --file FILE");
+    }
+    if (action.equals("produce") && !Files.isRegularFile(file)) {
+      throw new LakeforgeException(
+          ErrorKind.NOT_FOUND, "dev-services produce: no file " + file.toAbsolutePath());
     }
     settings = config.bind(name(), Settings.class);
   }
@@ -148,6 +177,14 @@ public final class DevServicesJob implements SparkJob {
                   }
                 });
       }
+    } else if (action.equals("produce")) {
+      plan.step(
+          "send each line of "
+              + file
+              + " to topic "
+              + topic
+              + " at "
+              + settings.endpoints().kafkaBootstrap());
     } else {
       plan.step(action.equals("down") ? "stop what up started" : "show what runs");
     }
@@ -159,6 +196,7 @@ public final class DevServicesJob implements SparkJob {
     return switch (action) {
       case "up" -> up(ctx);
       case "down" -> down(ctx);
+      case "produce" -> produce(ctx);
       default -> status(ctx);
     };
   }
@@ -267,6 +305,37 @@ public final class DevServicesJob implements SparkJob {
     }
     ctx.print("stopped " + String.join(", ", settings.services()));
     return JobOutcome.success("dev-services down");
+  }
+
+  /** Sends each non-blank line of the file as one record's value, in order, to one topic. */
+  private JobOutcome produce(JobContext ctx) throws Exception {
+    List<String> lines = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList();
+    Map<String, Object> conf =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            settings.endpoints().kafkaBootstrap(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            30_000);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(conf, new StringSerializer(), new StringSerializer())) {
+      for (String line : lines) {
+        producer.send(new ProducerRecord<>(topic, line));
+      }
+      producer.flush();
+    } catch (KafkaException e) {
+      throw new LakeforgeException(
+          ErrorKind.UNAVAILABLE,
+          "cannot send to "
+              + settings.endpoints().kafkaBootstrap()
+              + " (is it up? bin/lakeforge dev-services status): "
+              + e.getMessage(),
+          e);
+    }
+    ctx.print("sent " + lines.size() + " record(s) from " + file + " to topic " + topic);
+    return JobOutcome.success(lines.size() + " record(s) sent to " + topic)
+        .withDetails(Map.of("records", lines.size()));
   }
 
   private JobOutcome status(JobContext ctx) {

@@ -12,9 +12,9 @@ record Endpoints(int kafka, int postgres, int nessie, int s3) {
   static final String HOST = "127.0.0.1";
   static final String PG_DATABASE = "lakeforge";
   static final String PG_USER = "lakeforge";
-  static final String PG_PASSWORD = "lakeforge";
-  static final String S3_ACCESS_KEY = "lakeforge";
-  static final String S3_SECRET_KEY = "lakeforge-dev-secret";
+  static final String PG_PASSWORD = "dev-password";
+  static final String S3_ACCESS_KEY = "devaccesskey";
+  static final String S3_SECRET_KEY = "dev-secret-key";
   static final String S3_BUCKET = "lake";
 
   String kafkaBootstrap() {

@@ -58,7 +58,7 @@ class DevServicesTest {
               DriverManager.getConnection(
                   "jdbc:postgresql://127.0.0.1:" + postgres + "/lakeforge",
                   "lakeforge",
-                  "lakeforge");
+                  "dev-password");
           ResultSet r = c.createStatement().executeQuery("SELECT current_user")) {
         assertThat(r.next()).isTrue();
         assertThat(r.getString(1)).isEqualTo("lakeforge");
