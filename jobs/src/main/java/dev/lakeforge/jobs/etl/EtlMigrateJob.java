@@ -200,6 +200,10 @@ public final class EtlMigrateJob implements SparkJob {
               counts.get("to")));
     }
     for (EtlSettings.Analytics a : settings.analytics()) {
+      if (total == 0 && spark.catalog().tableExists(ns() + "." + a.name())) {
+        ctx.print("analytics " + ns() + "." + a.name() + ": unchanged (no source landed a row)");
+        continue;
+      }
       Dataset<Row> rows = spark.sql(a.sql()).persist();
       VerificationResult r =
           Verification.onData(rows)
