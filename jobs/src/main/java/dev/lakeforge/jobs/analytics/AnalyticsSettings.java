@@ -87,12 +87,23 @@ public record AnalyticsSettings(
    * @param bootstrapServers the brokers
    * @param topic the topic
    * @param options more source options (TLS, SASL, {@code kafka.*})
+   * @param connectTimeout how long the dry run waits for a broker to answer (default 30s)
    */
-  public record Kafka(String bootstrapServers, String topic, Map<String, String> options) {
+  public record Kafka(
+      String bootstrapServers, String topic, Map<String, String> options, String connectTimeout) {
     public Kafka {
       require(bootstrapServers != null, "bootstrapServers", "is required");
       require(topic != null, "topic", "is required");
       options = options == null ? Map.of() : Map.copyOf(options);
+      connectTimeout = connectTimeout == null ? "30s" : connectTimeout;
+      require(
+          lateness(connectTimeout) != null && !lateness(connectTimeout).isZero(),
+          "connectTimeout",
+          "expected a duration such as 30s or 2m, got '" + connectTimeout + "'");
+    }
+
+    Duration timeout() {
+      return lateness(connectTimeout);
     }
   }
 

@@ -85,7 +85,7 @@ public final class CustomerAnalyticsJob implements SparkJob {
               + " at "
               + source.kafka().bootstrapServers());
       try {
-        reachable(source.kafka(), Duration.ofSeconds(15));
+        reachable(source.kafka(), source.kafka().timeout());
       } catch (LakeforgeException e) {
         plan.problem(e.getMessage());
       }

@@ -251,7 +251,9 @@ class CustomerAnalyticsTest {
 
   @Test
   void dryRunNamesAnUnreachableBrokerAndEmitK8sSchedulesTheHourlyRun() throws Exception {
-    Path config = config("ca_dry", "{kafka: {bootstrapServers: \"127.0.0.1:1\", topic: t}}");
+    Path config =
+        config(
+            "ca_dry", "{kafka: {bootstrapServers: \"127.0.0.1:1\", topic: t, connectTimeout: 3s}}");
     Launched dry = run(config, "--dry-run");
     assertThat(dry.code()).isEqualTo(ExitCode.USAGE);
     assertThat(dry.all())

@@ -41,6 +41,7 @@ class DevServicesTest {
             "--set", "dev-services.s3Port=" + s3,
             "--set", "run.reportDir=" + dir.resolve("runs"));
     Launched up = launch("up", common);
+    Launched down;
     try {
       assertThat(up.code()).as(up.all()).isEqualTo(ExitCode.OK);
       assertThat(up.out())
@@ -76,10 +77,10 @@ class DevServicesTest {
       Launched status = launch("status", common);
       assertThat(status.out()).contains("kafka").contains("answers").doesNotContain("DOES NOT");
     } finally {
-      Launched down = launch("down", common);
-      assertThat(down.code()).as(down.all()).isEqualTo(ExitCode.OK);
-      assertThat(down.out()).contains("stopped kafka, postgres, nessie, s3");
+      down = launch("down", common);
     }
+    assertThat(down.code()).as(down.all()).isEqualTo(ExitCode.OK);
+    assertThat(down.out()).contains("stopped kafka, postgres, nessie, s3");
     for (int port : List.of(kafka, postgres, nessie, s3)) {
       try (ServerSocket free = new ServerSocket(port)) {
         assertThat(free.getLocalPort()).as("port %d is free again", port).isEqualTo(port);
