@@ -28,10 +28,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
@@ -163,10 +165,32 @@ public final class Launcher {
     boolean help;
   }
 
-  /** The jobs on the classpath, fresh instances, sorted by name. */
+  /**
+   * The jobs on the classpath, fresh instances, sorted by name. A job whose dependencies are not on
+   * this classpath (a tool for local runs under spark-submit, say) is left out, so that it cannot
+   * keep the others from starting.
+   */
   static List<SparkJob> discover() {
     List<SparkJob> jobs = new ArrayList<>();
-    ServiceLoader.load(SparkJob.class).forEach(jobs::add);
+    Iterator<SparkJob> found = ServiceLoader.load(SparkJob.class).iterator();
+    while (true) {
+      try {
+        if (!found.hasNext()) {
+          break;
+        }
+        SparkJob job = found.next();
+        // the command line reflects over the job's members: resolve them now, or leave it out
+        Class<?> type = job.getClass();
+        LOG.trace(
+            "job {}: {} methods, {} fields",
+            type.getName(),
+            type.getDeclaredMethods().length,
+            type.getDeclaredFields().length);
+        jobs.add(job);
+      } catch (ServiceConfigurationError | LinkageError e) {
+        LOG.debug("a job is not available on this classpath: {}", e.toString());
+      }
+    }
     jobs.sort(Comparator.comparing(SparkJob::name));
     return jobs;
   }
