@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -61,7 +63,10 @@ public final class SharedSpark {
     return session;
   }
 
-  /** A folder for this test JVM's files, under {@code target/} when run by Maven. */
+  /**
+   * A folder for this test JVM's files, under {@code target/} when run by Maven. It starts empty:
+   * what an earlier run left there (tables of a fixed name) would change a rerun's results.
+   */
   public static synchronized Path root() {
     if (root == null) {
       try {
@@ -70,6 +75,13 @@ public final class SharedSpark {
             target == null
                 ? Files.createTempDirectory("lakeforge-test")
                 : Path.of(target, "test-spark");
+        if (target != null && Files.exists(base)) {
+          try (Stream<Path> earlier = Files.walk(base)) {
+            for (Path p : earlier.sorted(Comparator.reverseOrder()).toList()) {
+              Files.delete(p);
+            }
+          }
+        }
         root = Files.createDirectories(base);
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -89,7 +89,10 @@ final class AnalyticsBatch {
           Verification.onData(in.where(col(RAW).isNull()).drop(RAW))
               .addCheck(CustomerMetrics.eventsCheck())
               .split();
-      Dataset<Row> good = split.good().dropDuplicates("event_id").persist();
+      // the passed rows are kept: the duplicates within the batch are counted from them, not
+      // annotated again
+      Dataset<Row> passed = split.good().persist();
+      Dataset<Row> good = passed.dropDuplicates("event_id").persist();
       Timestamp watermark = watermark(spark);
       good.createOrReplaceTempView("lf_batch_good");
       spark.table(ns + ".events").createOrReplaceTempView("lf_events");
@@ -124,7 +127,7 @@ final class AnalyticsBatch {
       }
       add("quarantined", quarantined);
       add("late", late.count());
-      add("duplicates", known.count() + (split.good().count() - good.count()));
+      add("duplicates", known.count() + (passed.count() - good.count()));
       long newEvents = fresh.count();
       add("newEvents", newEvents);
 
@@ -172,6 +175,7 @@ final class AnalyticsBatch {
       metrics.unpersist();
       fresh.unpersist();
       good.unpersist();
+      passed.unpersist();
       quarantine.unpersist();
     } finally {
       in.unpersist();

@@ -5,6 +5,7 @@ import static dev.lakeforge.core.config.SettingException.require;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.jobs.CatalogNamespace;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,10 +43,7 @@ public record AnalyticsSettings(
     require(source != null, "source", "is required: kafka: {...} or files: {...}");
     namespace = namespace == null ? "lake.analytics" : namespace;
     allowedLateness = allowedLateness == null ? "2h" : allowedLateness;
-    require(
-        namespace.matches("[A-Za-z_]\\w*\\.[A-Za-z_]\\w*"),
-        "namespace",
-        "must be catalog.namespace, e.g. lake.analytics, got " + namespace);
+    CatalogNamespace.require("namespace", namespace, "lake.analytics");
     require(
         lateness(allowedLateness) != null,
         "allowedLateness",

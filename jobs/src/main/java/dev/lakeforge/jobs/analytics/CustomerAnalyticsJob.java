@@ -13,6 +13,7 @@ import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.jobs.CatalogNamespace;
 import dev.lakeforge.streaming.PostgresTable;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -96,10 +97,9 @@ public final class CustomerAnalyticsJob implements SparkJob {
             "no folder " + source.files().path() + " (customer-analytics.source.files.path)");
       }
     }
-    String catalog = ns().substring(0, ns().indexOf('.'));
-    if (!ctx.spark().sessionState().catalogManager().isCatalogRegistered(catalog)) {
-      plan.problem("no catalog " + catalog + " (customer-analytics.namespace " + ns() + ")");
-    }
+    CatalogNamespace.undeclaredCatalog(ctx.spark(), ns())
+        .ifPresent(
+            c -> plan.problem("no catalog " + c + " (customer-analytics.namespace " + ns() + ")"));
     plan.step(
             "gate the events, quarantine bad and late ones (over "
                 + settings.allowedLateness()

@@ -15,6 +15,7 @@ import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.RollbackPlan;
 import dev.lakeforge.iceberg.SnapshotInfo;
+import dev.lakeforge.jobs.CatalogNamespace;
 import dev.lakeforge.quality.Check;
 import dev.lakeforge.quality.ColumnProfiler;
 import dev.lakeforge.quality.HtmlReport;
@@ -69,10 +70,7 @@ public final class DemoJob implements SparkJob {
       require(orders >= 1_000, "orders", "must be at least 1000, so that every defect is planted");
       require(events >= 1_000, "events", "must be at least 1000, so that every defect is planted");
       require(customers >= 10, "customers", "must be at least 10");
-      require(
-          namespace.matches("[A-Za-z_]\\w*\\.[A-Za-z_]\\w*"),
-          "namespace",
-          "must be catalog.namespace, e.g. lake.demo, got " + namespace);
+      CatalogNamespace.require("namespace", namespace, "lake.demo");
       require(output.isLocal(), "output", "must be a local folder, got " + output);
     }
   }
@@ -115,10 +113,9 @@ public final class DemoJob implements SparkJob {
     String ns = settings.namespace();
     JobPlan.Builder plan =
         JobPlan.of("demo: " + settings.orders() + " orders, " + settings.events() + " events");
-    String catalog = ns.substring(0, ns.indexOf('.'));
-    if (!ctx.spark().sessionState().catalogManager().isCatalogRegistered(catalog)) {
-      plan.problem("no catalog " + catalog + " (namespace " + ns + "): set demo.namespace");
-    }
+    CatalogNamespace.undeclaredCatalog(ctx.spark(), ns)
+        .ifPresent(
+            c -> plan.problem("no catalog " + c + " (namespace " + ns + "): set demo.namespace"));
     plan.step("replace the tables " + ns + ".{" + String.join(", ", TABLES) + "}")
         .step("generate orders and events with planted defects into raw_orders and raw_events")
         .step("validate them (Error-level checks), quarantine failing rows with their reasons")

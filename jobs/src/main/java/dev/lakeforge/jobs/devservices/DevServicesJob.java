@@ -206,10 +206,15 @@ public final class DevServicesJob implements SparkJob {
   }
 
   private JobOutcome up(JobContext ctx) throws Exception {
-    if (running().isPresent()) {
-      ctx.print("dev-services already run (pid " + running().get().pid() + "); their config:");
-      ctx.print(Files.readString(dir().resolve(DevServices.READY)).stripTrailing());
-      return JobOutcome.success("dev-services already up");
+    Optional<ProcessHandle> already = running();
+    if (already.isPresent()) {
+      if (Files.exists(dir().resolve(DevServices.READY))) {
+        ctx.print("dev-services already run (pid " + already.get().pid() + "); their config:");
+        ctx.print(Files.readString(dir().resolve(DevServices.READY)).stripTrailing());
+        return JobOutcome.success("dev-services already up");
+      }
+      ctx.print("dev-services are starting (pid " + already.get().pid() + "); waiting for them");
+      return awaitReady(ctx, already.get());
     }
     for (Map.Entry<String, Integer> e : settings.ports().entrySet()) {
       if (inUse(e.getValue())) {
@@ -245,6 +250,11 @@ public final class DevServicesJob implements SparkJob {
             .start();
     Files.writeString(dir().resolve(DevServices.PID), String.valueOf(daemon.pid()));
     ctx.print("starting " + String.join(", ", settings.services()) + " (logs in " + dir() + ")");
+    return awaitReady(ctx, daemon.toHandle());
+  }
+
+  /** Waits until the daemon says its services answer, it fails, or {@link #UP_BOUND} passes. */
+  private JobOutcome awaitReady(JobContext ctx, ProcessHandle daemon) throws Exception {
     long deadline = System.nanoTime() + UP_BOUND.toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.exists(dir().resolve(DevServices.READY))) {

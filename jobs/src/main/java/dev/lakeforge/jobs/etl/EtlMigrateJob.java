@@ -169,7 +169,7 @@ public final class EtlMigrateJob implements SparkJob {
       Map<String, Object> counts;
       try {
         counts = layers.load(name, e.getValue(), extract, settings.minCompleteness(), warehouse);
-      } catch (Layers.GateFailed | IllegalStateException failed) {
+      } catch (Layers.GateFailed failed) {
         ctx.print(failed.getMessage());
         return JobOutcome.qualityGateFailed(
                 "etl-migrate: "

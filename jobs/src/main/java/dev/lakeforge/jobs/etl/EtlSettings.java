@@ -4,6 +4,7 @@ import static dev.lakeforge.core.config.SettingException.require;
 
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.jobs.CatalogNamespace;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +53,7 @@ public record EtlSettings(
     sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
     analytics = analytics == null ? List.of() : List.copyOf(analytics);
     minCompleteness = minCompleteness == null ? 0.99 : minCompleteness;
-    require(
-        namespace.matches("[A-Za-z_]\\w*\\.[A-Za-z_]\\w*"),
-        "namespace",
-        "must be catalog.namespace, e.g. lake.etl, got " + namespace);
+    CatalogNamespace.require("namespace", namespace, "lake.etl");
     for (String name : sources.keySet()) {
       require(
           name.matches("[A-Za-z_]\\w*"),
@@ -105,7 +103,9 @@ public record EtlSettings(
   }
 
   /**
-   * @param url the JDBC URL, e.g. jdbc:postgresql://db:5432/shop or jdbc:mariadb://db:3306/shop
+   * @param url the JDBC URL, e.g. jdbc:postgresql://db:5432/shop; for MySQL and MariaDB a
+   *     jdbc:mysql: URL, which selects Spark's MySQL dialect (with MariaDB's driver:
+   *     jdbc:mysql://db:3306/shop?permitMysqlScheme)
    * @param user the user
    * @param password the password (use {@code ${file:...}})
    * @param table the table, e.g. public.customers

@@ -2,6 +2,7 @@ package dev.lakeforge.jobs.etl;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_if;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -131,7 +133,7 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
               .option("upperBound", String.valueOf(((Number) bounds.get(1)).longValue() + 1))
               .option("numPartitions", String.valueOf(s.partitions()));
     }
-    Dataset<Row> rows = reader.load();
+    Dataset<Row> rows = asStrings(spark, reader::load);
     return new Extract(
         withRecord(rows), inWindow(s.watermark(), type, state, newState), newState, count);
   }
@@ -152,8 +154,17 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
     DataType type = schema.apply(s.watermark()).dataType();
     Column readable = col(RECORD).isNull();
     Column after = state == null ? lit(true) : col(s.watermark()).gt(lit(state).cast(type));
-    Row high = all.where(readable.and(after)).agg(max(s.watermark())).first();
+    Column fresh = readable.and(after);
+    // one pass: the newest watermark, and the rows this run takes (every readable row after the
+    // state is at most the newest, so the window is exactly those, plus the unreadable lines)
+    Row high =
+        all.agg(
+                max(when(fresh, col(s.watermark()))),
+                count_if(fresh),
+                count_if(readable.unary_$bang()))
+            .first();
     String newState = high.isNullAt(0) ? null : String.valueOf(high.get(0));
+    long count = high.getLong(1) + high.getLong(2);
     Column window = newState == null ? lit(false) : inWindow(s.watermark(), type, state, newState);
     // unreadable lines are read again on every run: quarantine takes each once
     Dataset<Row> rows = all.where(readable.and(window).or(readable.unary_$bang()));
@@ -166,7 +177,7 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
     typed =
         typed.withColumn(
             RECORD, when(col(UNREADABLE), col(RECORD)).otherwise(to_json(struct(plain))));
-    return new Extract(typed, window, newState, typed.count());
+    return new Extract(typed, window, newState, count);
   }
 
   private static Extract kafka(SparkSession spark, EtlSettings.Source s, String state) {
@@ -278,6 +289,27 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
       out.put(Integer.parseInt(kv[0].replace("\"", "").trim()), Long.parseLong(kv[1].trim()));
     }
     return out;
+  }
+
+  /**
+   * Loads with CHAR and VARCHAR columns read as plain strings, as the lake keeps them (Iceberg has
+   * no varchar). Spark 4.0.0 otherwise keeps the length in the column's metadata, and a write of
+   * such rows into Iceberg fails in the optimizer (SimplifyCasts: "the plan was previously resolved
+   * and now became unresolved"); found with MariaDB's VARCHAR columns.
+   */
+  private static Dataset<Row> asStrings(SparkSession spark, Supplier<Dataset<Row>> load) {
+    String key = "spark.sql.legacy.charVarcharAsString";
+    String before = spark.conf().get(key, null);
+    spark.conf().set(key, "true");
+    try {
+      return load.get();
+    } finally {
+      if (before == null) {
+        spark.conf().unset(key);
+      } else {
+        spark.conf().set(key, before);
+      }
+    }
   }
 
   private static Dataset<Row> withRecord(Dataset<Row> rows) {

@@ -30,12 +30,16 @@ import org.apache.spark.sql.expressions.Window;
 final class Layers {
   static final String RUN = "_run_id";
 
-  /** A quality gate that failed: the layer and what failed. */
+  /** A quality gate that failed: the layer and what failed, or a source's low completeness. */
   static final class GateFailed extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     GateFailed(String what, VerificationResult r) {
-      super("the quality gate on " + what + " failed:\n" + r.summary());
+      this("the quality gate on " + what + " failed:\n" + r.summary());
+    }
+
+    GateFailed(String message) {
+      super(message);
     }
   }
 
@@ -147,7 +151,7 @@ final class Layers {
     counts.put("quarantined", quarantined);
     counts.put("completeness", completeness);
     if (completeness < minCompleteness) {
-      throw new IllegalStateException(
+      throw new GateFailed(
           String.format(
               Locale.ROOT,
               "%s: completeness %.4f is below %.2f: the source holds %d rows in the window, %d landed in raw and %d in quarantine",

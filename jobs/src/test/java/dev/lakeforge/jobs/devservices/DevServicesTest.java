@@ -9,13 +9,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,10 +44,23 @@ class DevServicesTest {
             "--set", "dev-services.nessiePort=" + nessie,
             "--set", "dev-services.s3Port=" + s3,
             "--set", "run.reportDir=" + dir.resolve("runs"));
-    Launched up = launch("up", common);
+    CompletableFuture<Launched> first = CompletableFuture.supplyAsync(() -> launch("up", common));
+    Path services = dir.resolve("services");
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!Files.exists(services.resolve("pid")) && !first.isDone()) {
+      assertThat(System.nanoTime()).as("the first up wrote its pid").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    // a second up while the first is still starting waits for the same services
+    Launched whileStarting = launch("up", common);
+    Launched up = first.get(6, TimeUnit.MINUTES);
     Launched down;
     try {
       assertThat(up.code()).as(up.all()).isEqualTo(ExitCode.OK);
+      assertThat(whileStarting.code()).as(whileStarting.all()).isEqualTo(ExitCode.OK);
+      assertThat(whileStarting.out())
+          .containsAnyOf("are starting", "already run")
+          .contains("kafka.bootstrapServers: 127.0.0.1:" + kafka);
       assertThat(up.out())
           .contains("kafka.bootstrapServers: 127.0.0.1:" + kafka)
           .contains("jdbc:postgresql://127.0.0.1:" + postgres + "/lakeforge")
