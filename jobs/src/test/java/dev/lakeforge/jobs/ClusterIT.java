@@ -10,6 +10,7 @@ import dev.lakeforge.core.report.RunReport;
 import dev.lakeforge.iceberg.CatalogSettings;
 import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.testing.ChildJvm;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.SparkDistribution;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.StandaloneCluster;
@@ -20,6 +21,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,6 +116,22 @@ class ClusterIT {
   }
 
   private static ChildJvm.Result submit(String... jobArgs) {
+    return submitWith(new String[] {"iceberg"}, List.of(), jobArgs);
+  }
+
+  /**
+   * A workflow job: with the connectors of its sources and sinks, and a few shuffle partitions (as
+   * its users set them for the size of their data; Spark's 200 make every MERGE slow here).
+   */
+  private static ChildJvm.Result submitWorkflow(String... jobArgs) {
+    return submitWith(
+        new String[] {"iceberg", "postgres", "kafka"},
+        List.of("--conf", "spark.sql.shuffle.partitions=4"),
+        jobArgs);
+  }
+
+  private static ChildJvm.Result submitWith(
+      String[] connectors, List<String> conf, String... jobArgs) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -124,8 +146,9 @@ class ClusterIT {
                 "--class",
                 SparkDistribution.LAUNCHER,
                 "--jars",
-                SparkDistribution.jarsOption("iceberg"),
+                SparkDistribution.jarsOption(connectors),
                 SparkDistribution.jobsJar().toString()));
+    args.addAll(args.size() - 1, conf);
     args.addAll(List.of(jobArgs));
     ChildJvm.Result r = SparkDistribution.submit(args.toArray(String[]::new)).in(shell).run(BOUND);
     assertThat(r.exitCode()).as(String.join(" ", jobArgs) + "\n" + r.output()).isIn(0, 3);
@@ -338,22 +361,218 @@ class ClusterIT {
     }
   }
 
+  @Test
+  @Order(5)
+  void etlMigrateReadsTheDatabaseAndUploadsOnExecutorsIntoEveryLayer(SparkSession spark)
+      throws Exception {
+    pg(
+        "CREATE SCHEMA cluster_src",
+        "CREATE TABLE cluster_src.customers (customer_id BIGINT PRIMARY KEY, name TEXT,"
+            + " updated_at TIMESTAMP)",
+        "INSERT INTO cluster_src.customers SELECT i, 'customer ' || i,"
+            + " TIMESTAMP '2026-11-01 00:00:00' + i * INTERVAL '1 second'"
+            + " FROM generate_series(1, 2000) i");
+    Path uploads = Files.createDirectories(conf.resolve("uploads"));
+    Files.writeString(
+        uploads.resolve("orders-1.csv"),
+        "order_id,customer_id,amount,updated_at\n"
+            + "1,10,20.50,2026-11-20 10:00:00\n"
+            + "2,11,5.00,2026-11-20 11:00:00\n"
+            + "3,12,not-a-number,2026-11-20 12:00:00\n");
+    Files.writeString(conf.resolve("pg-password"), "postgres\n");
+    Path etl =
+        Files.writeString(
+            conf.resolve("etl.yaml"),
+            """
+            catalogs:
+              lake: {type: hadoop, warehouse: warehouse/lake}
+            run: {reportDir: runs-etl}
+            etl-migrate:
+              namespace: lake.etl
+              sources:
+                customers:
+                  jdbc: {url: "%1$s", user: postgres, password: "${file:pg-password}",
+                         table: cluster_src.customers}
+                  key: [customer_id]
+                  watermark: updated_at
+                  partitions: 2
+                orders:
+                  csv: {path: uploads}
+                  schema: "order_id BIGINT, customer_id BIGINT, amount DECIMAL(10,2), updated_at TIMESTAMP"
+                  key: [order_id]
+                  watermark: updated_at
+              warehouse: {url: "%1$s", user: postgres, password: "${file:pg-password}", schema: cluster_dw}
+            """
+                .formatted(EmbeddedPostgresServer.jdbcUrl()));
+    ChildJvm.Result first = submitWorkflow("etl-migrate", "--config", etl.toString());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.output())
+        .contains(
+            "customers: 2000 row(s) in the source's window, 2000 landed raw, 0 quarantined, 2000 merged into cleaned")
+        .contains(
+            "orders: 3 row(s) in the source's window, 2 landed raw, 1 quarantined, 2 merged into cleaned");
+    assertThat(pgCount("SELECT count(*) FROM cluster_dw.customers")).isEqualTo(2000);
+
+    assertThat(ids(spark, "cluster.etl.clean_orders", "order_id")).containsExactly(1L, 2L);
+    assertThat(ids(spark, "cluster.etl.clean_customers", "customer_id")).hasSize(2000);
+    assertThat(shell.resolve("warehouse")).doesNotExist();
+  }
+
+  @Test
+  @Order(6)
+  void customerAnalyticsOnTheClusterEqualsALocalRun(SparkSession spark) throws Exception {
+    String events = Files.readString(Path.of("..", "examples", "customer-events.jsonl"));
+    Path local = Files.createDirectories(home.resolve("local-analytics"));
+    for (Path folder : List.of(conf, local)) {
+      Files.createDirectories(folder.resolve("events"));
+      Files.writeString(folder.resolve("events/part-1.jsonl"), events);
+      Files.writeString(folder.resolve("pg-password"), "postgres\n");
+    }
+    String config =
+        """
+        catalogs:
+          %3$s: {type: hadoop, warehouse: warehouse/lake}
+        run: {reportDir: runs-analytics}
+        customer-analytics:
+          source: {files: {path: events, format: json}}
+          namespace: %3$s.%2$s
+          postgres: {url: "%1$s", user: postgres, password: "${file:pg-password}", schema: %2$s}
+          checkpoint: checkpoints/analytics
+        """;
+    String url = EmbeddedPostgresServer.jdbcUrl();
+    Path onCluster =
+        Files.writeString(
+            conf.resolve("analytics.yaml"), config.formatted(url, "cluster_ca", "lake"));
+    Path onLocal =
+        Files.writeString(
+            local.resolve("analytics.yaml"), config.formatted(url, "local_ca", "analytics_local"));
+
+    ChildJvm.Result r = submitWorkflow("customer-analytics", "--config", onCluster.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code =
+        new Launcher(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .execute("customer-analytics", "--config", onLocal.toString());
+    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+
+    String summary =
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.contains("event(s) in"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(r.output()).contains(summary);
+    for (String table : List.of("customer_hourly", "customer_metrics")) {
+      assertThat(pgRows("SELECT * FROM cluster_ca." + table + " ORDER BY 1, 2"))
+          .as(table + " in PostgreSQL")
+          .isNotEmpty()
+          .isEqualTo(pgRows("SELECT * FROM local_ca." + table + " ORDER BY 1, 2"));
+    }
+    assertThat(conf.resolve("checkpoints/analytics")).isDirectory();
+  }
+
+  @Test
+  @Order(7)
+  void retrainModelTrainsOnExecutorsAndRegistersTheModelWhereTheConfigSays(SparkSession spark)
+      throws Exception {
+    Files.copy(Path.of("..", "examples", "retrain-events.sql"), conf.resolve("retrain-events.sql"));
+    Path retrain =
+        Files.writeString(
+            conf.resolve("retrain.yaml"),
+            """
+            catalogs:
+              lake: {type: hadoop, warehouse: warehouse/lake}
+            run: {reportDir: runs-retrain}
+            sql: {file: retrain-events.sql}
+            retrain-model:
+              model: purchase-propensity
+              source: lake.ml.customer_events
+              days: 14
+              registry: lake.ml
+              modelDir: models
+              minAccuracy: 0.85
+              numTrees: 10
+              maxDepth: 5
+            """);
+    // the sample events, written by this JVM into the cluster's warehouse (the sql job's own run on
+    // the cluster is the first test)
+    ByteArrayOutputStream created = new ByteArrayOutputStream();
+    assertThat(
+            new Launcher(
+                    new PrintStream(created, true, StandardCharsets.UTF_8),
+                    new PrintStream(created, true, StandardCharsets.UTF_8))
+                .execute("sql", "--config", retrain.toString()))
+        .as(created.toString(StandardCharsets.UTF_8))
+        .isZero();
+    ChildJvm.Result r = submitWorkflow("retrain-model", "--config", retrain.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("PROMOTED: v1");
+    assertThat(conf.resolve("models")).isDirectory();
+    assertThat(shell.resolve("models")).doesNotExist();
+    Catalogs.sparkConf(
+            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
+        .forEach((k, v) -> spark.conf().set(k, v));
+    Row v1 =
+        spark.sql("SELECT status, path FROM cluster.ml.model_versions WHERE version = 1").first();
+    assertThat(v1.getString(0)).isEqualTo("production");
+    assertThat(v1.getString(1))
+        .as("the model's files are under the config's folder")
+        .contains(conf.resolve("models").toString());
+  }
+
+  private static void pg(String... statements) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
+        Statement st = c.createStatement()) {
+      for (String statement : statements) {
+        st.execute(statement);
+      }
+    }
+  }
+
+  private static long pgCount(String query) throws SQLException {
+    return Long.parseLong(pgRows(query).get(0));
+  }
+
+  private static List<String> pgRows(String query) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
+        ResultSet r = c.createStatement().executeQuery(query)) {
+      List<String> rows = new ArrayList<>();
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i > 1 ? "|" : "").append(r.getString(i));
+        }
+        rows.add(row.toString());
+      }
+      return rows;
+    }
+  }
+
   private static Set<Long> ids(SparkSession spark, Path parquet) {
-    return ids(spark.read().parquet(parquet.toString()));
+    return ids(spark.read().parquet(parquet.toString()).select("id"));
   }
 
   /**
    * A table of the cluster's warehouse, read by this JVM through its own catalog {@code cluster}.
    */
   private static Set<Long> ids(SparkSession spark, String table) {
+    return ids(spark, table, "id");
+  }
+
+  private static Set<Long> ids(SparkSession spark, String table, String column) {
     Catalogs.sparkConf(
             "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
         .forEach((k, v) -> spark.conf().set(k, v));
-    return ids(spark.table(table));
+    return ids(spark.table(table).select(column));
   }
 
   private static Set<Long> ids(Dataset<Row> rows) {
-    return rows.select("id").collectAsList().stream()
+    return rows.select(rows.columns()[0]).collectAsList().stream()
         .map(r -> r.getLong(0))
         .collect(Collectors.toCollection(TreeSet::new));
   }

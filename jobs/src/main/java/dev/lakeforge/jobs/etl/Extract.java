@@ -12,11 +12,17 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +66,12 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
 
   private static DataFrameReader jdbcReader(SparkSession spark, EtlSettings.Jdbc j) {
     DataFrameReader r =
-        spark.read().format("jdbc").option("url", j.url()).option("fetchsize", "10000");
+        spark
+            .read()
+            .format("jdbc")
+            .option("url", j.url())
+            .option("driver", driverClass(j.url()))
+            .option("fetchsize", "10000");
     if (j.user() != null) {
       r = r.option("user", j.user());
     }
@@ -72,6 +83,39 @@ record Extract(Dataset<Row> rows, Column window, String state, long sourceRows) 
 
   private static Row jdbcQuery(SparkSession spark, EtlSettings.Jdbc j, String sql) {
     return jdbcReader(spark, j).option("query", sql).load().first();
+  }
+
+  /**
+   * The class of the JDBC driver that takes {@code url}, looked up from the job's class loader.
+   * Without it Spark asks {@link DriverManager} from its own loader, which does not see a driver
+   * given with spark-submit's {@code --jars} ("No suitable driver").
+   */
+  static String driverClass(String url) {
+    Iterator<Driver> drivers =
+        ServiceLoader.load(Driver.class, Thread.currentThread().getContextClassLoader()).iterator();
+    while (true) {
+      try {
+        if (!drivers.hasNext()) {
+          break;
+        }
+        Driver d = drivers.next();
+        if (d.acceptsURL(url)) {
+          return d.getClass().getName();
+        }
+      } catch (SQLException | ServiceConfigurationError e) {
+        // a driver that cannot load or judge the URL does not take it
+      }
+    }
+    try {
+      return DriverManager.getDriver(url).getClass().getName();
+    } catch (SQLException e) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE,
+          "no JDBC driver on the classpath takes "
+              + url
+              + ": add the driver's jar (spark-submit --jars, or LAKEFORGE_CLASSPATH for"
+              + " bin/lakeforge)");
+    }
   }
 
   /** The columns of a JDBC source, read without rows. */

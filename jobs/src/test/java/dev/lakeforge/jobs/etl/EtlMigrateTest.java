@@ -223,6 +223,29 @@ class EtlMigrateTest {
   }
 
   @Test
+  void aJdbcUrlNoDriverTakesIsAUsageErrorNamingIt() throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("no-driver.yaml"),
+            """
+            etl-migrate:
+              namespace: etlcat.etl_nodriver
+              sources:
+                customers:
+                  jdbc: {url: "jdbc:nosuchdb://db:1/shop", table: customers}
+                  key: [customer_id]
+                  watermark: updated_at
+            catalogs:
+              etlcat: {type: hadoop, warehouse: warehouse}
+            """);
+    Launched r = run(config);
+    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("no JDBC driver on the classpath takes jdbc:nosuchdb://db:1/shop")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
   void aRunKilledMidWayResumesWithoutLossOrDuplicates(SparkSession spark) throws Exception {
     String ns = "etl_kill";
     sql(
