@@ -7,13 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * Parses and prints sizes ({@code 128m}, {@code 1.5t}, {@code 500GB}) and durations ({@code 90s},
- * {@code 1h30m}).
+ * {@code 1h30m}, {@code 28d}).
  */
 public final class Units {
   private static final Pattern SIZE =
       Pattern.compile("(?i)\\s*(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?)(i?b)?\\s*");
   private static final Pattern DURATION =
-      Pattern.compile("(?i)(?:(\\d+)h)?\\s*(?:(\\d+)m(?!s))?\\s*(?:(\\d+)s)?\\s*(?:(\\d+)ms)?");
+      Pattern.compile(
+          "(?i)(?:(\\d+)d)?\\s*(?:(\\d+)h)?\\s*(?:(\\d+)m(?!s))?\\s*(?:(\\d+)s)?\\s*(?:(\\d+)ms)?");
 
   private Units() {}
 
@@ -47,13 +48,14 @@ public final class Units {
     Matcher m = text == null ? null : DURATION.matcher(text.trim());
     if (m == null || text.isBlank() || !m.matches()) {
       throw new IllegalArgumentException(
-          "expected a duration such as 500ms, 90s, 30m, 2h or 1h30m, got '" + text + "'");
+          "expected a duration such as 500ms, 90s, 30m, 2h, 1h30m or 28d, got '" + text + "'");
     }
     long s = 0;
-    s += m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 3600;
-    s += m.group(2) == null ? 0 : Long.parseLong(m.group(2)) * 60;
-    s += m.group(3) == null ? 0 : Long.parseLong(m.group(3));
-    long ms = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    s += m.group(1) == null ? 0 : Long.parseLong(m.group(1)) * 86_400;
+    s += m.group(2) == null ? 0 : Long.parseLong(m.group(2)) * 3600;
+    s += m.group(3) == null ? 0 : Long.parseLong(m.group(3)) * 60;
+    s += m.group(4) == null ? 0 : Long.parseLong(m.group(4));
+    long ms = m.group(5) == null ? 0 : Long.parseLong(m.group(5));
     return Duration.ofSeconds(s).plusMillis(ms);
   }
 

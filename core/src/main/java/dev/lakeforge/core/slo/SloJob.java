@@ -1,0 +1,162 @@
+package dev.lakeforge.core.slo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.config.Config;
+import dev.lakeforge.core.job.JobContext;
+import dev.lakeforge.core.job.JobOutcome;
+import dev.lakeforge.core.job.JobPlan;
+import dev.lakeforge.core.job.RunSettings;
+import dev.lakeforge.core.job.SparkJob;
+import dev.lakeforge.core.report.RunReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code slo} job: each job's SLIs over the window from its run reports, against the objectives
+ * of the {@code slo:} section, with error budgets and multi-window burn-rate alerts. Exit 3 when an
+ * objective is breached or an alert fires. Needs no Spark.
+ */
+public final class SloJob implements SparkJob {
+  private static final Logger LOG = LogManager.getLogger(SloJob.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(
+      names = "--now",
+      paramLabel = "INSTANT",
+      description = "Evaluate as of this instant, e.g. 2026-11-27T12:00:00Z (default: now).")
+  String now;
+
+  private SloSettings settings;
+  private Path reports;
+  private Instant asOf;
+
+  @Override
+  public String name() {
+    return "slo";
+  }
+
+  @Override
+  public String description() {
+    return "Evaluates each job's SLOs (success rate, duration, freshness, quality, cost) from its run reports, with error budgets and burn-rate alerts.";
+  }
+
+  @Override
+  public Class<? extends Record> settingsType() {
+    return SloSettings.class;
+  }
+
+  @Override
+  public boolean needsSpark() {
+    return false;
+  }
+
+  @Override
+  public void configure(Config config) {
+    settings = config.bind("slo", SloSettings.class);
+    reports =
+        (settings.reports() != null
+                ? settings.reports()
+                : config.bind("run", RunSettings.class).reportDir())
+            .toPath();
+    try {
+      asOf = now == null ? Instant.now() : Instant.parse(now);
+    } catch (DateTimeParseException e) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE, "--now: expected an instant such as 2026-11-27T12:00:00Z, got " + now);
+    }
+  }
+
+  @Override
+  public JobPlan plan(JobContext ctx) {
+    JobPlan.Builder plan =
+        JobPlan.of(
+            "evaluate the SLOs of "
+                + settings.objectives().size()
+                + " job(s) over "
+                + settings.window()
+                + " before "
+                + asOf);
+    if (!Files.isDirectory(reports)) {
+      plan.problem("no folder " + reports + " of run reports (slo.reports or run.reportDir)");
+    }
+    for (SloSettings.Objective o : settings.objectives()) {
+      plan.step("read the run reports of " + o.job() + " in " + reports);
+    }
+    if (settings.prometheus() != null) {
+      plan.step("write the SLIs to " + settings.prometheus());
+    }
+    return plan.build();
+  }
+
+  @Override
+  public JobOutcome run(JobContext ctx) throws IOException {
+    if (!Files.isDirectory(reports)) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE,
+          "no folder " + reports + " of run reports (slo.reports or run.reportDir)");
+    }
+    List<RunReport> history = read(reports);
+    List<SloEvaluation> evaluations = new ArrayList<>();
+    Map<String, Object> details = new LinkedHashMap<>();
+    List<String> breached = new ArrayList<>();
+    for (SloSettings.Objective o : settings.objectives()) {
+      SloEvaluation e =
+          SloEvaluation.of(o, history, settings.windowDuration(), settings.burnRates(), asOf);
+      evaluations.add(e);
+      ctx.print(e.render().stripTrailing());
+      details.put(e.job() + ".runs", e.runs());
+      for (SloEvaluation.Indicator i : e.indicators()) {
+        details.put(e.job() + "." + i.name(), i.value());
+      }
+      if (e.breached()) {
+        breached.add(e.job());
+      }
+    }
+    if (settings.prometheus() != null) {
+      new SloMetrics(evaluations).writeTo(settings.prometheus().toPath());
+      ctx.print("SLIs written to " + settings.prometheus().toPath());
+    }
+    if (!breached.isEmpty()) {
+      String summary = "SLO breached: " + String.join(", ", breached);
+      ctx.print(summary);
+      return JobOutcome.qualityGateFailed(summary).withDetails(details);
+    }
+    return JobOutcome.success("every SLO met (" + evaluations.size() + " job(s))")
+        .withDetails(details);
+  }
+
+  /** The run reports in a folder; other JSON files (a quality run's results) are not reports. */
+  static List<RunReport> read(Path dir) throws IOException {
+    List<RunReport> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+        try {
+          JsonNode n = JSON.readTree(f.toFile());
+          if (n.has("runId") && n.has("job") && n.has("status") && n.has("endedAt")) {
+            out.add(RunReport.read(f));
+          }
+        } catch (IOException | RuntimeException e) {
+          LOG.warn(
+              "{} is not a readable run report, left out: {}",
+              f,
+              String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+      }
+    }
+    return out;
+  }
+}
