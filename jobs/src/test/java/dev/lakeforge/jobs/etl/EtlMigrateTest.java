@@ -10,10 +10,6 @@ import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,22 +32,11 @@ class EtlMigrateTest {
   @TempDir Path dir;
 
   private static void sql(String... statements) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
-        Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    }
+    EmbeddedPostgresServer.execute(statements);
   }
 
   private static long pg(String query) throws Exception {
-    try (Connection c =
-            DriverManager.getConnection(EmbeddedPostgresServer.jdbcUrl(), "postgres", "postgres");
-        ResultSet r = c.createStatement().executeQuery(query)) {
-      r.next();
-      return r.getLong(1);
-    }
+    return EmbeddedPostgresServer.count(query);
   }
 
   private static void produce(String topic, List<String> values) {
