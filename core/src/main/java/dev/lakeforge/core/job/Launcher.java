@@ -497,6 +497,7 @@ public final class Launcher {
     JobOutcome outcome = null;
     String status;
     String summary;
+    Map<String, Object> failure = Map.of();
     int code;
     LOG.info(
         "starting job {} run {}{}",
@@ -526,6 +527,16 @@ public final class Launcher {
           SparkErrors.kind(e).isUserError()
               ? SparkErrors.describe(e)
               : String.valueOf(e.getMessage());
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      // what diagnose reads: the kind of error and the exception at its root
+      failure =
+          Map.of(
+              "errorKind", SparkErrors.kind(e).name(),
+              "exception", e.getClass().getName(),
+              "rootCause", root.getClass().getName());
       code = failed(job, "job " + job.name() + " run " + runId, e, r, verbose);
     }
     RunMetrics m = recorder == null ? RunMetrics.NONE : recorder.stop();
@@ -562,7 +573,7 @@ public final class Launcher {
                 costSettings.currency()),
             accelerator,
             gpuFallback,
-            outcome == null ? Map.of() : outcome.details());
+            outcome == null ? failure : outcome.details());
     code = publish(report, runSettings, metrics, outcome, r, code);
     if (spark != null && !sessionExisted) {
       spark.stop();

@@ -109,6 +109,11 @@ class QualityCheckJobTest {
     assertThat(spark.read().parquet(good).count() + spark.read().parquet(bad).count()).isEqualTo(4);
     assertThat(spark.read().parquet(bad).columns()).contains("_dq_reasons");
     assertThat(Path.of(bad, "_lakeforge_run_report.json")).exists();
+
+    Result diagnosis = launch("diagnose", Path.of(bad, "_lakeforge_run_report.json").toString());
+    assertThat(diagnosis.out())
+        .contains("cause: quality gate")
+        .contains("runbook: docs/runbooks.md#quality-gate");
   }
 
   @Test

@@ -1,0 +1,162 @@
+package dev.lakeforge.core.diagnose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakeforge.core.job.ExitCode;
+import dev.lakeforge.testing.ChildJvm;
+import dev.lakeforge.testing.Launched;
+import dev.lakeforge.testing.SparkTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.EventLoggingListener;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.Option;
+
+/** diagnose on failures produced for real: each run fails (or is slow) for a known cause. */
+@SparkTest
+class DiagnoseJobTest {
+  private static final Duration BOUND = Duration.ofMinutes(5);
+
+  @TempDir Path dir;
+
+  private Path job(String name, String sql, String more) throws IOException {
+    Files.writeString(dir.resolve(name + ".sql"), sql);
+    return Files.writeString(
+        dir.resolve(name + ".yaml"),
+        "run: {reportDir: runs}\nsql: {file: " + name + ".sql}\n" + more);
+  }
+
+  private Path report() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("runs"))) {
+      return files.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+  }
+
+  private static Launched diagnose(Path... files) {
+    String[] args = new String[files.length + 1];
+    args[0] = "diagnose";
+    for (int i = 0; i < files.length; i++) {
+      args[i + 1] = files[i].toString();
+    }
+    Launched d = Launched.run(args);
+    assertThat(d.code()).as(d.all()).isEqualTo(ExitCode.OK);
+    return d;
+  }
+
+  @Test
+  void aMissingTableIsToldFromTheRunReport() throws Exception {
+    Path config = job("missing", "SELECT * FROM no_such_table;\n", "");
+    assertThat(Launched.run("sql", "--config", config.toString()).code()).isEqualTo(ExitCode.USAGE);
+    assertThat(diagnose(report()).out())
+        .contains("cause: missing table or column")
+        .contains("no_such_table")
+        .contains("runbook: docs/runbooks.md#missing-table-or-column");
+  }
+
+  @Test
+  void aConfigMistakeIsToldFromTheDriverLog() throws Exception {
+    Path config = job("bad", "SELECT 1;\n", "spark: {master: 7, shufflePartitions: many}\n");
+    Launched run = Launched.run("sql", "--config", config.toString());
+    assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+    Path log = Files.writeString(dir.resolve("driver.log"), run.err());
+    assertThat(diagnose(log).out())
+        .contains("cause: config error")
+        .contains("bad.yaml:")
+        .contains("--dry-run checks a config");
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerIsAnUnreachableService() throws Exception {
+    Path config =
+        job(
+            "unreachable",
+            "CREATE TEMPORARY VIEW legacy USING org.apache.spark.sql.jdbc OPTIONS"
+                + " (url 'jdbc:postgresql://127.0.0.1:1/shop', dbtable 'customers');\n"
+                + "SELECT count(*) FROM legacy;\n",
+            "");
+    assertThat(Launched.run("sql", "--config", config.toString()).code()).isNotZero();
+    assertThat(diagnose(report()).out())
+        .contains("cause: unreachable service")
+        .contains("127.0.0.1:1");
+  }
+
+  @Test
+  void anOutOfMemoryJvmIsToldFromItsLogWithTheSettingToRaise() throws Exception {
+    Path config =
+        job(
+            "oom",
+            "SELECT size(collect_list(repeat('x', 1000))) FROM range(3000000);\n",
+            "spark: {conf: {spark.ui.enabled: \"false\"}}\n");
+    ChildJvm.Result r =
+        ChildJvm.launcher("sql", "--config", config.toString()).heap("512m").in(dir).run(BOUND);
+    assertThat(r.exitCode()).as(r.output()).isNotZero();
+    Path log = Files.writeString(dir.resolve("oom.log"), r.stdout() + r.stderr());
+    assertThat(diagnose(log).out())
+        .contains("cause: out of memory")
+        .contains("OutOfMemoryError")
+        .contains("raise spark.executor.memory (spark.driver.memory when Spark runs in the driver");
+  }
+
+  @Test
+  void aWindowOverOneHotKeyIsSkewToldFromTheEventLog(SparkSession spark) throws Exception {
+    Path events = Files.createDirectories(dir.resolve("events"));
+    SparkContext sc = spark.sparkContext();
+    // Spark's own event log of this session, for the one query
+    EventLoggingListener log =
+        new EventLoggingListener(
+            "skew-" + System.nanoTime(),
+            Option.empty(),
+            events.toUri(),
+            sc.conf(),
+            sc.hadoopConfiguration());
+    log.start();
+    sc.addSparkListener(log);
+    String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+    String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
+    try {
+      spark.conf().set("spark.sql.shuffle.partitions", "8");
+      spark.conf().set("spark.sql.adaptive.enabled", "false");
+      // 95% of the rows share key 0: one task sorts and windows them, the others idle
+      spark
+          .sql(
+              "SELECT count(*), max(s) FROM (SELECT sum(id) OVER (PARTITION BY"
+                  + " IF(id % 100 < 95, 0, id % 100) ORDER BY id) AS s FROM range(6000000))")
+          .collectAsList();
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", partitions);
+      spark.conf().set("spark.sql.adaptive.enabled", adaptive);
+      sc.listenerBus().waitUntilEmpty();
+      sc.removeSparkListener(log);
+      log.stop();
+    }
+    Path file;
+    try (Stream<Path> files = Files.list(events)) {
+      file = files.findFirst().orElseThrow();
+    }
+    assertThat(diagnose(file).out())
+        .contains("cause: data skew")
+        .containsPattern("stage \\d+: its slowest task ran")
+        .contains("over 8 tasks")
+        .contains("salt the hot key");
+  }
+
+  @Test
+  void aSucceededRunHasNoFailure() throws Exception {
+    Path config = job("fine", "SELECT 1;\n", "");
+    assertThat(Launched.run("sql", "--config", config.toString()).code()).isZero();
+    assertThat(diagnose(report()).out()).contains("cause: no failure");
+  }
+
+  @Test
+  void aFileThatDoesNotExistIsExitTwoNamingIt() {
+    Launched d = Launched.run("diagnose", dir.resolve("nope.json").toString());
+    assertThat(d.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(d.err()).contains("no file").contains("nope.json").doesNotContain("\tat ");
+  }
+}
