@@ -66,6 +66,18 @@ record CatalogTable(Catalog catalog, TableIdentifier id) {
     }
   }
 
+  /**
+   * The name of table {@code table} beside {@code name} (same catalog and namespace), each part
+   * quoted as Spark quotes identifiers.
+   */
+  static String beside(SparkSession spark, String name, String table) {
+    String[] parts = parts((org.apache.spark.sql.classic.SparkSession) spark, name);
+    parts[parts.length - 1] = table;
+    return Arrays.stream(parts)
+        .map(p -> "`" + p.replace("`", "``") + "`")
+        .collect(java.util.stream.Collectors.joining("."));
+  }
+
   private static String[] parts(org.apache.spark.sql.classic.SparkSession classic, String name) {
     try {
       return CollectionConverters.asJava(

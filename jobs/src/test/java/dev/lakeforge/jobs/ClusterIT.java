@@ -12,6 +12,7 @@ import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.Launched;
+import dev.lakeforge.testing.ServiceProcesses;
 import dev.lakeforge.testing.SparkDistribution;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.StandaloneCluster;
@@ -19,6 +20,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +32,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.hadoop.HadoopTables;
@@ -130,6 +138,13 @@ class ClusterIT {
 
   private static ChildJvm.Result submitWith(
       String[] connectors, List<String> conf, String... jobArgs) {
+    ChildJvm.Result r =
+        SparkDistribution.submit(submitArgs(connectors, conf, jobArgs)).in(shell).run(BOUND);
+    assertThat(r.exitCode()).as(String.join(" ", jobArgs) + "\n" + r.output()).isIn(0, 3);
+    return r;
+  }
+
+  private static String[] submitArgs(String[] connectors, List<String> conf, String... jobArgs) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -148,9 +163,7 @@ class ClusterIT {
                 SparkDistribution.jobsJar().toString()));
     args.addAll(args.size() - 1, conf);
     args.addAll(List.of(jobArgs));
-    ChildJvm.Result r = SparkDistribution.submit(args.toArray(String[]::new)).in(shell).run(BOUND);
-    assertThat(r.exitCode()).as(String.join(" ", jobArgs) + "\n" + r.output()).isIn(0, 3);
-    return r;
+    return args.toArray(String[]::new);
   }
 
   private static Table table(String name) {
@@ -463,6 +476,120 @@ class ClusterIT {
               EmbeddedPostgresServer.rows("SELECT * FROM local_ca." + table + " ORDER BY 1, 2"));
     }
     assertThat(conf.resolve("checkpoints/analytics")).isDirectory();
+  }
+
+  /**
+   * Chaos: an executor JVM is killed (SIGKILL) while it runs tasks. Spark runs them again on the
+   * executor the master starts in its place; the job succeeds with every row written once, and
+   * diagnose tells from the run's event log that an executor was lost.
+   */
+  @Test
+  @Order(7)
+  void anExecutorKilledMidJobIsRecoveredFromAndDiagnosed(SparkSession spark) throws Exception {
+    Path events = Files.createDirectories(home.resolve("chaos-events"));
+    Files.writeString(
+        conf.resolve("chaos.sql"),
+        "CREATE TABLE lake.shop.chaos USING iceberg AS SELECT id, reflect('java.lang.Thread',"
+            + " 'sleep', CAST(100 AS BIGINT)) AS slept FROM range(0, 400, 1, 8);\n");
+    int ui = ServiceProcesses.freePort();
+    String[] args =
+        submitArgs(
+            new String[] {"iceberg"},
+            List.of(
+                "--conf",
+                "spark.ui.port=" + ui,
+                "--conf",
+                "spark.eventLog.enabled=true",
+                "--conf",
+                "spark.eventLog.dir=" + events.toUri()),
+            "sql",
+            "--config",
+            job.toString(),
+            "--file",
+            conf.resolve("chaos.sql").toString());
+    Path log = home.resolve("chaos.log");
+    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
+    try {
+      ProcessHandle executor = busyExecutor(ui, submitted, log);
+      executor.destroyForcibly();
+      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
+          .as("the job ends after the kill")
+          .isTrue();
+      assertThat(submitted.exitValue()).as(Files.readString(log)).isZero();
+    } finally {
+      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
+      submitted.destroyForcibly();
+    }
+    Table chaos = table("chaos");
+    assertThat(chaos.currentSnapshot().summary().get("total-records")).isEqualTo("400");
+    assertThat(ids(spark, "cluster.shop.chaos"))
+        .as("every row once")
+        .isEqualTo(LongStream.range(0, 400).boxed().collect(Collectors.toSet()));
+
+    Path eventLog;
+    try (Stream<Path> files = Files.list(events)) {
+      eventLog = files.findFirst().orElseThrow();
+    }
+    Launched d = Launched.run("diagnose", eventLog.toString());
+    assertThat(d.code()).as(d.all()).isZero();
+    assertThat(d.out())
+        .contains("cause: executor lost")
+        .containsPattern("ExecutorLostFailure: executor \\d+ was lost while running task")
+        .contains("runbook: docs/runbooks.md#executor-lost");
+  }
+
+  /**
+   * The JVM of an executor of the submitted application that is running a task, found through the
+   * driver's REST API and the executor's command line.
+   */
+  private static ProcessHandle busyExecutor(int ui, Process submitted, Path log) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(submitted.isAlive())
+          .as("the job is still running\n" + Files.readString(log))
+          .isTrue();
+      try {
+        JsonNode apps = get(http, "http://127.0.0.1:" + ui + "/api/v1/applications");
+        String app = apps.path(0).path("id").asText();
+        for (JsonNode e :
+            get(http, "http://127.0.0.1:" + ui + "/api/v1/applications/" + app + "/executors")) {
+          if (!e.path("id").asText().equals("driver") && e.path("activeTasks").asInt() > 0) {
+            String id = e.path("id").asText();
+            Optional<ProcessHandle> jvm =
+                ProcessHandle.allProcesses()
+                    .filter(
+                        h -> {
+                          String cmd = h.info().commandLine().orElse("");
+                          return cmd.contains("CoarseGrainedExecutorBackend")
+                              && cmd.contains("--app-id " + app)
+                              && cmd.contains("--executor-id " + id + " ");
+                        })
+                    .findFirst();
+            if (jvm.isPresent()) {
+              return jvm.get();
+            }
+          }
+        }
+      } catch (IOException notYet) {
+        // the driver's UI is not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "no executor ran a task within " + BOUND + "\n" + Files.readString(log));
+  }
+
+  private static JsonNode get(HttpClient http, String url)
+      throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException(url + " answered " + r.statusCode());
+    }
+    return JSON.readTree(r.body());
   }
 
   private static Set<Long> ids(SparkSession spark, Path parquet) {

@@ -2,6 +2,7 @@ package dev.lakeforge.core.diagnose;
 
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
@@ -9,8 +10,10 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -28,6 +31,16 @@ public final class DiagnoseJob implements SparkJob {
       description = "A run report, a driver log or a Spark event log (file or rolling folder).")
   List<Path> files;
 
+  @Option(
+      names = "--skew-min-time",
+      paramLabel = "DURATION",
+      description =
+          "A stage is skewed when its slowest task runs at least 5 times its median task and at"
+              + " least this much longer (default 1s).")
+  String skewMinTime = "1s";
+
+  private Duration skewMinExtra;
+
   @Override
   public String name() {
     return "diagnose";
@@ -35,7 +48,7 @@ public final class DiagnoseJob implements SparkJob {
 
   @Override
   public String description() {
-    return "Tells why a run failed or was slow (memory, skew, missing table, config, unreachable service, quality gate) from its report and logs.";
+    return "Tells why a run failed or was slow (memory, lost executor, shuffle fetch, skew, missing table, config, unreachable service, quality gate) from its report and logs.";
   }
 
   @Override
@@ -45,6 +58,11 @@ public final class DiagnoseJob implements SparkJob {
 
   @Override
   public void configure(Config config) {
+    try {
+      skewMinExtra = Units.duration(skewMinTime);
+    } catch (IllegalArgumentException e) {
+      throw new LakeforgeException(ErrorKind.USAGE, "--skew-min-time: " + e.getMessage());
+    }
     for (Path f : files) {
       if (!Files.exists(f)) {
         throw new LakeforgeException(ErrorKind.NOT_FOUND, "no file " + f + " to diagnose");
@@ -61,7 +79,7 @@ public final class DiagnoseJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) {
-    Diagnosis d = Evidence.read(files).diagnose();
+    Diagnosis d = Evidence.read(files).skewMinExtra(skewMinExtra).diagnose();
     ctx.print(d.render());
     return JobOutcome.success(d.cause().name())
         .withDetails(Map.of("cause", d.cause().name(), "runbook", d.cause().runbook()));

@@ -28,6 +28,10 @@ public record Diagnosis(Cause cause, String evidence, String where, String remed
     UNREACHABLE_SERVICE,
     /** A JVM ran out of memory. */
     OUT_OF_MEMORY,
+    /** An executor JVM died or its node went away while it ran tasks. */
+    EXECUTOR_LOST,
+    /** A task could not read the shuffle output of another executor. */
+    SHUFFLE_FETCH_FAILURE,
     /** A few tasks of a stage did most of its work. */
     DATA_SKEW,
     /** The evidence shows no failure. */

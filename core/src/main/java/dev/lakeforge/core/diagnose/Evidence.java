@@ -12,6 +12,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,6 +42,13 @@ public final class Evidence {
       Pattern.compile(
           "OutOfMemoryError|Java heap space|GC overhead limit exceeded|exceeding memory limits"
               + "|OOMKilled|Container killed .* memory");
+  private static final Pattern EXECUTOR_LOST =
+      Pattern.compile(
+          "ExecutorLostFailure|Lost executor \\S+|ExecutorDeadException|Executor heartbeat timed"
+              + " out");
+  private static final Pattern FETCH_FAILED =
+      Pattern.compile(
+          "FetchFailed|MetadataFetchFailedException|Missing an output location for shuffle");
   private static final Pattern MISSING =
       Pattern.compile(
           "TABLE_OR_VIEW_NOT_FOUND|UNRESOLVED_COLUMN|NoSuchTableException|SCHEMA_NOT_FOUND"
@@ -54,10 +62,8 @@ public final class Evidence {
           "(?i)\\.(ya?ml|json):\\d+(:\\d+)?\\b|config error|Unknown option|Missing required"
               + " option");
 
-  /** A slowest task this many times the median of its stage, and this much longer, is skew. */
+  /** A slowest task this many times the median of its stage (and long enough) is skew. */
   static final double SKEW_RATIO = 5.0;
-
-  static final long SKEW_MIN_EXTRA_MS = 1_000;
 
   /** A line of evidence and where it is. */
   record Line(String text, String where) {}
@@ -81,6 +87,7 @@ public final class Evidence {
   private final Map<Integer, Stage> stages = new TreeMap<>();
   private final Map<String, String> sparkConf = new HashMap<>();
   private String eventLogFile;
+  private long skewMinExtraMs = 1_000;
 
   private Evidence() {}
 
@@ -90,6 +97,8 @@ public final class Evidence {
     for (Path f : files) {
       try {
         e.add(f);
+      } catch (LakeforgeException x) {
+        throw x;
       } catch (IOException | RuntimeException x) {
         throw new LakeforgeException(
             ErrorKind.USAGE, "cannot read " + f + ": " + LakeforgeException.firstLine(x), x);
@@ -98,14 +107,33 @@ public final class Evidence {
     return e;
   }
 
+  /**
+   * How much longer than its stage's median the slowest task must run to be skew (default 1 s): a
+   * stage of short tasks is not worth a remedy.
+   */
+  public Evidence skewMinExtra(Duration extra) {
+    this.skewMinExtraMs = extra.toMillis();
+    return this;
+  }
+
   private void add(Path f) throws IOException {
     if (Files.isDirectory(f)) {
       // a rolling event log: eventlog_v2_<app>/events_<n>_<app>[.codec]
+      List<Path> logs;
       try (Stream<Path> parts = Files.list(f)) {
-        for (Path p :
-            parts.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList()) {
-          eventLog(p);
-        }
+        logs =
+            parts.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList();
+      }
+      if (logs.isEmpty()) {
+        throw new LakeforgeException(
+            ErrorKind.USAGE,
+            f
+                + " is a folder without a Spark event log in it (a rolling event log's folder"
+                + " holds events_<n>_<app> files); give a run report, a driver log, an event log"
+                + " file or such a folder");
+      }
+      for (Path p : logs) {
+        eventLog(p);
       }
       return;
     }
@@ -171,6 +199,8 @@ public final class Evidence {
         || raw.contains("Error")
         || raw.startsWith("lakeforge ")
         || OUT_OF_MEMORY.matcher(raw).find()
+        || EXECUTOR_LOST.matcher(raw).find()
+        || FETCH_FAILED.matcher(raw).find()
         || MISSING.matcher(raw).find()
         || UNREACHABLE.matcher(raw).find()
         || CONFIG.matcher(raw).find();
@@ -209,6 +239,16 @@ public final class Evidence {
         eventLogFile = f.toString();
         switch (n.path("Event").asText()) {
           case "SparkListenerTaskEnd" -> taskEnd(n, f + ":" + number);
+          case "SparkListenerExecutorRemoved" -> {
+            String reason = n.path("Removed Reason").asText("");
+            // an executor the driver let go (idle, or the application ended) was not lost
+            if (!reason.isEmpty() && !reason.contains("killed by driver")) {
+              lines.add(
+                  new Line(
+                      "Lost executor " + n.path("Executor ID").asText() + ": " + reason,
+                      f + ":" + number));
+            }
+          }
           case "SparkListenerEnvironmentUpdate" ->
               n.path("Spark Properties")
                   .forEach(kv -> sparkConf.put(kv.path(0).asText(), kv.path(1).asText()));
@@ -227,15 +267,36 @@ public final class Evidence {
 
   private void taskEnd(JsonNode n, String where) {
     JsonNode reason = n.path("Task End Reason");
-    if (!"Success".equals(reason.path("Reason").asText())) {
-      lines.add(
-          new Line(
-              reason.path("Reason").asText()
-                  + ": "
-                  + reason.path("Class Name").asText("")
-                  + " "
-                  + reason.path("Description").asText(""),
-              where));
+    String kind = reason.path("Reason").asText();
+    if (!"Success".equals(kind)) {
+      String text =
+          switch (kind) {
+            case "ExecutorLostFailure" ->
+                "ExecutorLostFailure: executor "
+                    + reason.path("Executor ID").asText()
+                    + " was lost while running task "
+                    + n.path("Task Info").path("Task ID").asText()
+                    + " of stage "
+                    + n.path("Stage ID").asText()
+                    + ": "
+                    + reason.path("Loss Reason").asText("");
+            case "FetchFailed" ->
+                "FetchFailed: a task of stage "
+                    + n.path("Stage ID").asText()
+                    + " could not read shuffle "
+                    + reason.path("Shuffle ID").asText()
+                    + " from executor "
+                    + reason.path("Block Manager Address").path("Executor ID").asText()
+                    + ": "
+                    + reason.path("Message").asText("").lines().findFirst().orElse("");
+            default ->
+                kind
+                    + ": "
+                    + reason.path("Class Name").asText("")
+                    + " "
+                    + reason.path("Description").asText("");
+          };
+      lines.add(new Line(text.strip(), where));
       return;
     }
     JsonNode metrics = n.path("Task Metrics");
@@ -268,6 +329,32 @@ public final class Evidence {
     Optional<Line> oom = first(all, OUT_OF_MEMORY);
     if (oom.isPresent()) {
       return new Diagnosis(Cause.OUT_OF_MEMORY, oom.get().text(), oom.get().where(), memory());
+    }
+    Optional<Line> lost = first(all, EXECUTOR_LOST);
+    if (lost.isPresent()) {
+      return new Diagnosis(
+          Cause.EXECUTOR_LOST,
+          lost.get().text(),
+          lost.get().where(),
+          "an executor JVM died or its node went away; Spark ran its tasks again elsewhere (a run"
+              + " fails only when one task fails spark.task.maxFailures times, 4 by default)."
+              + " Exit code 137 is a kill (the kernel's OOM killer, a preempted node): raise"
+              + " spark.executor.memoryOverhead, and on nodes that can be taken away set"
+              + " spark.decommission.enabled and spark.storage.decommission.enabled so shuffle"
+              + " files move before the executor goes; a failed run is safe to run again (exit"
+              + " 1)");
+    }
+    Optional<Line> fetch = first(all, FETCH_FAILED);
+    if (fetch.isPresent()) {
+      return new Diagnosis(
+          Cause.SHUFFLE_FETCH_FAILURE,
+          fetch.get().text(),
+          fetch.get().where(),
+          "a task could not read the shuffle output of another executor (lost, or too busy to"
+              + " answer): Spark runs the stage that wrote it again. When it repeats, raise"
+              + " spark.shuffle.io.maxRetries (3) and spark.shuffle.io.retryWait (5s) and"
+              + " spark.network.timeout (120s), and look for lost executors or long GC pauses"
+              + " on the executors that served it");
     }
     Optional<Line> missing = first(all, MISSING, ErrorKind.NOT_FOUND);
     if (missing.isPresent()) {
@@ -384,7 +471,7 @@ public final class Evidence {
       long max = s.runMs.stream().mapToLong(Long::longValue).max().orElse(0);
       long median = median(s.runMs);
       double ratio = max / (double) Math.max(1, median);
-      if (ratio >= SKEW_RATIO && max - median >= SKEW_MIN_EXTRA_MS && ratio > worstRatio) {
+      if (ratio >= SKEW_RATIO && max - median >= skewMinExtraMs && ratio > worstRatio) {
         worst = s;
         worstRatio = ratio;
       }

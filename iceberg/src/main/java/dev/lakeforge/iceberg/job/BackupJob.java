@@ -1,29 +1,48 @@
 package dev.lakeforge.iceberg.job;
 
+import static dev.lakeforge.core.config.SettingException.require;
+
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.core.config.SettingException;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import dev.lakeforge.iceberg.Backup;
+import dev.lakeforge.iceberg.BackupPolicy;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.Nessie;
+import dev.lakeforge.iceberg.SnapshotInfo;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import picocli.CommandLine.Option;
 
 /**
- * Backs up a table (incrementally) to another location, or exports a Nessie branch's state.
+ * Backs up a table (incrementally) to another location, exports a Nessie branch's state, or, with
+ * neither option, runs the {@code backup.policy} of the config: a verified generation per table,
+ * with retention, RPO and RTO (see {@link BackupPolicy}).
  *
  * <pre>{@code
  * lakeforge backup --table pg.sales.orders --to s3a://dr-bucket/orders
  * lakeforge backup --nessie-uri http://nessie:19120/api/v2 --branch main --to /backups/nessie-main.json
+ * lakeforge backup --config backup.yaml          # the policy; --emit-k8s cronjob runs it on a schedule
  * }</pre>
  */
 public final class BackupJob implements SparkJob {
+  private static final Logger LOG = LogManager.getLogger(BackupJob.class);
+
   @Option(names = "--table", paramLabel = "TABLE", description = "The table to back up.")
   String table;
 
@@ -41,15 +60,56 @@ public final class BackupJob implements SparkJob {
 
   @Option(
       names = "--to",
-      required = true,
       paramLabel = "LOCATION",
       description = "Backup location (a file for Nessie).")
   Location to;
 
-  /** The {@code backup:} section. @param nessieToken bearer token for the Nessie server */
-  public record Settings(Secret nessieToken) {}
+  /**
+   * The {@code backup:} section.
+   *
+   * @param nessieToken bearer token for the Nessie server
+   * @param policy the backups the job makes when run without --table or --nessie-uri
+   */
+  public record Settings(Secret nessieToken, Policy policy) {}
+
+  /**
+   * A backup policy: run it on a schedule ({@code spark.kubernetes.schedule} with {@code --emit-k8s
+   * cronjob} or {@code scheduled}).
+   *
+   * <pre>{@code
+   * backup:
+   *   policy:
+   *     to: s3a://dr-bucket/backups     # one folder per table, one generation per run
+   *     tables: [lake.sales.orders, lake.sales.customers]
+   *     keep: 7                         # verified generations kept per table
+   *     rto: 30m                        # exit 3 when a verification restore takes longer
+   * }</pre>
+   *
+   * @param to the root of the backups (relative to the config's folder)
+   * @param tables the tables to back up
+   * @param keep verified generations kept per table (default 7)
+   * @param rto the longest acceptable restore time (optional)
+   */
+  public record Policy(Location to, List<String> tables, Integer keep, String rto) {
+    public Policy {
+      require(to != null, "to", "is required: the folder or bucket the backups go to");
+      require(tables != null && !tables.isEmpty(), "tables", "name at least one table");
+      tables = List.copyOf(tables);
+      require(tables.stream().distinct().count() == tables.size(), "tables", "names a table twice");
+      keep = keep == null ? 7 : keep;
+      require(keep >= 1, "keep", "must be at least 1, got " + keep);
+      if (rto != null) {
+        try {
+          Units.duration(rto);
+        } catch (IllegalArgumentException e) {
+          throw new SettingException("rto", e.getMessage());
+        }
+      }
+    }
+  }
 
   private Secret token;
+  private Policy policy;
 
   @Override
   public String name() {
@@ -58,7 +118,7 @@ public final class BackupJob implements SparkJob {
 
   @Override
   public String description() {
-    return "Backs up an Iceberg table incrementally (metadata and data) or exports a Nessie branch's state.";
+    return "Backs up an Iceberg table incrementally, runs a backup policy (verified generations, retention, RPO and RTO), or exports a Nessie branch's state.";
   }
 
   @Override
@@ -68,19 +128,57 @@ public final class BackupJob implements SparkJob {
 
   @Override
   public void configure(Config config) {
-    if ((table == null) == (nessieUri == null)) {
+    if (table != null && nessieUri != null) {
       throw new ConfigException("backup: give either --table or --nessie-uri (with --branch)");
     }
-    token = config.bind(name(), Settings.class).nessieToken();
+    Settings settings = config.bind(name(), Settings.class);
+    token = settings.nessieToken();
+    if (table == null && nessieUri == null) {
+      policy = settings.policy();
+      if (policy == null) {
+        throw new ConfigException(
+            "backup: give --table or --nessie-uri (with --to), or a backup.policy in the config");
+      }
+      if (to != null) {
+        throw new ConfigException(
+            "backup: --to goes with --table or --nessie-uri; the policy's backups go to"
+                + " backup.policy.to");
+      }
+    } else if (to == null) {
+      throw new ConfigException("backup: give --to, the location of the backup");
+    }
   }
 
   @Override
   public boolean needsSpark() {
-    return table != null;
+    return nessieUri == null;
   }
 
   @Override
   public JobPlan plan(JobContext ctx) {
+    if (policy != null) {
+      JobPlan.Builder plan =
+          JobPlan.of(
+              "back up "
+                  + policy.tables().size()
+                  + " table(s) to "
+                  + policy.to()
+                  + ", keeping "
+                  + policy.keep()
+                  + " verified backup(s) of each");
+      for (String t : policy.tables()) {
+        SnapshotInfo current = LakeTable.of(ctx.spark(), t).current();
+        plan.step(
+            t
+                + ": a new backup of snapshot "
+                + (current == null ? "none" : current.snapshotId())
+                + " unless the newest verified one holds it, restored into a scratch table and"
+                + " compared row for row, then older backups past "
+                + policy.keep()
+                + " deleted");
+      }
+      return plan.build();
+    }
     if (table != null) {
       LakeTable t = LakeTable.of(ctx.spark(), table);
       return JobPlan.of("back up " + table + " to " + to)
@@ -101,6 +199,9 @@ public final class BackupJob implements SparkJob {
 
   @Override
   public JobOutcome run(JobContext ctx) throws Exception {
+    if (policy != null) {
+      return runPolicy(ctx);
+    }
     if (table != null) {
       Backup.BackupResult r = LakeTable.of(ctx.spark(), table).backupTo(to).execute();
       ctx.print(
@@ -143,5 +244,72 @@ public final class BackupJob implements SparkJob {
               + to);
       return JobOutcome.success("exported " + branch);
     }
+  }
+
+  private JobOutcome runPolicy(JobContext ctx) {
+    BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
+    Map<String, Object> details = new LinkedHashMap<>();
+    List<String> failed = new ArrayList<>();
+    List<String> slow = new ArrayList<>();
+    Duration rtoObjective = policy.rto() == null ? null : Units.duration(policy.rto());
+    for (String t : policy.tables()) {
+      BackupPolicy.Result r;
+      try {
+        r = backups.run(ctx.spark(), t);
+      } catch (Exception e) { // one table's failure does not keep the others from their backup
+        LOG.error("{}", LakeforgeException.firstLine(e));
+        ctx.print(t + ": FAILED: " + LakeforgeException.firstLine(e));
+        failed.add(t);
+        details.put(t + ".failed", LakeforgeException.firstLine(e));
+        continue;
+      }
+      ctx.print(
+          t
+              + ": "
+              + (r.generation() == null
+                  ? "no commit since the newest verified backup"
+                  : "backup " + r.generation() + " written and verified")
+              + "; snapshot "
+              + r.snapshotId()
+              + " ("
+              + r.rows()
+              + " rows); RPO "
+              + seconds(r.rpo())
+              + ", RTO "
+              + seconds(r.rto())
+              + "; "
+              + r.verified().size()
+              + " verified backup(s) kept"
+              + (r.deleted().isEmpty() ? "" : ", deleted " + String.join(", ", r.deleted())));
+      details.put(t + ".generation", r.verified().get(r.verified().size() - 1));
+      details.put(t + ".snapshot", r.snapshotId());
+      details.put(t + ".rows", r.rows());
+      details.put(t + ".rpoSeconds", r.rpo().toMillis() / 1000.0);
+      details.put(t + ".rtoSeconds", r.rto().toMillis() / 1000.0);
+      details.put(t + ".verifiedBackups", r.verified().size());
+      details.put(t + ".deleted", r.deleted().size());
+      if (rtoObjective != null && r.rto().compareTo(rtoObjective) > 0) {
+        slow.add(t + " (" + seconds(r.rto()) + ")");
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new LakeforgeException(
+          ErrorKind.INTERNAL,
+          "backup failed for "
+              + String.join(", ", failed)
+              + " (their older verified backups are kept; see the lines above)");
+    }
+    if (!slow.isEmpty()) {
+      String summary = "RTO objective " + policy.rto() + " exceeded: " + String.join(", ", slow);
+      ctx.print(summary);
+      return JobOutcome.qualityGateFailed(summary).withDetails(details);
+    }
+    return JobOutcome.success(
+            "backed up and verified " + policy.tables().size() + " table(s) to " + policy.to())
+        .withDetails(details);
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 }

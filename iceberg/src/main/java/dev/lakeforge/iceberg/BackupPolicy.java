@@ -1,0 +1,360 @@
+package dev.lakeforge.iceberg;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Backups on a schedule, verified, with retention. Each run writes a new generation of a table's
+ * backup ({@code <root>/<table>/<yyyyMMddTHHmmssSSSZ>/}, a full {@link Backup} that restores on its
+ * own), restores it into a scratch table beside the table, compares the restored rows with the
+ * table's rows at the backed-up snapshot (count and a checksum of every value), drops the scratch
+ * table and marks the generation verified. Only then are old generations deleted: a generation goes
+ * when it is not among the newest {@code keep} verified ones and a newer verified one exists, so a
+ * failed run never leaves a table with fewer good backups. A table with no commit since its newest
+ * verified backup gets no new generation.
+ *
+ * <pre>{@code
+ * BackupPolicy.Result r = BackupPolicy.to(Location.of("s3a://dr-bucket/backups")).keep(7).run(spark, "lake.sales.orders");
+ * }</pre>
+ */
+public final class BackupPolicy {
+  /** The marker of a verified generation. */
+  static final String VERIFIED = "_lakeforge_verified.json";
+
+  private static final DateTimeFormatter GENERATION =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String root;
+  private int keep = 7;
+  private Clock clock = Clock.systemUTC();
+
+  private BackupPolicy(String root) {
+    this.root = root;
+  }
+
+  /** Backups go under {@code root}, one folder per table. */
+  public static BackupPolicy to(Location root) {
+    return new BackupPolicy(Objects.requireNonNull(root, "root").uri());
+  }
+
+  /** How many verified generations to keep per table (default 7, at least 1). */
+  public BackupPolicy keep(int generations) {
+    if (generations < 1) {
+      throw new LakeTableException(
+          ErrorKind.USAGE, "keep must be at least 1 verified backup, got " + generations);
+    }
+    this.keep = generations;
+    return this;
+  }
+
+  /** The clock that names generations (tests set it). */
+  BackupPolicy clock(Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
+  /**
+   * The marker of a verified generation.
+   *
+   * @param snapshotId the snapshot backed up
+   * @param committedAt when that snapshot was committed
+   * @param rows its rows
+   * @param checksum the rows' count and checksum, equal in the table and the restored backup
+   * @param verifiedAt when it was verified
+   * @param rtoMillis how long the restore into the scratch table took
+   */
+  record Verified(
+      long snapshotId,
+      String committedAt,
+      long rows,
+      String checksum,
+      String verifiedAt,
+      long rtoMillis) {}
+
+  /**
+   * One table's run.
+   *
+   * @param table the table
+   * @param location the folder of its generations
+   * @param generation the generation written this run, or null when the table had no new commit
+   * @param snapshotId the snapshot the newest verified backup holds
+   * @param rows its rows
+   * @param rto how long restoring the newest verified backup took (measured by its verification)
+   * @param rpo the commits not in a verified backup, as time: from the newest commit a verified
+   *     backup holds to the table's newest commit (zero when the newest backup holds it)
+   * @param verified verified generations after the run, oldest first
+   * @param deleted generations deleted by retention
+   */
+  public record Result(
+      String table,
+      String location,
+      String generation,
+      long snapshotId,
+      long rows,
+      Duration rto,
+      Duration rpo,
+      List<String> verified,
+      List<String> deleted) {}
+
+  /**
+   * Backs up {@code table} as a new generation unless its newest verified backup holds its current
+   * snapshot, verifies it, then applies retention.
+   *
+   * @throws LakeTableException when the table has no snapshot, or the new generation fails
+   *     verification (it is left unmarked, and nothing is deleted)
+   */
+  public Result run(SparkSession spark, String table) {
+    LakeTable t = LakeTable.of(spark, table);
+    Table iceberg = t.table();
+    Snapshot current = iceberg.currentSnapshot();
+    if (current == null) {
+      throw new LakeTableException(
+          ErrorKind.USAGE, "backup of " + table + ": the table has no snapshot to back up");
+    }
+    String dir = root + "/" + table;
+    Configuration conf = Backup.hadoop(t);
+    try {
+      List<String> verified = verified(conf, dir);
+      Verified newest =
+          verified.isEmpty() ? null : marker(conf, dir + "/" + verified.get(verified.size() - 1));
+      String generation = null;
+      if (newest == null || newest.snapshotId() != current.snapshotId()) {
+        generation = GENERATION.format(clock.instant());
+        newest = backUpAndVerify(spark, t, current, dir + "/" + generation, generation);
+        verified = verified(conf, dir);
+      }
+      List<String> deleted = retain(conf, dir, verified, iceberg.location());
+      verified = verified(conf, dir);
+      Duration rpo =
+          Duration.ofMillis(
+              Math.max(
+                  0,
+                  current.timestampMillis() - Instant.parse(newest.committedAt()).toEpochMilli()));
+      return new Result(
+          table,
+          dir,
+          generation,
+          newest.snapshotId(),
+          newest.rows(),
+          Duration.ofMillis(newest.rtoMillis()),
+          rpo,
+          verified,
+          deleted);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "backup of " + table + " to " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Verified backUpAndVerify(
+      SparkSession spark, LakeTable t, Snapshot current, String location, String generation)
+      throws IOException {
+    Backup.BackupResult backup;
+    try {
+      backup = t.backupTo(Location.of(location)).execute();
+    } catch (Exception e) { // Spark's own exceptions are checked ones thrown from Scala
+      throw new LakeTableException(
+          e instanceof LakeforgeException l ? l.kind() : ErrorKind.INTERNAL,
+          "backup of "
+              + t.name()
+              + " to "
+              + location
+              + " failed, it is not marked verified and no backup is deleted: "
+              + LakeforgeException.firstLine(e),
+          e);
+    }
+    long snapshotId = backup.manifest().snapshotId();
+    String scratch =
+        CatalogTable.beside(
+            spark,
+            t.name(),
+            CatalogTable.of(spark, t.name()).id().name()
+                + "_lakeforge_verify_"
+                + generation.toLowerCase(Locale.ROOT));
+    Restore.Report restored;
+    String expected;
+    String actual;
+    try {
+      expected = checksum(t.asOf(snapshotId));
+      restored = Restore.from(spark, location).asTable(scratch);
+      actual = checksum(spark.table(scratch));
+    } catch (Exception e) { // Spark's own exceptions are checked ones thrown from Scala
+      throw new LakeTableException(
+          ErrorKind.INTERNAL,
+          "backup "
+              + location
+              + " of "
+              + t.name()
+              + " failed verification, it is not marked verified and no backup is deleted: "
+              + LakeforgeException.firstLine(e),
+          e);
+    } finally {
+      CatalogTable s = CatalogTable.of(spark, scratch);
+      if (s.catalog().tableExists(s.id())) {
+        s.catalog().dropTable(s.id(), false);
+      }
+    }
+    if (!expected.equals(actual)) {
+      throw new LakeTableException(
+          ErrorKind.INTERNAL,
+          "backup "
+              + location
+              + " of "
+              + t.name()
+              + " failed verification: restored it reads "
+              + actual
+              + " (rows:checksum), the table at snapshot "
+              + snapshotId
+              + " reads "
+              + expected
+              + "; it is not marked verified and no backup is deleted");
+    }
+    Snapshot backedUp = t.table().snapshot(snapshotId);
+    Verified v =
+        new Verified(
+            snapshotId,
+            Instant.ofEpochMilli((backedUp == null ? current : backedUp).timestampMillis())
+                .toString(),
+            restored.rows(),
+            actual,
+            clock.instant().toString(),
+            restored.rto().toMillis());
+    Path marker = new Path(location, VERIFIED);
+    FileSystem fs = marker.getFileSystem(Backup.hadoop(t));
+    try (OutputStream out = fs.create(marker, true)) {
+      JSON.writeValue(out, v);
+    }
+    return v;
+  }
+
+  /**
+   * The rows' count and the sum of a 64-bit hash of each row's values: equal for equal multisets of
+   * rows, whatever their order or files.
+   */
+  static String checksum(Dataset<Row> rows) {
+    Column[] values =
+        Arrays.stream(rows.schema().fields())
+            .map(f -> hasMap(f.dataType()) ? to_json(col(quoted(f))) : col(quoted(f)))
+            .toArray(Column[]::new);
+    Row r =
+        rows.agg(count(lit(1)), sum(xxhash64(values).cast("decimal(38,0)"))).collectAsList().get(0);
+    return r.getLong(0) + ":" + (r.isNullAt(1) ? "0" : r.getDecimal(1).toPlainString());
+  }
+
+  private static String quoted(StructField f) {
+    return "`" + f.name().replace("`", "``") + "`";
+  }
+
+  /** Spark cannot hash a map: such values are hashed as their JSON. */
+  private static boolean hasMap(DataType type) {
+    if (type instanceof MapType) {
+      return true;
+    }
+    if (type instanceof ArrayType a) {
+      return hasMap(a.elementType());
+    }
+    if (type instanceof StructType s) {
+      return Arrays.stream(s.fields()).anyMatch(f -> hasMap(f.dataType()));
+    }
+    return false;
+  }
+
+  /** The generations under {@code dir}, oldest first (their names sort by time). */
+  private static List<String> generations(Configuration conf, String dir) throws IOException {
+    Path p = new Path(dir);
+    FileSystem fs = p.getFileSystem(conf);
+    List<String> out = new ArrayList<>();
+    if (fs.exists(p)) {
+      for (FileStatus s : fs.listStatus(p)) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && name.matches("\\d{8}T\\d{9}Z")) {
+          out.add(name);
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  private static List<String> verified(Configuration conf, String dir) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String g : generations(conf, dir)) {
+      Path marker = new Path(dir + "/" + g, VERIFIED);
+      if (marker.getFileSystem(conf).exists(marker)) {
+        out.add(g);
+      }
+    }
+    return out;
+  }
+
+  static Verified marker(Configuration conf, String generation) throws IOException {
+    Path marker = new Path(generation, VERIFIED);
+    try (InputStream in = marker.getFileSystem(conf).open(marker)) {
+      return JSON.readValue(in, Verified.class);
+    }
+  }
+
+  /**
+   * Deletes each generation that is not among the newest {@code keep} verified ones and is older
+   * than the newest verified one (an unverified generation newer than that is left alone). A
+   * generation the table itself reads (restored in place from it) is never deleted.
+   */
+  private List<String> retain(
+      Configuration conf, String dir, List<String> verified, String tableLocation)
+      throws IOException {
+    if (verified.isEmpty()) {
+      return List.of();
+    }
+    List<String> kept = verified.subList(Math.max(0, verified.size() - keep), verified.size());
+    String newest = verified.get(verified.size() - 1);
+    List<String> deleted = new ArrayList<>();
+    for (String g : generations(conf, dir)) {
+      boolean live = Location.of(dir + "/" + g).contains(Location.of(tableLocation));
+      if (!kept.contains(g) && g.compareTo(newest) < 0 && !live) {
+        Path p = new Path(dir, g);
+        p.getFileSystem(conf).delete(p, true);
+        deleted.add(g);
+      }
+    }
+    return deleted;
+  }
+}

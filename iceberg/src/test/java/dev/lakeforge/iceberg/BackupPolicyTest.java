@@ -1,0 +1,208 @@
+package dev.lakeforge.iceberg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeforge.core.ErrorKind;
+import dev.lakeforge.core.Location;
+import dev.lakeforge.core.config.Secret;
+import dev.lakeforge.testing.DataFrameAssert;
+import dev.lakeforge.testing.EmbeddedPostgresServer;
+import dev.lakeforge.testing.Launched;
+import dev.lakeforge.testing.SparkTest;
+import dev.lakeforge.testing.TestWarehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Backups on a schedule: a verified generation per run, retention, RPO and RTO. */
+@SparkTest
+class BackupPolicyTest {
+  @BeforeAll
+  static void catalog(SparkSession spark, TestWarehouse w) {
+    Catalogs.sparkConf(
+            "bp",
+            CatalogSettings.jdbc(
+                EmbeddedPostgresServer.jdbcUrl(),
+                "postgres",
+                Secret.of("postgres"),
+                Location.of(w.resolve("bp-warehouse"))))
+        .forEach((k, v) -> spark.conf().set(k, v));
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS bp.sales");
+  }
+
+  private static BackupPolicy policy(Path root, int keep, String at) {
+    return BackupPolicy.to(Location.of(root.toString()))
+        .keep(keep)
+        .clock(Clock.fixed(Instant.parse(at), ZoneOffset.UTC));
+  }
+
+  private static List<String> generations(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void eachRunAddsAVerifiedBackupAndRetentionKeepsTheNewest(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    spark.sql("CREATE TABLE bp.sales.orders (id INT, tags MAP<STRING, STRING>) USING iceberg");
+    spark.sql("INSERT INTO bp.sales.orders VALUES (1, map('a', 'x')), (2, NULL)");
+    Path root = w.resolve("policy-backups");
+    Path dir = root.resolve("bp.sales.orders");
+
+    BackupPolicy.Result first =
+        policy(root, 2, "2026-11-25T02:00:00Z").run(spark, "bp.sales.orders");
+    assertThat(first.generation()).isEqualTo("20261125T020000000Z");
+    assertThat(first.rows()).isEqualTo(2);
+    assertThat(first.rpo()).as("the backup holds the newest commit").isZero();
+    assertThat(first.rto()).isPositive();
+    assertThat(dir.resolve(first.generation()).resolve(BackupPolicy.VERIFIED)).exists();
+    assertThat(spark.catalog().listTables("bp.sales").collectAsList())
+        .as("the scratch table of the verification is dropped")
+        .extracting(t -> t.name())
+        .noneMatch(name -> name.contains("lakeforge_verify"));
+
+    BackupPolicy.Result unchanged =
+        policy(root, 2, "2026-11-25T03:00:00Z").run(spark, "bp.sales.orders");
+    assertThat(unchanged.generation()).as("no commit since, no new backup").isNull();
+    assertThat(generations(dir)).containsExactly("20261125T020000000Z");
+
+    spark.sql("INSERT INTO bp.sales.orders VALUES (3, map('b', 'y'))");
+    policy(root, 2, "2026-11-26T02:00:00Z").run(spark, "bp.sales.orders");
+    spark.sql("INSERT INTO bp.sales.orders VALUES (4, NULL)");
+    BackupPolicy.Result third =
+        policy(root, 2, "2026-11-27T02:00:00Z").run(spark, "bp.sales.orders");
+
+    assertThat(third.deleted()).containsExactly("20261125T020000000Z");
+    assertThat(third.verified()).containsExactly("20261126T020000000Z", "20261127T020000000Z");
+    assertThat(generations(dir)).containsExactly("20261126T020000000Z", "20261127T020000000Z");
+    assertThat(third.rows()).isEqualTo(4);
+    Restore.from(spark, dir.resolve("20261126T020000000Z").toUri().toString())
+        .asTable("bp.sales.orders_day_before");
+    assertThat(spark.table("bp.sales.orders_day_before").count())
+        .as("each generation restores on its own")
+        .isEqualTo(3);
+  }
+
+  @Test
+  void aCorruptDataFileFailsTheRunAndKeepsEveryVerifiedBackup(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    spark.sql("CREATE TABLE bp.sales.payments (id INT, amount DOUBLE) USING iceberg");
+    spark.sql("INSERT INTO bp.sales.payments VALUES (1, 10.0), (2, 20.0)");
+    Path root = w.resolve("corrupt-backups");
+    Path dir = root.resolve("bp.sales.payments");
+    policy(root, 1, "2026-11-26T02:00:00Z").run(spark, "bp.sales.payments");
+    spark.sql("INSERT INTO bp.sales.payments VALUES (3, 30.0)");
+    // a data file overwritten in place, as on an object store: no checksum sidecar to catch it
+    Path file = firstDataFile(spark, "bp.sales.payments");
+    Files.write(file, new byte[(int) Files.size(file)]);
+    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+
+    assertThatThrownBy(
+            () -> policy(root, 1, "2026-11-27T02:00:00Z").run(spark, "bp.sales.payments"))
+        .isInstanceOf(LakeTableException.class)
+        .satisfies(e -> assertThat(((LakeTableException) e).kind()).isEqualTo(ErrorKind.INTERNAL))
+        .hasMessageContaining("failed verification")
+        .hasMessageContaining("no backup is deleted");
+    assertThat(generations(dir)).containsExactly("20261126T020000000Z", "20261127T020000000Z");
+    assertThat(dir.resolve("20261127T020000000Z").resolve(BackupPolicy.VERIFIED)).doesNotExist();
+
+    // the runbook: restore in place from the newest verified backup, then back up again
+    Restore.from(spark, dir.resolve("20261126T020000000Z").toUri().toString())
+        .inPlace("bp.sales.payments");
+    DataFrameAssert.assertThat(spark.table("bp.sales.payments"))
+        .hasSameRowsAs(spark.sql("SELECT 1 AS id, 10.0D AS amount UNION ALL SELECT 2, 20.0D"));
+    spark.sql("INSERT INTO bp.sales.payments VALUES (3, 30.0)");
+    BackupPolicy.Result after =
+        policy(root, 1, "2026-11-28T02:00:00Z").run(spark, "bp.sales.payments");
+    assertThat(after.rows()).isEqualTo(3);
+    assertThat(after.deleted())
+        .as("the failed backup goes; the one the table now reads its files from stays")
+        .containsExactly("20261127T020000000Z");
+    assertThat(generations(dir)).containsExactly("20261126T020000000Z", "20261128T020000000Z");
+    assertThat(spark.table("bp.sales.payments").count()).isEqualTo(3);
+  }
+
+  @Test
+  void theBackupJobRunsThePolicyFromTheConfigAndSchedulesIt(SparkSession spark, TestWarehouse w)
+      throws Exception {
+    spark.sql("CREATE TABLE bp.sales.refunds (id INT) USING iceberg");
+    spark.sql("INSERT INTO bp.sales.refunds VALUES (1), (2), (3)");
+    Path project = Files.createDirectories(w.resolve("backup-project"));
+    Path config =
+        Files.writeString(
+            project.resolve("backup.yaml"),
+            """
+            run: {reportDir: runs}
+            backup:
+              policy: {to: backups, tables: [bp.sales.refunds], keep: 3}
+            """);
+
+    Launched run = Launched.run("backup", "--config", config.toString());
+    assertThat(run.code()).as(run.all()).isZero();
+    assertThat(run.out())
+        .containsPattern("bp.sales.refunds: backup \\d{8}T\\d{9}Z written and verified")
+        .contains("(3 rows); RPO 0.0 s, RTO ")
+        .contains("1 verified backup(s) kept");
+    assertThat(project.resolve("backups/bp.sales.refunds")).isDirectory();
+    JsonNode details;
+    try (Stream<Path> reports = Files.list(project.resolve("runs"))) {
+      Path report = reports.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+      details = new ObjectMapper().readTree(report.toFile()).path("details");
+    }
+    assertThat(details.path("bp.sales.refunds.rows").asLong()).isEqualTo(3);
+    assertThat(details.path("bp.sales.refunds.rpoSeconds").asDouble()).isZero();
+    assertThat(details.path("bp.sales.refunds.rtoSeconds").asDouble()).isPositive();
+
+    Launched slow =
+        Launched.run("backup", "--config", config.toString(), "--set", "backup.policy.rto=0s");
+    assertThat(slow.code()).as("an RTO objective the restore exceeds").isEqualTo(3);
+    assertThat(slow.out()).contains("RTO objective 0s exceeded: bp.sales.refunds");
+
+    Launched cron =
+        Launched.run(
+            "backup",
+            "--config",
+            config.toString(),
+            "--set",
+            "spark.kubernetes.schedule=0 3 * * *",
+            "--set",
+            "spark.kubernetes.image=registry.example.com/lakeforge-jobs:0.1.0",
+            "--emit-k8s",
+            "cronjob");
+    assertThat(cron.code()).as(cron.all()).isZero();
+    assertThat(cron.out())
+        .contains("kind: CronJob")
+        .contains("schedule: 0 3 * * *")
+        .contains("- backup");
+
+    Launched none = Launched.run("backup", "--set", "run.reportDir=" + project.resolve("runs"));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("give --table or --nessie-uri (with --to), or a backup.policy");
+  }
+
+  private static Path firstDataFile(SparkSession spark, String table) throws IOException {
+    try (CloseableIterable<FileScanTask> tasks =
+        LakeTable.of(spark, table).table().newScan().planFiles()) {
+      DataFile f = tasks.iterator().next().file();
+      String location = f.location();
+      return location.startsWith("file:")
+          ? Path.of(java.net.URI.create(location))
+          : Path.of(location);
+    }
+  }
+}
