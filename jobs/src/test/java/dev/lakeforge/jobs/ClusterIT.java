@@ -489,7 +489,8 @@ class ClusterIT {
     Path events = Files.createDirectories(home.resolve("chaos-events"));
     Files.writeString(
         conf.resolve("chaos.sql"),
-        "CREATE TABLE lake.shop.chaos USING iceberg AS SELECT id, reflect('java.lang.Thread',"
+        "CREATE NAMESPACE IF NOT EXISTS lake.shop;\n"
+            + "CREATE TABLE lake.shop.chaos USING iceberg AS SELECT id, reflect('java.lang.Thread',"
             + " 'sleep', CAST(100 AS BIGINT)) AS slept FROM range(0, 400, 1, 8);\n");
     int ui = ServiceProcesses.freePort();
     String[] args =
@@ -534,7 +535,10 @@ class ClusterIT {
     assertThat(d.code()).as(d.all()).isZero();
     assertThat(d.out())
         .contains("cause: executor lost")
-        .containsPattern("ExecutorLostFailure: executor \\d+ was lost while running task")
+        // the executor's removal and its tasks' failures are logged in either order
+        .containsPattern(
+            "evidence: (Lost executor \\d+|ExecutorLostFailure: executor \\d+ was lost while"
+                + " running task \\d+ of stage \\d+): Command exited with code 137")
         .contains("runbook: docs/runbooks.md#executor-lost");
   }
 

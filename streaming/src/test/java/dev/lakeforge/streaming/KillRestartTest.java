@@ -173,6 +173,9 @@ class KillRestartTest {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
+    // each child runs a few small batches: a JIT that starts fast beats one that runs fast
+    cmd.add("-XX:TieredStopAtLevel=1");
+    cmd.add("-XX:+UseSerialGC");
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(
             a ->

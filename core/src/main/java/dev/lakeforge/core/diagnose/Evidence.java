@@ -60,7 +60,7 @@ public final class Evidence {
   private static final Pattern CONFIG =
       Pattern.compile(
           "(?i)\\.(ya?ml|json):\\d+(:\\d+)?\\b|config error|Unknown option|Missing required"
-              + " option");
+              + " option|unknown key '|did you mean '");
 
   /** A slowest task this many times the median of its stage (and long enough) is skew. */
   static final double SKEW_RATIO = 5.0;

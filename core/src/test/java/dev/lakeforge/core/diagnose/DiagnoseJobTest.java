@@ -77,6 +77,17 @@ class DiagnoseJobTest {
   }
 
   @Test
+  void aMisspeltSetOnTheCommandLineIsAConfigError() throws Exception {
+    Path config = job("set", "SELECT 1;\n", "");
+    Launched run = Launched.run("sql", "--config", config.toString(), "--set", "spark.mastr=x");
+    assertThat(run.code()).isEqualTo(ExitCode.USAGE);
+    Path log = Files.writeString(dir.resolve("set.log"), run.err());
+    assertThat(diagnose(log).out())
+        .contains("cause: config error")
+        .contains("did you mean 'master'");
+  }
+
+  @Test
   void aDatabaseThatDoesNotAnswerIsAnUnreachableService() throws Exception {
     Path config =
         job(
