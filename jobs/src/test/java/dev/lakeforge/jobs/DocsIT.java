@@ -19,16 +19,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,128 +59,50 @@ class DocsIT {
     }
   }
 
-  private static final List<Path> WORKSPACES = Collections.synchronizedList(new ArrayList<>());
-
-  /** A bound no example comes near; a block still running after it fails. */
-  private static final long BLOCK_BOUND_MINUTES = 30;
-
-  /** The page runners. */
-  private static final ExecutorService PAGES =
-      Executors.newFixedThreadPool(
-          2,
-          r -> {
-            Thread t = new Thread(r, "docs-page");
-            t.setDaemon(true);
-            return t;
-          });
+  private static final List<Path> WORKSPACES = new ArrayList<>();
 
   /** A page whose example failed between dev-services up and down leaves nothing running. */
   @AfterAll
   static void stopDevServices() throws Exception {
-    for (Path workspace : List.copyOf(WORKSPACES)) {
+    for (Path workspace : WORKSPACES) {
       if (Files.exists(workspace.resolve(".lakeforge/dev-services/pid"))) {
         bash(List.of("bash"), "bin/lakeforge dev-services down\n", workspace, 120);
       }
     }
   }
 
-  /** One page's runnable blocks, run in order in a workspace of its own; each block's outcome. */
-  private record Page(Path path, List<Block> blocks, List<CompletableFuture<Void>> outcomes) {
-    static Page of(Path path) {
-      List<Block> blocks =
-          DocsIT.blocks(path).stream()
-              .filter(b -> !b.language().isEmpty() && !b.language().equals("text"))
-              .toList();
-      List<CompletableFuture<Void>> outcomes = new ArrayList<>();
-      blocks.forEach(b -> outcomes.add(new CompletableFuture<>()));
-      return new Page(path, blocks, outcomes);
-    }
-
-    /** Runs every block in order; a failed block fails its test, and the next blocks still run. */
-    void run() {
-      Path workspace;
-      try {
-        workspace = workspace();
-      } catch (IOException | RuntimeException e) {
-        outcomes.forEach(o -> o.completeExceptionally(e));
-        return;
-      }
-      for (int i = 0; i < blocks.size(); i++) {
-        try {
-          DocsIT.run(blocks.get(i), workspace);
-          outcomes.get(i).complete(null);
-        } catch (Throwable e) {
-          outcomes.get(i).completeExceptionally(e);
-        }
-      }
-    }
-
-    /** Pages that start the dev services use fixed ports: they never run beside each other. */
-    boolean startsServices() {
-      return blocks.stream()
-          .anyMatch(
-              b ->
-                  !b.directive().startsWith("skip:")
-                      && b.text().contains("bin/lakeforge dev-services up"));
-    }
-
-    int weight() {
-      return (int) blocks.stream().filter(b -> b.language().equals("bash")).count();
-    }
-  }
-
-  /**
-   * The pages run two at a time, each in its own workspace (the README first, alone: its first run
-   * writes the launcher's class-data archive the others start from). Pages that start the dev
-   * services share one lane. The tests report each block in page order.
-   */
   @TestFactory
   Stream<DynamicNode> everyDocExampleRuns() throws IOException {
-    List<Path> paths = new ArrayList<>();
-    try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(paths::add);
-    }
     // -Ddocs.pages=docs/operations,docs/iceberg.md runs those pages only (and the README)
     List<String> only = List.of(System.getProperty("docs.pages", "").split(","));
-    Page readme = Page.of(ROOT.resolve("README.md"));
-    List<Page> pages =
-        paths.stream()
-            .filter(p -> only.stream().anyMatch(ROOT.relativize(p).toString()::startsWith))
-            .map(Page::of)
-            .toList();
-    List<List<Page>> lanes = List.of(new ArrayList<>(), new ArrayList<>());
-    int[] load = new int[2];
-    for (Page p : pages) {
-      int lane = p.startsServices() ? 0 : load[0] <= load[1] ? 0 : 1;
-      lanes.get(lane).add(p);
-      load[lane] += p.weight();
+    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md"))
+          .filter(p -> only.stream().anyMatch(ROOT.relativize(p).toString()::startsWith))
+          .sorted()
+          .forEach(pages::add);
     }
-    CompletableFuture<Void> first = CompletableFuture.runAsync(readme::run, PAGES);
-    for (List<Page> lane : lanes) {
-      first.thenRunAsync(() -> lane.forEach(Page::run), PAGES);
-    }
-    List<Page> all = new ArrayList<>(List.of(readme));
-    all.addAll(pages);
-    return all.stream()
+    return pages.stream()
         .map(
             page -> {
-              List<DynamicTest> tests = new ArrayList<>();
-              for (int i = 0; i < page.blocks().size(); i++) {
-                CompletableFuture<Void> outcome = page.outcomes().get(i);
-                tests.add(
-                    DynamicTest.dynamicTest(page.blocks().get(i).name(), () -> await(outcome)));
-              }
-              return DynamicContainer.dynamicContainer(
-                  ROOT.relativize(page.path()).toString(), tests);
+              List<Block> blocks = blocks(page);
+              Path[] workspace = new Path[1];
+              List<DynamicTest> tests =
+                  blocks.stream()
+                      .filter(b -> !b.language().isEmpty() && !b.language().equals("text"))
+                      .map(
+                          b ->
+                              DynamicTest.dynamicTest(
+                                  b.name(),
+                                  () -> {
+                                    if (workspace[0] == null) {
+                                      workspace[0] = workspace();
+                                    }
+                                    run(b, workspace[0]);
+                                  }))
+                      .toList();
+              return DynamicContainer.dynamicContainer(ROOT.relativize(page).toString(), tests);
             });
-  }
-
-  private static void await(CompletableFuture<Void> outcome) throws Throwable {
-    try {
-      outcome.get(BLOCK_BOUND_MINUTES, TimeUnit.MINUTES);
-    } catch (ExecutionException e) {
-      throw e.getCause();
-    }
   }
 
   static List<Block> blocks(Path page) {
