@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -153,22 +155,17 @@ public final class BackupPolicy {
     String dir = root + "/" + table;
     Configuration conf = Backup.hadoop(t);
     try {
-      List<String> verified = verified(conf, dir);
+      List<String> verified = backups(spark, conf, dir);
       Verified newest =
           verified.isEmpty() ? null : marker(conf, dir + "/" + verified.get(verified.size() - 1));
       String generation = null;
       if (newest == null || newest.snapshotId() != current.snapshotId()) {
         generation = GENERATION.format(clock.instant());
         newest = backUpAndVerify(spark, t, current, dir + "/" + generation, generation);
-        verified = verified(conf, dir);
+        verified = backups(spark, conf, dir);
       }
-      List<String> deleted = retain(conf, dir, verified, iceberg.location());
-      verified = verified(conf, dir);
-      Duration rpo =
-          Duration.ofMillis(
-              Math.max(
-                  0,
-                  current.timestampMillis() - Instant.parse(newest.committedAt()).toEpochMilli()));
+      List<String> deleted = retain(spark, conf, dir, verified);
+      verified = backups(spark, conf, dir);
       return new Result(
           table,
           dir,
@@ -176,12 +173,38 @@ public final class BackupPolicy {
           newest.snapshotId(),
           newest.rows(),
           Duration.ofMillis(newest.rtoMillis()),
-          rpo,
+          rpo(current, newest),
           verified,
           deleted);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "backup of " + table + " to " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration rpo(Snapshot current, Verified newest) {
+    return Duration.ofMillis(
+        Math.max(
+            0, current.timestampMillis() - Instant.parse(newest.committedAt()).toEpochMilli()));
+  }
+
+  /**
+   * The RPO of {@code table} now, from its newest verified backup (for a run that failed: what its
+   * backups still cover); empty when it has none.
+   */
+  public Optional<Duration> rpo(SparkSession spark, String table) {
+    LakeTable t = LakeTable.of(spark, table);
+    Snapshot current = t.table().currentSnapshot();
+    String dir = root + "/" + table;
+    try {
+      List<String> verified = backups(spark, Backup.hadoop(t), dir);
+      if (current == null || verified.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          rpo(current, marker(Backup.hadoop(t), dir + "/" + verified.get(verified.size() - 1))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -216,7 +239,7 @@ public final class BackupPolicy {
     try {
       expected = checksum(t.asOf(snapshotId));
       restored = Restore.from(spark, location).asTable(scratch);
-      actual = checksum(spark.table(scratch));
+      actual = checksum(LakeTable.of(spark, scratch).asOf(snapshotId));
     } catch (Exception e) { // Spark's own exceptions are checked ones thrown from Scala
       throw new LakeTableException(
           ErrorKind.INTERNAL,
@@ -258,10 +281,15 @@ public final class BackupPolicy {
             actual,
             clock.instant().toString(),
             restored.rto().toMillis());
+    // written whole, then renamed: a run that dies here leaves no half marker
     Path marker = new Path(location, VERIFIED);
+    Path tmp = new Path(location, "." + VERIFIED + ".tmp");
     FileSystem fs = marker.getFileSystem(Backup.hadoop(t));
-    try (OutputStream out = fs.create(marker, true)) {
+    try (OutputStream out = fs.create(tmp, true)) {
       JSON.writeValue(out, v);
+    }
+    if (!fs.rename(tmp, marker)) {
+      throw new IOException("cannot rename " + tmp + " to " + marker);
     }
     return v;
   }
@@ -271,9 +299,15 @@ public final class BackupPolicy {
    * rows, whatever their order or files.
    */
   static String checksum(Dataset<Row> rows) {
+    // each value with whether it is null: Spark's hash skips nulls, so (null, 1) and (1, null)
+    // would otherwise hash alike
     Column[] values =
         Arrays.stream(rows.schema().fields())
-            .map(f -> hasMap(f.dataType()) ? to_json(col(quoted(f))) : col(quoted(f)))
+            .flatMap(
+                f ->
+                    Stream.of(
+                        hasMap(f.dataType()) ? to_json(col(quoted(f))) : col(quoted(f)),
+                        col(quoted(f)).isNull()))
             .toArray(Column[]::new);
     Row r =
         rows.agg(count(lit(1)), sum(xxhash64(values).cast("decimal(38,0)"))).collectAsList().get(0);
@@ -315,12 +349,48 @@ public final class BackupPolicy {
     return out;
   }
 
-  private static List<String> verified(Configuration conf, String dir) throws IOException {
+  /**
+   * The verified generations under {@code dir} that are backups still: a generation a table reads
+   * its files from (restored from it) is that table's storage now, not a backup.
+   */
+  private static List<String> backups(SparkSession spark, Configuration conf, String dir)
+      throws IOException {
     List<String> out = new ArrayList<>();
     for (String g : generations(conf, dir)) {
-      Path marker = new Path(dir + "/" + g, VERIFIED);
-      if (marker.getFileSystem(conf).exists(marker)) {
+      if (isVerified(conf, dir + "/" + g) && readers(spark, conf, dir + "/" + g).isEmpty()) {
         out.add(g);
+      }
+    }
+    return out;
+  }
+
+  /** A generation whose marker is there and reads. */
+  private static boolean isVerified(Configuration conf, String generation) {
+    try {
+      Path marker = new Path(generation, VERIFIED);
+      return marker.getFileSystem(conf).exists(marker) && marker(conf, generation) != null;
+    } catch (IOException unreadable) {
+      return false;
+    }
+  }
+
+  /**
+   * The tables that read their files from {@code generation}: those {@link Restore} registered from
+   * it that still exist there.
+   */
+  static List<String> readers(SparkSession spark, Configuration conf, String generation)
+      throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String name : Restore.restoredAs(conf, generation)) {
+      try {
+        CatalogTable c = CatalogTable.of(spark, name);
+        if (c.catalog().tableExists(c.id())
+            && Location.of(generation)
+                .contains(Location.of(c.catalog().loadTable(c.id()).location()))) {
+          out.add(name);
+        }
+      } catch (LakeforgeException gone) {
+        // its catalog is no longer declared: nothing here reads the generation
       }
     }
     return out;
@@ -336,10 +406,11 @@ public final class BackupPolicy {
   /**
    * Deletes each generation that is not among the newest {@code keep} verified ones and is older
    * than the newest verified one (an unverified generation newer than that is left alone). A
-   * generation the table itself reads (restored in place from it) is never deleted.
+   * generation a table reads its files from (restored from it, in place or under another name) is
+   * never deleted.
    */
   private List<String> retain(
-      Configuration conf, String dir, List<String> verified, String tableLocation)
+      SparkSession spark, Configuration conf, String dir, List<String> verified)
       throws IOException {
     if (verified.isEmpty()) {
       return List.of();
@@ -348,8 +419,9 @@ public final class BackupPolicy {
     String newest = verified.get(verified.size() - 1);
     List<String> deleted = new ArrayList<>();
     for (String g : generations(conf, dir)) {
-      boolean live = Location.of(dir + "/" + g).contains(Location.of(tableLocation));
-      if (!kept.contains(g) && g.compareTo(newest) < 0 && !live) {
+      if (!kept.contains(g)
+          && g.compareTo(newest) < 0
+          && readers(spark, conf, dir + "/" + g).isEmpty()) {
         Path p = new Path(dir, g);
         p.getFileSystem(conf).delete(p, true);
         deleted.add(g);

@@ -393,7 +393,49 @@ public final class Restore {
               + m.records()
               + "; the registration is removed again");
     }
+    recordRestoredAs(name);
     return new Report(m, checked, List.of(), name, rows, rto);
+  }
+
+  /** Where a backup lists the tables registered from it (they read their files there). */
+  static final String RESTORED_AS = "_lakeforge_restored_as.txt";
+
+  /**
+   * The names the backup at {@code location} was restored as (a backup policy never deletes a
+   * generation a table still reads).
+   */
+  static List<String> restoredAs(Configuration conf, String location) throws IOException {
+    Path p = new Path(location, RESTORED_AS);
+    FileSystem fs = p.getFileSystem(conf);
+    if (!fs.exists(p)) {
+      return List.of();
+    }
+    try (InputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
+    }
+  }
+
+  private void recordRestoredAs(String name) {
+    try {
+      List<String> names = new ArrayList<>(restoredAs(conf(), location));
+      if (!names.contains(name)) {
+        names.add(name);
+        Path p = new Path(location, RESTORED_AS);
+        Path tmp = new Path(location, "." + RESTORED_AS + ".tmp");
+        FileSystem fs = p.getFileSystem(conf());
+        try (OutputStream out = fs.create(tmp, true)) {
+          out.write((String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(p, false);
+        fs.rename(tmp, p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "restored " + name + ", but cannot record it in " + location + ": " + e.getMessage(), e);
+    }
   }
 
   /**

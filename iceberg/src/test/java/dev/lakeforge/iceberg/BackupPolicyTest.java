@@ -134,6 +134,9 @@ class BackupPolicyTest {
         .as("the failed backup goes; the one the table now reads its files from stays")
         .containsExactly("20261127T020000000Z");
     assertThat(generations(dir)).containsExactly("20261126T020000000Z", "20261128T020000000Z");
+    assertThat(after.verified())
+        .as("the generation the table now reads is its storage, not a backup")
+        .containsExactly("20261128T020000000Z");
     assertThat(spark.table("bp.sales.payments").count()).isEqualTo(3);
   }
 

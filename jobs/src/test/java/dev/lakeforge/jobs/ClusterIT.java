@@ -538,7 +538,8 @@ class ClusterIT {
         // the executor's removal and its tasks' failures are logged in either order
         .containsPattern(
             "evidence: (Lost executor \\d+|ExecutorLostFailure: executor \\d+ was lost while"
-                + " running task \\d+ of stage \\d+): Command exited with code 137")
+                + " running task \\d+ of stage \\d+): (Command exited with code 137|Remote RPC"
+                + " client disassociated)")
         .contains("runbook: docs/runbooks.md#executor-lost");
   }
 

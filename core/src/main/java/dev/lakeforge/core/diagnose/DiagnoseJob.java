@@ -10,6 +10,7 @@ import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,14 @@ public final class DiagnoseJob implements SparkJob {
   public void configure(Config config) {
     try {
       skewMinExtra = Units.duration(skewMinTime);
-    } catch (IllegalArgumentException e) {
-      throw new LakeforgeException(ErrorKind.USAGE, "--skew-min-time: " + e.getMessage());
+    } catch (IllegalArgumentException | DateTimeException e) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE,
+          "--skew-min-time: expected a duration such as 1s or 500ms, got " + skewMinTime);
+    }
+    if (skewMinExtra.isNegative()) {
+      throw new LakeforgeException(
+          ErrorKind.USAGE, "--skew-min-time: must be 0 or more, got " + skewMinTime);
     }
     for (Path f : files) {
       if (!Files.exists(f)) {

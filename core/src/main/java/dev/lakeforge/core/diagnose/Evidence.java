@@ -57,6 +57,10 @@ public final class Evidence {
       Pattern.compile(
           "Connection (to \\S+ )?refused|UnknownHostException|could not be established"
               + "|Connection timed out|did not answer|unreachable");
+
+  /** Matches nothing: for lines told by their report's error kind only. */
+  private static final Pattern NEVER = Pattern.compile("(?!)");
+
   private static final Pattern CONFIG =
       Pattern.compile(
           "(?i)\\.(ya?ml|json):\\d+(:\\d+)?\\b|config error|Unknown option|Missing required"
@@ -111,7 +115,10 @@ public final class Evidence {
    * How much longer than its stage's median the slowest task must run to be skew (default 1 s): a
    * stage of short tasks is not worth a remedy.
    */
-  public Evidence skewMinExtra(Duration extra) {
+  Evidence skewMinExtra(Duration extra) {
+    if (extra == null || extra.isNegative()) {
+      throw new IllegalArgumentException("the skew's minimum extra time must be 0 or more");
+    }
     this.skewMinExtraMs = extra.toMillis();
     return this;
   }
@@ -241,8 +248,11 @@ public final class Evidence {
           case "SparkListenerTaskEnd" -> taskEnd(n, f + ":" + number);
           case "SparkListenerExecutorRemoved" -> {
             String reason = n.path("Removed Reason").asText("");
-            // an executor the driver let go (idle, or the application ended) was not lost
-            if (!reason.isEmpty() && !reason.contains("killed by driver")) {
+            // an executor the driver let go (idle, the application ended) or decommissioned was
+            // not lost
+            if (!reason.isEmpty()
+                && !reason.contains("killed by driver")
+                && !reason.toLowerCase(Locale.ROOT).contains("decommission")) {
               lines.add(
                   new Line(
                       "Lost executor " + n.path("Executor ID").asText() + ": " + reason,
@@ -330,6 +340,16 @@ public final class Evidence {
     if (oom.isPresent()) {
       return new Diagnosis(Cause.OUT_OF_MEMORY, oom.get().text(), oom.get().where(), memory());
     }
+    // a failed run's report names its error's kind: that outranks a lost executor it recovered from
+    Optional<Line> reportedMissing = first(all, NEVER, ErrorKind.NOT_FOUND);
+    if (reportedMissing.isPresent()) {
+      return missing(reportedMissing.get());
+    }
+    Optional<Line> reportedConfig = first(all, NEVER, ErrorKind.USAGE, ErrorKind.VALIDATION);
+    if (reportedConfig.isPresent()) {
+      Line l = reportedConfig.get();
+      return MISSING.matcher(l.text()).find() ? missing(l) : config(l);
+    }
     Optional<Line> lost = first(all, EXECUTOR_LOST);
     if (lost.isPresent()) {
       return new Diagnosis(
@@ -358,13 +378,7 @@ public final class Evidence {
     }
     Optional<Line> missing = first(all, MISSING, ErrorKind.NOT_FOUND);
     if (missing.isPresent()) {
-      return new Diagnosis(
-          Cause.MISSING_TABLE_OR_COLUMN,
-          clean(missing.get().text()),
-          missing.get().where(),
-          "check the name against the catalog (SHOW TABLES IN <namespace>, DESCRIBE <table>);"
-              + " a dry run (--dry-run) checks every table and column the job reads without"
-              + " running it");
+      return missing(missing.get());
     }
     Optional<Line> unreachable = first(all, UNREACHABLE, ErrorKind.UNAVAILABLE);
     if (unreachable.isPresent()) {
@@ -378,12 +392,7 @@ public final class Evidence {
     }
     Optional<Line> config = first(all, CONFIG, ErrorKind.USAGE, ErrorKind.VALIDATION);
     if (config.isPresent()) {
-      return new Diagnosis(
-          Cause.CONFIG_ERROR,
-          clean(config.get().text()),
-          config.get().where(),
-          "fix the key or option the message names (the file and line are in it); --dry-run checks"
-              + " a config without running the job");
+      return config(config.get());
     }
     Optional<Diagnosis> skew = skew();
     if (skew.isPresent()) {
@@ -404,6 +413,25 @@ public final class Evidence {
         reports.isEmpty() ? "no failure in the evidence" : reports.get(0).status(),
         reports.isEmpty() ? null : reports.get(0).where(),
         "nothing to do");
+  }
+
+  private static Diagnosis missing(Line l) {
+    return new Diagnosis(
+        Cause.MISSING_TABLE_OR_COLUMN,
+        clean(l.text()),
+        l.where(),
+        "check the name against the catalog (SHOW TABLES IN <namespace>, DESCRIBE <table>);"
+            + " a dry run (--dry-run) checks every table and column the job reads without"
+            + " running it");
+  }
+
+  private static Diagnosis config(Line l) {
+    return new Diagnosis(
+        Cause.CONFIG_ERROR,
+        clean(l.text()),
+        l.where(),
+        "fix the key or option the message names (the file and line are in it); --dry-run checks"
+            + " a config without running the job");
   }
 
   private boolean isFailedReport(Line l) {

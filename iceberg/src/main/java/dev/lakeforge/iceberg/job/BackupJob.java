@@ -250,6 +250,7 @@ public final class BackupJob implements SparkJob {
     BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
     Map<String, Object> details = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
+    boolean retryable = false;
     List<String> slow = new ArrayList<>();
     Duration rtoObjective = policy.rto() == null ? null : Units.duration(policy.rto());
     for (String t : policy.tables()) {
@@ -257,10 +258,20 @@ public final class BackupJob implements SparkJob {
       try {
         r = backups.run(ctx.spark(), t);
       } catch (Exception e) { // one table's failure does not keep the others from their backup
-        LOG.error("{}", LakeforgeException.firstLine(e));
-        ctx.print(t + ": FAILED: " + LakeforgeException.firstLine(e));
+        String why = LakeforgeException.firstLine(e);
+        LOG.error("{}", why);
+        ctx.print(t + ": FAILED: " + why);
         failed.add(t);
-        details.put(t + ".failed", LakeforgeException.firstLine(e));
+        retryable |= !(e instanceof LakeforgeException l) || !l.kind().isUserError();
+        details.put(t + ".failed", why);
+        try {
+          // what the backups that are left still cover
+          backups
+              .rpo(ctx.spark(), t)
+              .ifPresent(rpo -> details.put(t + ".rpoSeconds", rpo.toMillis() / 1000.0));
+        } catch (RuntimeException noRpo) {
+          LOG.debug("no RPO for {}", t, noRpo);
+        }
         continue;
       }
       ctx.print(
@@ -293,10 +304,12 @@ public final class BackupJob implements SparkJob {
       }
     }
     if (!failed.isEmpty()) {
+      // exit 1 when any failure may go away on a retry, 2 when each needs a fix of the input
       throw new LakeforgeException(
-          ErrorKind.INTERNAL,
+          retryable ? ErrorKind.INTERNAL : ErrorKind.USAGE,
           "backup failed for "
               + String.join(", ", failed)
+              + (slow.isEmpty() ? "" : "; RTO objective " + policy.rto() + " exceeded: " + slow)
               + " (their older verified backups are kept; see the lines above)");
     }
     if (!slow.isEmpty()) {
