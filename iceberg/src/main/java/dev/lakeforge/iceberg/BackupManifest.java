@@ -79,6 +79,22 @@ public record BackupManifest(
     fs.rename(tmp, p);
   }
 
+  /**
+   * Writes {@code content} to {@code p} whole: to a hidden file beside it, then renamed over it, so
+   * a run that dies half-way leaves no half file.
+   */
+  static void writeWhole(Configuration conf, Path p, byte[] content) throws IOException {
+    FileSystem fs = p.getFileSystem(conf);
+    Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(content);
+    }
+    fs.delete(p, false);
+    if (!fs.rename(tmp, p)) {
+      throw new IOException("cannot rename " + tmp + " to " + p);
+    }
+  }
+
   static long checksum(FileSystem fs, Path p) throws IOException {
     CRC32C crc = new CRC32C();
     byte[] buf = new byte[1 << 16];

@@ -13,7 +13,6 @@ import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -241,15 +240,7 @@ public final class BackupPolicy {
       restored = Restore.from(spark, location).asTable(scratch);
       actual = checksum(LakeTable.of(spark, scratch).asOf(snapshotId));
     } catch (Exception e) { // Spark's own exceptions are checked ones thrown from Scala
-      throw new LakeTableException(
-          ErrorKind.INTERNAL,
-          "backup "
-              + location
-              + " of "
-              + t.name()
-              + " failed verification, it is not marked verified and no backup is deleted: "
-              + LakeforgeException.firstLine(e),
-          e);
+      throw verificationFailed(location, t, ", it is not marked verified", e);
     } finally {
       CatalogTable s = CatalogTable.of(spark, scratch);
       if (s.catalog().tableExists(s.id())) {
@@ -257,19 +248,17 @@ public final class BackupPolicy {
       }
     }
     if (!expected.equals(actual)) {
-      throw new LakeTableException(
-          ErrorKind.INTERNAL,
-          "backup "
-              + location
-              + " of "
-              + t.name()
-              + " failed verification: restored it reads "
+      throw verificationFailed(
+          location,
+          t,
+          ": restored it reads "
               + actual
               + " (rows:checksum), the table at snapshot "
               + snapshotId
               + " reads "
               + expected
-              + "; it is not marked verified and no backup is deleted");
+              + "; it is not marked verified",
+          null);
     }
     Snapshot backedUp = t.table().snapshot(snapshotId);
     Verified v =
@@ -281,17 +270,24 @@ public final class BackupPolicy {
             actual,
             clock.instant().toString(),
             restored.rto().toMillis());
-    // written whole, then renamed: a run that dies here leaves no half marker
-    Path marker = new Path(location, VERIFIED);
-    Path tmp = new Path(location, "." + VERIFIED + ".tmp");
-    FileSystem fs = marker.getFileSystem(Backup.hadoop(t));
-    try (OutputStream out = fs.create(tmp, true)) {
-      JSON.writeValue(out, v);
-    }
-    if (!fs.rename(tmp, marker)) {
-      throw new IOException("cannot rename " + tmp + " to " + marker);
-    }
+    BackupManifest.writeWhole(
+        Backup.hadoop(t), new Path(location, VERIFIED), JSON.writeValueAsBytes(v));
     return v;
+  }
+
+  private static LakeTableException verificationFailed(
+      String location, LakeTable t, String what, Exception cause) {
+    return new LakeTableException(
+        ErrorKind.INTERNAL,
+        "backup "
+            + location
+            + " of "
+            + t.name()
+            + " failed verification"
+            + what
+            + " and no backup is deleted"
+            + (cause == null ? "" : ": " + LakeforgeException.firstLine(cause)),
+        cause);
   }
 
   /**

@@ -423,14 +423,10 @@ public final class Restore {
       List<String> names = new ArrayList<>(restoredAs(conf(), location));
       if (!names.contains(name)) {
         names.add(name);
-        Path p = new Path(location, RESTORED_AS);
-        Path tmp = new Path(location, "." + RESTORED_AS + ".tmp");
-        FileSystem fs = p.getFileSystem(conf());
-        try (OutputStream out = fs.create(tmp, true)) {
-          out.write((String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        fs.delete(p, false);
-        fs.rename(tmp, p);
+        BackupManifest.writeWhole(
+            conf(),
+            new Path(location, RESTORED_AS),
+            (String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
