@@ -92,6 +92,7 @@ public final class DeequComparison {
                 out.toString(),
                 Integer.toString(runs))
             .heap("4g")
+            .fullJit()
             .command();
     Process p = new ProcessBuilder(command).inheritIO().start();
     if (p.waitFor() != 0) {

@@ -18,12 +18,20 @@ import java.util.concurrent.TimeUnit;
  * environment and output files, with this JVM's Spark flags. For tests that must leave the test
  * JVM: another working directory, a kill, spark-submit, a server with clashing dependencies.
  *
+ * <p>A test's child runs briefly on little data, so it starts with the client compiler only and the
+ * serial collector: JIT warm-up, not compiled code, is most of its time (this halved the kill and
+ * restart test's runs). A program whose speed is measured calls {@link #fullJit()}.
+ *
  * <pre>{@code
  * ChildJvm.Result r = ChildJvm.launcher("sql", "--config", config.toString()).in(elsewhere).run(Duration.ofMinutes(3));
  * assertThat(r.exitCode()).as(r.output()).isZero();
  * }</pre>
  */
 public final class ChildJvm {
+  /** JVM options for a short run: no C2 compilation, no parallel collector threads. */
+  public static final List<String> QUICK_START =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private final String mainClass;
   private final String classpath;
   private final List<String> args;
@@ -31,6 +39,7 @@ public final class ChildJvm {
   private final Map<String, String> env = new LinkedHashMap<>();
   private Path workingDirectory;
   private String heap = "1g";
+  private boolean fullJit;
 
   private ChildJvm(String mainClass, String classpath, List<String> args) {
     this.mainClass = mainClass;
@@ -70,6 +79,12 @@ public final class ChildJvm {
     return this;
   }
 
+  /** Runs with the JVM's default compilers and collector: for a program whose speed is measured. */
+  public ChildJvm fullJit() {
+    this.fullJit = true;
+    return this;
+  }
+
   /** The command line. */
   public List<String> command() {
     List<String> cmd = new ArrayList<>();
@@ -84,6 +99,9 @@ public final class ChildJvm {
                     || a.startsWith("-Djdk.reflect")
                     || a.startsWith("-Djava.io.tmpdir"))
         .forEach(cmd::add);
+    if (!fullJit) {
+      cmd.addAll(QUICK_START);
+    }
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", classpath, mainClass));
     cmd.addAll(args);

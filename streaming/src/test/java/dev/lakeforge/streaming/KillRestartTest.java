@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.quality.Check;
+import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.SharedSpark;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -170,35 +168,7 @@ class KillRestartTest {
   }
 
   private static Process launch(Path config, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    // each child runs a few small batches: a JIT that starts fast beats one that runs fast
-    cmd.add("-XX:TieredStopAtLevel=1");
-    cmd.add("-XX:+UseSerialGC");
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(
-            a ->
-                a.startsWith("--add-")
-                    || a.startsWith("-XX:+IgnoreUnrecognized")
-                    || a.startsWith("-Dio.netty")
-                    || a.startsWith("-Djdk.reflect")
-                    || a.startsWith("-Djava.io.tmpdir"))
-        .forEach(cmd::add);
-    cmd.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.lakeforge.core.job.Launcher",
-            "stream-quality",
-            "--config",
-            config.toString()));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return pb.start();
+    return ChildJvm.launcher("stream-quality", "--config", config.toString()).start(log);
   }
 
   private static long committedBatches(Path checkpoint) throws Exception {
