@@ -1,6 +1,13 @@
 package dev.lakeforge.core;
 
 import java.io.FileNotFoundException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.SparkThrowable;
@@ -9,7 +16,9 @@ import org.apache.spark.SparkThrowable;
  * Tells a user's mistake from a failure in what Spark, Iceberg and Hadoop throw, and says it in one
  * line: a table, namespace, catalog or path that does not exist is {@link ErrorKind#NOT_FOUND}
  * (exit code 2), named, with the fix; SQL that does not parse or analyse (SQLSTATE class 42) is
- * {@link ErrorKind#USAGE}.
+ * {@link ErrorKind#USAGE}; a service that refused or dropped the connection (a catalog's database,
+ * an object store, a REST catalog) is {@link ErrorKind#UNAVAILABLE} (exit code 1: run again when it
+ * is back).
  *
  * <pre>{@code
  * ErrorKind kind = SparkErrors.kind(e);                 // INTERNAL when it is not a known mistake
@@ -35,6 +44,9 @@ public final class SparkErrors {
     if (unreadable(e).isPresent()) {
       return ErrorKind.VALIDATION;
     }
+    if (unavailable(e).isPresent()) {
+      return ErrorKind.UNAVAILABLE;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SparkThrowable st
           && st.getSqlState() != null
@@ -52,7 +64,44 @@ public final class SparkErrors {
     if (e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
       return LakeforgeException.firstLine(e);
     }
-    return missing(e).or(() -> unreadable(e)).orElseGet(() -> LakeforgeException.firstLine(e));
+    return missing(e)
+        .or(() -> unreadable(e))
+        .or(() -> unavailable(e))
+        .orElseGet(() -> LakeforgeException.firstLine(e));
+  }
+
+  /**
+   * What did not answer, when a cause is a lost or refused connection: the error's line and the
+   * connection failure's ("... from catalog lake: service unavailable: Connection to 127.0.0.1:5432
+   * refused").
+   */
+  public static Optional<String> unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (connectionLost(t)) {
+        String top = LakeforgeException.firstLine(e);
+        String lost = LakeforgeException.firstLine(t);
+        return Optional.of(
+            top.contains(lost)
+                ? top
+                : top + ": service unavailable: " + lost.replace("FATAL: ", ""));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean connectionLost(Throwable t) {
+    if (t instanceof ConnectException
+        || t instanceof NoRouteToHostException
+        || t instanceof UnknownHostException
+        || t instanceof HttpConnectTimeoutException
+        || t instanceof SQLTransientConnectionException
+        || t instanceof SQLNonTransientConnectionException) {
+      return true;
+    }
+    // SQLSTATE class 08 is a connection exception; 57P01-57P03 a server shutting down or starting
+    return t instanceof SQLException sql
+        && sql.getSQLState() != null
+        && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"));
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.lakeforge.testing.ServiceProcesses;
 import dev.lakeforge.testing.SparkDistribution;
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.StandaloneCluster;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,8 +41,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.hadoop.HadoopTables;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -551,40 +559,200 @@ class ClusterIT {
   }
 
   /**
-   * The JVM of an executor of the submitted application that is running a task, found through the
-   * driver's REST API and the executor's command line.
+   * Chaos: the catalog's database (PostgreSQL behind a JDBC catalog) stops while the job's tasks
+   * write. The commit cannot reach it, so the job exits 1 with a run report that says a service was
+   * unavailable, and diagnose says which; the table keeps its last commit, row for row. Once the
+   * database is back, the same command (the runbook's remedy) lands every row once.
    */
-  private static ProcessHandle busyExecutor(int ui, Process submitted, Path log) throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
+  @Test
+  @Order(8)
+  void theCatalogDatabaseStoppedMidJobFailsItCleanlyAndARunAfterLandsEachRowOnce(SparkSession spark)
+      throws Exception {
+    int port = ServiceProcesses.freePort();
+    Path data = home.resolve("catalog-db");
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    Path config =
+        Files.writeString(
+            conf.resolve("jdbc-lake.yaml"),
+            """
+            catalogs:
+              lake: {type: jdbc, uri: "%s", user: postgres, password: catalog-pw, warehouse: warehouse/jdbc-lake}
+            run: {reportDir: runs-catalog-down}
+            sql: {file: create.sql}
+            """
+                .formatted(url));
+    // the first statements commit 1000 rows; the last one is still writing when the database stops
+    Files.writeString(
+        conf.resolve("slow-insert.sql"),
+        "INSERT INTO lake.shop.orders SELECT id, 'NEW', length(reflect('java.lang.Thread', 'sleep',"
+            + " CAST(100 AS BIGINT))) * 0 + 1.0 FROM range(1000, 1200, 1, 8);\n");
+    Files.writeString(
+        conf.resolve("create-then-slow.sql"),
+        Files.readString(conf.resolve("create.sql"))
+            + Files.readString(conf.resolve("slow-insert.sql")));
+    String[] connectors = {"iceberg", "postgres"};
+    int ui = ServiceProcesses.freePort();
+    String[] args =
+        submitArgs(
+            connectors,
+            List.of("--conf", "spark.ui.port=" + ui),
+            "sql",
+            "--config",
+            config.toString(),
+            "--file",
+            conf.resolve("create-then-slow.sql").toString());
+    Path log = home.resolve("catalog-down.log");
+    EmbeddedPostgres db = catalogDatabase(data, port);
+    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
+    try {
+      awaitActiveTask(ui, submitted, log, "statement 4 (");
+      db.close(); // the catalog's database is gone until the job has ended
+      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
+          .as("the job ends without its catalog")
+          .isTrue();
+      assertThat(submitted.exitValue()).as(Files.readString(log)).isEqualTo(1);
+    } finally {
+      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
+      submitted.destroyForcibly();
+    }
+    Path failed;
+    try (Stream<Path> reports = Files.list(conf.resolve("runs-catalog-down"))) {
+      failed = reports.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    RunReport report = report(failed);
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(report.details())
+        .as(Files.readString(log))
+        .containsEntry("errorKind", "UNAVAILABLE");
+    Launched d = Launched.run("diagnose", log.toString(), failed.toString());
+    assertThat(d.out())
+        .as(d.all())
+        .contains("cause: unreachable service")
+        .contains("terminating connection due to administrator command");
+
+    db = catalogDatabase(data, port);
+    try {
+      Table orders = jdbcTable(url);
+      assertThat(orders.snapshots()).as("the failed commit left no snapshot").hasSize(1);
+      assertThat(orders.currentSnapshot().summary().get("total-records"))
+          .isEqualTo(Integer.toString(ROWS));
+
+      submitWith(
+          connectors,
+          List.of(),
+          "sql",
+          "--config",
+          config.toString(),
+          "--file",
+          conf.resolve("slow-insert.sql").toString());
+      orders.refresh();
+      assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
+      List<Long> ids = new ArrayList<>();
+      try (CloseableIterable<Record> rows = IcebergGenerics.read(orders).select("id").build()) {
+        rows.forEach(row -> ids.add((Long) row.getField("id")));
+      }
+      assertThat(ids.stream().sorted().toList())
+          .as("every row once")
+          .isEqualTo(LongStream.range(0, 1200).boxed().toList());
+    } finally {
+      db.close();
+    }
+  }
+
+  /** A PostgreSQL server that keeps its data when stopped, so it can start again on its port. */
+  private static EmbeddedPostgres catalogDatabase(Path data, int port) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        .setServerConfig("unix_socket_directories", "")
+        .setServerConfig("fsync", "off")
+        .setPGStartupWait(Duration.ofSeconds(180))
+        .start();
+  }
+
+  private static Table jdbcTable(String url) {
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.initialize(
+        "lake",
+        Map.of(
+            CatalogProperties.URI,
+            url,
+            JdbcCatalog.PROPERTY_PREFIX + "user",
+            "postgres",
+            JdbcCatalog.PROPERTY_PREFIX + "password",
+            "catalog-pw",
+            CatalogProperties.WAREHOUSE_LOCATION,
+            "file:" + conf.resolve("warehouse/jdbc-lake")));
+    return catalog.loadTable(TableIdentifier.of("shop", "orders"));
+  }
+
+  /**
+   * Waits until the driver's log holds {@code marker} and then an executor runs a task, seen
+   * through the driver's REST API.
+   */
+  private static void awaitActiveTask(int ui, Process submitted, Path log, String marker)
+      throws Exception {
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(submitted.isAlive())
           .as("the job is still running\n" + Files.readString(log))
           .isTrue();
-      try {
-        JsonNode apps = get(http, "http://127.0.0.1:" + ui + "/api/v1/applications");
-        String app = apps.path(0).path("id").asText();
-        for (JsonNode e :
-            get(http, "http://127.0.0.1:" + ui + "/api/v1/applications/" + app + "/executors")) {
-          if (!e.path("id").asText().equals("driver") && e.path("activeTasks").asInt() > 0) {
-            String id = e.path("id").asText();
-            Optional<ProcessHandle> jvm =
-                ProcessHandle.allProcesses()
-                    .filter(
-                        h -> {
-                          String cmd = h.info().commandLine().orElse("");
-                          return cmd.contains("CoarseGrainedExecutorBackend")
-                              && cmd.contains("--app-id " + app)
-                              && cmd.contains("--executor-id " + id + " ");
-                        })
-                    .findFirst();
-            if (jvm.isPresent()) {
-              return jvm.get();
-            }
-          }
+      if (Files.readString(log).contains(marker) && !activeExecutors(ui).isEmpty()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(
+        "no task ran after " + marker + " within " + BOUND + "\n" + Files.readString(log));
+  }
+
+  /**
+   * The ids of the application's executors that run a task now, from the driver's REST API (none
+   * while its UI is not up).
+   */
+  private static List<String[]> activeExecutors(int ui) throws InterruptedException {
+    HttpClient http = HttpClient.newHttpClient();
+    List<String[]> busy = new ArrayList<>();
+    try {
+      JsonNode apps = get(http, "http://127.0.0.1:" + ui + "/api/v1/applications");
+      String app = apps.path(0).path("id").asText();
+      for (JsonNode e :
+          get(http, "http://127.0.0.1:" + ui + "/api/v1/applications/" + app + "/executors")) {
+        if (!e.path("id").asText().equals("driver") && e.path("activeTasks").asInt() > 0) {
+          busy.add(new String[] {app, e.path("id").asText()});
         }
-      } catch (IOException notYet) {
-        // the driver's UI is not up yet
+      }
+    } catch (IOException notYet) {
+      // the driver's UI is not up yet
+    }
+    return busy;
+  }
+
+  /**
+   * The JVM of an executor of the submitted application that is running a task, found through the
+   * driver's REST API and the executor's command line.
+   */
+  private static ProcessHandle busyExecutor(int ui, Process submitted, Path log) throws Exception {
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(submitted.isAlive())
+          .as("the job is still running\n" + Files.readString(log))
+          .isTrue();
+      for (String[] busy : activeExecutors(ui)) {
+        Optional<ProcessHandle> jvm =
+            ProcessHandle.allProcesses()
+                .filter(
+                    h -> {
+                      String cmd = h.info().commandLine().orElse("");
+                      return cmd.contains("CoarseGrainedExecutorBackend")
+                          && cmd.contains("--app-id " + busy[0])
+                          && cmd.contains("--executor-id " + busy[1] + " ");
+                    })
+                .findFirst();
+        if (jvm.isPresent()) {
+          return jvm.get();
+        }
       }
       Thread.sleep(200);
     }

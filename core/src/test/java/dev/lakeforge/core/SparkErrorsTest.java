@@ -1,0 +1,45 @@
+package dev.lakeforge.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+class SparkErrorsTest {
+  @Test
+  void aRefusedConnectionAnywhereInTheCausesIsAnUnavailableServiceNamedInTheLine() {
+    RuntimeException e =
+        new IllegalStateException(
+            "Failed to get table shop.orders from catalog lake",
+            new UncheckedIOException(
+                "Unable to execute HTTP request",
+                new ConnectException("Connection to 127.0.0.1:5432 refused")));
+
+    assertThat(SparkErrors.kind(e)).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(ErrorKind.UNAVAILABLE.exitCode()).isEqualTo(1);
+    assertThat(SparkErrors.describe(e))
+        .isEqualTo(
+            "Failed to get table shop.orders from catalog lake: service unavailable:"
+                + " Connection to 127.0.0.1:5432 refused");
+  }
+
+  @Test
+  void aDatabaseShuttingDownOrDroppingTheConnectionIsUnavailableButAConstraintIsNot() {
+    SQLException shutdown =
+        new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+    SQLException broken = new SQLException("An I/O error occurred while sending", "08006");
+    SQLException duplicate = new SQLException("duplicate key value", "23505");
+
+    assertThat(SparkErrors.kind(new RuntimeException("commit failed", shutdown)))
+        .isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(SparkErrors.describe(new RuntimeException("commit failed", shutdown)))
+        .isEqualTo(
+            "commit failed: service unavailable: terminating connection due to administrator"
+                + " command");
+    assertThat(SparkErrors.kind(broken)).isEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(SparkErrors.kind(new RuntimeException("insert failed", duplicate)))
+        .isEqualTo(ErrorKind.INTERNAL);
+  }
+}
