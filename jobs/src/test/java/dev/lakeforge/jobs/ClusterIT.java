@@ -566,7 +566,7 @@ class ClusterIT {
    */
   @Test
   @Order(8)
-  void theCatalogDatabaseStoppedMidJobFailsItCleanlyAndARunAfterLandsEachRowOnce(SparkSession spark)
+  void theCatalogDatabaseStoppedMidJobFailsItCleanlyAndARunAfterLandsEachRowOnce()
       throws Exception {
     int port = ServiceProcesses.freePort();
     Path data = home.resolve("catalog-db");
