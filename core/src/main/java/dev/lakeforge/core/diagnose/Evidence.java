@@ -12,8 +12,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,6 +134,15 @@ public final class Evidence {
             parts.filter(p -> p.getFileName().toString().startsWith("events_")).sorted().toList();
       }
       if (logs.isEmpty()) {
+        Optional<Path> newest = newestEventLog(f);
+        if (newest.isPresent()) {
+          throw new LakeforgeException(
+              ErrorKind.USAGE,
+              f
+                  + " is a folder of event logs (spark.eventLog.dir), not one run's: give the"
+                  + " run's own, for example the newest: "
+                  + newest.get());
+        }
         throw new LakeforgeException(
             ErrorKind.USAGE,
             f
@@ -154,6 +165,35 @@ public final class Evidence {
       report(f);
     } else {
       log(f);
+    }
+  }
+
+  /**
+   * The newest event log in a folder of them: a file named by its application id ({@code app-*},
+   * {@code local-*}, {@code application_*}, {@code spark-*}) or a rolling log's {@code
+   * eventlog_v2_*} folder.
+   */
+  private static Optional<Path> newestEventLog(Path folder) throws IOException {
+    try (Stream<Path> entries = Files.list(folder)) {
+      return entries
+          .filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("eventlog_v2_")
+                    || n.startsWith("app-")
+                    || n.startsWith("local-")
+                    || n.startsWith("application_")
+                    || n.startsWith("spark-");
+              })
+          .max(Comparator.comparing(Evidence::modified));
+    }
+  }
+
+  private static FileTime modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.lakeforge.testing.SparkTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,6 +186,23 @@ class DiagnoseJobTest {
     assertThat(d.err())
         .contains("spark-events is a folder without a Spark event log")
         .contains("events_<n>_<app>")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void aFolderOfEventLogsIsExitTwoNamingTheNewestToGive() throws IOException {
+    Path events = Files.createDirectories(dir.resolve("spark-events-dir"));
+    Path older = Files.writeString(events.resolve("app-20261127101010-0000"), "{}\n");
+    Path newer = Files.writeString(events.resolve("local-1764236000000.inprogress"), "{}\n");
+    Files.setLastModifiedTime(older, FileTime.fromMillis(1_000_000));
+    Files.setLastModifiedTime(newer, FileTime.fromMillis(2_000_000));
+
+    Launched d = Launched.run("diagnose", events.toString());
+
+    assertThat(d.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(d.err())
+        .contains("spark-events-dir is a folder of event logs (spark.eventLog.dir), not one run's")
+        .contains("the newest: " + newer)
         .doesNotContain("\tat ");
   }
 }
