@@ -49,8 +49,8 @@ import org.apache.spark.sql.types.StructType;
  * table's rows at the backed-up snapshot (count and a checksum of every value), drops the scratch
  * table and marks the generation verified. Only then are old generations deleted: a generation goes
  * when it is not among the newest {@code keep} verified ones and a newer verified one exists, so a
- * failed run never leaves a table with fewer good backups. A table with no commit since its newest
- * verified backup gets no new generation.
+ * failed run never leaves a table with fewer good backups. A table with no commit and no schema or
+ * partitioning change since its newest verified backup gets no new generation.
  *
  * <pre>{@code
  * BackupPolicy.Result r = BackupPolicy.to(Location.of("s3a://dr-bucket/backups")).keep(7).run(spark, "lake.sales.orders");
@@ -102,6 +102,9 @@ public final class BackupPolicy {
    * @param checksum the rows' count and checksum, equal in the table and the restored backup
    * @param verifiedAt when it was verified
    * @param rtoMillis how long the restore into the scratch table took
+   * @param schemaId the schema the restored backup has (null in markers written before it was
+   *     recorded)
+   * @param specId the partition spec the restored backup has (likewise)
    */
   record Verified(
       long snapshotId,
@@ -109,7 +112,17 @@ public final class BackupPolicy {
       long rows,
       String checksum,
       String verifiedAt,
-      long rtoMillis) {}
+      long rtoMillis,
+      Integer schemaId,
+      Integer specId) {
+
+    /** Whether this backup holds the table as it is now: its snapshot, schema and partitioning. */
+    boolean holds(Table table) {
+      return table.currentSnapshot().snapshotId() == snapshotId
+          && Integer.valueOf(table.schema().schemaId()).equals(schemaId)
+          && Integer.valueOf(table.spec().specId()).equals(specId);
+    }
+  }
 
   /**
    * One table's run.
@@ -138,7 +151,7 @@ public final class BackupPolicy {
 
   /**
    * Backs up {@code table} as a new generation unless its newest verified backup holds its current
-   * snapshot, verifies it, then applies retention.
+   * snapshot, schema and partitioning, verifies it, then applies retention.
    *
    * @throws LakeTableException when the table has no snapshot, or the new generation fails
    *     verification (it is left unmarked, and nothing is deleted)
@@ -158,7 +171,8 @@ public final class BackupPolicy {
       Verified newest =
           verified.isEmpty() ? null : marker(conf, dir + "/" + verified.get(verified.size() - 1));
       String generation = null;
-      if (newest == null || newest.snapshotId() != current.snapshotId()) {
+      // a schema or partitioning change commits no snapshot, but a backup without it is stale
+      if (newest == null || !newest.holds(iceberg)) {
         generation = GENERATION.format(clock.instant());
         newest = backUpAndVerify(spark, t, current, dir + "/" + generation, generation);
         verified = backups(spark, conf, dir);
@@ -235,10 +249,13 @@ public final class BackupPolicy {
     Restore.Report restored;
     String expected;
     String actual;
+    Table restoredTable;
     try {
       expected = checksum(t.asOf(snapshotId));
       restored = Restore.from(spark, location).asTable(scratch);
-      actual = checksum(LakeTable.of(spark, scratch).asOf(snapshotId));
+      LakeTable r = LakeTable.of(spark, scratch);
+      actual = checksum(r.asOf(snapshotId));
+      restoredTable = r.table();
     } catch (Exception e) { // Spark's own exceptions are checked ones thrown from Scala
       throw verificationFailed(location, t, ", it is not marked verified", e);
     } finally {
@@ -269,7 +286,9 @@ public final class BackupPolicy {
             restored.rows(),
             actual,
             clock.instant().toString(),
-            restored.rto().toMillis());
+            restored.rto().toMillis(),
+            restoredTable.schema().schemaId(),
+            restoredTable.spec().specId());
     BackupManifest.writeWhole(
         Backup.hadoop(t), new Path(location, VERIFIED), JSON.writeValueAsBytes(v));
     return v;

@@ -81,13 +81,24 @@ class BackupPolicyTest {
     assertThat(unchanged.generation()).as("no commit since, no new backup").isNull();
     assertThat(generations(dir)).containsExactly("20261125T020000000Z");
 
-    spark.sql("INSERT INTO bp.sales.orders VALUES (3, map('b', 'y'))");
+    spark.sql("ALTER TABLE bp.sales.orders ADD COLUMN note STRING");
+    BackupPolicy.Result schemaChanged =
+        policy(root, 2, "2026-11-25T04:00:00Z").run(spark, "bp.sales.orders");
+    assertThat(schemaChanged.generation())
+        .as("a new column commits no snapshot, yet the backup must have it")
+        .isEqualTo("20261125T040000000Z");
+    Restore.from(spark, dir.resolve("20261125T040000000Z").toUri().toString())
+        .asTable("bp.sales.orders_with_note");
+    assertThat(spark.table("bp.sales.orders_with_note").columns()).contains("note");
+    spark.sql("DROP TABLE bp.sales.orders_with_note");
+
+    spark.sql("INSERT INTO bp.sales.orders VALUES (3, map('b', 'y'), 'third')");
     policy(root, 2, "2026-11-26T02:00:00Z").run(spark, "bp.sales.orders");
-    spark.sql("INSERT INTO bp.sales.orders VALUES (4, NULL)");
+    spark.sql("INSERT INTO bp.sales.orders VALUES (4, NULL, NULL)");
     BackupPolicy.Result third =
         policy(root, 2, "2026-11-27T02:00:00Z").run(spark, "bp.sales.orders");
 
-    assertThat(third.deleted()).containsExactly("20261125T020000000Z");
+    assertThat(third.deleted()).containsExactly("20261125T040000000Z");
     assertThat(third.verified()).containsExactly("20261126T020000000Z", "20261127T020000000Z");
     assertThat(generations(dir)).containsExactly("20261126T020000000Z", "20261127T020000000Z");
     assertThat(third.rows()).isEqualTo(4);
