@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One job's service level indicators over a window of its run reports, against its objectives, with
@@ -86,6 +87,20 @@ public record SloEvaluation(
       Duration window,
       List<SloSettings.BurnRate> burnRates,
       Instant now) {
+    return of(objective, reports, window, burnRates, now, null);
+  }
+
+  /**
+   * The same, with freshness measured from {@code newestCommit}, the newest commit of the
+   * objective's table (null: the table has none).
+   */
+  public static SloEvaluation of(
+      SloSettings.Objective objective,
+      List<RunReport> reports,
+      Duration window,
+      List<SloSettings.BurnRate> burnRates,
+      Instant now,
+      Instant newestCommit) {
     List<RunReport> all =
         reports.stream()
             .filter(r -> r.job().equals(objective.job()))
@@ -122,13 +137,14 @@ public record SloEvaluation(
               false));
     }
     if (objective.freshness() != null) {
-      double age =
-          all.stream()
-              .filter(r -> SUCCEEDED.equals(r.status()))
-              .map(SloEvaluation::ended)
-              .max(Comparator.naturalOrder())
-              .map(t -> Duration.between(t, now).toMillis() / 1000.0)
-              .orElse(Double.NaN);
+      Optional<Instant> newest =
+          objective.table() != null
+              ? Optional.ofNullable(newestCommit)
+              : all.stream()
+                  .filter(r -> SUCCEEDED.equals(r.status()))
+                  .map(SloEvaluation::ended)
+                  .max(Comparator.naturalOrder());
+      double age = newest.map(t -> Duration.between(t, now).toMillis() / 1000.0).orElse(Double.NaN);
       indicators.add(
           new Indicator(
               "freshness_seconds",

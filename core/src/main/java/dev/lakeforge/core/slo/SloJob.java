@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
@@ -59,9 +61,10 @@ public final class SloJob implements SparkJob {
     return SloSettings.class;
   }
 
+  /** Only to read the newest commit of the tables whose freshness is measured. */
   @Override
   public boolean needsSpark() {
-    return false;
+    return settings != null && settings.objectives().stream().anyMatch(o -> o.table() != null);
   }
 
   @Override
@@ -95,6 +98,9 @@ public final class SloJob implements SparkJob {
     }
     for (SloSettings.Objective o : settings.objectives()) {
       plan.step("read the run reports of " + o.job() + " in " + reports);
+      if (o.table() != null) {
+        plan.step("read the newest commit of " + o.table() + " (" + o.job() + "'s freshness)");
+      }
     }
     if (settings.prometheus() != null) {
       plan.step("write the SLIs to " + settings.prometheus());
@@ -115,7 +121,13 @@ public final class SloJob implements SparkJob {
     List<String> breached = new ArrayList<>();
     for (SloSettings.Objective o : settings.objectives()) {
       SloEvaluation e =
-          SloEvaluation.of(o, history, settings.windowDuration(), settings.burnRates(), asOf);
+          SloEvaluation.of(
+              o,
+              history,
+              settings.windowDuration(),
+              settings.burnRates(),
+              asOf,
+              o.table() == null ? null : newestCommit(ctx.spark(), o.table()));
       evaluations.add(e);
       ctx.print(e.render().stripTrailing());
       details.put(e.job() + ".runs", e.runs());
@@ -158,5 +170,13 @@ public final class SloJob implements SparkJob {
       }
     }
     return out;
+  }
+
+  /**
+   * When the table's newest snapshot was committed, from its Iceberg snapshots table; null if none.
+   */
+  private static Instant newestCommit(SparkSession spark, String table) {
+    Row row = spark.sql("SELECT max(committed_at) FROM " + table + ".snapshots").first();
+    return row.isNullAt(0) ? null : row.getTimestamp(0).toInstant();
   }
 }

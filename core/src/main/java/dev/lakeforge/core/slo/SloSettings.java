@@ -72,9 +72,12 @@ public record SloSettings(
    * @param successRate the least share of runs that did not fail (a failed quality gate is not a
    *     failure of the job)
    * @param durationP95 the longest 95th percentile of the wall time
-   * @param freshness the longest time since the newest successful run ended
+   * @param freshness the longest time since the newest successful run ended, or with {@code table}
+   *     since the table's newest commit
    * @param qualityPassRate the least share of finished runs whose quality gates passed
    * @param costPerRun the highest mean cost of a run
+   * @param table the Iceberg table the job writes ({@code lake.sales.orders}): freshness is the
+   *     time since its newest commit, read from its {@code snapshots} metadata table
    */
   public record Objective(
       String job,
@@ -82,7 +85,8 @@ public record SloSettings(
       String durationP95,
       String freshness,
       Double qualityPassRate,
-      Double costPerRun) {
+      Double costPerRun,
+      String table) {
     public Objective {
       require(job != null && !job.isBlank(), "job", "is required");
       ratio("successRate", successRate);
@@ -94,6 +98,12 @@ public record SloSettings(
         duration("freshness", freshness);
       }
       require(costPerRun == null || costPerRun >= 0, "costPerRun", "must be at least 0");
+      require(
+          table == null || freshness != null,
+          "table",
+          "is where " + job + "'s freshness is read: give freshness too, e.g. freshness: 2h");
+      require(
+          table == null || !table.isBlank(), "table", "must name a table, e.g. lake.sales.orders");
       require(
           successRate != null
               || durationP95 != null
