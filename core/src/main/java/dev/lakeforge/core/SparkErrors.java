@@ -41,11 +41,12 @@ public final class SparkErrors {
     if (missing(e).isPresent()) {
       return ErrorKind.NOT_FOUND;
     }
-    if (unreadable(e).isPresent()) {
-      return ErrorKind.VALIDATION;
-    }
+    // before unreadable: a store that stops answering mid-read is not a corrupt file
     if (unavailable(e).isPresent()) {
       return ErrorKind.UNAVAILABLE;
+    }
+    if (unreadable(e).isPresent()) {
+      return ErrorKind.VALIDATION;
     }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SparkThrowable st
@@ -65,8 +66,8 @@ public final class SparkErrors {
       return LakeforgeException.firstLine(e);
     }
     return missing(e)
-        .or(() -> unreadable(e))
         .or(() -> unavailable(e))
+        .or(() -> unreadable(e))
         .orElseGet(() -> LakeforgeException.firstLine(e));
   }
 
@@ -98,10 +99,13 @@ public final class SparkErrors {
         || t instanceof SQLNonTransientConnectionException) {
       return true;
     }
-    // SQLSTATE class 08 is a connection exception; 57P01-57P03 a server shutting down or starting
+    // SQLSTATE 08001/08003/08006/08S01: no connection, or a lost one; 57P01-57P03: a server
+    // shutting down or starting. Not 08004 (credentials rejected) nor DriverManager's 08001 "No
+    // suitable driver" (a missing driver jar or a misspelt URL): those are the config's.
     return t instanceof SQLException sql
         && sql.getSQLState() != null
-        && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[123]"));
+        && sql.getSQLState().matches("08001|08003|08006|08S01|57P0[123]")
+        && !String.valueOf(sql.getMessage()).startsWith("No suitable driver");
   }
 
   /**

@@ -41,5 +41,12 @@ class SparkErrorsTest {
     assertThat(SparkErrors.kind(broken)).isEqualTo(ErrorKind.UNAVAILABLE);
     assertThat(SparkErrors.kind(new RuntimeException("insert failed", duplicate)))
         .isEqualTo(ErrorKind.INTERNAL);
+    assertThat(
+            SparkErrors.kind(
+                new SQLException("No suitable driver found for jdbc:postgres://db/x", "08001")))
+        .as("a misspelt URL or a missing driver jar is no outage")
+        .isNotEqualTo(ErrorKind.UNAVAILABLE);
+    assertThat(SparkErrors.kind(new SQLException("password authentication failed", "08004")))
+        .isNotEqualTo(ErrorKind.UNAVAILABLE);
   }
 }

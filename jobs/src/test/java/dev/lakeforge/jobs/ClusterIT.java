@@ -614,6 +614,7 @@ class ClusterIT {
     } finally {
       submitted.descendants().forEach(ProcessHandle::destroyForcibly);
       submitted.destroyForcibly();
+      db.close(); // already closed unless the test failed before
     }
     Path failed;
     try (Stream<Path> reports = Files.list(conf.resolve("runs-catalog-down"))) {

@@ -127,7 +127,7 @@ public final class SloJob implements SparkJob {
               settings.windowDuration(),
               settings.burnRates(),
               asOf,
-              o.table() == null ? null : newestCommit(ctx.spark(), o.table()));
+              o.table() == null ? null : newestCommit(ctx.spark(), o.table(), asOf));
       evaluations.add(e);
       ctx.print(e.render().stripTrailing());
       details.put(e.job() + ".runs", e.runs());
@@ -173,10 +173,27 @@ public final class SloJob implements SparkJob {
   }
 
   /**
-   * When the table's newest snapshot was committed, from its Iceberg snapshots table; null if none.
+   * When data last landed in the table as of {@code asOf}: the newest commit among the current
+   * snapshot's ancestors (not an unpublished branch's), leaving out rewrites (compaction), from its
+   * Iceberg metadata tables; null if none.
    */
-  private static Instant newestCommit(SparkSession spark, String table) {
-    Row row = spark.sql("SELECT max(committed_at) FROM " + table + ".snapshots").first();
-    return row.isNullAt(0) ? null : row.getTimestamp(0).toInstant();
+  private static Instant newestCommit(SparkSession spark, String table, Instant asOf) {
+    Row row =
+        spark
+            .sql(
+                "SELECT max(s.committed_at) FROM "
+                    + table
+                    + ".snapshots s JOIN "
+                    + table
+                    + ".history h ON s.snapshot_id = h.snapshot_id WHERE h.is_current_ancestor"
+                    + " AND s.operation <> 'replace' AND s.committed_at <= timestamp_millis("
+                    + asOf.toEpochMilli()
+                    + ")")
+            .first();
+    if (row.isNullAt(0)) {
+      return null;
+    }
+    Object committed = row.get(0); // a Timestamp, or an Instant with the Java 8 time API on
+    return committed instanceof Instant i ? i : ((java.sql.Timestamp) committed).toInstant();
   }
 }
