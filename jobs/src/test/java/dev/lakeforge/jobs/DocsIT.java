@@ -59,6 +59,13 @@ class DocsIT {
     }
   }
 
+  /**
+   * The pages that start the dev services, on their fixed ports: {@link DocsWithDevServicesIT} runs
+   * them, one after the other, beside this class's pages (in another JVM).
+   */
+  static final List<String> WITH_DEV_SERVICES =
+      List.of("docs/operations/stream-lag.md", "docs/workflows.md");
+
   private static final List<Path> WORKSPACES = new ArrayList<>();
 
   /** A page whose example failed between dev-services up and down leaves nothing running. */
@@ -73,12 +80,23 @@ class DocsIT {
 
   @TestFactory
   Stream<DynamicNode> everyDocExampleRuns() throws IOException {
-    // -Ddocs.pages=docs/operations,docs/iceberg.md runs those pages only (and the README)
+    return examples(false);
+  }
+
+  /**
+   * The README and the pages of docs/ without dev services, or only those with them. {@code
+   * -Ddocs.pages=docs/operations,docs/iceberg.md} runs those pages only (and the README).
+   */
+  static Stream<DynamicNode> examples(boolean devServices) throws IOException {
     List<String> only = List.of(System.getProperty("docs.pages", "").split(","));
-    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    List<Path> pages = new ArrayList<>();
+    if (!devServices) {
+      pages.add(ROOT.resolve("README.md"));
+    }
     try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md"))
           .filter(p -> only.stream().anyMatch(ROOT.relativize(p).toString()::startsWith))
+          .filter(p -> WITH_DEV_SERVICES.contains(ROOT.relativize(p).toString()) == devServices)
           .sorted()
           .forEach(pages::add);
     }
