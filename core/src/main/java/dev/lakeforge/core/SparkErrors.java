@@ -10,6 +10,8 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkThrowable;
 
 /**
@@ -40,6 +42,11 @@ public final class SparkErrors {
     }
     if (missing(e).isPresent()) {
       return ErrorKind.NOT_FOUND;
+    }
+    // a commit whose outcome is unknown may have landed: running again could land it twice, so
+    // it is no outage to retry but a failure to look into (with its trace)
+    if (commitStateUnknown(e)) {
+      return ErrorKind.INTERNAL;
     }
     // before unreadable: a store that stops answering mid-read is not a corrupt file
     if (unavailable(e).isPresent()) {
@@ -90,6 +97,21 @@ public final class SparkErrors {
     return Optional.empty();
   }
 
+  /**
+   * Whether a cause is Iceberg's {@code CommitStateUnknownException}: the catalog stopped answering
+   * while a commit was being made, so the table may or may not have it.
+   */
+  public static boolean commitStateUnknown(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass()
+          .getName()
+          .equals("org.apache.iceberg.exceptions.CommitStateUnknownException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean connectionLost(Throwable t) {
     if (t instanceof ConnectException
         || t instanceof NoRouteToHostException
@@ -131,8 +153,31 @@ public final class SparkErrors {
                 + " read as)"
                 + why);
       }
+      // a table's data file, read by its own reader (Iceberg's), not by Spark's file sources
+      String message = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+      Matcher notParquet = NOT_PARQUET.matcher(message);
+      if (notParquet.find()) {
+        return Optional.of(
+            corruptDataFile(notParquet.group(1), "not a Parquet file" + notParquet.group(2)));
+      }
+      Matcher undecodable = UNDECODABLE.matcher(message);
+      if (undecodable.find()) {
+        return Optional.of(corruptDataFile(undecodable.group(2), undecodable.group(1)));
+      }
     }
     return Optional.empty();
+  }
+
+  /** Parquet's words for a file without its footer (overwritten, truncated, another format). */
+  private static final Pattern NOT_PARQUET =
+      Pattern.compile("(?:^|Exception: )(\\S+) is not a Parquet file(.*)");
+
+  /** Parquet's words for pages that do not decode. */
+  private static final Pattern UNDECODABLE =
+      Pattern.compile("(Can not read value at \\d+ in block -?\\d+) in file (\\S+)");
+
+  private static String corruptDataFile(String path, String why) {
+    return "data file " + path + " cannot be read (truncated or corrupt): " + why;
   }
 
   /**

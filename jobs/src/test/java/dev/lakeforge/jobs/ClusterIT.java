@@ -660,6 +660,79 @@ class ClusterIT {
     }
   }
 
+  /**
+   * Chaos: a data file of a table overwritten in place. Every attempt of the task that reads it
+   * fails on an executor; the job exits 2 with one line naming the file, diagnose tells it, and the
+   * rollback its runbook section gives takes the table back to the snapshot before the load that
+   * added the file, whose rows read in full.
+   */
+  @Test
+  @Order(9)
+  void aCorruptDataFileFailsTheJobNamingItAndARollbackPastItsLoadReadsAgain(SparkSession spark)
+      throws IOException {
+    Catalogs.sparkConf(
+            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
+        .forEach((k, v) -> spark.conf().set(k, v));
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS cluster.shop");
+    spark.sql("CREATE TABLE cluster.shop.fragile (id BIGINT, amount DOUBLE) USING iceberg");
+    spark.sql("INSERT INTO cluster.shop.fragile SELECT id, id * 1.5 FROM range(0, 100)");
+    long good = table("fragile").currentSnapshot().snapshotId();
+    spark.sql("INSERT INTO cluster.shop.fragile SELECT id, id * 1.5 FROM range(100, 150)");
+    String added =
+        spark
+            .sql(
+                "SELECT data_file.file_path FROM cluster.shop.fragile.entries WHERE status = 1"
+                    + " AND snapshot_id <> "
+                    + good)
+            .first()
+            .getString(0);
+    Path file = added.startsWith("file:") ? Path.of(URI.create(added)) : Path.of(added);
+    Files.write(file, new byte[(int) Files.size(file)]);
+    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+    Path sum =
+        Files.writeString(
+            conf.resolve("fragile.sql"),
+            "SELECT count(*) AS orders, sum(amount) AS total FROM lake.shop.fragile;\n");
+    String[] read = {"sql", "--config", job.toString(), "--file", sum.toString()};
+
+    ChildJvm.Result failed =
+        SparkDistribution.submit(submitArgs(new String[] {"iceberg"}, List.of(), read))
+            .in(shell)
+            .run(BOUND);
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(2);
+    assertThat(failed.stderr().lines().filter(l -> l.startsWith("lakeforge ")))
+        .as(failed.output())
+        .singleElement()
+        .asString()
+        .contains(file.getFileName().toString())
+        .contains("cannot be read (truncated or corrupt)");
+    Path report;
+    try (Stream<Path> reports = Files.list(conf.resolve("runs"))) {
+      report =
+          reports
+              .filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith("-result.json"))
+              .filter(p -> "FAILED".equals(report(p).status()))
+              .max(Comparator.comparing(p -> p.toFile().lastModified()))
+              .orElseThrow();
+    }
+    Launched d = Launched.run("diagnose", report.toString());
+    assertThat(d.out()).as(d.all()).contains("cause: corrupt data file");
+
+    submit(
+        "rollback",
+        "--config",
+        job.toString(),
+        "--table",
+        "lake.shop.fragile",
+        "--to-snapshot",
+        Long.toString(good),
+        "--reason",
+        "data file corrupt");
+    ChildJvm.Result again = submit(read);
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.stdout()).contains("| 100    | 7425.0 |");
+  }
+
   /** A PostgreSQL server that keeps its data when stopped, so it can start again on its port. */
   private static EmbeddedPostgres catalogDatabase(Path data, int port) throws IOException {
     return EmbeddedPostgres.builder()

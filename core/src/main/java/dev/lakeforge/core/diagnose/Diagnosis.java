@@ -24,6 +24,8 @@ public record Diagnosis(Cause cause, String evidence, String where, String remed
     CONFIG_ERROR,
     /** A table, view or column the job reads does not exist. */
     MISSING_TABLE_OR_COLUMN,
+    /** A table's data file or an input file is truncated or corrupt. */
+    CORRUPT_DATA_FILE,
     /** A service the job needs (catalog, broker, database, object store) did not answer. */
     UNREACHABLE_SERVICE,
     /** A JVM ran out of memory. */

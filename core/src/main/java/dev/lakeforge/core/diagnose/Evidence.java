@@ -60,6 +60,17 @@ public final class Evidence {
           "Connection (to \\S+ )?refused|UnknownHostException|could not be established"
               + "|Connection timed out|did not answer|unreachable");
 
+  /** A file that does not read: Lakeforge's line for it, Parquet's and Spark's words. */
+  private static final Pattern CORRUPT =
+      Pattern.compile(
+          "cannot be read \\((truncated|the file)|is not a Parquet file"
+              + "|Can not read value at \\d+ in block|FAILED_READ_FILE");
+
+  /** Iceberg's CommitStateUnknownException: the catalog stopped answering during a commit. */
+  private static final Pattern COMMIT_UNKNOWN =
+      Pattern.compile(
+          "CommitStateUnknownException|Cannot determine whether the commit was successful");
+
   /** Matches nothing: for lines told by their report's error kind only. */
   private static final Pattern NEVER = Pattern.compile("(?!)");
 
@@ -250,6 +261,8 @@ public final class Evidence {
         || FETCH_FAILED.matcher(raw).find()
         || MISSING.matcher(raw).find()
         || UNREACHABLE.matcher(raw).find()
+        || COMMIT_UNKNOWN.matcher(raw).find()
+        || CORRUPT.matcher(raw).find()
         || CONFIG.matcher(raw).find();
   }
 
@@ -388,7 +401,9 @@ public final class Evidence {
     Optional<Line> reportedConfig = first(all, NEVER, ErrorKind.USAGE, ErrorKind.VALIDATION);
     if (reportedConfig.isPresent()) {
       Line l = reportedConfig.get();
-      return MISSING.matcher(l.text()).find() ? missing(l) : config(l);
+      return MISSING.matcher(l.text()).find()
+          ? missing(l)
+          : CORRUPT.matcher(l.text()).find() ? corrupt(l) : config(l);
     }
     Optional<Line> lost = first(all, EXECUTOR_LOST);
     if (lost.isPresent()) {
@@ -419,6 +434,20 @@ public final class Evidence {
     Optional<Line> missing = first(all, MISSING, ErrorKind.NOT_FOUND);
     if (missing.isPresent()) {
       return missing(missing.get());
+    }
+    Optional<Line> corrupt = first(all, CORRUPT);
+    if (corrupt.isPresent()) {
+      return corrupt(corrupt.get());
+    }
+    Optional<Line> commitUnknown = first(all, COMMIT_UNKNOWN);
+    if (commitUnknown.isPresent()) {
+      return new Diagnosis(
+          Cause.UNREACHABLE_SERVICE,
+          clean(commitUnknown.get().text()),
+          commitUnknown.get().where(),
+          "the catalog stopped answering while the job committed, so the table may or may not"
+              + " have the commit: look at its newest snapshots (SELECT * FROM <table>.snapshots)"
+              + " before running again, or the rows could land twice");
     }
     Optional<Line> unreachable = first(all, UNREACHABLE, ErrorKind.UNAVAILABLE);
     if (unreachable.isPresent()) {
@@ -499,6 +528,18 @@ public final class Evidence {
       }
     }
     return Optional.empty();
+  }
+
+  private static Diagnosis corrupt(Line l) {
+    return new Diagnosis(
+        Cause.CORRUPT_DATA_FILE,
+        clean(l.text()),
+        l.where(),
+        "a file the job reads is truncated or corrupt (overwritten in place, a partial copy, a"
+            + " disk or object-store fault); the failed run wrote nothing. A table's data file:"
+            + " roll the table back to the snapshot before the load that added it (time-travel"
+            + " --table prints them; rollback --to-snapshot), or restore the table from its newest"
+            + " verified backup. An input file: replace it, then run again");
   }
 
   private String memory() {

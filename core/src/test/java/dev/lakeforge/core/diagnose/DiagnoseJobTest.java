@@ -104,6 +104,26 @@ class DiagnoseJobTest {
   }
 
   @Test
+  void aCommitWhoseOutcomeIsUnknownSaysToLookAtTheTableBeforeRunningAgain() throws Exception {
+    // the lines Iceberg's JDBC catalog leaves when its database goes away during a commit
+    Path log =
+        Files.writeString(
+            dir.resolve("commit-unknown.log"),
+            "12:00:01.000 INFO  [sql r1] SqlJob: statement 4 (job.sql:5:1): INSERT INTO lake.shop.orders\n"
+                + "12:00:03.000 ERROR [sql r1] Launcher: sql failed\n"
+                + "org.apache.iceberg.exceptions.CommitStateUnknownException: An I/O error occurred"
+                + " while sending to the backend.\n"
+                + "Cannot determine whether the commit was successful or not, the underlying data"
+                + " files may or may not be needed.\n"
+                + "Caused by: org.postgresql.util.PSQLException: Connection to 127.0.0.1:5432"
+                + " refused.\n");
+    assertThat(diagnose(log).out())
+        .contains("cause: unreachable service")
+        .contains("may or may not have the commit")
+        .doesNotContain("safe to retry");
+  }
+
+  @Test
   void anOutOfMemoryJvmIsToldFromItsLogWithTheSettingToRaise() throws Exception {
     Path config =
         job(
