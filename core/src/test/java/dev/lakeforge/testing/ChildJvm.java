@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -158,18 +157,19 @@ public final class ChildJvm {
     return pb;
   }
 
-  /** Moves the archive this run wrote into place, unless a signal ended the run. */
+  /**
+   * Moves the archive this run wrote into place when it succeeded: the JVM writes one as it exits,
+   * whatever the code, but a signal (128 + n) may have cut it short and a run that failed early
+   * loaded few of the classes later runs need. A rename replaces one another run wrote meanwhile.
+   */
   private void keepArchive(int exitCode) throws IOException {
     if (archiveBeingWritten == null) {
       return;
     }
     try {
-      // the JVM writes it as it exits, whatever the code; a signal (128 + n) may have cut it short
-      if (exitCode >= 0 && exitCode < 128 && Files.isRegularFile(archiveBeingWritten)) {
+      if (exitCode == 0 && Files.isRegularFile(archiveBeingWritten)) {
         Files.move(archiveBeingWritten, classArchive, StandardCopyOption.ATOMIC_MOVE);
       }
-    } catch (FileAlreadyExistsException another) {
-      // another run wrote it first
     } finally {
       Files.deleteIfExists(archiveBeingWritten);
       archiveBeingWritten = null;
@@ -206,7 +206,15 @@ public final class ChildJvm {
             classArchive.resolveSibling(classArchive.getFileName() + "." + UUID.randomUUID());
       }
       Process p = builder().redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      boolean ended;
+      try {
+        ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        keepArchive(-1);
+        throw e;
+      }
+      if (!ended) {
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         keepArchive(-1);
         throw new AssertionError(

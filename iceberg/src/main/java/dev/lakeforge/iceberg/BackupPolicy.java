@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
@@ -106,6 +107,7 @@ public final class BackupPolicy {
    *     recorded)
    * @param specId the partition spec the restored backup has (likewise)
    */
+  @JsonIgnoreProperties(ignoreUnknown = true) // a newer Lakeforge may record more
   record Verified(
       long snapshotId,
       String committedAt,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Secret;
@@ -107,6 +108,32 @@ class BackupPolicyTest {
     assertThat(spark.table("bp.sales.orders_day_before").count())
         .as("each generation restores on its own")
         .isEqualTo(3);
+  }
+
+  @Test
+  void aMarkerFromAnOlderOrNewerLakeforgeIsReadAndAnOldOneCostsOneMoreBackupOnce(
+      SparkSession spark, TestWarehouse w) throws Exception {
+    spark.sql("CREATE TABLE bp.sales.legacy (id INT) USING iceberg");
+    spark.sql("INSERT INTO bp.sales.legacy VALUES (1), (2)");
+    Path root = w.resolve("legacy-backups");
+    Path dir = root.resolve("bp.sales.legacy");
+    policy(root, 2, "2026-11-25T02:00:00Z").run(spark, "bp.sales.legacy");
+    Path marker = dir.resolve("20261125T020000000Z").resolve(BackupPolicy.VERIFIED);
+    ObjectNode old = (ObjectNode) new ObjectMapper().readTree(marker.toFile());
+    old.remove(List.of("schemaId", "specId")); // written before they were recorded
+    old.put("writtenBy", "a later Lakeforge"); // and a field this one does not know
+    Files.writeString(marker, old.toString());
+    Files.deleteIfExists(marker.resolveSibling("." + marker.getFileName() + ".crc"));
+
+    BackupPolicy.Result again =
+        policy(root, 2, "2026-11-25T03:00:00Z").run(spark, "bp.sales.legacy");
+    assertThat(again.generation())
+        .as("a marker without the schema cannot tell it holds the table's: one more backup")
+        .isEqualTo("20261125T030000000Z");
+    assertThat(again.verified()).containsExactly("20261125T020000000Z", "20261125T030000000Z");
+    assertThat(policy(root, 2, "2026-11-25T04:00:00Z").run(spark, "bp.sales.legacy").generation())
+        .as("only once")
+        .isNull();
   }
 
   @Test

@@ -58,6 +58,14 @@ class SloTableFreshnessTest {
     assertThat(inTime.code()).as(inTime.all()).isZero();
     assertThat(inTime.out())
         .containsPattern("freshness_seconds\\s+3600\\s+objective <= 7200\\s+met");
+
+    Launched before =
+        Launched.run(
+            "slo", "--config", config.toString(), "--now=" + newest.minus(Duration.ofDays(1)));
+    assertThat(before.code()).as(before.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(before.out())
+        .as("before its first commit the table has no data to be fresh")
+        .containsPattern("freshness_seconds\\s+no data\\s+objective <= 7200\\s+BREACHED");
   }
 
   @Test

@@ -185,7 +185,10 @@ public record SloEvaluation(
               Locale.ROOT,
               "  %-22s %12s  objective %s %-10s %s%n",
               i.name(),
-              Double.isNaN(i.value()) ? "no runs" : number(i.value()),
+              Double.isNaN(i.value())
+                  // freshness has nothing to measure until data lands (a run, or a table's commit)
+                  ? i.name().equals("freshness_seconds") ? "no data" : "no runs"
+                  : number(i.value()),
               i.atLeast() ? ">=" : "<=",
               number(i.objective()),
               i.met() ? "met" : "BREACHED"));
