@@ -40,13 +40,13 @@ public final class SparkErrors {
         return le.kind();
       }
     }
-    if (missing(e).isPresent()) {
-      return ErrorKind.NOT_FOUND;
-    }
     // a commit whose outcome is unknown may have landed: running again could land it twice, so
-    // it is no outage to retry but a failure to look into (with its trace)
+    // it is no outage to retry nor a mistake to fix, but a failure to look into (with its trace)
     if (commitStateUnknown(e)) {
       return ErrorKind.INTERNAL;
+    }
+    if (missing(e).isPresent()) {
+      return ErrorKind.NOT_FOUND;
     }
     // before unreadable: a store that stops answering mid-read is not a corrupt file
     if (unavailable(e).isPresent()) {
@@ -71,6 +71,11 @@ public final class SparkErrors {
   public static String describe(Throwable e) {
     if (e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL) {
       return LakeforgeException.firstLine(e);
+    }
+    if (commitStateUnknown(e)) {
+      return LakeforgeException.firstLine(e)
+          + " (CommitStateUnknownException: the commit may have landed; look at the table's"
+          + " snapshots before running again)";
     }
     return missing(e)
         .or(() -> unavailable(e))
@@ -155,8 +160,8 @@ public final class SparkErrors {
       }
       // a table's data file, read by its own reader (Iceberg's), not by Spark's file sources
       String message = String.valueOf(t.getMessage()).lines().findFirst().orElse("");
-      Matcher notParquet = NOT_PARQUET.matcher(message);
-      if (notParquet.find()) {
+      Matcher notParquet = NOT_PARQUET_AFTER_CLASS.matcher(message);
+      if (notParquet.find() || (notParquet = NOT_PARQUET.matcher(message)).find()) {
         return Optional.of(
             corruptDataFile(notParquet.group(1), "not a Parquet file" + notParquet.group(2)));
       }
@@ -168,15 +173,27 @@ public final class SparkErrors {
     return Optional.empty();
   }
 
-  /** Parquet's words for a file without its footer (overwritten, truncated, another format). */
-  private static final Pattern NOT_PARQUET =
-      Pattern.compile("(?:^|Exception: )(\\S+) is not a Parquet file(.*)");
+  /**
+   * Parquet's words for a file without its footer (overwritten, truncated, another format): as a
+   * task's failure quoted by the job's ("...: java.lang.RuntimeException: PATH is not a Parquet
+   * file"), or as the task's own message. A path may hold spaces.
+   */
+  private static final Pattern NOT_PARQUET_AFTER_CLASS =
+      Pattern.compile("Exception: (.+?) is not a Parquet file(.*)");
+
+  private static final Pattern NOT_PARQUET = Pattern.compile("^(.+?) is not a Parquet file(.*)");
 
   /** Parquet's words for pages that do not decode. */
   private static final Pattern UNDECODABLE =
-      Pattern.compile("(Can not read value at \\d+ in block -?\\d+) in file (\\S+)");
+      Pattern.compile("(Can not read value at \\d+ in block -?\\d+) in file (.+)$");
 
   private static String corruptDataFile(String path, String why) {
+    if (path.contains("ParquetInputFile@")) {
+      // a file of Iceberg's own FileIO (S3FileIO) has no name in Parquet's message
+      return "a data file cannot be read (truncated or corrupt): "
+          + why
+          + "; the executors' log names it (Iceberg's 'Error reading file(s)')";
+    }
     return "data file " + path + " cannot be read (truncated or corrupt): " + why;
   }
 

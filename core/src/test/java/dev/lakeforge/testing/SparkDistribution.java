@@ -3,6 +3,7 @@ package dev.lakeforge.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,10 @@ public final class SparkDistribution {
           && Files.getLastModifiedTime(archive)
                   .compareTo(Files.getLastModifiedTime(home().resolve("jars")))
               < 0) {
-        Files.delete(archive); // the distribution was assembled again since
+        Files.deleteIfExists(archive); // the distribution was assembled again since
       }
+    } catch (NoSuchFileException another) {
+      // another test JVM (the integration tests run two) dropped it meanwhile
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -711,8 +711,9 @@ class ClusterIT {
       report =
           reports
               .filter(p -> p.toString().endsWith(".json") && !p.toString().endsWith("-result.json"))
-              .filter(p -> "FAILED".equals(report(p).status()))
-              .max(Comparator.comparing(p -> p.toFile().lastModified()))
+              .filter(
+                  p -> String.valueOf(report(p).summary()).contains(file.getFileName().toString()))
+              .findFirst()
               .orElseThrow();
     }
     Launched d = Launched.run("diagnose", report.toString());

@@ -63,7 +63,7 @@ public final class Evidence {
   /** A file that does not read: Lakeforge's line for it, Parquet's and Spark's words. */
   private static final Pattern CORRUPT =
       Pattern.compile(
-          "cannot be read \\((truncated|the file)|is not a Parquet file"
+          "cannot be read \\(truncated|is not a Parquet file"
               + "|Can not read value at \\d+ in block|FAILED_READ_FILE");
 
   /** Iceberg's CommitStateUnknownException: the catalog stopped answering during a commit. */
@@ -435,10 +435,6 @@ public final class Evidence {
     if (missing.isPresent()) {
       return missing(missing.get());
     }
-    Optional<Line> corrupt = first(all, CORRUPT);
-    if (corrupt.isPresent()) {
-      return corrupt(corrupt.get());
-    }
     Optional<Line> commitUnknown = first(all, COMMIT_UNKNOWN);
     if (commitUnknown.isPresent()) {
       return new Diagnosis(
@@ -458,6 +454,11 @@ public final class Evidence {
           "check the service's address in the config and that it answers from where the job runs;"
               + " the run failed before committing, so run it again once the service is back"
               + " (exit 1 is safe to retry)");
+    }
+    // after an outage: a store that stopped answering mid-read fails the read too
+    Optional<Line> corrupt = first(all, CORRUPT);
+    if (corrupt.isPresent()) {
+      return corrupt(corrupt.get());
     }
     Optional<Line> config = first(all, CONFIG, ErrorKind.USAGE, ErrorKind.VALIDATION);
     if (config.isPresent()) {
@@ -536,7 +537,7 @@ public final class Evidence {
         clean(l.text()),
         l.where(),
         "a file the job reads is truncated or corrupt (overwritten in place, a partial copy, a"
-            + " disk or object-store fault); the failed run wrote nothing. A table's data file:"
+            + " disk or object-store fault); the statement that read it wrote nothing. A table's data file:"
             + " roll the table back to the snapshot before the load that added it (time-travel"
             + " --table prints them; rollback --to-snapshot), or restore the table from its newest"
             + " verified backup. An input file: replace it, then run again");

@@ -524,7 +524,7 @@ public final class Launcher {
     } catch (Exception | LinkageError e) {
       status = "FAILED";
       summary =
-          SparkErrors.kind(e) != ErrorKind.INTERNAL
+          SparkErrors.kind(e) != ErrorKind.INTERNAL || SparkErrors.commitStateUnknown(e)
               ? SparkErrors.describe(e)
               : String.valueOf(e.getMessage());
       Throwable root = e;
