@@ -537,10 +537,10 @@ public final class Evidence {
         clean(l.text()),
         l.where(),
         "a file the job reads is truncated or corrupt (overwritten in place, a partial copy, a"
-            + " disk or object-store fault); the statement that read it wrote nothing. A table's data file:"
-            + " roll the table back to the snapshot before the load that added it (time-travel"
-            + " --table prints them; rollback --to-snapshot), or restore the table from its newest"
-            + " verified backup. An input file: replace it, then run again");
+            + " disk or object-store fault); the statement that read it wrote nothing. A table's"
+            + " data file: roll the table back to the snapshot before the load that added it"
+            + " (time-travel --table prints them; rollback --to-snapshot), or restore the table"
+            + " from its newest verified backup. An input file: replace it, then run again");
   }
 
   private String memory() {
