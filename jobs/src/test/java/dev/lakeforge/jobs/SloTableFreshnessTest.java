@@ -69,19 +69,42 @@ class SloTableFreshnessTest {
   }
 
   @Test
-  void aTableWithoutFreshnessOrAMissingTableIsExitTwoNamingIt() throws Exception {
+  void aTableWithoutFreshnessIsExitTwoNamingTheKey() throws Exception {
     Launched noObjective =
         Launched.run(
             "slo", "--config", config("- {job: load, table: lake.slo_fresh.none}").toString());
     assertThat(noObjective.code()).isEqualTo(ExitCode.USAGE);
     assertThat(noObjective.err()).contains("table").contains("give freshness too");
+  }
 
-    Launched missing =
-        Launched.run(
-            "slo",
-            "--config",
-            config("- {job: load, table: lake.slo_fresh.missing, freshness: 1h}").toString());
-    assertThat(missing.code()).as(missing.all()).isEqualTo(ExitCode.USAGE);
-    assertThat(missing.err()).contains("lake.slo_fresh.missing").doesNotContain("\tat ");
+  @Test
+  void aMissingTableIsReportedAndTheOtherObjectivesAreStillEvaluatedAndWritten(SparkSession spark)
+      throws Exception {
+    spark.sql("CREATE TABLE lake.slo_fresh.present (id BIGINT) USING iceberg");
+    spark.sql("INSERT INTO lake.slo_fresh.present VALUES (1)");
+    Path config =
+        config(
+            """
+            - {job: load, table: lake.slo_fresh.missing, freshness: 1h}
+            - {job: present, table: lake.slo_fresh.present, freshness: 1h}
+            """);
+    Files.writeString(
+        config, Files.readString(config).replace("slo:\n", "slo:\n  prometheus: slo.prom\n"));
+
+    Launched r = Launched.run("slo", "--config", config.toString());
+    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.out())
+        .containsPattern("freshness_seconds\\s+unreadable\\s+objective <= 3600\\s+BREACHED")
+        .contains("lake.slo_fresh.missing")
+        .as("one objective that cannot be read does not hide the others")
+        .containsPattern(
+            "present: 0 run\\(s\\) in the window\\s+freshness_seconds\\s+\\d[^\\n]* met");
+    assertThat(r.err())
+        .contains("1 indicator(s) could not be read")
+        .contains("lake.slo_fresh.missing")
+        .doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("slo.prom")))
+        .contains("lakeforge_slo_met{job=\"load\",sli=\"freshness_seconds\"} 0.0")
+        .contains("lakeforge_slo_met{job=\"present\",sli=\"freshness_seconds\"} 1.0");
   }
 }

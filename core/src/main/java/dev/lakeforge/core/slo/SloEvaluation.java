@@ -1,5 +1,6 @@
 package dev.lakeforge.core.slo;
 
+import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.report.RunReport;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * One job's service level indicators over a window of its run reports, against its objectives, with
@@ -49,13 +51,55 @@ public record SloEvaluation(
    * @param value the indicator (NaN without runs to measure)
    * @param objective the objective
    * @param atLeast whether the value must be at least the objective (else at most)
+   * @param problem why the indicator could not be read (a missing table, an unreachable
+   *     repository), or null
    */
-  public record Indicator(String name, double value, double objective, boolean atLeast) {
-    /** Whether the objective is met; an indicator without runs to measure is not met. */
+  public record Indicator(
+      String name, double value, double objective, boolean atLeast, String problem) {
+    /** An indicator that was read. */
+    public Indicator(String name, double value, double objective, boolean atLeast) {
+      this(name, value, objective, atLeast, null);
+    }
+
+    /**
+     * Whether the objective is met; an indicator without runs to measure, or that could not be
+     * read, is not met.
+     */
     public boolean met() {
-      return !Double.isNaN(value) && (atLeast ? value >= objective : value <= objective);
+      return problem == null
+          && !Double.isNaN(value)
+          && (atLeast ? value >= objective : value <= objective);
     }
   }
+
+  /**
+   * What objectives read beyond their job's run reports: a table's commits, a metric's history.
+   * Either may throw a {@link LakeforgeException}; the indicator is then reported as unreadable,
+   * with its message, and the other indicators are still evaluated.
+   */
+  public interface Sources {
+    /** The newest commit of {@code table} at or before {@code asOf}; null when it has none. */
+    Instant newestCommit(String table, Instant asOf);
+
+    /** The values of the objective's metric saved from {@code from} to {@code to}, inclusive. */
+    List<MetricHistory.Sample> metric(
+        SloSettings.MetricObjective objective, Instant from, Instant to);
+  }
+
+  /** No sources: an objective on a table or a metric is reported as unreadable. */
+  public static final Sources NO_SOURCES =
+      new Sources() {
+        @Override
+        public Instant newestCommit(String table, Instant asOf) {
+          throw new LakeforgeException("no catalog to read " + table + " from");
+        }
+
+        @Override
+        public List<MetricHistory.Sample> metric(
+            SloSettings.MetricObjective objective, Instant from, Instant to) {
+          throw new LakeforgeException("no metrics repository reader");
+        }
+      };
 
   /**
    * A burn-rate alert.
@@ -87,12 +131,12 @@ public record SloEvaluation(
       Duration window,
       List<SloSettings.BurnRate> burnRates,
       Instant now) {
-    return of(objective, reports, window, burnRates, now, null);
+    return of(objective, reports, window, burnRates, now, NO_SOURCES);
   }
 
   /**
-   * The same, with freshness measured from {@code newestCommit}, the newest commit of the
-   * objective's table (null: the table has none).
+   * The same, with the freshness of the objective's table and its metrics read from {@code
+   * sources}.
    */
   public static SloEvaluation of(
       SloSettings.Objective objective,
@@ -100,7 +144,7 @@ public record SloEvaluation(
       Duration window,
       List<SloSettings.BurnRate> burnRates,
       Instant now,
-      Instant newestCommit) {
+      Sources sources) {
     List<RunReport> all =
         reports.stream()
             .filter(r -> r.job().equals(objective.job()))
@@ -137,20 +181,29 @@ public record SloEvaluation(
               false));
     }
     if (objective.freshness() != null) {
-      Optional<Instant> newest =
-          objective.table() != null
-              ? Optional.ofNullable(newestCommit)
-              : all.stream()
-                  .filter(r -> SUCCEEDED.equals(r.status()))
-                  .map(SloEvaluation::ended)
-                  .max(Comparator.naturalOrder());
+      Optional<Instant> newest = Optional.empty();
+      String problem = null;
+      if (objective.table() == null) {
+        newest =
+            all.stream()
+                .filter(r -> SUCCEEDED.equals(r.status()))
+                .map(SloEvaluation::ended)
+                .max(Comparator.naturalOrder());
+      } else {
+        try {
+          newest = Optional.ofNullable(sources.newestCommit(objective.table(), now));
+        } catch (LakeforgeException e) {
+          problem = LakeforgeException.firstLine(e);
+        }
+      }
       double age = newest.map(t -> Duration.between(t, now).toMillis() / 1000.0).orElse(Double.NaN);
       indicators.add(
           new Indicator(
               "freshness_seconds",
               age,
               Units.duration(objective.freshness()).toMillis() / 1000.0,
-              false));
+              false,
+              problem));
     }
     if (objective.qualityPassRate() != null) {
       List<RunReport> finished = inWindow.stream().filter(r -> !FAILED.equals(r.status())).toList();
@@ -166,8 +219,33 @@ public record SloEvaluation(
           inWindow.stream().mapToDouble(r -> r.cost().total()).average().orElse(Double.NaN);
       indicators.add(new Indicator("cost_per_run", cost, objective.costPerRun(), false));
     }
+    for (SloSettings.MetricObjective m : objective.metrics()) {
+      indicators.add(metric(m, sources, now.minus(window), now));
+    }
     return new SloEvaluation(
         objective.job(), inWindow.size(), List.copyOf(indicators), budget, List.copyOf(alerts));
+  }
+
+  /** The worst value of a metric in the window against its bound: every run must meet it. */
+  private static Indicator metric(
+      SloSettings.MetricObjective m, Sources sources, Instant from, Instant to) {
+    boolean atLeast = m.atLeast() != null;
+    try {
+      List<MetricHistory.Sample> samples = sources.metric(m, from, to);
+      OptionalDouble worst =
+          atLeast
+              ? samples.stream().mapToDouble(MetricHistory.Sample::value).min()
+              : samples.stream().mapToDouble(MetricHistory.Sample::value).max();
+      return new Indicator(m.indicator(), worst.orElse(Double.NaN), m.bound(), atLeast);
+    } catch (LakeforgeException e) {
+      return new Indicator(
+          m.indicator(), Double.NaN, m.bound(), atLeast, LakeforgeException.firstLine(e));
+    }
+  }
+
+  /** The indicators that could not be read. */
+  public List<Indicator> unreadable() {
+    return indicators.stream().filter(i -> i.problem() != null).toList();
   }
 
   /** Whether an objective is not met or an alert fires. */
@@ -185,13 +263,18 @@ public record SloEvaluation(
               Locale.ROOT,
               "  %-22s %12s  objective %s %-10s %s%n",
               i.name(),
-              Double.isNaN(i.value())
-                  // freshness has nothing to measure until data lands (a run, or a table's commit)
-                  ? i.name().equals("freshness_seconds") ? "no data" : "no runs"
-                  : number(i.value()),
+              i.problem() != null
+                  ? "unreadable"
+                  : Double.isNaN(i.value())
+                      // freshness has nothing to measure until data lands (a run, a commit)
+                      ? i.name().equals("freshness_seconds") ? "no data" : "no runs"
+                      : number(i.value()),
               i.atLeast() ? ">=" : "<=",
               number(i.objective()),
               i.met() ? "met" : "BREACHED"));
+      if (i.problem() != null) {
+        out.append("    ").append(i.problem()).append('\n');
+      }
     }
     if (indicators.stream().anyMatch(i -> i.name().equals("success_rate"))) {
       out.append(

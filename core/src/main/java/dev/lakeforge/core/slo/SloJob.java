@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
+import dev.lakeforge.core.Sessions;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.job.JobContext;
 import dev.lakeforge.core.job.JobOutcome;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.apache.spark.sql.Row;
@@ -28,9 +31,12 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code slo} job: each job's SLIs over the window from its run reports, against the objectives
- * of the {@code slo:} section, with error budgets and multi-window burn-rate alerts. Exit 3 when an
- * objective is breached or an alert fires. Needs no Spark.
+ * The {@code slo} job: each job's SLIs over the window from its run reports (and its tables'
+ * commits and its metrics repository), against the objectives of the {@code slo:} section, with
+ * error budgets and multi-window burn-rate alerts. Exit 3 when an objective is breached or an alert
+ * fires; when an indicator cannot be read (a missing table, an unreachable store), every other one
+ * is still evaluated and written, then the job exits with that problem's code. Needs Spark only to
+ * read tables and remote repositories.
  */
 public final class SloJob implements SparkJob {
   private static final Logger LOG = LogManager.getLogger(SloJob.class);
@@ -61,10 +67,18 @@ public final class SloJob implements SparkJob {
     return SloSettings.class;
   }
 
-  /** Only to read the newest commit of the tables whose freshness is measured. */
+  /**
+   * Only to read the newest commit of the tables whose freshness is measured, or a metrics
+   * repository outside the local file system (with the session's Hadoop settings).
+   */
   @Override
   public boolean needsSpark() {
-    return settings != null && settings.objectives().stream().anyMatch(o -> o.table() != null);
+    return settings != null
+        && settings.objectives().stream()
+            .anyMatch(
+                o ->
+                    o.table() != null
+                        || o.metrics().stream().anyMatch(m -> !m.repository().isLocal()));
   }
 
   @Override
@@ -101,6 +115,13 @@ public final class SloJob implements SparkJob {
       if (o.table() != null) {
         plan.step("read the newest commit of " + o.table() + " (" + o.job() + "'s freshness)");
       }
+      for (SloSettings.MetricObjective m : o.metrics()) {
+        plan.step("read " + m.indicator() + " of " + o.job() + " from " + m.repository());
+      }
+    }
+    if (settings.objectives().stream().anyMatch(o -> !o.metrics().isEmpty())
+        && MetricHistory.find().isEmpty()) {
+      plan.problem("metric objectives need lakeforge-quality on the class path");
     }
     if (settings.prometheus() != null) {
       plan.step("write the SLIs to " + settings.prometheus());
@@ -119,15 +140,11 @@ public final class SloJob implements SparkJob {
     List<SloEvaluation> evaluations = new ArrayList<>();
     Map<String, Object> details = new LinkedHashMap<>();
     List<String> breached = new ArrayList<>();
+    Sources sources = new Sources(ctx);
     for (SloSettings.Objective o : settings.objectives()) {
       SloEvaluation e =
           SloEvaluation.of(
-              o,
-              history,
-              settings.windowDuration(),
-              settings.burnRates(),
-              asOf,
-              o.table() == null ? null : newestCommit(ctx.spark(), o.table(), asOf));
+              o, history, settings.windowDuration(), settings.burnRates(), asOf, sources);
       evaluations.add(e);
       ctx.print(e.render().stripTrailing());
       details.put(e.job() + ".runs", e.runs());
@@ -143,8 +160,20 @@ public final class SloJob implements SparkJob {
       ctx.print("SLIs written to " + settings.prometheus().toPath());
     }
     if (!breached.isEmpty()) {
+      ctx.print("SLO breached: " + String.join(", ", breached));
+    }
+    if (!sources.problems.isEmpty()) {
+      // the evaluation is incomplete: that is the run's outcome, whatever else was breached
+      LakeforgeException first = sources.problems.get(0);
+      throw new LakeforgeException(
+          first.kind(),
+          sources.problems.size()
+              + " indicator(s) could not be read, the rest are evaluated above; first: "
+              + LakeforgeException.firstLine(first),
+          first);
+    }
+    if (!breached.isEmpty()) {
       String summary = "SLO breached: " + String.join(", ", breached);
-      ctx.print(summary);
       return JobOutcome.qualityGateFailed(summary).withDetails(details);
     }
     return JobOutcome.success("every SLO met (" + evaluations.size() + " job(s))")
@@ -170,6 +199,58 @@ public final class SloJob implements SparkJob {
       }
     }
     return out;
+  }
+
+  /**
+   * Reads tables with the job's session and repositories with the quality module's reader; keeps
+   * each problem, as a {@link LakeforgeException} of its kind, for the job's exit code.
+   */
+  private static final class Sources implements SloEvaluation.Sources {
+    private final JobContext ctx;
+    private final List<LakeforgeException> problems = new ArrayList<>();
+
+    Sources(JobContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Instant newestCommit(String table, Instant asOf) {
+      try {
+        return SloJob.newestCommit(ctx.spark(), table, asOf);
+      } catch (Exception e) {
+        throw problem(e);
+      }
+    }
+
+    @Override
+    public List<MetricHistory.Sample> metric(
+        SloSettings.MetricObjective objective, Instant from, Instant to) {
+      try {
+        MetricHistory reader =
+            MetricHistory.find()
+                .orElseThrow(
+                    () ->
+                        new LakeforgeException(
+                            ErrorKind.USAGE,
+                            "metric objectives need lakeforge-quality on the class path"));
+        Configuration hadoop =
+            objective.repository().isLocal()
+                ? new Configuration()
+                : Sessions.hadoopConfiguration(ctx.spark());
+        return reader.read(objective, hadoop, from, to);
+      } catch (Exception e) {
+        throw problem(e);
+      }
+    }
+
+    private LakeforgeException problem(Exception e) {
+      LakeforgeException p =
+          e instanceof LakeforgeException le && le.kind() != ErrorKind.INTERNAL
+              ? le
+              : new LakeforgeException(SparkErrors.kind(e), SparkErrors.describe(e), e);
+      problems.add(p);
+      return p;
+    }
   }
 
   /**

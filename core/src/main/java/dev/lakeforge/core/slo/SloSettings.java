@@ -7,6 +7,7 @@ import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.SettingException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code slo:} section: service level objectives per job, evaluated from the jobs' run reports
@@ -22,6 +23,8 @@ import java.util.List;
  *       freshness: 2h            # since the newest successful run ended
  *       qualityPassRate: 0.95    # runs whose quality gates passed / runs that finished
  *       costPerRun: 5.0          # mean cost, in the reports' currency
+ *       metrics:                 # from the quality-check's --metrics-repository
+ *         - {repository: dq-metrics, metric: Completeness, column: customer_id, atLeast: 0.99}
  * }</pre>
  *
  * @param reports the folder of run reports (default: {@code run.reportDir})
@@ -78,6 +81,7 @@ public record SloSettings(
    * @param costPerRun the highest mean cost of a run
    * @param table the Iceberg table the job writes ({@code lake.sales.orders}): freshness is the
    *     time since its newest commit, read from its {@code snapshots} metadata table
+   * @param metrics bounds on data-quality metrics saved in a metrics repository by the job's runs
    */
   public record Objective(
       String job,
@@ -86,8 +90,10 @@ public record SloSettings(
       String freshness,
       Double qualityPassRate,
       Double costPerRun,
-      String table) {
+      String table,
+      List<MetricObjective> metrics) {
     public Objective {
+      metrics = metrics == null ? List.of() : List.copyOf(metrics);
       require(job != null && !job.isBlank(), "job", "is required");
       ratio("successRate", successRate);
       ratio("qualityPassRate", qualityPassRate);
@@ -109,9 +115,59 @@ public record SloSettings(
               || durationP95 != null
               || freshness != null
               || qualityPassRate != null
-              || costPerRun != null,
+              || costPerRun != null
+              || !metrics.isEmpty(),
           "job",
           "give " + job + " at least one objective");
+    }
+  }
+
+  /**
+   * A bound on a data-quality metric over the window: every run the metrics repository holds in the
+   * window must meet it, so the indicator is the worst value among them (the lowest against {@code
+   * atLeast}, the highest against {@code atMost}).
+   *
+   * @param repository the file metrics repository the runs saved to ({@code quality-check
+   *     --metrics-repository}; local, {@code s3a://}, any Hadoop file system)
+   * @param metric the metric's name as the repository stores it: {@code Completeness}, {@code
+   *     Size}, {@code Completeness (where: amount > 0)}
+   * @param column the column (or {@code a,b} for a multi-column metric); none for a dataset metric
+   *     such as Size
+   * @param tags only the runs saved with these tags, e.g. {@code {dataset: orders}}
+   * @param atLeast the least value every run must have
+   * @param atMost the highest value every run may have
+   */
+  public record MetricObjective(
+      Location repository,
+      String metric,
+      String column,
+      Map<String, String> tags,
+      Double atLeast,
+      Double atMost) {
+    public MetricObjective {
+      require(repository != null, "repository", "name the metrics repository the runs saved to");
+      require(
+          metric != null && !metric.isBlank(), "metric", "is required, e.g. metric: Completeness");
+      require(
+          (atLeast == null) != (atMost == null),
+          "atLeast",
+          "give one bound for " + metric + ": atLeast or atMost");
+      tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** The instance the metric is stored under: the column, or {@code *} for the dataset. */
+    public String instance() {
+      return column == null ? "*" : column;
+    }
+
+    /** The indicator's name: {@code Completeness(customer_id)}, or {@code Size}. */
+    public String indicator() {
+      return column == null ? metric : metric + "(" + column + ")";
+    }
+
+    /** The bound. */
+    public double bound() {
+      return atLeast != null ? atLeast : atMost;
     }
   }
 

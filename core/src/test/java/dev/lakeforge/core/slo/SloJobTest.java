@@ -142,6 +142,31 @@ class SloJobTest {
   }
 
   @Test
+  void anIndicatorThatCannotBeReadIsReportedAndTheRestIsStillEvaluated() throws Exception {
+    for (int k = 0; k < 10; k++) {
+      report("etl", k, "SUCCEEDED", 60, NOW.minus(Duration.ofHours(1 + k)));
+    }
+    // core alone has no reader of a metrics repository: lakeforge-quality provides it
+    Path config =
+        config(
+            """
+            - job: quality-check
+              metrics: [{repository: dq-metrics, metric: Size, atLeast: 1}]
+            - {job: etl, successRate: 0.99}
+            """);
+    Launched r = slo(config);
+    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.out())
+        .containsPattern("Size +unreadable +objective >= 1 +BREACHED")
+        .contains("metric objectives need lakeforge-quality on the class path")
+        .containsPattern("success_rate +1 +objective >= 0\\.9900 +met");
+    assertThat(r.err()).contains("1 indicator(s) could not be read").doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("metrics/slo.prom")))
+        .contains("lakeforge_slo_met{job=\"quality-check\",sli=\"Size\"} 0.0")
+        .contains("lakeforge_slo_met{job=\"etl\",sli=\"success_rate\"} 1.0");
+  }
+
+  @Test
   void badSettingsNameTheirKeyAndExitTwo() throws Exception {
     Files.createDirectories(dir.resolve("history"));
     Launched ratio = slo(config("- {job: etl, successRate: 1.5}\n"));

@@ -1,0 +1,150 @@
+package dev.lakeforge.quality.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lakeforge.core.job.ExitCode;
+import dev.lakeforge.quality.Analysis;
+import dev.lakeforge.quality.Analyzer;
+import dev.lakeforge.quality.MetricsRepository;
+import dev.lakeforge.quality.ResultKey;
+import dev.lakeforge.testing.Launched;
+import dev.lakeforge.testing.SparkTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The slo job's metric objectives, read from a metrics repository that quality runs saved to. */
+@SparkTest
+class SloMetricObjectiveTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  @TempDir static Path dir;
+
+  /**
+   * Six daily runs of orders, the newest first: the one three days ago had a quarter of its
+   * customer ids missing; a run of another dataset in the same repository has none.
+   */
+  @BeforeAll
+  static void history(SparkSession spark) {
+    MetricsRepository repo = MetricsRepository.files(dir.resolve("dq-metrics").toUri().toString());
+    for (int day = 0; day < 6; day++) {
+      String customer = day == 3 ? "CASE WHEN id % 4 = 0 THEN NULL ELSE id END" : "id";
+      repo.save(
+          ResultKey.at(
+              NOW.minus(Duration.ofDays(day)).minusSeconds(60), Map.of("dataset", "orders")),
+          Analysis.onData(spark.range(100 + day).selectExpr("id", customer + " AS customer_id"))
+              .addAnalyzer(Analyzer.size())
+              .addAnalyzer(Analyzer.completeness("customer_id"))
+              .run());
+    }
+    repo.save(
+        ResultKey.at(NOW.minusSeconds(60), Map.of("dataset", "customers")),
+        Analysis.onData(spark.range(7).selectExpr("CAST(NULL AS BIGINT) AS customer_id"))
+            .addAnalyzer(Analyzer.completeness("customer_id"))
+            .run());
+  }
+
+  private static Launched slo(String window, String metrics) throws Exception {
+    Files.createDirectories(dir.resolve("runs"));
+    Path config =
+        Files.writeString(
+            dir.resolve("slo-" + window + ".yaml"),
+            """
+            slo:
+              reports: runs
+              window: %s
+              prometheus: metrics/slo.prom
+              objectives:
+                - job: quality-check
+                  metrics:
+            %s
+            """
+                .formatted(window, metrics.indent(8)));
+    return Launched.run("slo", "--config", config.toString(), "--now=" + NOW);
+  }
+
+  @Test
+  void everyRunInTheWindowMustMeetTheBoundSoTheWorstOneIsTheIndicator() throws Exception {
+    String metrics =
+        """
+        - {repository: dq-metrics, metric: Completeness, column: customer_id, atLeast: 0.99,
+           tags: {dataset: orders}}
+        - {repository: dq-metrics, metric: Size, atMost: 104, tags: {dataset: orders}}
+        """;
+    Launched lastTwoDays = slo("2d", metrics);
+    assertThat(lastTwoDays.code()).as(lastTwoDays.all()).isZero();
+    assertThat(lastTwoDays.out())
+        .containsPattern("Completeness\\(customer_id\\)\\s+1\\s+objective >= 0\\.9900\\s+met")
+        .containsPattern("Size\\s+101\\s+objective <= 104\\s+met");
+
+    Launched lastWeek = slo("7d", metrics);
+    assertThat(lastWeek.code()).as(lastWeek.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(lastWeek.out())
+        .as("the run three days ago lost 26 of its 103 ids; the oldest is the largest")
+        .containsPattern(
+            "Completeness\\(customer_id\\)\\s+0\\.7476\\s+objective >= 0\\.9900\\s+BREACHED")
+        .containsPattern("Size\\s+105\\s+objective <= 104\\s+BREACHED")
+        .contains("SLO breached: quality-check");
+    assertThat(Files.readString(dir.resolve("metrics/slo.prom")))
+        .contains(
+            "lakeforge_sli{job=\"quality-check\",sli=\"Completeness(customer_id)\"} 0.7475728155339806")
+        .contains("lakeforge_slo_met{job=\"quality-check\",sli=\"Size\"} 0.0");
+  }
+
+  @Test
+  void aMetricNoRunSavedIsBreachedAsNoRunsAndAMissingRepositoryToo() throws Exception {
+    Launched r =
+        slo(
+            "7d",
+            """
+            - {repository: dq-metrics, metric: Uniqueness, column: customer_id, atLeast: 1}
+            - {repository: no-such-folder, metric: Size, atLeast: 1}
+            """);
+    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(r.out())
+        .containsPattern("Uniqueness\\(customer_id\\)\\s+no runs\\s+objective >= 1\\s+BREACHED")
+        .containsPattern("Size\\s+no runs\\s+objective >= 1\\s+BREACHED");
+  }
+
+  @Test
+  void anUnreadableRepositoryIsReportedAndTheOtherIndicatorsAreStillEvaluated() throws Exception {
+    Path broken = Files.createDirectories(dir.resolve("broken-metrics"));
+    Files.writeString(
+        broken.resolve("metrics-" + NOW.minusSeconds(60).toEpochMilli() + "-0a.json"), "{not json");
+    Launched r =
+        slo(
+            "7d",
+            """
+            - {repository: broken-metrics, metric: Size, atLeast: 1}
+            - {repository: dq-metrics, metric: Size, atLeast: 100, tags: {dataset: orders}}
+            """);
+    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.out())
+        .containsPattern("Size\\s+unreadable\\s+objective >= 1\\s+BREACHED")
+        .contains("broken-metrics/metrics-")
+        .containsPattern("Size\\s+100\\s+objective >= 100\\s+met");
+    assertThat(r.err())
+        .contains("1 indicator(s) could not be read")
+        .contains("is not a saved run")
+        .doesNotContain("\tat ");
+    assertThat(Files.readString(dir.resolve("metrics/slo.prom")))
+        .as("the figures that were read are written all the same")
+        .contains("lakeforge_sli{job=\"quality-check\",sli=\"Size\"} 100.0");
+  }
+
+  @Test
+  void aMetricObjectiveNeedsOneBound() throws Exception {
+    Launched r = slo("7d", "- {repository: dq-metrics, metric: Size}\n");
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err())
+        .contains("atLeast")
+        .contains("give one bound for Size")
+        .doesNotContain("\tat ");
+  }
+}
