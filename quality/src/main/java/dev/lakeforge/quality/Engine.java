@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.grouping_id;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
@@ -20,14 +21,19 @@ import dev.lakeforge.quality.Plans.ScanShareable;
 import dev.lakeforge.quality.Plans.Standalone;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -43,9 +49,20 @@ import org.apache.spark.sql.types.StructType;
 import scala.collection.Seq;
 import scala.jdk.javaapi.CollectionConverters;
 
-/** Plans and runs an analysis on the public Column API: one scan, one group-by per column set. */
+/**
+ * Plans and runs an analysis on the public Column API: one scan for the scan analyzers, one
+ * grouping-sets aggregation for the column sets of the frequency analyzers.
+ */
 final class Engine {
+  private static final Logger LOG = LogManager.getLogger(Engine.class);
+
   static final String COUNT = "__lf_count";
+
+  /** The grouping id of a frequency row: which column set it counts. */
+  private static final String GID = "__lf_gid";
+
+  /** Grouping ids are bit masks of the grouping columns in a long. */
+  private static final int MAX_SHARED_COLUMNS = 62;
 
   /**
    * Deequ's type-inference rules, checked in this order on the value as a string: digits are
@@ -81,8 +98,8 @@ final class Engine {
     Work work = Work.of(data, analyzers);
     Map<Analyzer, Metric> out = new LinkedHashMap<>(work.failed());
     out.putAll(runScans(data, work.scans()));
-    for (List<FrequencyBased> group : work.groups().values()) {
-      out.putAll(frequencies(data, group));
+    for (List<List<FrequencyBased>> sets : work.byFilter().values()) {
+      out.putAll(frequenciesSharing(data, sets));
     }
     for (Standalone s : work.standalone()) {
       try {
@@ -132,6 +149,17 @@ final class Engine {
       }
       return w;
     }
+
+    /** The column sets (each with its analyzers) by filter: each filter's sets share a query. */
+    Map<String, List<List<FrequencyBased>>> byFilter() {
+      Map<String, List<List<FrequencyBased>>> out = new LinkedHashMap<>();
+      for (List<FrequencyBased> group : groups.values()) {
+        out.computeIfAbsent(
+                String.valueOf(((Analyzer) group.get(0)).filter()), k -> new ArrayList<>())
+            .add(group);
+      }
+      return out;
+    }
   }
 
   /**
@@ -147,18 +175,21 @@ final class Engine {
     for (ScanShareable s : work.scans()) {
       scans.addAll(s.aggregations(new Plans.Scope(((Analyzer) s).filter(), schema, false, gpu)));
     }
-    Map<String, List<FrequencyBased>> groups = work.groups();
     Map<String, Dataset<Row>> out = new LinkedHashMap<>();
     if (!scans.isEmpty()) {
       out.put("one scan for " + work.scans().size() + " analyzers", aggregation(data, scans));
     }
-    for (List<FrequencyBased> group : groups.values()) {
-      out.put(
-          "frequencies of "
-              + String.join(", ", group.get(0).groupColumns(schema))
-              + " for "
-              + String.join(", ", group.stream().map(a -> ((Analyzer) a).describe()).toList()),
-          frequencyAggregation(data, group));
+    for (List<List<FrequencyBased>> sets : work.byFilter().values()) {
+      if (shareable(schema, sets)) {
+        out.put(
+            "frequencies of "
+                + String.join("; ", sets.stream().map(g -> describe(schema, g)).toList()),
+            sharedFrequencyAggregation(data, sets));
+      } else {
+        for (List<FrequencyBased> group : sets) {
+          out.put("frequencies of " + describe(schema, group), frequencyAggregation(data, group));
+        }
+      }
     }
     return out;
   }
@@ -520,6 +551,188 @@ final class Engine {
       aggs.add(sum(n.multiply(log(n.divide(col("__px").multiply(col("__py")))))).as("mi"));
     }
     return freq.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+  }
+
+  /**
+   * The metrics of the frequency analyzers with one filter: for two or more column sets, one
+   * grouping-sets aggregation (one scan, one exchange) and one aggregation per set over its
+   * frequencies, in one job; for one set, or if the shared query fails, one group-by per set, so
+   * that a failure lands on the analyzers of its own set only.
+   */
+  private static Map<Analyzer, Metric> frequenciesSharing(
+      Dataset<Row> data, List<List<FrequencyBased>> sets) {
+    if (shareable(data.schema(), sets)) {
+      try {
+        return sharedFrequencies(data, sets);
+      } catch (Exception e) { // AnalysisException is checked, thrown from Scala undeclared
+        LOG.info(
+            "the column sets' shared frequencies failed, each set runs alone to tell which: {}",
+            LakeforgeException.firstLine(e));
+      }
+    }
+    Map<Analyzer, Metric> out = new HashMap<>();
+    for (List<FrequencyBased> group : sets) {
+      out.putAll(frequencies(data, group));
+    }
+    return out;
+  }
+
+  /** A column set and its analyzers: {@code status for Distinctness(status), Entropy(status)}. */
+  private static String describe(StructType schema, List<FrequencyBased> group) {
+    return String.join(", ", group.get(0).groupColumns(schema))
+        + " for "
+        + String.join(", ", group.stream().map(a -> ((Analyzer) a).describe()).toList());
+  }
+
+  /**
+   * Whether the sets can share one grouping-sets aggregation: two or more distinct sets of
+   * top-level columns, few enough for the grouping id's bits.
+   */
+  private static boolean shareable(StructType schema, List<List<FrequencyBased>> sets) {
+    if (sets.stream().map(g -> Set.copyOf(nonNull(columnSet(schema, g)))).distinct().count() < 2) {
+      return false;
+    }
+    List<String> all = sharedColumns(schema, sets);
+    return all.size() <= MAX_SHARED_COLUMNS && all.stream().allMatch(Objects::nonNull);
+  }
+
+  /** A group's columns by their names in the schema, in order; null for one not found there. */
+  private static List<String> columnSet(StructType schema, List<FrequencyBased> group) {
+    return group.get(0).groupColumns(schema).stream()
+        .map(c -> field(schema, c) == null ? null : field(schema, c).name())
+        .toList();
+  }
+
+  private static List<String> nonNull(List<String> names) {
+    return names.stream().filter(Objects::nonNull).toList();
+  }
+
+  /** Every column of the sets, once, in order of appearance: the grouping columns. */
+  private static List<String> sharedColumns(StructType schema, List<List<FrequencyBased>> sets) {
+    return sets.stream().flatMap(g -> columnSet(schema, g).stream()).distinct().toList();
+  }
+
+  /**
+   * A set's grouping id: bit {@code k-1-i} is set for each grouping column {@code i} not in it, as
+   * Spark's {@code grouping_id()}.
+   */
+  private static long groupingId(List<String> all, Collection<String> set) {
+    long id = 0;
+    for (int i = 0; i < all.size(); i++) {
+      if (!set.contains(all.get(i))) {
+        id |= 1L << (all.size() - 1 - i);
+      }
+    }
+    return id;
+  }
+
+  /**
+   * Every set's frequencies in one grouping-sets aggregation tagged with its grouping id (the
+   * groups of a set whose columns are all null are left out, as the single-set query leaves out
+   * such rows), then per grouping id: rows, groups, unique, sum of c ln c and duplicates; and for
+   * each mutual information, its sum over the cells with the marginals as windows within its set.
+   * The branches read the same exchange, which Spark runs once.
+   */
+  private static Dataset<Row> sharedFrequencyAggregation(
+      Dataset<Row> data, List<List<FrequencyBased>> sets) {
+    StructType schema = data.schema();
+    List<String> all = sharedColumns(schema, sets);
+    String filter = ((Analyzer) sets.get(0).get(0)).filter();
+    Dataset<Row> rows = filter == null ? data : data.where(new Plans.Scope(filter, null).rows());
+    List<scala.collection.immutable.Seq<Column>> groupingSets = new ArrayList<>();
+    Column keep = lit(false);
+    // one grouping set per set of columns, whatever their order: (a, b) and (b, a) count alike
+    for (Set<String> set :
+        sets.stream().map(g -> Set.copyOf(columnSet(schema, g))).distinct().toList()) {
+      groupingSets.add(columns(List.copyOf(set)));
+      Column anyNonNull = lit(false);
+      for (String c : set) {
+        anyNonNull = anyNonNull.or(column(c).isNotNull());
+      }
+      keep = keep.or(col(GID).equalTo(groupingId(all, set)).and(anyNonNull));
+    }
+    Dataset<Row> freq =
+        rows.groupingSets(
+                CollectionConverters.asScala(groupingSets).toList(),
+                all.stream().map(Engine::column).toArray(Column[]::new))
+            .agg(count(lit(1)).as(COUNT), grouping_id().as(GID))
+            .where(keep);
+    Column n = col(COUNT).cast("double");
+    Dataset<Row> out =
+        freq.groupBy(col(GID))
+            .agg(
+                sum(col(COUNT)).cast("long").as("rows"),
+                count(lit(1)).as("groups"),
+                sum(when(col(COUNT).equalTo(1), 1).otherwise(0)).cast("long").as("unique"),
+                sum(n.multiply(log(n))).as("clogc"),
+                sum(when(col(COUNT).gt(1), col(COUNT)).otherwise(0)).cast("long").as("duplicates"),
+                lit(null).cast("double").as("mi"));
+    for (List<String> set :
+        sets.stream()
+            .filter(g -> needsMarginals(data, g))
+            .map(g -> columnSet(schema, g))
+            .distinct()
+            .toList()) {
+      long id = groupingId(all, set);
+      // over every set's groups, not only this one's: a filter on the grouping id would be pushed
+      // below the exchange, which the branches could then no longer share
+      Dataset<Row> cells =
+          freq.withColumn(
+                  "__px", sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(0)))))
+              .withColumn(
+                  "__py", sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(1)))));
+      out =
+          out.unionByName(
+              cells
+                  .agg(
+                      sum(when(
+                              col(GID).equalTo(id),
+                              n.multiply(log(n.divide(col("__px").multiply(col("__py")))))))
+                          .as("mi"))
+                  .withColumn(GID, lit(id)),
+              true);
+    }
+    return out;
+  }
+
+  private static Map<Analyzer, Metric> sharedFrequencies(
+      Dataset<Row> data, List<List<FrequencyBased>> sets) {
+    StructType schema = data.schema();
+    List<String> all = sharedColumns(schema, sets);
+    Map<Long, Row> stats = new HashMap<>();
+    Map<Long, Double> mutualInformation = new HashMap<>();
+    for (Row r : sharedFrequencyAggregation(data, sets).collectAsList()) {
+      long id = ((Number) r.getAs(GID)).longValue();
+      if (r.isNullAt(r.fieldIndex("rows"))) {
+        Object mi = r.getAs("mi");
+        mutualInformation.put(id, mi == null ? Double.NaN : ((Number) mi).doubleValue());
+      } else {
+        stats.put(id, r);
+      }
+    }
+    Map<Analyzer, Metric> result = new HashMap<>();
+    for (List<FrequencyBased> group : sets) {
+      long id = groupingId(all, columnSet(schema, group));
+      Row r = stats.get(id); // none: no group of the set had a non-null value
+      Plans.Frequencies f =
+          new Plans.Frequencies(
+              r == null ? 0 : r.<Long>getAs("rows"),
+              r == null ? 0 : r.<Long>getAs("groups"),
+              r == null ? 0 : r.<Long>getAs("unique"),
+              r == null ? 0 : r.<Double>getAs("clogc"),
+              r == null ? 0 : r.<Long>getAs("duplicates"),
+              needsMarginals(data, group)
+                  ? mutualInformation.getOrDefault(id, Double.NaN)
+                  : Double.NaN);
+      for (FrequencyBased a : group) {
+        result.put((Analyzer) a, a.metric(f));
+      }
+    }
+    return result;
+  }
+
+  private static scala.collection.immutable.Seq<Column> columns(List<String> names) {
+    return CollectionConverters.asScala(names.stream().map(Engine::column).toList()).toList();
   }
 
   /**

@@ -114,7 +114,8 @@ final class Plans {
 
   /**
    * Computed from the frequencies of its column set (rows with at least one non-null value); the
-   * analyzers of one column set and filter share one group-by (Deequ's FrequencyBasedAnalyzer).
+   * analyzers of one column set and filter share its frequencies (Deequ's FrequencyBasedAnalyzer),
+   * and the column sets of one filter share one grouping-sets aggregation.
    */
   interface FrequencyBased extends Definition {
     Metric metric(Frequencies f);

@@ -4,17 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fused execution reads the source once for all scan analyzers, and once more per grouping
- * column set.
+ * The fused execution reads the source once for all scan analyzers, and once more for the grouping
+ * analyzers of every column set.
  */
 @SparkTest
 class SinglePassTest {
@@ -42,7 +44,7 @@ class SinglePassTest {
   }
 
   @Test
-  void allScanAnalyzersShareOneReadAndGroupingOnesOnePerColumnSet(
+  void allScanAnalyzersShareOneReadAndTheGroupingOnesOfEveryColumnSetAnother(
       SparkSession spark, TestWarehouse w) throws Exception {
     String path = w.resolve("events").toString();
     spark
@@ -72,5 +74,48 @@ class SinglePassTest {
             .addAnalyzer(Analyzer.entropy("k"))
             .addAnalyzer(Analyzer.countDistinct("k"));
     assertThat(rowsRead(spark, withGroups::run)).isEqualTo(20_000);
+    Analysis moreColumnSets =
+        withGroups
+            .addAnalyzer(Analyzer.uniqueValueRatio("s"))
+            .addAnalyzer(Analyzer.mutualInformation("k", "id"))
+            .addAnalyzer(Analyzer.duplicateRowCount("k", "s"));
+    assertThat(rowsRead(spark, moreColumnSets::run))
+        .as("four column sets, one grouping-sets aggregation; mutual information reads its shuffle")
+        .isEqualTo(20_000);
+    AnalysisResult shared = moreColumnSets.run();
+    assertThat(shared.metric(Analyzer.uniqueness("k")).value()).isEqualTo(0.0);
+    assertThat(shared.metric(Analyzer.uniqueValueRatio("s")).value()).isEqualTo(1.0);
+    assertThat(shared.metric(Analyzer.duplicateRowCount("k", "s")).value()).isEqualTo(0.0);
+    assertThat(shared.metric(Analyzer.mutualInformation("k", "id")).value())
+        .as("id determines k: I(k; id) = H(k)")
+        .isCloseTo(shared.metric(Analyzer.entropy("k")).value(), Offset.offset(1e-9));
+  }
+
+  @Test
+  void sharedColumnSetsInAnyOrderGiveTheMetricsEachGetsAlone(SparkSession spark) {
+    Dataset<Row> df =
+        spark
+            .range(3_000)
+            .selectExpr(
+                "id",
+                "CASE WHEN id % 11 = 0 THEN NULL ELSE id % 7 END AS k",
+                "CASE WHEN id % 13 = 0 THEN NULL ELSE CAST(id % 5 AS STRING) END AS s");
+    List<Analyzer> analyzers =
+        List.of(
+            Analyzer.uniqueness("k"),
+            Analyzer.entropy("k"),
+            Analyzer.distinctness("s"),
+            Analyzer.mutualInformation("k", "s"),
+            Analyzer.duplicateRowCount("s", "k"),
+            Analyzer.countDistinct("s").where("id < 1000"),
+            Analyzer.uniqueValueRatio("k").where("id < 1000"),
+            Analyzer.uniqueness("id"));
+    Analysis together = Analysis.onData(df);
+    analyzers.forEach(together::addAnalyzer);
+    AnalysisResult shared = together.run();
+    for (Analyzer a : analyzers) {
+      Double alone = Analysis.onData(df).addAnalyzer(a).run().metric(a).value();
+      assertThat(shared.metric(a).value()).as(a.describe()).isCloseTo(alone, Offset.offset(1e-12));
+    }
   }
 }
