@@ -1,0 +1,103 @@
+package dev.lakeforge.benchmarks;
+
+import dev.lakeforge.quality.Analysis;
+import dev.lakeforge.quality.Analyzer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where the 24-analyzer comparison's time goes, and what sharing one grouping-sets aggregation
+ * between the column sets of the grouping analyzers saves against one query per column set (the
+ * plan before it), on the same 2,000,000-row Parquet data, the variants interleaved in each run.
+ *
+ * <pre>
+ * mvn -B -DskipTests install
+ * mvn -B -pl benchmarks exec:exec@grouping-comparison    # -Ddeequ.rows=2000000 -Dgrouping.runs=10
+ * </pre>
+ */
+public final class GroupingComparison {
+  private GroupingComparison() {}
+
+  public static void main(String[] args) throws Exception {
+    long rows = Long.parseLong(System.getProperty("deequ.rows", "2000000"));
+    int runs = Integer.parseInt(System.getProperty("grouping.runs", "10"));
+    Path work =
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "deequ-comparison"));
+    String data = work.resolve("orders-" + rows).toString();
+    SparkSession spark = BenchData.session("grouping-comparison");
+    if (!Files.exists(Path.of(data, "_SUCCESS"))) {
+      BenchData.write(spark, rows, data);
+    }
+    Dataset<Row> df = spark.read().parquet(data);
+    List<Analyzer> all = DeequComparison.analyzers();
+    List<Analyzer> grouping = all.stream().filter(GroupingComparison::grouping).toList();
+    List<Analyzer> scans = all.stream().filter(a -> !grouping(a)).toList();
+    Map<List<String>, List<Analyzer>> bySet = new LinkedHashMap<>();
+    grouping.forEach(a -> bySet.computeIfAbsent(a.columns(), k -> new ArrayList<>()).add(a));
+
+    Map<String, Runnable> variants = new LinkedHashMap<>();
+    variants.put(scans.size() + " scan analyzers", () -> run(df, scans));
+    variants.put(
+        grouping.size() + " grouping analyzers, one query per column set (" + bySet.size() + ")",
+        () -> bySet.values().forEach(set -> run(df, set)));
+    variants.put(
+        grouping.size() + " grouping analyzers, one grouping-sets query", () -> run(df, grouping));
+    variants.put("all " + all.size() + " analyzers", () -> run(df, all));
+
+    Map<String, List<Long>> millis = new LinkedHashMap<>();
+    variants.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
+    for (int i = 0; i <= runs; i++) { // run 0 warms up
+      for (Map.Entry<String, Runnable> v : variants.entrySet()) {
+        long t = time(() -> v.getValue().run());
+        if (i > 0) {
+          millis.get(v.getKey()).add(t);
+        }
+      }
+    }
+    spark.stop();
+    System.out.printf(
+        Locale.ROOT, "%n%d rows, %d runs after one warm-up, interleaved%n", rows, runs);
+    System.out.printf(Locale.ROOT, "%-62s %8s %8s %8s%n", "variant", "best", "median", "worst");
+    millis.forEach(
+        (name, ms) -> {
+          List<Long> sorted = ms.stream().sorted().toList();
+          System.out.printf(
+              Locale.ROOT,
+              "%-62s %6d ms %6d ms %6d ms%n",
+              name,
+              sorted.get(0),
+              sorted.get(sorted.size() / 2),
+              sorted.get(sorted.size() - 1));
+        });
+  }
+
+  /** The analyzers of the comparison computed from a column set's frequencies. */
+  private static boolean grouping(Analyzer a) {
+    return List.of(
+            "Uniqueness",
+            "Distinctness",
+            "UniqueValueRatio",
+            "CountDistinct",
+            "Entropy",
+            "MutualInformation")
+        .contains(a.name());
+  }
+
+  private static void run(Dataset<Row> df, List<Analyzer> analyzers) {
+    Analysis.onData(df).addAnalyzers(analyzers).run();
+  }
+
+  private static long time(Runnable r) {
+    long t0 = System.nanoTime();
+    r.run();
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+}
