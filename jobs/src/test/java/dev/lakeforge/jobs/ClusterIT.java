@@ -734,6 +734,75 @@ class ClusterIT {
     assertThat(again.stdout()).contains("| 100    | 7425.0 |");
   }
 
+  /**
+   * The backup policy under spark-submit: its relative {@code to} starts at the config's folder,
+   * the verification's restore and checksums run on the executors, and the run report carries the
+   * table's RPO and RTO. A second run with no commit since writes no new generation.
+   */
+  @Test
+  @Order(10)
+  void aBackupPolicyRunOnTheClusterWritesAVerifiedGenerationAndReportsRpoAndRto(SparkSession spark)
+      throws IOException {
+    Catalogs.sparkConf(
+            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
+        .forEach((k, v) -> spark.conf().set(k, v));
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS cluster.shop");
+    spark.sql("CREATE TABLE cluster.shop.kept (id BIGINT, amount DOUBLE) USING iceberg");
+    spark.sql("INSERT INTO cluster.shop.kept SELECT id, id * 1.5 FROM range(0, 300)");
+    long snapshot = table("kept").currentSnapshot().snapshotId();
+    Path policy =
+        Files.writeString(
+            conf.resolve("backup-policy.yaml"),
+            """
+            catalogs:
+              lake: {type: hadoop, warehouse: warehouse/lake}
+            run: {reportDir: runs-backup}
+            backup:
+              policy:
+                to: backups/policy
+                tables: [lake.shop.kept]
+                keep: 2
+            """);
+
+    ChildJvm.Result first = submit("backup", "--config", policy.toString());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.stdout())
+        .contains("lake.shop.kept: backup ")
+        .contains("written and verified; snapshot " + snapshot + " (300 rows)");
+    Path generations = conf.resolve("backups/policy/lake.shop.kept");
+    List<Path> markers;
+    try (Stream<Path> found = Files.walk(generations)) {
+      markers = found.filter(f -> f.endsWith("_lakeforge_verified.json")).toList();
+    }
+    assertThat(markers).hasSize(1);
+    JsonNode marker = JSON.readTree(markers.get(0).toFile());
+    assertThat(marker.get("snapshotId").asLong()).isEqualTo(snapshot);
+    assertThat(marker.get("rows").asLong()).isEqualTo(300);
+    assertThat(spark.sql("SHOW TABLES IN cluster.shop").collectAsList())
+        .as("the scratch table of the verification is dropped")
+        .allSatisfy(r -> assertThat(r.getString(1)).doesNotContain("_lakeforge_verify_"));
+    RunReport report;
+    try (Stream<Path> reports = Files.list(conf.resolve("runs-backup"))) {
+      report =
+          reports
+              .filter(f -> f.toString().endsWith(".json"))
+              .map(ClusterIT::report)
+              .findFirst()
+              .orElseThrow();
+    }
+    assertThat(report.master()).isEqualTo(StandaloneCluster.shared().masterUrl());
+    assertThat(report.details())
+        .containsEntry("lake.shop.kept.rows", 300)
+        .containsKeys("lake.shop.kept.rpoSeconds", "lake.shop.kept.rtoSeconds");
+
+    ChildJvm.Result again = submit("backup", "--config", policy.toString());
+    assertThat(again.stdout())
+        .contains("lake.shop.kept: no commit since the newest verified backup");
+    try (Stream<Path> found = Files.walk(generations)) {
+      assertThat(found.filter(f -> f.endsWith("_lakeforge_verified.json"))).hasSize(1);
+    }
+  }
+
   /** A PostgreSQL server that keeps its data when stopped, so it can start again on its port. */
   private static EmbeddedPostgres catalogDatabase(Path data, int port) throws IOException {
     return EmbeddedPostgres.builder()
