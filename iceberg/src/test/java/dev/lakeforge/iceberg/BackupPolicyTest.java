@@ -214,6 +214,31 @@ class BackupPolicyTest {
     assertThat(slow.code()).as("an RTO objective the restore exceeds").isEqualTo(3);
     assertThat(slow.out()).contains("RTO objective 0s exceeded: bp.sales.refunds");
 
+    Path partly =
+        Files.writeString(
+            project.resolve("backup-partly.yaml"),
+            """
+            run: {reportDir: runs-partly}
+            backup:
+              policy: {to: backups, tables: [bp.sales.nothing, bp.sales.refunds], keep: 3}
+            """);
+    Launched missing = Launched.run("backup", "--config", partly.toString());
+    assertThat(missing.code()).as(missing.all()).isEqualTo(2);
+    assertThat(missing.out()).contains("bp.sales.nothing: FAILED").contains("bp.sales.refunds: ");
+    assertThat(missing.err())
+        .contains("backup failed for bp.sales.nothing")
+        .doesNotContain("\tat ");
+    try (Stream<Path> reports = Files.list(project.resolve("runs-partly"))) {
+      Path report = reports.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();
+      details = new ObjectMapper().readTree(report.toFile()).path("details");
+    }
+    assertThat(details.path("errorKind").asText())
+        .as("the failed run's report says why, and what the other tables' backups cover")
+        .isEqualTo("USAGE");
+    assertThat(details.path("bp.sales.nothing.failed").asText()).contains("bp.sales.nothing");
+    assertThat(details.path("bp.sales.refunds.rows").asLong()).isEqualTo(3);
+    assertThat(details.has("bp.sales.refunds.rtoSeconds")).isTrue();
+
     Launched cron =
         Launched.run(
             "backup",

@@ -532,11 +532,10 @@ public final class Launcher {
         root = root.getCause();
       }
       // what diagnose reads: the kind of error and the exception at its root
-      failure =
-          Map.of(
-              "errorKind", SparkErrors.kind(e).name(),
-              "exception", e.getClass().getName(),
-              "rootCause", root.getClass().getName());
+      failure = new LinkedHashMap<>(e instanceof JobFailure f ? f.details() : Map.of());
+      failure.put("errorKind", SparkErrors.kind(e).name());
+      failure.put("exception", e.getClass().getName());
+      failure.put("rootCause", root.getClass().getName());
       code = failed(job, "job " + job.name() + " run " + runId, e, r, verbose);
     }
     RunMetrics m = recorder == null ? RunMetrics.NONE : recorder.stop();

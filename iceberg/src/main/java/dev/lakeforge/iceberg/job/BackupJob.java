@@ -11,6 +11,7 @@ import dev.lakeforge.core.config.ConfigException;
 import dev.lakeforge.core.config.Secret;
 import dev.lakeforge.core.config.SettingException;
 import dev.lakeforge.core.job.JobContext;
+import dev.lakeforge.core.job.JobFailure;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.SparkJob;
@@ -305,12 +306,13 @@ public final class BackupJob implements SparkJob {
     }
     if (!failed.isEmpty()) {
       // exit 1 when any failure may go away on a retry, 2 when each needs a fix of the input
-      throw new LakeforgeException(
+      throw new JobFailure(
           retryable ? ErrorKind.INTERNAL : ErrorKind.USAGE,
           "backup failed for "
               + String.join(", ", failed)
               + (slow.isEmpty() ? "" : "; RTO objective " + policy.rto() + " exceeded: " + slow)
-              + " (their older verified backups are kept; see the lines above)");
+              + " (their older verified backups are kept; see the lines above)",
+          details);
     }
     if (!slow.isEmpty()) {
       String summary = "RTO objective " + policy.rto() + " exceeded: " + String.join(", ", slow);
