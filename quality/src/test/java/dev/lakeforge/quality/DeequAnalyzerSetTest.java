@@ -9,24 +9,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
-import org.apache.spark.sql.execution.WholeStageCodegenExec;
-import org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec;
-import org.apache.spark.sql.execution.adaptive.QueryStageExec;
-import org.apache.spark.sql.execution.aggregate.BaseAggregateExec;
-import org.apache.spark.sql.execution.exchange.ShuffleExchangeExec;
-import org.apache.spark.sql.execution.window.WindowExec;
-import org.apache.spark.sql.util.QueryExecutionListener;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The analyzers Deequ has beyond the first set, each on small data computed by hand, on no rows and
@@ -385,83 +375,23 @@ class DeequAnalyzerSetTest {
 
   @Test
   void noAnalyzerMovesRowsOrGroupsIntoOnePartition(SparkSession spark) {
-    List<SparkPlan> plans = new ArrayList<>();
-    QueryExecutionListener listener =
-        new QueryExecutionListener() {
-          @Override
-          public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-            synchronized (plans) {
-              plans.add(qe.executedPlan());
-            }
-          }
-
-          @Override
-          public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
-        };
     Dataset<Row> many = spark.range(0, 2000).selectExpr("id % 500 AS x", "id % 7 AS y", "id AS z");
-    spark.listenerManager().register(listener);
-    try {
-      Analysis.onData(many)
-          .addAnalyzer(Analyzer.histogram("x"))
-          .addAnalyzer(Analyzer.mutualInformation("x", "y"))
-          .addAnalyzer(Analyzer.entropy("x"))
-          .addAnalyzer(Analyzer.duplicateRowCount("x", "y"))
-          .addAnalyzer(Analyzer.histogramBinned("z", 10))
-          .addAnalyzer(Analyzer.uniqueness("x"))
-          .run();
-      // four queries: one grouping-sets aggregation for both column sets (x: entropy and
-      // uniqueness; x, y: mutual information and duplicates), the histogram, and the binned
-      // histogram's range and counts. Listener events come asynchronously: wait for them.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (size(plans) < 4 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      spark.listenerManager().unregister(listener);
-    }
-    List<SparkPlan> nodes = new ArrayList<>();
-    synchronized (plans) {
-      assertThat(plans).hasSize(4);
-      plans.forEach(p -> walk(p, nodes));
-    }
-    for (SparkPlan n : nodes) {
-      if (n instanceof WindowExec w) {
-        assertThat(w.partitionSpec().isEmpty())
-            .as("a window over all rows: " + w.simpleStringWithNodeId())
-            .isFalse();
-      }
-      if (n instanceof ShuffleExchangeExec e && e.outputPartitioning().numPartitions() == 1) {
-        SparkPlan child = unwrap(e.child());
-        assertThat(child)
-            .as("one partition receives only partial aggregates, not rows or groups:\n" + e)
-            .isInstanceOf(BaseAggregateExec.class);
-      }
-    }
-  }
-
-  private static int size(List<SparkPlan> plans) {
-    synchronized (plans) {
-      return plans.size();
-    }
-  }
-
-  private static SparkPlan unwrap(SparkPlan p) {
-    if (p instanceof QueryStageExec q) {
-      return unwrap(q.plan());
-    }
-    return p instanceof WholeStageCodegenExec w ? unwrap(w.child()) : p;
-  }
-
-  private static void walk(SparkPlan p, List<SparkPlan> out) {
-    out.add(p);
-    if (p instanceof AdaptiveSparkPlanExec a) {
-      walk(a.executedPlan(), out);
-    }
-    if (p instanceof QueryStageExec q) {
-      walk(q.plan(), out);
-    }
-    CollectionConverters.asJava(p.children()).forEach(c -> walk(c, out));
+    List<SparkPlan> plans =
+        ExecutedPlans.of(
+            spark,
+            () ->
+                Analysis.onData(many)
+                    .addAnalyzer(Analyzer.histogram("x"))
+                    .addAnalyzer(Analyzer.mutualInformation("x", "y"))
+                    .addAnalyzer(Analyzer.entropy("x"))
+                    .addAnalyzer(Analyzer.duplicateRowCount("x", "y"))
+                    .addAnalyzer(Analyzer.histogramBinned("z", 10))
+                    .addAnalyzer(Analyzer.uniqueness("x"))
+                    .run());
+    // four queries: one grouping-sets aggregation for both column sets (x: entropy and
+    // uniqueness; x, y: mutual information and duplicates), the histogram, and the binned
+    // histogram's range and counts
+    assertThat(plans).hasSize(4);
+    ExecutedPlans.assertNoRowsInOnePartition(plans);
   }
 }
