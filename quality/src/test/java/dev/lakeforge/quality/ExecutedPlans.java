@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -40,6 +41,8 @@ final class ExecutedPlans {
     try {
       action.run();
       sc.listenerBus().waitUntilEmpty(120_000); // the listener's events come asynchronously
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not empty in 2 minutes", e);
     } finally {
       spark.listenerManager().unregister(listener);
     }
