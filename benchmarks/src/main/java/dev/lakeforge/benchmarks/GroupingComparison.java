@@ -5,6 +5,7 @@ import dev.lakeforge.quality.Analyzer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Where the 24-analyzer comparison's time goes, and what sharing one grouping-sets aggregation
  * between the column sets of the grouping analyzers saves against one query per column set (the
- * plan before it), on the same 2,000,000-row Parquet data, the variants interleaved in each run.
+ * plan before it), on the same 2,000,000-row Parquet data, the variants interleaved in each run and
+ * their order rotated from run to run.
  *
  * <pre>
  * mvn -B -DskipTests install
@@ -54,15 +56,20 @@ public final class GroupingComparison {
 
     Map<String, List<Long>> millis = new LinkedHashMap<>();
     variants.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
-    for (int i = 0; i <= runs; i++) { // run 0 warms up
-      for (Map.Entry<String, Runnable> v : variants.entrySet()) {
-        long t = time(() -> v.getValue().run());
-        if (i > 0) {
-          millis.get(v.getKey()).add(t);
+    List<String> order = new ArrayList<>(variants.keySet());
+    try {
+      for (int i = 0; i <= runs; i++) { // run 0 warms up
+        for (String name : order) {
+          long t = time(variants.get(name));
+          if (i > 0) {
+            millis.get(name).add(t);
+          }
         }
+        Collections.rotate(order, 1); // no variant always runs after the same one
       }
+    } finally {
+      spark.stop();
     }
-    spark.stop();
     System.out.printf(
         Locale.ROOT, "%n%d rows, %d runs after one warm-up, interleaved%n", rows, runs);
     System.out.printf(Locale.ROOT, "%-62s %8s %8s %8s%n", "variant", "best", "median", "worst");

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -555,8 +556,9 @@ final class Engine {
 
   /**
    * The metrics of the frequency analyzers with one filter: for two or more column sets, one
-   * grouping-sets aggregation (one scan, one exchange) and one aggregation per set over its
-   * frequencies, in one job; for one set, or if the shared query fails, one group-by per set, so
+   * grouping-sets aggregation (one scan, one exchange), then one aggregation grouped by the
+   * grouping id over every set's frequencies (and one more per mutual information), in one job; for
+   * one set, or if the shared query fails, one group-by per set, so
    * that a failure lands on the analyzers of its own set only.
    */
   private static Map<Analyzer, Metric> frequenciesSharing(
@@ -565,7 +567,7 @@ final class Engine {
       try {
         return sharedFrequencies(data, sets);
       } catch (Exception e) { // AnalysisException is checked, thrown from Scala undeclared
-        LOG.info(
+        LOG.warn(
             "the column sets' shared frequencies failed, each set runs alone to tell which: {}",
             LakeforgeException.firstLine(e));
       }
@@ -593,7 +595,10 @@ final class Engine {
       return false;
     }
     List<String> all = sharedColumns(schema, sets);
-    return all.size() <= MAX_SHARED_COLUMNS && all.stream().allMatch(Objects::nonNull);
+    // a name that matches its field only ignoring case is left to Spark's resolution, per set
+    return all.size() <= MAX_SHARED_COLUMNS
+        && all.stream().allMatch(Objects::nonNull)
+        && sets.stream().allMatch(g -> g.get(0).groupColumns(schema).equals(columnSet(schema, g)));
   }
 
   /** A group's columns by their names in the schema, in order; null for one not found there. */
@@ -639,6 +644,7 @@ final class Engine {
     List<String> all = sharedColumns(schema, sets);
     String filter = ((Analyzer) sets.get(0).get(0)).filter();
     Dataset<Row> rows = filter == null ? data : data.where(new Plans.Scope(filter, null).rows());
+    // Spark's Seq of the grouping sets is the immutable one; scala.collection.Seq is imported
     List<scala.collection.immutable.Seq<Column>> groupingSets = new ArrayList<>();
     Column keep = lit(false);
     // one grouping set per set of columns, whatever their order: (a, b) and (b, a) count alike
@@ -675,12 +681,19 @@ final class Engine {
             .toList()) {
       long id = groupingId(all, set);
       // over every set's groups, not only this one's: a filter on the grouping id would be pushed
-      // below the exchange, which the branches could then no longer share
+      // below the exchange, which the branches could then no longer share. The other sets' groups
+      // are their own window partitions (by all their columns), so none gathers in one partition.
+      Column others =
+          when(
+              col(GID).notEqual(id),
+              struct(all.stream().map(Engine::column).toArray(Column[]::new)));
       Dataset<Row> cells =
           freq.withColumn(
-                  "__px", sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(0)))))
+                  "__px",
+                  sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(0)), others)))
               .withColumn(
-                  "__py", sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(1)))));
+                  "__py",
+                  sum(col(COUNT)).over(Window.partitionBy(col(GID), column(set.get(1)), others)));
       out =
           out.unionByName(
               cells

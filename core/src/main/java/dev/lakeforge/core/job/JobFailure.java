@@ -20,8 +20,14 @@ public final class JobFailure extends LakeforgeException {
 
   private final transient Map<String, Object> details;
 
+  /** A failure of {@code kind} with what the run did before it. */
   public JobFailure(ErrorKind kind, String message, Map<String, Object> details) {
-    super(kind, message);
+    this(kind, message, details, null);
+  }
+
+  /** The same, caused by {@code cause} (the launcher prints its trace for an internal error). */
+  public JobFailure(ErrorKind kind, String message, Map<String, Object> details, Throwable cause) {
+    super(kind, message, cause);
     this.details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
   }
 

@@ -26,10 +26,11 @@ public interface MetricHistory {
   record Sample(Instant time, double value) {}
 
   /**
-   * The values of {@code objective}'s metric that its repository holds for runs saved in [from,
-   * to), oldest first; none when the repository does not exist yet.
+   * The values of {@code objective}'s metric that its repository holds for runs saved from {@code
+   * from} to {@code to}, both inclusive, oldest first.
    *
-   * @throws dev.lakeforge.core.LakeforgeException when the repository cannot be read
+   * @throws dev.lakeforge.core.LakeforgeException when the repository does not exist or cannot be
+   *     read
    */
   List<Sample> read(
       SloSettings.MetricObjective objective, Configuration hadoopConf, Instant from, Instant to);

@@ -243,11 +243,6 @@ public record SloEvaluation(
     }
   }
 
-  /** The indicators that could not be read. */
-  public List<Indicator> unreadable() {
-    return indicators.stream().filter(i -> i.problem() != null).toList();
-  }
-
   /** Whether an objective is not met or an alert fires. */
   public boolean breached() {
     return indicators.stream().anyMatch(i -> !i.met()) || alerts.stream().anyMatch(Alert::firing);

@@ -8,6 +8,7 @@ import dev.lakeforge.core.Sessions;
 import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.job.JobContext;
+import dev.lakeforge.core.job.JobFailure;
 import dev.lakeforge.core.job.JobOutcome;
 import dev.lakeforge.core.job.JobPlan;
 import dev.lakeforge.core.job.RunSettings;
@@ -165,11 +166,12 @@ public final class SloJob implements SparkJob {
     if (!sources.problems.isEmpty()) {
       // the evaluation is incomplete: that is the run's outcome, whatever else was breached
       LakeforgeException first = sources.problems.get(0);
-      throw new LakeforgeException(
+      throw new JobFailure(
           first.kind(),
           sources.problems.size()
               + " indicator(s) could not be read, the rest are evaluated above; first: "
               + LakeforgeException.firstLine(first),
+          details,
           first);
     }
     if (!breached.isEmpty()) {

@@ -6,8 +6,10 @@ import dev.lakeforge.core.Location;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.SettingException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code slo:} section: service level objectives per job, evaluated from the jobs' run reports
@@ -94,6 +96,16 @@ public record SloSettings(
       List<MetricObjective> metrics) {
     public Objective {
       metrics = metrics == null ? List.of() : List.copyOf(metrics);
+      Set<String> names = new HashSet<>();
+      for (MetricObjective m : metrics) {
+        require(
+            names.add(m.indicator()),
+            "metrics",
+            job
+                + " has two metric objectives named "
+                + m.indicator()
+                + ": give them different names (name: ...)");
+      }
       require(job != null && !job.isBlank(), "job", "is required");
       ratio("successRate", successRate);
       ratio("qualityPassRate", qualityPassRate);
@@ -136,6 +148,8 @@ public record SloSettings(
    * @param tags only the runs saved with these tags, e.g. {@code {dataset: orders}}
    * @param atLeast the least value every run must have
    * @param atMost the highest value every run may have
+   * @param name the indicator's name (default: the metric and its column, {@code
+   *     Completeness(customer_id)}); needed to tell apart two objectives on one metric
    */
   public record MetricObjective(
       Location repository,
@@ -143,7 +157,8 @@ public record SloSettings(
       String column,
       Map<String, String> tags,
       Double atLeast,
-      Double atMost) {
+      Double atMost,
+      String name) {
     public MetricObjective {
       require(repository != null, "repository", "name the metrics repository the runs saved to");
       require(
@@ -160,9 +175,11 @@ public record SloSettings(
       return column == null ? "*" : column;
     }
 
-    /** The indicator's name: {@code Completeness(customer_id)}, or {@code Size}. */
+    /**
+     * The indicator's name: {@code name}, else {@code Completeness(customer_id)} or {@code Size}.
+     */
     public String indicator() {
-      return column == null ? metric : metric + "(" + column + ")";
+      return name != null ? name : column == null ? metric : metric + "(" + column + ")";
     }
 
     /** The bound. */

@@ -5,6 +5,7 @@ import static dev.lakeforge.core.config.SettingException.require;
 import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Location;
+import dev.lakeforge.core.SparkErrors;
 import dev.lakeforge.core.Units;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.config.ConfigException;
@@ -247,11 +248,19 @@ public final class BackupJob implements SparkJob {
     }
   }
 
+  /**
+   * A table's failure's kind: Lakeforge's own as thrown (a backup that fails verification is
+   * internal, whatever broke it), else Spark's and the services' as classified.
+   */
+  private static ErrorKind kind(Exception e) {
+    return e instanceof LakeforgeException l ? l.kind() : SparkErrors.kind(e);
+  }
+
   private JobOutcome runPolicy(JobContext ctx) {
     BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
     Map<String, Object> details = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
-    boolean retryable = false;
+    Exception retryable = null; // the first failure a retry may mend, kept for its kind and trace
     List<String> slow = new ArrayList<>();
     Duration rtoObjective = policy.rto() == null ? null : Units.duration(policy.rto());
     for (String t : policy.tables()) {
@@ -263,7 +272,9 @@ public final class BackupJob implements SparkJob {
         LOG.error("{}", why);
         ctx.print(t + ": FAILED: " + why);
         failed.add(t);
-        retryable |= !(e instanceof LakeforgeException l) || !l.kind().isUserError();
+        if (retryable == null && !kind(e).isUserError()) {
+          retryable = e;
+        }
         details.put(t + ".failed", why);
         try {
           // what the backups that are left still cover
@@ -305,14 +316,16 @@ public final class BackupJob implements SparkJob {
       }
     }
     if (!failed.isEmpty()) {
-      // exit 1 when any failure may go away on a retry, 2 when each needs a fix of the input
+      // exit 1 when any failure may go away on a retry (with the kind of the first such: an outage
+      // is UNAVAILABLE), 2 when each needs a fix of the input
       throw new JobFailure(
-          retryable ? ErrorKind.INTERNAL : ErrorKind.USAGE,
+          retryable == null ? ErrorKind.USAGE : kind(retryable),
           "backup failed for "
               + String.join(", ", failed)
               + (slow.isEmpty() ? "" : "; RTO objective " + policy.rto() + " exceeded: " + slow)
               + " (their older verified backups are kept; see the lines above)",
-          details);
+          details,
+          retryable);
     }
     if (!slow.isEmpty()) {
       String summary = "RTO objective " + policy.rto() + " exceeded: " + String.join(", ", slow);

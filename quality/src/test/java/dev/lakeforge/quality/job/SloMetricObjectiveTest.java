@@ -3,17 +3,21 @@ package dev.lakeforge.quality.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lakeforge.core.job.ExitCode;
+import dev.lakeforge.core.report.RunReport;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricsRepository;
 import dev.lakeforge.quality.ResultKey;
 import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,7 @@ class SloMetricObjectiveTest {
         Files.writeString(
             dir.resolve("slo-" + window + ".yaml"),
             """
+            run: {reportDir: own-runs}
             slo:
               reports: runs
               window: %s
@@ -98,18 +103,49 @@ class SloMetricObjectiveTest {
   }
 
   @Test
-  void aMetricNoRunSavedIsBreachedAsNoRunsAndAMissingRepositoryToo() throws Exception {
-    Launched r =
+  void aMetricNoRunSavedIsBreachedAsNoRunsAndAMissingRepositoryIsNotFound() throws Exception {
+    Launched unsaved =
+        slo(
+            "7d",
+            "- {repository: dq-metrics, metric: Uniqueness, column: customer_id, atLeast: 1}");
+    assertThat(unsaved.code()).as(unsaved.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(unsaved.out())
+        .containsPattern("Uniqueness\\(customer_id\\)\\s+no runs\\s+objective >= 1\\s+BREACHED");
+
+    Launched typo = slo("7d", "- {repository: dq-metrix, metric: Size, atLeast: 1}");
+    assertThat(typo.code()).as("a wrong path is no breach").isEqualTo(ExitCode.USAGE);
+    assertThat(typo.out())
+        .containsPattern("Size\\s+unreadable\\s+objective >= 1\\s+BREACHED")
+        .contains("no metrics repository at file:")
+        .contains("dq-metrix");
+  }
+
+  @Test
+  void twoObjectivesOnOneMetricNeedTheirOwnNames() throws Exception {
+    Launched same =
         slo(
             "7d",
             """
-            - {repository: dq-metrics, metric: Uniqueness, column: customer_id, atLeast: 1}
-            - {repository: no-such-folder, metric: Size, atLeast: 1}
+            - {repository: dq-metrics, metric: Size, atLeast: 100}
+            - {repository: dq-metrics, metric: Size, atMost: 104}
             """);
-    assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
-    assertThat(r.out())
-        .containsPattern("Uniqueness\\(customer_id\\)\\s+no runs\\s+objective >= 1\\s+BREACHED")
-        .containsPattern("Size\\s+no runs\\s+objective >= 1\\s+BREACHED");
+    assertThat(same.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(same.err())
+        .contains("two metric objectives named Size")
+        .contains("name:")
+        .doesNotContain("\tat ");
+
+    Launched named =
+        slo(
+            "7d",
+            """
+            - {repository: dq-metrics, metric: Size, atLeast: 101, name: size_floor}
+            - {repository: dq-metrics, metric: Size, atMost: 104, name: size_ceiling,
+               tags: {dataset: orders}}
+            """);
+    assertThat(named.out())
+        .containsPattern("size_floor\\s+100\\s+objective >= 101\\s+BREACHED")
+        .containsPattern("size_ceiling\\s+105\\s+objective <= 104\\s+BREACHED");
   }
 
   @Test
@@ -121,12 +157,12 @@ class SloMetricObjectiveTest {
         slo(
             "7d",
             """
-            - {repository: broken-metrics, metric: Size, atLeast: 1}
             - {repository: dq-metrics, metric: Size, atLeast: 100, tags: {dataset: orders}}
+            - {repository: broken-metrics, metric: Size, atLeast: 1, name: broken_size}
             """);
     assertThat(r.code()).as(r.all()).isEqualTo(ExitCode.USAGE);
     assertThat(r.out())
-        .containsPattern("Size\\s+unreadable\\s+objective >= 1\\s+BREACHED")
+        .containsPattern("broken_size\\s+unreadable\\s+objective >= 1\\s+BREACHED")
         .contains("broken-metrics/metrics-")
         .containsPattern("Size\\s+100\\s+objective >= 100\\s+met");
     assertThat(r.err())
@@ -135,7 +171,27 @@ class SloMetricObjectiveTest {
         .doesNotContain("\tat ");
     assertThat(Files.readString(dir.resolve("metrics/slo.prom")))
         .as("the figures that were read are written all the same")
-        .contains("lakeforge_sli{job=\"quality-check\",sli=\"Size\"} 100.0");
+        .contains("lakeforge_sli{job=\"quality-check\",sli=\"Size\"} 100.0")
+        .contains("lakeforge_slo_met{job=\"quality-check\",sli=\"broken_size\"} 0.0");
+    try (Stream<Path> reports = Files.list(dir.resolve("own-runs"))) {
+      assertThat(reports.filter(f -> f.toString().endsWith(".json")).map(f -> read(f)))
+          .as("the failed run's report keeps the figures that were read")
+          .anySatisfy(
+              report -> {
+                assertThat(report.status()).isEqualTo("FAILED");
+                assertThat(report.details())
+                    .containsEntry("quality-check.Size", 100.0)
+                    .containsEntry("errorKind", "VALIDATION");
+              });
+    }
+  }
+
+  private static RunReport read(Path f) {
+    try {
+      return RunReport.read(f);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test
