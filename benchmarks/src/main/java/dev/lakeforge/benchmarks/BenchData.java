@@ -1,5 +1,8 @@
 package dev.lakeforge.benchmarks;
 
+import dev.lakeforge.core.Location;
+import dev.lakeforge.iceberg.CatalogSettings;
+import dev.lakeforge.iceberg.Catalogs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,18 @@ final class BenchData {
   private BenchData() {}
 
   static SparkSession session(String app) {
+    return builder(app).getOrCreate();
+  }
+
+  /** A session with an Iceberg catalog {@code bench} on a local warehouse. */
+  static SparkSession icebergSession(String app, Path warehouse) {
+    SparkSession.Builder b = builder(app).config("spark.sql.extensions", Catalogs.EXTENSIONS);
+    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(warehouse.toString())))
+        .forEach(b::config);
+    return b.getOrCreate();
+  }
+
+  private static SparkSession.Builder builder(String app) {
     return SparkSession.builder()
         .config("spark.api.mode", "classic")
         .master("local[2]")
@@ -22,8 +37,7 @@ final class BenchData {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .getOrCreate();
+        .config("spark.driver.bindAddress", "127.0.0.1");
   }
 
   /** Deletes a benchmark's temporary folder. */

@@ -1,11 +1,8 @@
 package dev.lakeforge.benchmarks;
 
-import dev.lakeforge.core.Location;
 import dev.lakeforge.core.config.Config;
 import dev.lakeforge.core.slo.SloSettings;
 import dev.lakeforge.gpu.GpuPlanReport;
-import dev.lakeforge.iceberg.CatalogSettings;
-import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.Restore;
 import dev.lakeforge.quality.Suite;
@@ -171,19 +168,7 @@ public class HotPathsBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
       dir = Files.createTempDirectory("lakeforge-backup-bench");
-      SparkSession.Builder b =
-          SparkSession.builder()
-              .config("spark.api.mode", "classic")
-              .master("local[2]")
-              .appName("lakeforge-backup-bench")
-              .config("spark.ui.enabled", "false")
-              .config("spark.sql.shuffle.partitions", "4")
-              .config("spark.driver.host", "127.0.0.1")
-              .config("spark.driver.bindAddress", "127.0.0.1")
-              .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-      Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(dir.resolve("warehouse"))))
-          .forEach(b::config);
-      spark = b.getOrCreate();
+      spark = BenchData.icebergSession("lakeforge-backup-bench", dir.resolve("warehouse"));
       spark.sql(
           "CREATE TABLE bench.db.orders (id BIGINT, status STRING, amount DOUBLE) USING iceberg");
       for (int i = 0; i < 10; i++) {

@@ -1,8 +1,5 @@
 package dev.lakeforge.benchmarks;
 
-import dev.lakeforge.core.Location;
-import dev.lakeforge.iceberg.CatalogSettings;
-import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.iceberg.LakeTable;
 import dev.lakeforge.iceberg.RollbackRecord;
 import dev.lakeforge.iceberg.SnapshotInfo;
@@ -56,19 +53,7 @@ public class IcebergMetadataBenchmark {
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     dir = Files.createTempDirectory("lakeforge-iceberg-bench");
-    SparkSession.Builder b =
-        SparkSession.builder()
-            .config("spark.api.mode", "classic")
-            .master("local[2]")
-            .appName("lakeforge-iceberg-bench")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.extensions", Catalogs.EXTENSIONS);
-    Catalogs.sparkConf("bench", CatalogSettings.hadoop(Location.of(dir.toString())))
-        .forEach(b::config);
-    spark = b.getOrCreate();
+    spark = BenchData.icebergSession("lakeforge-iceberg-bench", dir);
     spark.sql("CREATE TABLE bench.db.events (id BIGINT, v DOUBLE) USING iceberg");
     long perSnapshot = rows / 10;
     for (int i = 0; i < 10; i++) {

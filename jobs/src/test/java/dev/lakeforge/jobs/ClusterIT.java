@@ -670,9 +670,7 @@ class ClusterIT {
   @Order(9)
   void aCorruptDataFileFailsTheJobNamingItAndARollbackPastItsLoadReadsAgain(SparkSession spark)
       throws IOException {
-    Catalogs.sparkConf(
-            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
-        .forEach((k, v) -> spark.conf().set(k, v));
+    clusterCatalog(spark);
     spark.sql("CREATE NAMESPACE IF NOT EXISTS cluster.shop");
     spark.sql("CREATE TABLE cluster.shop.fragile (id BIGINT, amount DOUBLE) USING iceberg");
     spark.sql("INSERT INTO cluster.shop.fragile SELECT id, id * 1.5 FROM range(0, 100)");
@@ -743,9 +741,7 @@ class ClusterIT {
   @Order(10)
   void aBackupPolicyRunOnTheClusterWritesAVerifiedGenerationAndReportsRpoAndRto(SparkSession spark)
       throws IOException {
-    Catalogs.sparkConf(
-            "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
-        .forEach((k, v) -> spark.conf().set(k, v));
+    clusterCatalog(spark);
     spark.sql("CREATE NAMESPACE IF NOT EXISTS cluster.shop");
     spark.sql("CREATE TABLE cluster.shop.kept (id BIGINT, amount DOUBLE) USING iceberg");
     spark.sql("INSERT INTO cluster.shop.kept SELECT id, id * 1.5 FROM range(0, 300)");
@@ -921,10 +917,15 @@ class ClusterIT {
   }
 
   private static Set<Long> ids(SparkSession spark, String table, String column) {
+    clusterCatalog(spark);
+    return ids(spark.table(table).select(column));
+  }
+
+  /** The cluster's warehouse as this JVM's catalog {@code cluster}. */
+  private static void clusterCatalog(SparkSession spark) {
     Catalogs.sparkConf(
             "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
         .forEach((k, v) -> spark.conf().set(k, v));
-    return ids(spark.table(table).select(column));
   }
 
   private static Set<Long> ids(Dataset<Row> rows) {

@@ -558,8 +558,8 @@ final class Engine {
    * The metrics of the frequency analyzers with one filter: for two or more column sets, one
    * grouping-sets aggregation (one scan, one exchange), then one aggregation grouped by the
    * grouping id over every set's frequencies (and one more per mutual information), in one job; for
-   * one set, or if the shared query fails, one group-by per set, so
-   * that a failure lands on the analyzers of its own set only.
+   * one set, or if the shared query fails, one group-by per set, so that a failure lands on the
+   * analyzers of its own set only.
    */
   private static Map<Analyzer, Metric> frequenciesSharing(
       Dataset<Row> data, List<List<FrequencyBased>> sets) {
