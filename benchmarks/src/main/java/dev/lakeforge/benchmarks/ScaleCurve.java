@@ -51,7 +51,13 @@ public final class ScaleCurve {
           BenchData.write(spark, rows, path);
         }
         Dataset<Row> df = spark.read().parquet(path);
-        long suite = best(runs, () -> Verification.onData(df).addCheck(suite(rows)).run());
+        long suite =
+            best(
+                runs,
+                () ->
+                    Verification.onData(df)
+                        .addCheck(QualityBenchmark.suiteOf20Constraints(rows))
+                        .run());
         long profile = best(runs, () -> ColumnProfiler.onData(df).run());
         line.accept(
             String.format(
@@ -89,31 +95,6 @@ public final class ScaleCurve {
     }
     System.out.printf(Locale.ROOT, "%nbest of %d runs after one warm-up%n", runs);
     lines.forEach(System.out::println);
-  }
-
-  /** The 20-constraint suite of {@link QualityBenchmark}, on this many rows. */
-  private static Check suite(long rows) {
-    return Check.error("orders")
-        .isComplete("id")
-        .isComplete("customer")
-        .hasCompleteness("amount", c -> c >= 0.98)
-        .isComplete("status")
-        .hasCompleteness("sku", c -> c >= 0.97)
-        .isNonNegative("amount")
-        .isNonNegative("quantity")
-        .isContainedIn("status", "NEW", "PAID", "SHIPPED", "CANCELLED")
-        .isContainedIn("discount", 0, 1, true, true)
-        .containsEmail("email")
-        .hasMin("amount", m -> m >= 0)
-        .hasMax("amount", m -> m < 1000)
-        .hasMean("quantity", m -> m > 0)
-        .hasSum("tax", s -> s > 0)
-        .hasStandardDeviation("discount", s -> s > 0)
-        .hasMaxLength("sku", l -> l <= 12)
-        .hasMinLength("email", l -> l >= 5)
-        .satisfies("tax <= amount OR amount IS NULL", "tax below amount", f -> f > 0.5)
-        .isLessThan("discount", "tax")
-        .hasSize(n -> n == rows);
   }
 
   /** 2,000,000 rows of {@code columns} columns: numbers and strings in turn. */
