@@ -1,13 +1,15 @@
 package dev.lakeforge.quality;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeforge.core.config.Redactor;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -245,36 +247,63 @@ public final class Verification {
             .anyMatch(k -> k.isRowLevel() && k.analyzer() instanceof Compliance);
     UnaryOperator<Dataset<Row>> build =
         same -> {
+          // Each rule is evaluated once per row, into a flag column of its own: the reasons and the
+          // test for "breaks any" read the flags. (Spark keeps the two projections apart because
+          // each flag is read twice and is not cheap to compute again.)
+          String prefix = unusedPrefix(same.columns());
+          Map<String, Column> flags = new LinkedHashMap<>();
           List<Column> reasons = new ArrayList<>();
+          Column empty = array().cast("array<string>");
           Column anyBroken = lit(false);
           for (Check check : checks) {
             for (Constraint k : check.constraints()) {
               if (k.rowFailure().isPresent()) {
-                Column broken = k.rowFailure().get();
+                String flag = prefix + flags.size();
+                flags.put(flag, k.rowFailure().get());
+                Column broken = col(flag);
                 String reason = reason(check, k);
-                Column reasonOf = when(broken, lit(reason));
+                Column why = array(lit(reason));
                 if (k.analyzer() instanceof Compliance c) {
+                  // A row on which the predicate raised also breaks it: asked of broken rows only.
                   Column raised =
                       RowRules.scoped(c.filter(), Engine.raised(c.predicate(), same.schema()));
-                  reasonOf = when(raised, lit(reason + RAISED)).otherwise(reasonOf);
+                  why = when(raised, array(lit(reason + RAISED))).otherwise(why);
                 }
-                reasons.add(reasonOf);
+                reasons.add(when(broken, why).otherwise(empty));
                 anyBroken = anyBroken.or(broken);
               }
             }
           }
-          Column empty = array().cast("array<string>");
-          // Most rows break nothing: they get the empty array without building and compacting one.
-          Column column =
-              reasons.isEmpty()
-                  ? empty
-                  : when(
-                          anyBroken,
-                          filter(array(reasons.toArray(Column[]::new)), Column::isNotNull))
-                      .otherwise(empty);
-          return same.withColumn(REASONS, column);
+          if (reasons.isEmpty()) {
+            return same.withColumn(REASONS, empty);
+          }
+          // Most rows break nothing: they get the empty array without concatenating any. (A
+          // concatenation of constant arrays compiles to code; filtering nulls out of an array
+          // would take a lambda, which Spark interprets row by row.)
+          Column column = when(anyBroken, concat(reasons.toArray(Column[]::new))).otherwise(empty);
+          return same.withColumns(flags)
+              .withColumn(REASONS, column)
+              .drop(flags.keySet().toArray(String[]::new));
         };
     return predicates ? Engine.lenientPlan(data, build) : build.apply(data);
+  }
+
+  /** A column-name prefix no column of the data starts with (case aside), for hidden columns. */
+  private static String unusedPrefix(String[] columns) {
+    String prefix = "_dq_rule_";
+    while (startsWith(columns, prefix)) {
+      prefix = "_" + prefix;
+    }
+    return prefix;
+  }
+
+  private static boolean startsWith(String[] columns, String prefix) {
+    for (String c : columns) {
+      if (c.regionMatches(true, 0, prefix, 0, prefix.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -217,6 +217,31 @@ class CheckTest {
   }
 
   @Test
+  void annotationKeepsTheDataColumnsEvenOnesNamedLikeItsOwnAndListsReasonsInCheckOrder(
+      SparkSession spark) {
+    Dataset<Row> rows =
+        spark.sql(
+            "SELECT * FROM VALUES (1, 'a', 5), (2, NULL, -1), (3, 'b', NULL)"
+                + " AS t(id, _DQ_RULE_0, _dq_rule_1)");
+    Check c =
+        Check.error("odd")
+            .isComplete("_DQ_RULE_0")
+            .isNonNegative("_dq_rule_1")
+            .isComplete("_dq_rule_1");
+    Dataset<Row> annotated = Verification.onData(rows).addCheck(c).annotate();
+    assertThat(annotated.columns())
+        .containsExactly("id", "_DQ_RULE_0", "_dq_rule_1", Verification.REASONS);
+    Map<Integer, Row> byId = new TreeMap<>();
+    annotated.collectAsList().forEach(r -> byId.put(r.getInt(0), r));
+    assertThat(byId.get(1).getList(3)).isEmpty();
+    assertThat(byId.get(2).getString(1)).isNull();
+    assertThat(byId.get(2).getInt(2)).isEqualTo(-1);
+    assertThat(byId.get(2).<String>getList(3))
+        .containsExactly("odd: isComplete(_DQ_RULE_0)", "odd: isNonNegative(_dq_rule_1)");
+    assertThat(byId.get(3).<String>getList(3)).containsExactly("odd: isComplete(_dq_rule_1)");
+  }
+
+  @Test
   void aRowOnWhichAPredicateRaisesBreaksItAndItsReasonSaysSo(SparkSession spark) {
     Dataset<Row> rows =
         spark.sql("SELECT * FROM VALUES (1, 2), (2, 0), (3, NULL), (4, -1) AS t(id, d)");
