@@ -32,6 +32,9 @@ import org.apache.spark.sql.SparkSession;
 public final class DeequComparison {
   private DeequComparison() {}
 
+  /** Both JVMs' heap: the exec JVM is started with it too (benchmarks/pom.xml). */
+  private static final String HEAP = "4g";
+
   static List<Analyzer> analyzers() {
     List<Analyzer> a = new ArrayList<>();
     a.add(Analyzer.size());
@@ -72,6 +75,7 @@ public final class DeequComparison {
       BenchData.write(spark, rows, data);
     }
     Dataset<Row> df = spark.read().parquet(data);
+    PeakMemory peak = PeakMemory.start(); // from here on, as the Deequ JVM measures its own
     List<Long> lakeforgeMillis = new ArrayList<>();
     AnalysisResult result = null;
     for (int i = 0; i <= runs; i++) {
@@ -81,6 +85,9 @@ public final class DeequComparison {
         lakeforgeMillis.add((System.nanoTime() - t0) / 1_000_000);
       }
     }
+    long ourIdleKib = peak.heapAtStartKib();
+    long ourHeapKib = peak.heapAfterGcKib();
+    long ourRssKib = peak.residentKib();
     spark.stop();
 
     Path out = work.resolve("deequ-metrics.json");
@@ -91,7 +98,7 @@ public final class DeequComparison {
                 data,
                 out.toString(),
                 Integer.toString(runs))
-            .heap("4g")
+            .heap(HEAP)
             .fullJit()
             .command();
     Process p = new ProcessBuilder(command).inheritIO().start();
@@ -178,6 +185,29 @@ public final class DeequComparison {
         theirBest,
         theirTimes,
         (double) ourBest / theirBest);
+    long theirIdleKib = deequ.path("heapAtStartKiB").asLong(-1);
+    long theirHeapKib = deequ.path("peakHeapAfterGcKiB").asLong(-1);
+    long theirRssKib = deequ.path("peakRssKiB").asLong(-1);
+    System.out.printf(
+        Locale.ROOT,
+        "Memory, both JVMs with -Xmx%s (MiB, Lakeforge / Deequ):%n"
+            + "  heap of the idle session (after a full collection):  %5d / %5d (%.2fx)%n"
+            + "  heap in use after a collection, highest over the runs: %5d / %5d (%.2fx)%n"
+            + "  the same, above the idle session:                   %5d / %5d (%.2fx)%n"
+            + "  peak resident memory over the runs:                  %5d / %5d (%.2fx)%n",
+        HEAP,
+        ourIdleKib / 1024,
+        theirIdleKib / 1024,
+        (double) ourIdleKib / theirIdleKib,
+        ourHeapKib / 1024,
+        theirHeapKib / 1024,
+        (double) ourHeapKib / theirHeapKib,
+        (ourHeapKib - ourIdleKib) / 1024,
+        (theirHeapKib - theirIdleKib) / 1024,
+        (double) (ourHeapKib - ourIdleKib) / (theirHeapKib - theirIdleKib),
+        ourRssKib / 1024,
+        theirRssKib / 1024,
+        (double) ourRssKib / theirRssKib);
     System.out.println(
         disagreements == 0 ? "All metrics agree." : disagreements + " metric(s) disagree.");
     System.exit(disagreements == 0 ? 0 : 1);

@@ -5,7 +5,6 @@ import dev.lakeforge.quality.Analyzer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,45 +44,28 @@ public final class GroupingComparison {
     Map<List<String>, List<Analyzer>> bySet = new LinkedHashMap<>();
     grouping.forEach(a -> bySet.computeIfAbsent(a.columns(), k -> new ArrayList<>()).add(a));
 
-    Map<String, Runnable> variants = new LinkedHashMap<>();
-    variants.put(scans.size() + " scan analyzers", () -> run(df, scans));
-    variants.put(
-        grouping.size() + " grouping analyzers, one query per column set (" + bySet.size() + ")",
-        () -> bySet.values().forEach(set -> run(df, set)));
-    variants.put(
-        grouping.size() + " grouping analyzers, one grouping-sets query", () -> run(df, grouping));
-    variants.put("all " + all.size() + " analyzers", () -> run(df, all));
-
-    Map<String, List<Long>> millis = new LinkedHashMap<>();
-    variants.keySet().forEach(k -> millis.put(k, new ArrayList<>()));
-    List<String> order = new ArrayList<>(variants.keySet());
+    Interleaved variants =
+        new Interleaved()
+            .add(scans.size() + " scan analyzers", () -> run(df, scans))
+            .add(
+                grouping.size()
+                    + " grouping analyzers, one query per column set ("
+                    + bySet.size()
+                    + ")",
+                () -> bySet.values().forEach(set -> run(df, set)))
+            .add(
+                grouping.size() + " grouping analyzers, one grouping-sets query",
+                () -> run(df, grouping))
+            .add("all " + all.size() + " analyzers", () -> run(df, all));
+    Interleaved.Times times;
     try {
-      for (int i = 0; i <= runs; i++) { // run 0 warms up
-        for (String name : order) {
-          long t = time(variants.get(name));
-          if (i > 0) {
-            millis.get(name).add(t);
-          }
-        }
-        Collections.rotate(order, 1); // no variant always runs after the same one
-      }
+      times = variants.run(runs);
     } finally {
       spark.stop();
     }
     System.out.printf(
         Locale.ROOT, "%n%d rows, %d runs after one warm-up, interleaved%n", rows, runs);
-    System.out.printf(Locale.ROOT, "%-62s %8s %8s %8s%n", "variant", "best", "median", "worst");
-    millis.forEach(
-        (name, ms) -> {
-          List<Long> sorted = ms.stream().sorted().toList();
-          System.out.printf(
-              Locale.ROOT,
-              "%-62s %6d ms %6d ms %6d ms%n",
-              name,
-              sorted.get(0),
-              sorted.get(sorted.size() / 2),
-              sorted.get(sorted.size() - 1));
-        });
+    times.print();
   }
 
   /** The analyzers of the comparison computed from a column set's frequencies. */
@@ -100,11 +82,5 @@ public final class GroupingComparison {
 
   private static void run(Dataset<Row> df, List<Analyzer> analyzers) {
     Analysis.onData(df).addAnalyzers(analyzers).run();
-  }
-
-  private static long time(Runnable r) {
-    long t0 = System.nanoTime();
-    r.run();
-    return (System.nanoTime() - t0) / 1_000_000;
   }
 }

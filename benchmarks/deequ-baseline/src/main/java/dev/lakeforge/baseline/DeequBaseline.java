@@ -24,11 +24,20 @@ import com.amazon.deequ.analyzers.Uniqueness;
 import com.amazon.deequ.analyzers.runners.AnalysisRunBuilder;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
 import com.amazon.deequ.analyzers.runners.AnalyzerContext;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -42,7 +51,7 @@ import com.amazon.deequ.analyzers.runners.AnalyzerContext$;
 /**
  * Computes, with Deequ 2.1.0 on Spark 3.5.7, the analyzers that DeequComparison computes with
  * Lakeforge, on the same Parquet data. Usage: {@code DeequBaseline <parquet path> <output json> <runs>}.
- * Writes {"wallMillis": [...], "metrics": <successMetricsAsJson>}.
+ * Writes {"wallMillis": [...], "heapAtStartKiB": n, "peakHeapAfterGcKiB": n, "peakRssKiB": n, "metrics": <successMetricsAsJson>}.
  */
 public final class DeequBaseline {
   private DeequBaseline() {}
@@ -86,6 +95,31 @@ public final class DeequBaseline {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     Dataset<Row> df = spark.read().parquet(args[0]);
+    // Memory over the runs, as DeequComparison measures its own: the heap in use after a collection
+    // at its highest, and the peak resident memory (Linux: VmHWM, reset here).
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (java.io.IOException notLinux) {
+      // the peak since the start, or none
+    }
+    System.gc(); // a full collection: what the idle session holds, before any run
+    long heapAtStartKib = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
+    AtomicLong heapAfterGc = new AtomicLong(-1);
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {
+        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+          long used = 0;
+          for (Map.Entry<String, MemoryUsage> e : GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData())
+              .getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+            if (ManagementFactory.getMemoryPoolMXBeans().stream()
+                .anyMatch(p -> p.getName().equals(e.getKey()) && p.getType() == MemoryType.HEAP)) {
+              used += e.getValue().getUsed();
+            }
+          }
+          heapAfterGc.accumulateAndGet(used / 1024, Math::max);
+        }
+      }, null, null);
+    }
     int runs = Integer.parseInt(args[2]);
     List<Long> times = new ArrayList<>();
     AnalyzerContext ctx = null;
@@ -102,7 +136,13 @@ public final class DeequBaseline {
       }
     }
     String metrics = AnalyzerContext$.MODULE$.successMetricsAsJson(ctx, AnalyzerContext$.MODULE$.successMetricsAsJson$default$2());
-    String out = "{\"wallMillis\": " + times + ", \"metrics\": " + metrics + "}";
+    long peakKib = -1;
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        peakKib = Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    String out = "{\"wallMillis\": " + times + ", \"heapAtStartKiB\": " + heapAtStartKib + ", \"peakHeapAfterGcKiB\": " + heapAfterGc.get() + ", \"peakRssKiB\": " + peakKib + ", \"metrics\": " + metrics + "}";
     Files.writeString(Path.of(args[1]), out, StandardCharsets.UTF_8);
     spark.stop();
   }
