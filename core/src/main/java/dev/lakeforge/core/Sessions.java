@@ -15,10 +15,20 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.Filter;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
+import org.apache.spark.sql.catalyst.plans.logical.View;
 import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.connector.catalog.CatalogPlugin;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.orc.OrcFileFormat;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -145,6 +155,46 @@ public final class Sessions {
     Iterator<Expression> it = classic.queryExecution().analyzed().expressions().iterator();
     while (it.hasNext()) {
       if (!it.next().deterministic()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code data} is a read of Parquet or ORC files or of an Iceberg table, at most
+   * projected and filtered deterministically: reading it again gives the same rows and costs only
+   * the columns read. Known on Classic sessions; false on Connect, where the plan is not in this
+   * JVM.
+   *
+   * <pre>{@code
+   * boolean cheap = Sessions.isColumnarRead(spark.read().parquet("lake/orders"));   // true
+   * }</pre>
+   */
+  public static boolean isColumnarRead(Dataset<?> data) {
+    return data instanceof org.apache.spark.sql.classic.Dataset<?> classic
+        && isDeterministic(data)
+        && columnarPlan(classic.queryExecution().analyzed());
+  }
+
+  private static boolean columnarPlan(LogicalPlan plan) {
+    if (plan instanceof LogicalRelation r) {
+      return r.relation() instanceof HadoopFsRelation files
+          && (files.fileFormat() instanceof ParquetFileFormat
+              || files.fileFormat() instanceof OrcFileFormat);
+    }
+    if (plan instanceof DataSourceV2Relation r) {
+      return r.table().getClass().getName().startsWith("org.apache.iceberg.");
+    }
+    if (!(plan instanceof Project
+        || plan instanceof Filter
+        || plan instanceof SubqueryAlias
+        || plan instanceof View)) {
+      return false;
+    }
+    Iterator<LogicalPlan> children = plan.children().iterator();
+    while (children.hasNext()) {
+      if (!columnarPlan(children.next())) {
         return false;
       }
     }

@@ -24,6 +24,11 @@ public record ApproxCountDistinct(String column, String filter)
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     return List.of(approx_count_distinct(s.value(column), 0.05));
   }

@@ -52,6 +52,11 @@ public record ApproxQuantile(String column, double quantile, double relativeErro
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     return List.of(
         percentile_approx(s.number(column), lit(quantile), lit(accuracy(relativeError))));

@@ -38,6 +38,11 @@ public record ApproxQuantiles(
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     Column[] qs = quantiles.stream().map(q -> lit(q)).toArray(Column[]::new);
     return List.of(

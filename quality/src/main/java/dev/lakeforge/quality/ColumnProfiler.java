@@ -6,7 +6,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Profiles every column in two passes over the data: one fused analysis (completeness, approximate
- * distinct count, inferred type of strings, lengths, numeric statistics and quantiles), then one
+ * distinct count, inferred type of strings, lengths, numeric statistics and quantiles; on Parquet,
+ * ORC or Iceberg the sketches read the data once more, in an aggregation of their own), then one
  * job counting the values of all low-cardinality columns together.
  *
  * <pre>{@code

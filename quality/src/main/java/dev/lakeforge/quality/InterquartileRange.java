@@ -21,6 +21,11 @@ public record InterquartileRange(String column, String filter) implements Analyz
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     return List.of(
         percentile(s.number(column), lit(0.25)), percentile(s.number(column), lit(0.75)));

@@ -56,6 +56,11 @@ public record KllSketch(
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     return List.of(
         functions.udaf(new KllAggregator(sketchSize), Encoders.DOUBLE()).apply(s.number(column)));

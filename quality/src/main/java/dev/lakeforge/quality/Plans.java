@@ -110,6 +110,16 @@ final class Plans {
     default Metric lenientMetric(Object[] values) {
       return metric(values);
     }
+
+    /**
+     * Whether its aggregations are sketches Spark has no generated code for (approximate counts,
+     * approximate and exact percentiles, KLL). One of them in an aggregation makes Spark evaluate
+     * every expression of that aggregation row by row, without generated code; on data cheap to
+     * read again the sketches get an aggregation of their own ({@link Engine}).
+     */
+    default boolean sketch() {
+      return false;
+    }
   }
 
   /**

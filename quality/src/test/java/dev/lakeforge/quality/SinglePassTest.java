@@ -64,7 +64,6 @@ class SinglePassTest {
             .addAnalyzer(Analyzer.compliance("pos", "x >= 0"))
             .addAnalyzer(Analyzer.maxLength("s"))
             .addAnalyzer(Analyzer.patternMatch("s", "^[0-9]+$"))
-            .addAnalyzer(Analyzer.approxQuantile("x", 0.9))
             .addAnalyzer(Analyzer.dataType("s"));
     assertThat(rowsRead(spark, scans::run)).isEqualTo(10_000);
     Analysis withGroups =
@@ -89,6 +88,61 @@ class SinglePassTest {
     assertThat(shared.metric(Analyzer.mutualInformation("k", "id")).value())
         .as("id determines k: I(k; id) = H(k)")
         .isCloseTo(shared.metric(Analyzer.entropy("k")).value(), Offset.offset(1e-9));
+  }
+
+  @Test
+  void sketchesGetAnAggregationOfTheirOwnColumnsOnColumnarDataAndShareTheScanElsewhere(
+      SparkSession spark, TestWarehouse w) throws Exception {
+    Dataset<Row> rows =
+        spark.range(10_000).selectExpr("id", "CAST(id * 0.5 AS DOUBLE) AS x", "id % 13 AS k");
+    String parquet = w.resolve("sketched-parquet").toString();
+    String csv = w.resolve("sketched-csv").toString();
+    rows.write().parquet(parquet);
+    rows.write().option("header", "true").csv(csv);
+    List<Analyzer> analyzers =
+        List.of(
+            Analyzer.size(),
+            Analyzer.mean("x"),
+            Analyzer.maximum("id"),
+            Analyzer.approxQuantile("x", 0.5),
+            Analyzer.approxCountDistinct("k"));
+
+    Dataset<Row> columnar = spark.read().parquet(parquet);
+    Analysis onColumnar = Analysis.onData(columnar).addAnalyzers(analyzers);
+    assertThat(onColumnar.plans())
+        .containsOnlyKeys(
+            "one scan for 3 analyzers without sketches",
+            "one scan of their columns for 2 sketches");
+    assertThat(
+            onColumnar
+                .plans()
+                .get("one scan of their columns for 2 sketches")
+                .queryExecution()
+                .executedPlan()
+                .toString())
+        .as("the second read is pruned to the sketches' columns")
+        .contains("ReadSchema: struct<x:double,k:bigint>");
+    assertThat(rowsRead(spark, onColumnar::run)).isEqualTo(20_000);
+
+    Dataset<Row> text =
+        spark.read().option("header", "true").option("inferSchema", "true").csv(csv);
+    Analysis onText = Analysis.onData(text).addAnalyzers(analyzers);
+    assertThat(onText.plans()).containsOnlyKeys("one scan for 5 analyzers");
+    assertThat(rowsRead(spark, onText::run)).as("a row format is read once").isEqualTo(10_000);
+
+    AnalysisResult a = onColumnar.run();
+    AnalysisResult b = onText.run();
+    for (Analyzer analyzer : analyzers.subList(0, 3)) {
+      assertThat(a.metric(analyzer).value())
+          .as(analyzer.describe())
+          .isEqualTo(b.metric(analyzer).value());
+    }
+    assertThat(a.metric(Analyzer.approxQuantile("x", 0.5)).value())
+        .as("the median of 0 .. 4999.5, within the sketch's 1% of the ranks, from either source")
+        .isCloseTo(2500.0, Offset.offset(50.0))
+        .isCloseTo(b.metric(Analyzer.approxQuantile("x", 0.5)).value(), Offset.offset(100.0));
+    assertThat(a.metric(Analyzer.size()).value()).isEqualTo(10_000.0);
+    assertThat(a.metric(Analyzer.approxCountDistinct("k")).value()).isEqualTo(13.0);
   }
 
   @Test
