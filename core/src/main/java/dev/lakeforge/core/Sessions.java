@@ -15,6 +15,7 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
@@ -24,11 +25,12 @@ import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.connector.catalog.CatalogPlugin;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
+import org.apache.spark.sql.execution.datasources.CatalogFileIndex;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.InMemoryFileIndex;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.orc.OrcFileFormat;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
-import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 
@@ -162,10 +164,12 @@ public final class Sessions {
   }
 
   /**
-   * Whether {@code data} is a read of Parquet or ORC files or of an Iceberg table, at most
-   * projected and filtered deterministically: reading it again gives the same rows and costs only
-   * the columns read. Known on Classic sessions; false on Connect, where the plan is not in this
-   * JVM.
+   * Whether {@code data} is a read of Parquet or ORC files, at most projected and filtered by
+   * deterministic expressions without subqueries or the current time: a second read gives the same
+   * rows (the files were listed when the query was analysed) and costs only the columns read.
+   * Tables whose reads can move to a newer version between two queries (Iceberg, Delta) are not:
+   * two reads could see two snapshots. Known on Classic sessions; false on Connect, where the plan
+   * is not in this JVM.
    *
    * <pre>{@code
    * boolean cheap = Sessions.isColumnarRead(spark.read().parquet("lake/orders"));   // true
@@ -173,18 +177,22 @@ public final class Sessions {
    */
   public static boolean isColumnarRead(Dataset<?> data) {
     return data instanceof org.apache.spark.sql.classic.Dataset<?> classic
-        && isDeterministic(data)
         && columnarPlan(classic.queryExecution().analyzed());
   }
 
+  private static final List<String> PER_QUERY_VALUES =
+      List.of("CurrentTimestamp", "Now", "CurrentDate", "LocalTimestamp", "CurrentBatchTimestamp");
+
   private static boolean columnarPlan(LogicalPlan plan) {
+    if (plan.isStreaming()) {
+      return false;
+    }
     if (plan instanceof LogicalRelation r) {
       return r.relation() instanceof HadoopFsRelation files
-          && (files.fileFormat() instanceof ParquetFileFormat
-              || files.fileFormat() instanceof OrcFileFormat);
-    }
-    if (plan instanceof DataSourceV2Relation r) {
-      return r.table().getClass().getName().startsWith("org.apache.iceberg.");
+          && (files.location() instanceof InMemoryFileIndex
+              || files.location() instanceof CatalogFileIndex)
+          && (files.fileFormat().getClass() == ParquetFileFormat.class
+              || files.fileFormat().getClass() == OrcFileFormat.class);
     }
     if (!(plan instanceof Project
         || plan instanceof Filter
@@ -192,9 +200,31 @@ public final class Sessions {
         || plan instanceof View)) {
       return false;
     }
+    Iterator<Expression> expressions = plan.expressions().iterator();
+    while (expressions.hasNext()) {
+      if (!sameEveryQuery(expressions.next())) {
+        return false;
+      }
+    }
     Iterator<LogicalPlan> children = plan.children().iterator();
     while (children.hasNext()) {
       if (!columnarPlan(children.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Deterministic, no subquery, no value a query fixes when it runs (the current time). */
+  private static boolean sameEveryQuery(Expression e) {
+    if (!e.deterministic()
+        || e instanceof SubqueryExpression
+        || PER_QUERY_VALUES.contains(e.getClass().getSimpleName())) {
+      return false;
+    }
+    Iterator<Expression> children = e.children().iterator();
+    while (children.hasNext()) {
+      if (!sameEveryQuery(children.next())) {
         return false;
       }
     }

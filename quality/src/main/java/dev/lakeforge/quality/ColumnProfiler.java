@@ -6,9 +6,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Profiles every column in two passes over the data: one fused analysis (completeness, approximate
- * distinct count, inferred type of strings, lengths, numeric statistics and quantiles; on Parquet,
- * ORC or Iceberg the sketches read the data once more, in an aggregation of their own), then one
- * job counting the values of all low-cardinality columns together.
+ * distinct count, inferred type of strings, lengths, numeric statistics and quantiles; on Parquet
+ * or ORC files the sketches read the data once more, in an aggregation of their own), then one job
+ * counting the values of all low-cardinality columns together.
  *
  * <pre>{@code
  * Profile p = ColumnProfiler.onData(orders).run();

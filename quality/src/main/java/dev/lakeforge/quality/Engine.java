@@ -145,9 +145,10 @@ final class Engine {
   }
 
   /**
-   * The queries {@link #run} would run, unexecuted, named for a reader: the one aggregation the
-   * scan analyzers share, then one per grouping column set; analyzers that run their own queries
-   * (exact quantiles, custom SQL, ...) and those that cannot run on this data are left out.
+   * The queries {@link #run} would run, unexecuted, named for a reader: the aggregation the scan
+   * analyzers share (two on Parquet or ORC, the sketches apart: {@link #scanGroups}), then the
+   * frequencies of the grouping column sets; analyzers that run their own queries (custom SQL,
+   * histograms, ...) and those that cannot run on this data are left out.
    */
   static Map<String, Dataset<Row>> plans(Dataset<Row> data, List<Analyzer> analyzers) {
     StructType schema = data.schema();
@@ -184,6 +185,12 @@ final class Engine {
     if (!mode.equalsIgnoreCase("auto")) {
       return Boolean.parseBoolean(mode);
     }
+    return onGpu(data);
+  }
+
+  /** Whether the data's session runs the RAPIDS Accelerator. */
+  private static boolean onGpu(Dataset<Row> data) {
+    org.apache.spark.sql.RuntimeConfig conf = data.sparkSession().conf();
     return Sessions.usesGpu(
         Map.of(
             "spark.plugins",
@@ -329,10 +336,11 @@ final class Engine {
    * ScanShareable#sketch()}). Spark compiles an aggregation to code only when none of its
    * expressions is a sketch; with one, it evaluates all of them row by row (about twice the time of
    * both groups apart, on 2M rows with 16 analyzers and 2 sketches). The second aggregation reads
-   * the data again, but only the sketches' columns: worth it where a read is cheap and pruned to
-   * those columns (Parquet and ORC files, V2 tables such as Iceberg's), not where the data is a
-   * computation (a join, an aggregation), a row format or a database. On the GPU, where the
-   * sketches are no slower than the rest, one group.
+   * the data again, but only the sketches' columns: worth it where a read is cheap, pruned to those
+   * columns and sure to give the same rows ({@link Sessions#isColumnarRead}: Parquet and ORC
+   * files), not where the data is a computation, a row format, a database or a table that may move
+   * to a new snapshot between the reads. On the GPU, where the sketches are no slower than the
+   * rest, one group.
    */
   private static List<List<ScanShareable>> scanGroups(
       Dataset<Row> data, List<ScanShareable> plans, boolean gpu) {
@@ -341,7 +349,11 @@ final class Engine {
     }
     List<ScanShareable> compiled = plans.stream().filter(p -> !p.sketch()).toList();
     List<ScanShareable> sketches = plans.stream().filter(ScanShareable::sketch).toList();
-    return compiled.isEmpty() || sketches.isEmpty() || gpu || !Sessions.isColumnarRead(data)
+    return compiled.isEmpty()
+            || sketches.isEmpty()
+            || gpu
+            || onGpu(data)
+            || !Sessions.isColumnarRead(data)
         ? List.of(plans)
         : List.of(compiled, sketches);
   }

@@ -26,6 +26,11 @@ public record ExactQuantile(String column, double quantile, String filter)
   }
 
   @Override
+  public boolean sketch() {
+    return true;
+  }
+
+  @Override
   public List<Column> aggregations(Scope s) {
     return List.of(percentile(s.number(column), lit(quantile)));
   }
