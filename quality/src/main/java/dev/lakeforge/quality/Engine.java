@@ -40,7 +40,7 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Plans and runs an analysis on the public Column API: one scan for the scan analyzers (two on
- * columnar files and tables: the sketches apart, see {@link #scanGroups}), one grouping-sets
+ * Parquet and ORC files: the sketches apart, see {@link #scanGroups}), one grouping-sets
  * aggregation for the column sets of the frequency analyzers.
  */
 final class Engine {
