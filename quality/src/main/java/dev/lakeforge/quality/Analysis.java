@@ -34,6 +34,14 @@ public final class Analysis {
    */
   public static final String GPU_EXPRESSIONS = "spark.lakeforge.quality.gpuExpressions";
 
+  /**
+   * The session setting that lets the engine give the sketches (approximate counts and quantiles,
+   * exact quantiles, KLL) an aggregation of their own on Parquet and ORC files, so that Spark
+   * compiles the other analyzers' aggregation to code: {@code auto} (the default) or {@code false}
+   * (one aggregation, one read of the data, always).
+   */
+  public static final String SKETCHES_APART = "spark.lakeforge.quality.sketchesApart";
+
   private final Dataset<Row> data;
   private final Set<Analyzer> analyzers = new LinkedHashSet<>();
 

@@ -340,7 +340,7 @@ final class Engine {
    * columns and sure to give the same rows ({@link Sessions#isColumnarRead}: Parquet and ORC
    * files), not where the data is a computation, a row format, a database or a table that may move
    * to a new snapshot between the reads. On the GPU, where the sketches are no slower than the
-   * rest, one group.
+   * rest, one group; and wherever {@link Analysis#SKETCHES_APART} is {@code false}.
    */
   private static List<List<ScanShareable>> scanGroups(
       Dataset<Row> data, List<ScanShareable> plans, boolean gpu) {
@@ -351,6 +351,10 @@ final class Engine {
     List<ScanShareable> sketches = plans.stream().filter(ScanShareable::sketch).toList();
     return compiled.isEmpty()
             || sketches.isEmpty()
+            || data.sparkSession()
+                .conf()
+                .get(Analysis.SKETCHES_APART, "auto")
+                .equalsIgnoreCase("false")
             || gpu
             || onGpu(data)
             || !Sessions.isColumnarRead(data)

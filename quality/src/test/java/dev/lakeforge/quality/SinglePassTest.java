@@ -134,6 +134,13 @@ class SinglePassTest {
         .as("the second read is pruned to the sketches' columns")
         .contains("ReadSchema: struct<x:double,k:bigint>");
     assertThat(rowsRead(spark, onColumnar::run)).isEqualTo(20_000);
+    spark.conf().set(Analysis.SKETCHES_APART, "false");
+    try {
+      assertThat(onColumnar.plans()).containsOnlyKeys("one scan for 6 analyzers");
+      assertThat(rowsRead(spark, onColumnar::run)).as("switched off: one read").isEqualTo(10_000);
+    } finally {
+      spark.conf().unset(Analysis.SKETCHES_APART);
+    }
 
     Dataset<Row> text =
         spark.read().option("header", "true").option("inferSchema", "true").csv(csv);
