@@ -48,6 +48,19 @@ public final class GroupingComparison {
         new Interleaved()
             .add(scans.size() + " scan analyzers", () -> run(df, scans))
             .add(
+                scans.size()
+                    + " scan analyzers, one aggregation ("
+                    + Analysis.SKETCHES_APART
+                    + "=false)",
+                () -> {
+                  spark.conf().set(Analysis.SKETCHES_APART, "false");
+                  try {
+                    run(df, scans);
+                  } finally {
+                    spark.conf().unset(Analysis.SKETCHES_APART);
+                  }
+                })
+            .add(
                 grouping.size()
                     + " grouping analyzers, one query per column set ("
                     + bySet.size()

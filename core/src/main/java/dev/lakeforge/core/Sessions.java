@@ -25,7 +25,6 @@ import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.connector.catalog.CatalogPlugin;
 import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
-import org.apache.spark.sql.execution.datasources.CatalogFileIndex;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.InMemoryFileIndex;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
@@ -189,8 +188,7 @@ public final class Sessions {
     }
     if (plan instanceof LogicalRelation r) {
       return r.relation() instanceof HadoopFsRelation files
-          && (files.location() instanceof InMemoryFileIndex
-              || files.location() instanceof CatalogFileIndex)
+          && files.location() instanceof InMemoryFileIndex
           && (files.fileFormat().getClass() == ParquetFileFormat.class
               || files.fileFormat().getClass() == OrcFileFormat.class);
     }

@@ -29,6 +29,10 @@ class ColumnarReadTest {
     assertThat(Sessions.isColumnarRead(files.where("k > 2").select("id"))).isTrue();
     files.createOrReplaceTempView("columnar_view");
     assertThat(Sessions.isColumnarRead(spark.table("columnar_view"))).isTrue();
+    rows.write().partitionBy("k").format("parquet").saveAsTable("columnar_partitioned");
+    assertThat(Sessions.isColumnarRead(spark.table("columnar_partitioned")))
+        .as("a catalog table lists its partitions again for every query")
+        .isFalse();
 
     assertThat(Sessions.isColumnarRead(spark.read().csv(csv))).as("a row format").isFalse();
     assertThat(Sessions.isColumnarRead(rows)).as("a computation").isFalse();
@@ -46,5 +50,7 @@ class ColumnarReadTest {
     assertThat(Sessions.isColumnarRead(spark.readStream().schema(files.schema()).parquet(parquet)))
         .as("a stream")
         .isFalse();
+    spark.catalog().dropTempView("columnar_view");
+    spark.sql("DROP TABLE columnar_partitioned");
   }
 }

@@ -11,10 +11,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Runs analyzers over a DataFrame: all scan analyzers in one aggregation, grouping analyzers of
- * every column set in one grouping-sets aggregation. Only aggregated values reach the driver. An
- * analyzer that cannot run (missing column, wrong type, bad predicate) yields a failed metric; the
- * others still succeed.
+ * Runs analyzers over a DataFrame: all scan analyzers in one aggregation (on Parquet and ORC files
+ * the sketches in a second, see {@link #SKETCHES_APART}), grouping analyzers of every column set in
+ * one grouping-sets aggregation. Only aggregated values reach the driver. An analyzer that cannot
+ * run (missing column, wrong type, bad predicate) yields a failed metric; the others still succeed.
  *
  * <pre>{@code
  * AnalysisResult r = Analysis.onData(df)

@@ -317,10 +317,10 @@ final class Engine {
   // ---- the scan -------------------------------------------------------------------------
 
   /**
-   * All scan analyzers in one aggregation. If it fails at run time, each analyzer alone to find the
-   * culprit; one whose predicate or filter raised on some rows (a data error under ANSI: division
-   * by zero, an invalid cast) is computed once more with errors as nulls, and says how many rows
-   * raised.
+   * The scan analyzers of one group ({@link #scanGroups}) in one aggregation. If it fails at run
+   * time, each analyzer alone to find the culprit; one whose predicate or filter raised on some
+   * rows (a data error under ANSI: division by zero, an invalid cast) is computed once more with
+   * errors as nulls, and says how many rows raised.
    */
   private static Map<Analyzer, Metric> runScans(Dataset<Row> data, List<ScanShareable> plans) {
     Map<Analyzer, Metric> out = new HashMap<>();
@@ -334,13 +334,14 @@ final class Engine {
   /**
    * The scan analyzers in one group, or two: those without sketches, and the sketches ({@link
    * ScanShareable#sketch()}). Spark compiles an aggregation to code only when none of its
-   * expressions is a sketch; with one, it evaluates all of them row by row (about twice the time of
-   * both groups apart, on 2M rows with 16 analyzers and 2 sketches). The second aggregation reads
-   * the data again, but only the sketches' columns: worth it where a read is cheap, pruned to those
+   * expressions is a sketch; with one, it evaluates all of them row by row (slower than both groups
+   * apart, as GroupingComparison in docs/performance.md measures). The second aggregation reads the
+   * data again, but only the sketches' columns: worth it where a read is cheap, pruned to those
    * columns and sure to give the same rows ({@link Sessions#isColumnarRead}: Parquet and ORC
    * files), not where the data is a computation, a row format, a database or a table that may move
-   * to a new snapshot between the reads. On the GPU, where the sketches are no slower than the
-   * rest, one group; and wherever {@link Analysis#SKETCHES_APART} is {@code false}.
+   * to a new snapshot between the reads. On the GPU (not measured there; the plans stay as the GPU
+   * plan report shows them), one group; and wherever {@link Analysis#SKETCHES_APART} is {@code
+   * false}.
    */
   private static List<List<ScanShareable>> scanGroups(
       Dataset<Row> data, List<ScanShareable> plans, boolean gpu) {
