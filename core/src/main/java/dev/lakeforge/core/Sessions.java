@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.sql.Dataset;
@@ -198,19 +199,8 @@ public final class Sessions {
         || plan instanceof View)) {
       return false;
     }
-    Iterator<Expression> expressions = plan.expressions().iterator();
-    while (expressions.hasNext()) {
-      if (!sameEveryQuery(expressions.next())) {
-        return false;
-      }
-    }
-    Iterator<LogicalPlan> children = plan.children().iterator();
-    while (children.hasNext()) {
-      if (!columnarPlan(children.next())) {
-        return false;
-      }
-    }
-    return true;
+    return allMatch(plan.expressions(), Sessions::sameEveryQuery)
+        && allMatch(plan.children(), Sessions::columnarPlan);
   }
 
   /** Deterministic, no subquery, no value a query fixes when it runs (the current time). */
@@ -220,9 +210,13 @@ public final class Sessions {
         || PER_QUERY_VALUES.contains(e.getClass().getSimpleName())) {
       return false;
     }
-    Iterator<Expression> children = e.children().iterator();
-    while (children.hasNext()) {
-      if (!sameEveryQuery(children.next())) {
+    return allMatch(e.children(), Sessions::sameEveryQuery);
+  }
+
+  private static <T> boolean allMatch(scala.collection.Seq<T> items, Predicate<T> test) {
+    Iterator<T> it = items.iterator();
+    while (it.hasNext()) {
+      if (!test.test(it.next())) {
         return false;
       }
     }

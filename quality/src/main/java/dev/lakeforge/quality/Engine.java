@@ -352,13 +352,13 @@ final class Engine {
     List<ScanShareable> sketches = plans.stream().filter(ScanShareable::sketch).toList();
     return compiled.isEmpty()
             || sketches.isEmpty()
+            || !Sessions.isColumnarRead(data) // first: in this JVM, false over Connect
             || data.sparkSession()
                 .conf()
                 .get(Analysis.SKETCHES_APART, "auto")
                 .equalsIgnoreCase("false")
             || gpu
             || onGpu(data)
-            || !Sessions.isColumnarRead(data)
         ? List.of(plans)
         : List.of(compiled, sketches);
   }
