@@ -33,6 +33,7 @@ public final class StandaloneCluster {
   private final String masterUrl;
   private final int webPort;
   private final List<Process> processes = new ArrayList<>();
+  private final List<Process> workers = new ArrayList<>();
   private final List<Path> workDirs = new ArrayList<>();
 
   private StandaloneCluster(Path dir, int masterPort, int webPort) {
@@ -68,25 +69,8 @@ public final class StandaloneCluster {
               .in(dir)
               .start(dir.resolve("master.log")));
       for (int i = 0; i < workers; i++) {
-        Path work = Files.createDirectories(dir.resolve("worker-" + i));
-        c.workDirs.add(work);
-        c.processes.add(
-            SparkDistribution.program(
-                    "org.apache.spark.deploy.worker.Worker",
-                    c.masterUrl,
-                    "--host",
-                    "127.0.0.1",
-                    "--cores",
-                    "1",
-                    "--memory",
-                    "1g",
-                    "--work-dir",
-                    work.toString(),
-                    "--webui-port",
-                    Integer.toString(ServiceProcesses.freePort()))
-                .heap("512m")
-                .in(work)
-                .start(dir.resolve("worker-" + i + ".log")));
+        c.workDirs.add(Files.createDirectories(dir.resolve("worker-" + i)));
+        c.workers.add(c.startWorker(i));
       }
       c.awaitWorkers(workers);
       return c;
@@ -95,6 +79,69 @@ public final class StandaloneCluster {
     }
   }
 
+  private Process startWorker(int i) {
+    Path work = workDirs.get(i);
+    Process p;
+    try {
+      p =
+          SparkDistribution.program(
+                  "org.apache.spark.deploy.worker.Worker",
+                  masterUrl,
+                  "--host",
+                  "127.0.0.1",
+                  "--cores",
+                  "1",
+                  "--memory",
+                  "1g",
+                  "--work-dir",
+                  work.toString(),
+                  "--webui-port",
+                  Integer.toString(ServiceProcesses.freePort()))
+              .heap("512m")
+              .in(work)
+              .start(dir.resolve("worker-" + i + ".log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    processes.add(p);
+    return p;
+  }
+
+  /**
+   * Takes away the node an executor runs on: its worker JVM and everything the worker started are
+   * killed (SIGKILL), and this returns once the master has seen the worker go. {@link
+   * #restartLostWorkers()} brings a worker back in its place.
+   *
+   * <pre>{@code
+   * cluster.killWorkerOf(executorJvm);   // the executor's worker and its executors, at once
+   * }</pre>
+   */
+  public synchronized void killWorkerOf(ProcessHandle executor) {
+    long parent = executor.parent().map(ProcessHandle::pid).orElse(-1L);
+    Process worker =
+        workers.stream()
+            .filter(w -> w.pid() == parent && w.isAlive())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(executor.pid() + " was not started by a worker"));
+    processes.remove(worker);
+    worker.descendants().forEach(ProcessHandle::destroyForcibly);
+    worker.destroyForcibly();
+    awaitWorkers(workers.size() - 1);
+  }
+
+  /** Starts a worker again in the place of each one killed, and waits until all are alive. */
+  public synchronized void restartLostWorkers() {
+    for (int i = 0; i < workers.size(); i++) {
+      if (!workers.get(i).isAlive()) {
+        workers.set(i, startWorker(i));
+      }
+    }
+    awaitWorkers(workers.size());
+  }
+
+  /** Waits until the master counts {@code expected} workers alive, no more, no fewer. */
   private void awaitWorkers(int expected) {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + START_BOUND.toNanos();
@@ -103,8 +150,7 @@ public final class StandaloneCluster {
       for (Process p : processes) {
         if (!p.isAlive()) {
           stop();
-          throw new IllegalStateException(
-              "a cluster process exited at start; see the logs in " + dir);
+          throw new IllegalStateException("a cluster process exited; see the logs in " + dir);
         }
       }
       try {
@@ -120,7 +166,7 @@ public final class StandaloneCluster {
             alive++;
           }
         }
-        if (alive >= expected) {
+        if (alive == expected) {
           return;
         }
       } catch (IOException notYet) {

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -494,19 +495,24 @@ class ClusterIT {
   }
 
   /**
-   * Chaos: an executor JVM is killed (SIGKILL) while it runs tasks. Spark runs them again on the
-   * executor the master starts in its place; the job succeeds with every row written once, and
-   * diagnose tells from the run's event log that an executor was lost.
+   * Chaos: an executor JVM is killed (SIGKILL) while it runs tasks, then the node of the other
+   * executor goes (its worker and everything on it, killed). Spark runs their tasks again on the
+   * executor the master starts in place of the first; the job succeeds with every row written once,
+   * and diagnose tells from the run's event log that executors were lost.
    */
   @Test
   @Order(7)
-  void anExecutorKilledMidJobIsRecoveredFromAndDiagnosed(SparkSession spark) throws Exception {
+  void anExecutorThenANodeKilledMidJobAreRecoveredFromAndDiagnosed(SparkSession spark)
+      throws Exception {
     Path events = Files.createDirectories(home.resolve("chaos-events"));
+    int rows = 240; // 8 tasks of 3 s: the kills land in the first ones
     Files.writeString(
         conf.resolve("chaos.sql"),
         "CREATE NAMESPACE IF NOT EXISTS lake.shop;\n"
             + "CREATE TABLE lake.shop.chaos USING iceberg AS SELECT id, reflect('java.lang.Thread',"
-            + " 'sleep', CAST(100 AS BIGINT)) AS slept FROM range(0, 400, 1, 8);\n");
+            + " 'sleep', CAST(100 AS BIGINT)) AS slept FROM range(0, "
+            + rows
+            + ", 1, 8);\n");
     int ui = ServiceProcesses.freePort();
     String[] args =
         submitArgs(
@@ -525,22 +531,37 @@ class ClusterIT {
             conf.resolve("chaos.sql").toString());
     Path log = home.resolve("chaos.log");
     Process submitted = SparkDistribution.submit(args).in(shell).start(log);
+    StandaloneCluster cluster = StandaloneCluster.shared();
     try {
-      ProcessHandle executor = busyExecutor(ui, submitted, log);
+      ProcessHandle executor = busyExecutor(ui, submitted, log, h -> true);
+      long killedOn = executor.parent().orElseThrow().pid();
       executor.destroyForcibly();
+      ProcessHandle onOtherNode =
+          busyExecutor(
+              ui,
+              submitted,
+              log,
+              h -> h.parent().map(ProcessHandle::pid).orElse(killedOn) != killedOn);
+      cluster.killWorkerOf(onOtherNode);
+      assertThat(cluster.state().path("workers").findValuesAsText("state"))
+          .as("the master saw the node go")
+          .containsExactlyInAnyOrder("ALIVE", "DEAD");
+      cluster.restartLostWorkers(); // a new node joins while the job runs, as an autoscaler's
       assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
-          .as("the job ends after the kill")
+          .as("the job ends after the kills")
           .isTrue();
       assertThat(submitted.exitValue()).as(Files.readString(log)).isZero();
     } finally {
       submitted.descendants().forEach(ProcessHandle::destroyForcibly);
       submitted.destroyForcibly();
+      cluster.restartLostWorkers();
     }
     Table chaos = table("chaos");
-    assertThat(chaos.currentSnapshot().summary().get("total-records")).isEqualTo("400");
+    assertThat(chaos.currentSnapshot().summary().get("total-records"))
+        .isEqualTo(Integer.toString(rows));
     assertThat(ids(spark, "cluster.shop.chaos"))
         .as("every row once")
-        .isEqualTo(LongStream.range(0, 400).boxed().collect(Collectors.toSet()));
+        .isEqualTo(LongStream.range(0, rows).boxed().collect(Collectors.toSet()));
 
     Path eventLog;
     try (Stream<Path> files = Files.list(events)) {
@@ -863,10 +884,11 @@ class ClusterIT {
   }
 
   /**
-   * The JVM of an executor of the submitted application that is running a task, found through the
-   * driver's REST API and the executor's command line.
+   * The JVM of an executor of the submitted application that is running a task and is {@code
+   * which}, found through the driver's REST API and the executor's command line.
    */
-  private static ProcessHandle busyExecutor(int ui, Process submitted, Path log) throws Exception {
+  private static ProcessHandle busyExecutor(
+      int ui, Process submitted, Path log, Predicate<ProcessHandle> which) throws Exception {
     long deadline = System.nanoTime() + BOUND.toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(submitted.isAlive())
@@ -880,7 +902,8 @@ class ClusterIT {
                       String cmd = h.info().commandLine().orElse("");
                       return cmd.contains("CoarseGrainedExecutorBackend")
                           && cmd.contains("--app-id " + busy[0])
-                          && cmd.contains("--executor-id " + busy[1] + " ");
+                          && cmd.contains("--executor-id " + busy[1] + " ")
+                          && which.test(h);
                     })
                 .findFirst();
         if (jvm.isPresent()) {
