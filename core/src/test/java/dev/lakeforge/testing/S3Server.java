@@ -170,10 +170,25 @@ public final class S3Server {
     return c;
   }
 
-  synchronized void stop() {
+  /**
+   * Stops serving, as an outage would (SIGKILL): connections are refused until {@link #restart()}.
+   * The objects stay.
+   */
+  public synchronized void stop() {
     if (process != null) {
       process.destroyForcibly();
       process = null;
+    }
+  }
+
+  /** Serves again after {@link #stop()}: the same port, keys and objects. */
+  public synchronized void restart() {
+    if (process == null) {
+      try {
+        start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.lakeforge.iceberg.Catalogs;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.EmbeddedPostgresServer;
 import dev.lakeforge.testing.Launched;
+import dev.lakeforge.testing.S3Server;
 import dev.lakeforge.testing.ServiceProcesses;
 import dev.lakeforge.testing.SparkDistribution;
 import dev.lakeforge.testing.SparkTest;
@@ -42,6 +43,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -106,6 +108,16 @@ class ClusterIT {
             "INSERT INTO lake.shop.orders SELECT id, 'NEW', 1.0 FROM range(%d, %d);\n",
             ROWS,
             ROWS + 100));
+    // for the chaos tests: the first statements commit 1000 rows; the last one is still writing
+    // when a service stops
+    Files.writeString(
+        conf.resolve("slow-insert.sql"),
+        "INSERT INTO lake.shop.orders SELECT id, 'NEW', length(reflect('java.lang.Thread', 'sleep',"
+            + " CAST(100 AS BIGINT))) * 0 + 1.0 FROM range(1000, 1200, 1, 8);\n");
+    Files.writeString(
+        conf.resolve("create-then-slow.sql"),
+        Files.readString(conf.resolve("create.sql"))
+            + Files.readString(conf.resolve("slow-insert.sql")));
     job =
         Files.writeString(
             conf.resolve("job.yaml"),
@@ -602,15 +614,6 @@ class ClusterIT {
             sql: {file: create.sql}
             """
                 .formatted(url));
-    // the first statements commit 1000 rows; the last one is still writing when the database stops
-    Files.writeString(
-        conf.resolve("slow-insert.sql"),
-        "INSERT INTO lake.shop.orders SELECT id, 'NEW', length(reflect('java.lang.Thread', 'sleep',"
-            + " CAST(100 AS BIGINT))) * 0 + 1.0 FROM range(1000, 1200, 1, 8);\n");
-    Files.writeString(
-        conf.resolve("create-then-slow.sql"),
-        Files.readString(conf.resolve("create.sql"))
-            + Files.readString(conf.resolve("slow-insert.sql")));
     String[] connectors = {"iceberg", "postgres"};
     int ui = ServiceProcesses.freePort();
     String[] args =
@@ -669,11 +672,7 @@ class ClusterIT {
           conf.resolve("slow-insert.sql").toString());
       orders.refresh();
       assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
-      List<Long> ids = new ArrayList<>();
-      try (CloseableIterable<Record> rows = IcebergGenerics.read(orders).select("id").build()) {
-        rows.forEach(row -> ids.add((Long) row.getField("id")));
-      }
-      assertThat(ids.stream().sorted().toList())
+      assertThat(ids(orders))
           .as("every row once")
           .isEqualTo(LongStream.range(0, 1200).boxed().toList());
     } finally {
@@ -687,8 +686,101 @@ class ClusterIT {
    * rollback its runbook section gives takes the table back to the snapshot before the load that
    * added the file, whose rows read in full.
    */
+  /**
+   * Chaos: the object store (S3, where the table's warehouse is) stops answering while the job's
+   * tasks write to it. With the stores' retries bounded in the config, as the runbook shows, the
+   * job exits 1 with a run report that says a service was unavailable, and diagnose says so; the
+   * table keeps its last commit, row for row. Once the store is back, the same command lands every
+   * row once.
+   */
   @Test
   @Order(9)
+  void theObjectStoreStoppedMidJobFailsItCleanlyAndARunAfterLandsEachRowOnce() throws Exception {
+    S3Server s3 = S3Server.shared();
+    s3.createBucket("chaos");
+    Path config =
+        Files.writeString(
+            conf.resolve("s3-lake.yaml"),
+            s3.configSection(conf)
+                + """
+            catalogs:
+              lake:
+                type: hadoop
+                warehouse: s3a://chaos/warehouse
+                properties: {s3.retry.num-retries: "1", s3.retry.min-wait-ms: "100", s3.retry.max-wait-ms: "100"}
+            spark:
+              conf:
+                spark.hadoop.fs.s3a.retry.limit: "1"
+                spark.hadoop.fs.s3a.retry.interval: 100ms
+                spark.hadoop.fs.s3a.attempts.maximum: "1"
+            run: {reportDir: runs-store-down}
+            sql: {file: create.sql}
+            """);
+    String[] connectors = {"iceberg", "s3"};
+    int ui = ServiceProcesses.freePort();
+    String[] args =
+        submitArgs(
+            connectors,
+            List.of("--conf", "spark.ui.port=" + ui),
+            "sql",
+            "--config",
+            config.toString(),
+            "--file",
+            conf.resolve("create-then-slow.sql").toString());
+    Path log = home.resolve("store-down.log");
+    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
+    try {
+      awaitActiveTask(ui, submitted, log, "statement 4 (");
+      s3.stop(); // the store refuses every connection until the job has ended
+      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
+          .as("the job ends without its object store")
+          .isTrue();
+      assertThat(submitted.exitValue()).as(Files.readString(log)).isEqualTo(1);
+    } finally {
+      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
+      submitted.destroyForcibly();
+      s3.restart();
+    }
+    Path failed;
+    try (Stream<Path> reports = Files.list(conf.resolve("runs-store-down"))) {
+      failed = reports.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    RunReport report = report(failed);
+    assertThat(report.status()).isEqualTo("FAILED");
+    assertThat(report.details())
+        .as(Files.readString(log))
+        .containsEntry("errorKind", "UNAVAILABLE");
+    Launched d = Launched.run("diagnose", log.toString(), failed.toString());
+    assertThat(d.out())
+        .as(d.all())
+        .contains("cause: unreachable service")
+        .contains("service unavailable: Connect to " + s3.endpoint().substring("http://".length()))
+        .contains("Connection refused");
+
+    Configuration hadoop = new Configuration();
+    s3.hadoopConf().forEach(hadoop::set);
+    Table orders = new HadoopTables(hadoop).load("s3a://chaos/warehouse/shop/orders");
+    assertThat(orders.snapshots()).as("the failed write left no snapshot").hasSize(1);
+    assertThat(orders.currentSnapshot().summary().get("total-records"))
+        .isEqualTo(Integer.toString(ROWS));
+
+    submitWith(
+        connectors,
+        List.of(),
+        "sql",
+        "--config",
+        config.toString(),
+        "--file",
+        conf.resolve("slow-insert.sql").toString());
+    orders.refresh();
+    assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
+    assertThat(ids(orders))
+        .as("every row once")
+        .isEqualTo(LongStream.range(0, 1200).boxed().toList());
+  }
+
+  @Test
+  @Order(10)
   void aCorruptDataFileFailsTheJobNamingItAndARollbackPastItsLoadReadsAgain(SparkSession spark)
       throws IOException {
     clusterCatalog(spark);
@@ -759,7 +851,7 @@ class ClusterIT {
    * table's RPO and RTO. (Retention and a run with no commit since are the in-process tests'.)
    */
   @Test
-  @Order(10)
+  @Order(11)
   void aBackupPolicyRunOnTheClusterWritesAVerifiedGenerationAndReportsRpoAndRto(SparkSession spark)
       throws IOException {
     clusterCatalog(spark);
@@ -949,6 +1041,15 @@ class ClusterIT {
     Catalogs.sparkConf(
             "cluster", CatalogSettings.hadoop(Location.of(conf.resolve("warehouse/lake"))))
         .forEach((k, v) -> spark.conf().set(k, v));
+  }
+
+  /** The ids of an Iceberg table, sorted, read in this JVM without Spark. */
+  private static List<Long> ids(Table table) throws IOException {
+    List<Long> ids = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(table).select("id").build()) {
+      rows.forEach(row -> ids.add((Long) row.getField("id")));
+    }
+    return ids.stream().sorted().toList();
   }
 
   private static Set<Long> ids(Dataset<Row> rows) {
