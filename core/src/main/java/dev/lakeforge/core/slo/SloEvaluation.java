@@ -43,6 +43,9 @@ public record SloEvaluation(
 
   private static final String SUCCEEDED = "SUCCEEDED";
 
+  /** How a metric some run saved as NaN is shown, and how its problem starts. */
+  private static final String NOT_A_NUMBER = "NaN";
+
   /**
    * An indicator and its objective.
    *
@@ -232,6 +235,24 @@ public record SloEvaluation(
     boolean atLeast = m.atLeast() != null;
     try {
       List<MetricHistory.Sample> samples = sources.metric(m, from, to);
+      List<MetricHistory.Sample> nan =
+          samples.stream().filter(sample -> Double.isNaN(sample.value())).toList();
+      if (!nan.isEmpty()) {
+        // a value that could not be computed (a ratio over no rows) meets no bound
+        return new Indicator(
+            m.indicator(),
+            Double.NaN,
+            m.bound(),
+            atLeast,
+            NOT_A_NUMBER
+                + " in "
+                + nan.size()
+                + " of "
+                + samples.size()
+                + " run(s), the newest saved at "
+                + nan.get(nan.size() - 1).time()
+                + ": the metric could not be computed on that run's data");
+      }
       OptionalDouble worst =
           atLeast
               ? samples.stream().mapToDouble(MetricHistory.Sample::value).min()
@@ -259,7 +280,7 @@ public record SloEvaluation(
               "  %-22s %12s  objective %s %-10s %s%n",
               i.name(),
               i.problem() != null
-                  ? "unreadable"
+                  ? i.problem().startsWith(NOT_A_NUMBER) ? NOT_A_NUMBER : "unreadable"
                   : Double.isNaN(i.value())
                       // freshness has nothing to measure until data lands (a run, a commit)
                       ? i.name().equals("freshness_seconds") ? "no data" : "no runs"

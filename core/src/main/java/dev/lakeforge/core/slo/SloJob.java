@@ -210,6 +210,7 @@ public final class SloJob implements SparkJob {
   private static final class Sources implements SloEvaluation.Sources {
     private final JobContext ctx;
     private final List<LakeforgeException> problems = new ArrayList<>();
+    private MetricHistory reader; // one for the run: it reads each repository once
 
     Sources(JobContext ctx) {
       this.ctx = ctx;
@@ -228,13 +229,15 @@ public final class SloJob implements SparkJob {
     public List<MetricHistory.Sample> metric(
         SloSettings.MetricObjective objective, Instant from, Instant to) {
       try {
-        MetricHistory reader =
-            MetricHistory.find()
-                .orElseThrow(
-                    () ->
-                        new LakeforgeException(
-                            ErrorKind.USAGE,
-                            "metric objectives need lakeforge-quality on the class path"));
+        if (reader == null) {
+          reader =
+              MetricHistory.find()
+                  .orElseThrow(
+                      () ->
+                          new LakeforgeException(
+                              ErrorKind.USAGE,
+                              "metric objectives need lakeforge-quality on the class path"));
+        }
         Configuration hadoop =
             objective.repository().isLocal()
                 ? new Configuration()

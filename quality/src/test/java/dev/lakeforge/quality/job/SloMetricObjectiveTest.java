@@ -2,8 +2,10 @@ package dev.lakeforge.quality.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lakeforge.core.Location;
 import dev.lakeforge.core.job.ExitCode;
 import dev.lakeforge.core.report.RunReport;
+import dev.lakeforge.core.slo.SloSettings;
 import dev.lakeforge.quality.Analysis;
 import dev.lakeforge.quality.Analyzer;
 import dev.lakeforge.quality.MetricsRepository;
@@ -16,8 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +125,59 @@ class SloMetricObjectiveTest {
         .containsPattern("Size\\s+unreadable\\s+objective >= 1\\s+BREACHED")
         .contains("no metrics repository at file:")
         .contains("dq-metrix");
+  }
+
+  @Test
+  void aMetricARunSavedAsNaNMeetsNoBoundAndTheRunIsNamed(SparkSession spark) throws Exception {
+    MetricsRepository repo = MetricsRepository.files(dir.resolve("nan-metrics").toUri().toString());
+    Dataset<Row> constant = spark.range(5).selectExpr("id", "7 AS c");
+    for (int day = 0; day < 2; day++) {
+      repo.save(
+          ResultKey.at(NOW.minus(Duration.ofDays(day)).minusSeconds(60), Map.of()),
+          Analysis.onData(day == 1 ? constant : constant.selectExpr("id", "id * 2 AS c"))
+              .addAnalyzer(Analyzer.correlation("id", "c"))
+              .run());
+    }
+    Launched nan =
+        slo(
+            "7d",
+            "- {repository: nan-metrics, metric: Correlation, column: \"id,c\", atLeast: 0.5}");
+    assertThat(nan.code()).as(nan.all()).isEqualTo(ExitCode.QUALITY_GATE_FAILED);
+    assertThat(nan.out())
+        .as("the constant column's correlation is NaN, not a missing run")
+        .containsPattern("Correlation\\(id,c\\)\\s+NaN\\s+objective >= 0\\.5000\\s+BREACHED")
+        .contains(
+            "NaN in 1 of 2 run(s), the newest saved at "
+                + NOW.minus(Duration.ofDays(1)).minusSeconds(60));
+  }
+
+  @Test
+  void objectivesOnSeveralMetricsOfOneRepositoryReadItOnce() throws Exception {
+    Path copy = dir.resolve("dq-metrics-read-once");
+    try (Stream<Path> files = Files.walk(dir.resolve("dq-metrics"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(dir.resolve("dq-metrics").relativize(f).toString()));
+      }
+    }
+    Function<String, SloSettings.MetricObjective> on =
+        metric ->
+            new SloSettings.MetricObjective(
+                Location.of(copy),
+                metric,
+                metric.equals("Size") ? null : "customer_id",
+                Map.of("dataset", "orders"),
+                0.5,
+                null,
+                null);
+    RepositoryMetricHistory history = new RepositoryMetricHistory();
+    Instant from = NOW.minus(Duration.ofDays(7));
+    assertThat(history.read(on.apply("Size"), new Configuration(), from, NOW)).hasSize(6);
+    try (Stream<Path> files = Files.walk(copy)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertThat(history.read(on.apply("Completeness"), new Configuration(), from, NOW))
+        .as("the second objective's values come from the first one's read")
+        .hasSize(6);
   }
 
   @Test
