@@ -50,8 +50,11 @@ import org.apache.spark.sql.types.StructType;
  * table's rows at the backed-up snapshot (count and a checksum of every value), drops the scratch
  * table and marks the generation verified. Only then are old generations deleted: a generation goes
  * when it is not among the newest {@code keep} verified ones and a newer verified one exists, so a
- * failed run never leaves a table with fewer good backups. A table with no commit and no schema or
- * partitioning change since its newest verified backup gets no new generation.
+ * failed run never leaves a table with fewer good backups. An unverified generation younger than
+ * {@link #UNVERIFIED_GRACE} is left alone too: it may be another run's, still writing or verifying
+ * (two runs of one table at once, a retry that overlaps a slow run). A table with no commit and no
+ * schema or partitioning change since its newest verified backup gets no new generation. {@link
+ * #plan} tells what a run would do, for a dry run.
  *
  * <pre>{@code
  * BackupPolicy.Result r = BackupPolicy.to(Location.of("s3a://dr-bucket/backups")).keep(7).run(spark, "lake.sales.orders");
@@ -60,6 +63,12 @@ import org.apache.spark.sql.types.StructType;
 public final class BackupPolicy {
   /** The marker of a verified generation. */
   static final String VERIFIED = "_lakeforge_verified.json";
+
+  /**
+   * How long an unverified generation is taken for a run still under way: retention deletes it only
+   * once it is older (a failed run's leftover goes with the next day's run).
+   */
+  public static final Duration UNVERIFIED_GRACE = Duration.ofHours(12);
 
   private static final DateTimeFormatter GENERATION =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -150,6 +159,54 @@ public final class BackupPolicy {
       Duration rpo,
       List<String> verified,
       List<String> deleted) {}
+
+  /**
+   * What {@link #run} would do to one table now.
+   *
+   * @param table the table
+   * @param location the folder of its generations
+   * @param newBackup whether a new generation would be written (the table changed since its newest
+   *     verified backup, or it has none)
+   * @param verified its verified generations now, oldest first
+   * @param deletions the generations retention would delete once the run's backup, if any, is
+   *     verified
+   */
+  public record Plan(
+      String table,
+      String location,
+      boolean newBackup,
+      List<String> verified,
+      List<String> deletions) {}
+
+  /**
+   * What {@link #run} would do to {@code table} now, reading its backups and writing nothing.
+   *
+   * <pre>{@code
+   * BackupPolicy.Plan p = BackupPolicy.to(root).keep(7).plan(spark, "lake.sales.orders");
+   * }</pre>
+   */
+  public Plan plan(SparkSession spark, String table) {
+    LakeTable t = LakeTable.of(spark, table);
+    Table iceberg = t.table();
+    String dir = root + "/" + table;
+    Configuration conf = Backup.hadoop(t);
+    try {
+      List<String> verified = backups(spark, conf, dir);
+      boolean newBackup =
+          iceberg.currentSnapshot() != null
+              && (verified.isEmpty()
+                  || !marker(conf, dir + "/" + verified.get(verified.size() - 1)).holds(iceberg));
+      List<String> after = new ArrayList<>(verified);
+      if (newBackup) {
+        after.add(GENERATION.format(clock.instant()));
+      }
+      return new Plan(
+          table, dir, newBackup, List.copyOf(verified), expired(spark, conf, dir, after));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "reading the backups of " + table + " in " + dir + " failed: " + e.getMessage(), e);
+    }
+  }
 
   /**
    * Backs up {@code table} as a new generation unless its newest verified backup holds its current
@@ -420,13 +477,25 @@ public final class BackupPolicy {
     }
   }
 
-  /**
-   * Deletes each generation that is not among the newest {@code keep} verified ones and is older
-   * than the newest verified one (an unverified generation newer than that is left alone). A
-   * generation a table reads its files from (restored from it, in place or under another name) is
-   * never deleted.
-   */
+  /** Deletes the generations retention lets go ({@link #expired}). */
   private List<String> retain(
+      SparkSession spark, Configuration conf, String dir, List<String> verified)
+      throws IOException {
+    List<String> deleted = expired(spark, conf, dir, verified);
+    for (String g : deleted) {
+      Path p = new Path(dir, g);
+      p.getFileSystem(conf).delete(p, true);
+    }
+    return deleted;
+  }
+
+  /**
+   * The generations that are not among the newest {@code keep} of {@code verified} and are older
+   * than its newest; an unverified one only once it is older than {@link #UNVERIFIED_GRACE} (until
+   * then it may be a run's still under way). A generation a table reads its files from (restored
+   * from it, in place or under another name) never expires.
+   */
+  private List<String> expired(
       SparkSession spark, Configuration conf, String dir, List<String> verified)
       throws IOException {
     if (verified.isEmpty()) {
@@ -434,16 +503,16 @@ public final class BackupPolicy {
     }
     List<String> kept = verified.subList(Math.max(0, verified.size() - keep), verified.size());
     String newest = verified.get(verified.size() - 1);
-    List<String> deleted = new ArrayList<>();
+    String graceStart = GENERATION.format(clock.instant().minus(UNVERIFIED_GRACE));
+    List<String> out = new ArrayList<>();
     for (String g : generations(conf, dir)) {
       if (!kept.contains(g)
           && g.compareTo(newest) < 0
+          && (verified.contains(g) || g.compareTo(graceStart) <= 0)
           && readers(spark, conf, dir + "/" + g).isEmpty()) {
-        Path p = new Path(dir, g);
-        p.getFileSystem(conf).delete(p, true);
-        deleted.add(g);
+        out.add(g);
       }
     }
-    return deleted;
+    return out;
   }
 }

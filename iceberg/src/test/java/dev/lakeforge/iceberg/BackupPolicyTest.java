@@ -179,6 +179,43 @@ class BackupPolicyTest {
   }
 
   @Test
+  void anUnverifiedGenerationIsKeptUntilItsGraceEndsAndAPlanListsTheDeletions(
+      SparkSession spark, TestWarehouse w) throws Exception {
+    spark.sql("CREATE TABLE bp.sales.returns (id INT) USING iceberg");
+    spark.sql("INSERT INTO bp.sales.returns VALUES (1)");
+    Path root = w.resolve("concurrent-backups");
+    Path dir = root.resolve("bp.sales.returns");
+    policy(root, 1, "2026-11-26T02:00:00Z").run(spark, "bp.sales.returns");
+    // another run of the table, started at 02:30, still writes its generation
+    Files.createDirectories(dir.resolve("20261126T023000000Z/data"));
+    spark.sql("INSERT INTO bp.sales.returns VALUES (2)");
+
+    BackupPolicy.Plan plan =
+        policy(root, 1, "2026-11-26T03:00:00Z").plan(spark, "bp.sales.returns");
+    assertThat(plan.newBackup()).isTrue();
+    assertThat(plan.verified()).containsExactly("20261126T020000000Z");
+    assertThat(plan.deletions())
+        .as("the older verified backup, once the new one is verified; not the run under way")
+        .containsExactly("20261126T020000000Z");
+    assertThat(generations(dir))
+        .as("a plan writes and deletes nothing")
+        .containsExactly("20261126T020000000Z", "20261126T023000000Z");
+
+    BackupPolicy.Result run =
+        policy(root, 1, "2026-11-26T03:00:00Z").run(spark, "bp.sales.returns");
+    assertThat(run.deleted()).isEqualTo(plan.deletions());
+    assertThat(generations(dir)).containsExactly("20261126T023000000Z", "20261126T030000000Z");
+
+    spark.sql("INSERT INTO bp.sales.returns VALUES (3)");
+    BackupPolicy.Result dayAfter =
+        policy(root, 1, "2026-11-27T03:00:00Z").run(spark, "bp.sales.returns");
+    assertThat(dayAfter.deleted())
+        .as("past its grace, the leftover of a run that never finished goes")
+        .containsExactly("20261126T023000000Z", "20261126T030000000Z");
+    assertThat(dayAfter.verified()).containsExactly("20261127T030000000Z");
+  }
+
+  @Test
   void theBackupJobRunsThePolicyFromTheConfigAndSchedulesIt(SparkSession spark, TestWarehouse w)
       throws Exception {
     spark.sql("CREATE TABLE bp.sales.refunds (id INT) USING iceberg");
@@ -200,6 +237,11 @@ class BackupPolicyTest {
         .contains("(3 rows); RPO 0.0 s, RTO ")
         .contains("1 verified backup(s) kept");
     assertThat(project.resolve("backups/bp.sales.refunds")).isDirectory();
+    Launched dry = Launched.run("backup", "--config", config.toString(), "--dry-run");
+    assertThat(dry.code()).as(dry.all()).isZero();
+    assertThat(dry.out())
+        .contains("bp.sales.refunds: no new backup: the newest verified one holds snapshot ")
+        .contains("; 1 verified backup(s) now; none deleted");
     JsonNode details;
     try (Stream<Path> reports = Files.list(project.resolve("runs"))) {
       Path report = reports.filter(p -> p.toString().endsWith(".json")).findFirst().orElseThrow();

@@ -168,16 +168,27 @@ public final class BackupJob implements SparkJob {
                   + ", keeping "
                   + policy.keep()
                   + " verified backup(s) of each");
+      BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
       for (String t : policy.tables()) {
         SnapshotInfo current = LakeTable.of(ctx.spark(), t).current();
+        BackupPolicy.Plan p = backups.plan(ctx.spark(), t);
         plan.step(
             t
-                + ": a new backup of snapshot "
-                + (current == null ? "none" : current.snapshotId())
-                + " unless the newest verified one holds it, restored into a scratch table and"
-                + " compared row for row, then older backups past "
-                + policy.keep()
-                + " deleted");
+                + ": "
+                + (current == null
+                    ? "no snapshot to back up (the run fails for this table)"
+                    : p.newBackup()
+                        ? "a new backup of snapshot "
+                            + current.snapshotId()
+                            + ", restored into a scratch table and compared row for row"
+                        : "no new backup: the newest verified one holds snapshot "
+                            + current.snapshotId())
+                + "; "
+                + p.verified().size()
+                + " verified backup(s) now; "
+                + (p.deletions().isEmpty()
+                    ? "none deleted"
+                    : "deletes " + String.join(", ", p.deletions())));
       }
       return plan.build();
     }
