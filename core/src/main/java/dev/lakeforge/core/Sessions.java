@@ -22,6 +22,7 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.SubqueryAlias;
 import org.apache.spark.sql.catalyst.plans.logical.View;
+import org.apache.spark.sql.catalyst.trees.TreePattern;
 import org.apache.spark.sql.connector.catalog.CatalogManager;
 import org.apache.spark.sql.connector.catalog.CatalogPlugin;
 import org.apache.spark.sql.connector.catalog.Identifier;
@@ -180,9 +181,6 @@ public final class Sessions {
         && columnarPlan(classic.queryExecution().analyzed());
   }
 
-  private static final List<String> PER_QUERY_VALUES =
-      List.of("CurrentTimestamp", "Now", "CurrentDate", "LocalTimestamp", "CurrentBatchTimestamp");
-
   private static boolean columnarPlan(LogicalPlan plan) {
     if (plan.isStreaming()) {
       return false;
@@ -207,7 +205,7 @@ public final class Sessions {
   private static boolean sameEveryQuery(Expression e) {
     if (!e.deterministic()
         || e instanceof SubqueryExpression
-        || PER_QUERY_VALUES.contains(e.getClass().getSimpleName())) {
+        || e.containsPattern(TreePattern.CURRENT_LIKE())) {
       return false;
     }
     return allMatch(e.children(), Sessions::sameEveryQuery);

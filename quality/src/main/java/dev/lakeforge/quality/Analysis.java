@@ -38,7 +38,11 @@ public final class Analysis {
    * The session setting that lets the engine give the sketches (approximate counts and quantiles,
    * exact quantiles, KLL) an aggregation of their own on Parquet and ORC files, so that Spark
    * compiles the other analyzers' aggregation to code: {@code auto} (the default) or {@code false}
-   * (one aggregation, one read of the data, always).
+   * (one aggregation, one read of the data, always); another value fails the analysis.
+   *
+   * <pre>{@code
+   * spark.conf().set(Analysis.SKETCHES_APART, "false");   // files that may be replaced mid-run
+   * }</pre>
    */
   public static final String SKETCHES_APART = "spark.lakeforge.quality.sketchesApart";
 

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_extract;
 
+import dev.lakeforge.core.ErrorKind;
 import dev.lakeforge.core.LakeforgeException;
 import dev.lakeforge.core.Sessions;
 import dev.lakeforge.quality.Plans.Definition;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -180,12 +182,28 @@ final class Engine {
    * {@code true}, or {@code auto} (the default) on a session that runs the RAPIDS Accelerator.
    */
   static boolean gpuExpressions(Dataset<Row> data) {
-    org.apache.spark.sql.RuntimeConfig conf = data.sparkSession().conf();
-    String mode = conf.get(Analysis.GPU_EXPRESSIONS, "auto");
-    if (!mode.equalsIgnoreCase("auto")) {
-      return Boolean.parseBoolean(mode);
+    String mode = mode(data, Analysis.GPU_EXPRESSIONS, "auto", "true", "false");
+    return mode.equals("auto") ? onGpu(data) : Boolean.parseBoolean(mode);
+  }
+
+  /**
+   * A session setting of the engine, in lower case: one of {@code allowed}, the first being the
+   * default.
+   *
+   * @throws QualityException naming the setting and its value when it is none of them
+   */
+  static String mode(Dataset<Row> data, String key, String... allowed) {
+    String value = data.sparkSession().conf().get(key, allowed[0]).trim().toLowerCase(Locale.ROOT);
+    if (!List.of(allowed).contains(value)) {
+      throw new QualityException(
+          ErrorKind.USAGE,
+          key
+              + " is '"
+              + data.sparkSession().conf().get(key)
+              + "'; expected "
+              + String.join(", ", allowed));
     }
-    return onGpu(data);
+    return value;
   }
 
   /** Whether the data's session runs the RAPIDS Accelerator. */
@@ -353,10 +371,7 @@ final class Engine {
     return compiled.isEmpty()
             || sketches.isEmpty()
             || !Sessions.isColumnarRead(data) // first: in this JVM, false over Connect
-            || data.sparkSession()
-                .conf()
-                .get(Analysis.SKETCHES_APART, "auto")
-                .equalsIgnoreCase("false")
+            || mode(data, Analysis.SKETCHES_APART, "auto", "false").equals("false")
             || gpu
             || onGpu(data)
         ? List.of(plans)

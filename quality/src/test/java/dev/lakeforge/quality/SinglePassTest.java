@@ -1,6 +1,7 @@
 package dev.lakeforge.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lakeforge.testing.SparkTest;
 import dev.lakeforge.testing.TestWarehouse;
@@ -114,15 +115,11 @@ class SinglePassTest {
         .containsOnlyKeys(
             "one scan for 3 analyzers without sketches",
             "one scan of their columns for 3 sketches");
-    assertThat(
-            onColumnar
-                .plans()
-                .get("one scan for 3 analyzers without sketches")
-                .queryExecution()
-                .executedPlan()
-                .toString())
-        .as("compiled: a HashAggregate, not an ObjectHashAggregate")
-        .contains("HashAggregate")
+    Dataset<Row> compiled = onColumnar.plans().get("one scan for 3 analyzers without sketches");
+    compiled.collect(); // the adaptive plan shows its code generation stages once it has run
+    assertThat(compiled.queryExecution().executedPlan().toString())
+        .as("compiled: a HashAggregate in a whole-stage code generation stage")
+        .containsPattern("\\*\\(\\d+\\) HashAggregate")
         .doesNotContain("ObjectHashAggregate");
     assertThat(
             onColumnar
@@ -134,12 +131,21 @@ class SinglePassTest {
         .as("the second read is pruned to the sketches' columns")
         .contains("ReadSchema: struct<x:double,k:bigint>");
     assertThat(rowsRead(spark, onColumnar::run)).isEqualTo(20_000);
+    String before = spark.conf().get(Analysis.SKETCHES_APART, null);
     spark.conf().set(Analysis.SKETCHES_APART, "false");
     try {
       assertThat(onColumnar.plans()).containsOnlyKeys("one scan for 6 analyzers");
       assertThat(rowsRead(spark, onColumnar::run)).as("switched off: one read").isEqualTo(10_000);
+      spark.conf().set(Analysis.SKETCHES_APART, "no");
+      assertThatThrownBy(onColumnar::run)
+          .isInstanceOf(QualityException.class)
+          .hasMessage("spark.lakeforge.quality.sketchesApart is 'no'; expected auto, false");
     } finally {
-      spark.conf().unset(Analysis.SKETCHES_APART);
+      if (before == null) {
+        spark.conf().unset(Analysis.SKETCHES_APART);
+      } else {
+        spark.conf().set(Analysis.SKETCHES_APART, before);
+      }
     }
 
     Dataset<Row> text =
