@@ -153,4 +153,41 @@ class ObjectStoreTest {
     assertNoKeys(backup);
     assertNoKeys(restore);
   }
+
+  /**
+   * A data file in the bucket overwritten in place (an object-store fault, a bad copy): reading the
+   * table through S3FileIO fails with exit code 2 and one line, as on a local disk. Unlike there,
+   * the line cannot name the file: Iceberg hands Parquet an input file without a name for S3, so
+   * the error Spark returns has none, and the line says where the name is (the executors' log).
+   */
+  @Test
+  void aCorruptDataFileInTheBucketFailsTheReadWithOneLineSayingWhereItIsNamed(SparkSession spark)
+      throws IOException {
+    Files.writeString(
+        dir.resolve("fragile.sql"),
+        """
+        CREATE NAMESPACE IF NOT EXISTS s3lake.shop;
+        CREATE TABLE s3lake.shop.fragile (id BIGINT, amount DOUBLE) USING iceberg;
+        INSERT INTO s3lake.shop.fragile SELECT id, id * 1.5 FROM range(0, 100);
+        """);
+    Run created = run("sql", "--file", dir.resolve("fragile.sql").toString());
+    assertThat(created.code()).as(created.all()).isZero();
+    String uri = spark.sql("SELECT file_path FROM s3lake.shop.fragile.files").first().getString(0);
+    assertThat(uri).startsWith("s3a://lake/");
+    Path object = s3.bucketFolder("lake").resolve(uri.substring("s3a://lake/".length()));
+    Files.write(object, new byte[(int) Files.size(object)]); // zeros, same length: no footer
+    Files.writeString(
+        dir.resolve("count-fragile.sql"),
+        "SELECT count(*) AS orders, sum(amount) AS total FROM s3lake.shop.fragile;\n");
+
+    Run read = run("sql", "--file", dir.resolve("count-fragile.sql").toString());
+    assertThat(read.code()).as(read.all()).isEqualTo(2);
+    assertThat(read.err().lines().filter(l -> l.startsWith("lakeforge ")))
+        .as(read.all())
+        .singleElement()
+        .asString()
+        .contains("a data file cannot be read (truncated or corrupt): not a Parquet file")
+        .contains("the executors' log names it (Iceberg's 'Error reading file(s)')");
+    assertNoKeys(read);
+  }
 }
