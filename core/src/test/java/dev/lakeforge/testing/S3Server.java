@@ -176,14 +176,14 @@ public final class S3Server {
    */
   public synchronized void stop() {
     if (process != null) {
-      process.destroyForcibly();
+      process.destroyForcibly().onExit().join(); // its port is closed once it has exited
       process = null;
     }
   }
 
   /** Serves again after {@link #stop()}: the same port, keys and objects. */
   public synchronized void restart() {
-    if (process == null) {
+    if (process == null || !process.isAlive()) {
       try {
         start();
       } catch (IOException e) {

@@ -124,17 +124,22 @@ public final class StandaloneCluster {
             .findFirst()
             .orElseThrow(
                 () ->
-                    new IllegalArgumentException(executor.pid() + " was not started by a worker"));
+                    new IllegalArgumentException(
+                        "process "
+                            + executor.pid()
+                            + " is not an executor of a live worker (it may have exited)"));
     processes.remove(worker);
-    worker.descendants().forEach(ProcessHandle::destroyForcibly);
+    List<ProcessHandle> onNode = worker.descendants().toList();
     worker.destroyForcibly();
-    awaitWorkers(workers.size() - 1);
+    onNode.forEach(ProcessHandle::destroyForcibly);
+    awaitWorkers((int) workers.stream().filter(Process::isAlive).count());
   }
 
   /** Starts a worker again in the place of each one killed, and waits until all are alive. */
   public synchronized void restartLostWorkers() {
     for (int i = 0; i < workers.size(); i++) {
       if (!workers.get(i).isAlive()) {
+        processes.remove(workers.get(i)); // a worker that died on its own is still listed
         workers.set(i, startWorker(i));
       }
     }
@@ -149,7 +154,7 @@ public final class StandaloneCluster {
     while (System.nanoTime() < deadline) {
       for (Process p : processes) {
         if (!p.isAlive()) {
-          stop();
+          stopIfStarting();
           throw new IllegalStateException("a cluster process exited; see the logs in " + dir);
         }
       }
@@ -177,9 +182,19 @@ public final class StandaloneCluster {
       }
       ServiceProcesses.sleep(500);
     }
-    stop();
+    stopIfStarting();
     throw new IllegalStateException(
         alive + " of " + expected + " workers alive after " + START_BOUND + "; see " + dir);
+  }
+
+  /**
+   * A cluster that did not start is stopped; one in use is left as it is (its test failed, the
+   * others may still use it).
+   */
+  private void stopIfStarting() {
+    if (this != shared) {
+      stop();
+    }
   }
 
   /** {@code spark://127.0.0.1:PORT}. */

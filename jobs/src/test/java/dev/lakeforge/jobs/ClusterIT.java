@@ -544,6 +544,7 @@ class ClusterIT {
     Path log = home.resolve("chaos.log");
     Process submitted = SparkDistribution.submit(args).in(shell).start(log);
     StandaloneCluster cluster = StandaloneCluster.shared();
+    Throwable failed = null;
     try {
       ProcessHandle executor = busyExecutor(ui, submitted, log, h -> true);
       long killedOn = executor.parent().orElseThrow().pid();
@@ -563,10 +564,20 @@ class ClusterIT {
           .as("the job ends after the kills")
           .isTrue();
       assertThat(submitted.exitValue()).as(Files.readString(log)).isZero();
+    } catch (Throwable t) {
+      failed = t;
+      throw t;
     } finally {
       submitted.descendants().forEach(ProcessHandle::destroyForcibly);
       submitted.destroyForcibly();
-      cluster.restartLostWorkers();
+      try {
+        cluster.restartLostWorkers(); // the tests after this one need both
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          throw e;
+        }
+        failed.addSuppressed(e);
+      }
     }
     Table chaos = table("chaos");
     assertThat(chaos.currentSnapshot().summary().get("total-records"))
@@ -681,12 +692,6 @@ class ClusterIT {
   }
 
   /**
-   * Chaos: a data file of a table overwritten in place. Every attempt of the task that reads it
-   * fails on an executor; the job exits 2 with one line naming the file, diagnose tells it, and the
-   * rollback its runbook section gives takes the table back to the snapshot before the load that
-   * added the file, whose rows read in full.
-   */
-  /**
    * Chaos: the object store (S3, where the table's warehouse is) stops answering while the job's
    * tasks write to it. With the stores' retries bounded in the config, as the runbook shows, the
    * job exits 1 with a run report that says a service was unavailable, and diagnose says so; the
@@ -779,6 +784,12 @@ class ClusterIT {
         .isEqualTo(LongStream.range(0, 1200).boxed().toList());
   }
 
+  /**
+   * Chaos: a data file of a table overwritten in place. Every attempt of the task that reads it
+   * fails on an executor; the job exits 2 with one line naming the file, diagnose tells it, and the
+   * rollback its runbook section gives takes the table back to the snapshot before the load that
+   * added the file, whose rows read in full.
+   */
   @Test
   @Order(10)
   void aCorruptDataFileFailsTheJobNamingItAndARollbackPastItsLoadReadsAgain(SparkSession spark)
