@@ -6,16 +6,23 @@ import dev.lakeforge.core.job.ExitCode;
 import dev.lakeforge.testing.ChildJvm;
 import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.EventLoggingListener;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,48 +147,103 @@ class DiagnoseJobTest {
         .contains("raise spark.executor.memory (spark.driver.memory when Spark runs in the driver");
   }
 
-  @Test
-  void aWindowOverOneHotKeyIsSkewToldFromTheEventLog(SparkSession spark) throws Exception {
-    Path events = Files.createDirectories(dir.resolve("events"));
+  /** Spark's own event log of this session while {@code work} runs. */
+  private Path eventLog(SparkSession spark, String name, Runnable work) throws Exception {
+    Path events = Files.createDirectories(dir.resolve(name + "-events"));
     SparkContext sc = spark.sparkContext();
-    // Spark's own event log of this session, for the one query
     EventLoggingListener log =
         new EventLoggingListener(
-            "skew-" + System.nanoTime(),
+            name + "-" + System.nanoTime(),
             Option.empty(),
             events.toUri(),
             sc.conf(),
             sc.hadoopConfiguration());
     log.start();
     sc.addSparkListener(log);
-    String partitions = spark.conf().get("spark.sql.shuffle.partitions");
-    String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
     try {
-      spark.conf().set("spark.sql.shuffle.partitions", "8");
-      spark.conf().set("spark.sql.adaptive.enabled", "false");
-      // 95% of the rows share key 0: one task sorts and windows them, the others idle
-      spark
-          .sql(
-              "SELECT count(*), max(s) FROM (SELECT sum(id) OVER (PARTITION BY"
-                  + " IF(id % 100 < 95, 0, id % 100) ORDER BY id) AS s FROM range(6000000))")
-          .collectAsList();
+      work.run();
     } finally {
-      spark.conf().set("spark.sql.shuffle.partitions", partitions);
-      spark.conf().set("spark.sql.adaptive.enabled", adaptive);
       sc.listenerBus().waitUntilEmpty();
       sc.removeSparkListener(log);
       log.stop();
     }
-    Path file;
     try (Stream<Path> files = Files.list(events)) {
-      file = files.findFirst().orElseThrow();
+      return files.findFirst().orElseThrow();
     }
+  }
+
+  @Test
+  void aWindowOverOneHotKeyIsSkewToldFromTheEventLog(SparkSession spark) throws Exception {
+    Path file =
+        eventLog(
+            spark,
+            "skew",
+            () -> {
+              String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+              String adaptive = spark.conf().get("spark.sql.adaptive.enabled");
+              try {
+                spark.conf().set("spark.sql.shuffle.partitions", "8");
+                spark.conf().set("spark.sql.adaptive.enabled", "false");
+                // 95% of the rows share key 0: one task sorts and windows them, the others idle
+                spark
+                    .sql(
+                        "SELECT count(*), max(s) FROM (SELECT sum(id) OVER (PARTITION BY"
+                            + " IF(id % 100 < 95, 0, id % 100) ORDER BY id) AS s FROM"
+                            + " range(6000000))")
+                    .collectAsList();
+              } finally {
+                spark.conf().set("spark.sql.shuffle.partitions", partitions);
+                spark.conf().set("spark.sql.adaptive.enabled", adaptive);
+              }
+            });
     // how long the hot task runs depends on the machine: the ratio to the median is what counts
     assertThat(diagnose(List.of("diagnose", "--skew-min-time", "0s", file.toString())).out())
         .contains("cause: data skew")
         .containsPattern("stage \\d+: its slowest task ran")
         .contains("over 8 tasks")
         .contains("salt the hot key");
+  }
+
+  /**
+   * The files of a shuffle's map output go (a lost disk, a node cleaned under a running job)
+   * between the stage that wrote them and the one that reads them: the reading task fails to fetch,
+   * Spark writes them again, and diagnose tells the fetch failure from the event log.
+   */
+  @Test
+  void aShuffleOutputLostBetweenStagesIsAFetchFailureToldFromTheEventLog(SparkSession spark)
+      throws Exception {
+    File[] localDirs = SparkEnv.get().blockManager().diskBlockManager().localDirs();
+    Set<Path> before = shuffleFiles(localDirs);
+    Path file =
+        eventLog(
+            spark,
+            "fetch",
+            () -> {
+              RDD<Row> shuffled = spark.range(0, 1000, 1, 2).toDF().repartition(2).rdd();
+              assertThat(shuffled.count()).isEqualTo(1000);
+              Set<Path> written = shuffleFiles(localDirs);
+              written.removeAll(before);
+              assertThat(written).as("the map output's files").isNotEmpty();
+              written.forEach(f -> f.toFile().delete());
+              // the map stage is done: only the reading stage runs, and cannot fetch
+              assertThat(shuffled.count()).as("Spark wrote the lost output again").isEqualTo(1000);
+            });
+    assertThat(diagnose(file).out())
+        .contains("cause: shuffle fetch failure")
+        .contains("FetchFailed")
+        .contains("runbook: docs/runbooks.md#shuffle-fetch-failure");
+  }
+
+  private static Set<Path> shuffleFiles(File[] localDirs) {
+    Set<Path> out = new HashSet<>();
+    for (File d : localDirs) {
+      try (Stream<Path> files = Files.walk(d.toPath())) {
+        files.filter(f -> f.getFileName().toString().startsWith("shuffle_")).forEach(out::add);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
   }
 
   @Test
