@@ -43,9 +43,6 @@ public record SloEvaluation(
 
   private static final String SUCCEEDED = "SUCCEEDED";
 
-  /** How a metric some run saved as NaN is shown, and how its problem starts. */
-  private static final String NOT_A_NUMBER = "NaN";
-
   /**
    * An indicator and its objective.
    *
@@ -56,12 +53,24 @@ public record SloEvaluation(
    * @param atLeast whether the value must be at least the objective (else at most)
    * @param problem why the indicator could not be read (a missing table, an unreachable
    *     repository), or null
+   * @param notANumber why a value that was read is NaN (a metric some run could not compute), or
+   *     null
    */
   public record Indicator(
-      String name, double value, double objective, boolean atLeast, String problem) {
+      String name,
+      double value,
+      double objective,
+      boolean atLeast,
+      String problem,
+      String notANumber) {
     /** An indicator that was read. */
     public Indicator(String name, double value, double objective, boolean atLeast) {
-      this(name, value, objective, atLeast, null);
+      this(name, value, objective, atLeast, null, null);
+    }
+
+    /** An indicator that could not be read, and why. */
+    public Indicator(String name, double value, double objective, boolean atLeast, String problem) {
+      this(name, value, objective, atLeast, problem, null);
     }
 
     /**
@@ -244,8 +253,8 @@ public record SloEvaluation(
             Double.NaN,
             m.bound(),
             atLeast,
-            NOT_A_NUMBER
-                + " in "
+            null,
+            "NaN in "
                 + nan.size()
                 + " of "
                 + samples.size()
@@ -280,16 +289,21 @@ public record SloEvaluation(
               "  %-22s %12s  objective %s %-10s %s%n",
               i.name(),
               i.problem() != null
-                  ? i.problem().startsWith(NOT_A_NUMBER) ? NOT_A_NUMBER : "unreadable"
-                  : Double.isNaN(i.value())
-                      // freshness has nothing to measure until data lands (a run, a commit)
-                      ? i.name().equals("freshness_seconds") ? "no data" : "no runs"
-                      : number(i.value()),
+                  ? "unreadable"
+                  : i.notANumber() != null
+                      ? "NaN"
+                      : Double.isNaN(i.value())
+                          // freshness has nothing to measure until data lands (a run, a commit)
+                          ? i.name().equals("freshness_seconds") ? "no data" : "no runs"
+                          : number(i.value()),
               i.atLeast() ? ">=" : "<=",
               number(i.objective()),
               i.met() ? "met" : "BREACHED"));
       if (i.problem() != null) {
         out.append("    ").append(i.problem()).append('\n');
+      }
+      if (i.notANumber() != null) {
+        out.append("    ").append(i.notANumber()).append('\n');
       }
     }
     if (indicators.stream().anyMatch(i -> i.name().equals("success_rate"))) {
