@@ -51,10 +51,10 @@ import org.apache.spark.sql.types.StructType;
  * table and marks the generation verified. Only then are old generations deleted: a generation goes
  * when it is not among the newest {@code keep} verified ones and a newer verified one exists, so a
  * failed run never leaves a table with fewer good backups. An unverified generation younger than
- * {@link #UNVERIFIED_GRACE} is left alone too: it may be another run's, still writing or verifying
- * (two runs of one table at once, a retry that overlaps a slow run). A table with no commit and no
- * schema or partitioning change since its newest verified backup gets no new generation. {@link
- * #plan} tells what a run would do, for a dry run.
+ * {@link #unverifiedGrace} (12 hours by default) is left alone too: it may be another run's, still
+ * writing or verifying (two runs of one table at once, a retry that overlaps a slow run). A table
+ * with no commit and no schema or partitioning change since its newest verified backup gets no new
+ * generation. {@link #plan} tells what a run would do, for a dry run.
  *
  * <pre>{@code
  * BackupPolicy.Result r = BackupPolicy.to(Location.of("s3a://dr-bucket/backups")).keep(7).run(spark, "lake.sales.orders");
@@ -64,18 +64,13 @@ public final class BackupPolicy {
   /** The marker of a verified generation. */
   static final String VERIFIED = "_lakeforge_verified.json";
 
-  /**
-   * How long an unverified generation is taken for a run still under way: retention deletes it only
-   * once it is older (a failed run's leftover goes with the next day's run).
-   */
-  public static final Duration UNVERIFIED_GRACE = Duration.ofHours(12);
-
   private static final DateTimeFormatter GENERATION =
       DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String root;
   private int keep = 7;
+  private Duration unverifiedGrace = Duration.ofHours(12);
   private Clock clock = Clock.systemUTC();
 
   private BackupPolicy(String root) {
@@ -94,6 +89,24 @@ public final class BackupPolicy {
           ErrorKind.USAGE, "keep must be at least 1 verified backup, got " + generations);
     }
     this.keep = generations;
+    return this;
+  }
+
+  /**
+   * How long an unverified generation is taken for a run still under way, which retention leaves
+   * alone (default 12 hours): longer than the slowest backup and verification of a table, so that a
+   * run never deletes another's generation; a failed run's leftover goes with the first run after.
+   *
+   * <pre>{@code
+   * BackupPolicy.to(root).unverifiedGrace(Duration.ofHours(36));   // a table that takes a day
+   * }</pre>
+   */
+  public BackupPolicy unverifiedGrace(Duration grace) {
+    if (grace == null || grace.isNegative()) {
+      throw new LakeTableException(
+          ErrorKind.USAGE, "unverifiedGrace must not be negative, got " + grace);
+    }
+    this.unverifiedGrace = grace;
     return this;
   }
 
@@ -163,6 +176,10 @@ public final class BackupPolicy {
   /**
    * What {@link #run} would do to one table now.
    *
+   * <pre>{@code
+   * List<String> goes = policy.plan(spark, "lake.sales.orders").deletions();
+   * }</pre>
+   *
    * @param table the table
    * @param location the folder of its generations
    * @param newBackup whether a new generation would be written (the table changed since its newest
@@ -179,7 +196,8 @@ public final class BackupPolicy {
       List<String> deletions) {}
 
   /**
-   * What {@link #run} would do to {@code table} now, reading its backups and writing nothing.
+   * What {@link #run} would do to {@code table} now, reading its backups (so the backup location
+   * must answer) and writing nothing.
    *
    * <pre>{@code
    * BackupPolicy.Plan p = BackupPolicy.to(root).keep(7).plan(spark, "lake.sales.orders");
@@ -491,7 +509,7 @@ public final class BackupPolicy {
 
   /**
    * The generations that are not among the newest {@code keep} of {@code verified} and are older
-   * than its newest; an unverified one only once it is older than {@link #UNVERIFIED_GRACE} (until
+   * than its newest; an unverified one only once it is older than {@link #unverifiedGrace} (until
    * then it may be a run's still under way). A generation a table reads its files from (restored
    * from it, in place or under another name) never expires.
    */
@@ -503,7 +521,7 @@ public final class BackupPolicy {
     }
     List<String> kept = verified.subList(Math.max(0, verified.size() - keep), verified.size());
     String newest = verified.get(verified.size() - 1);
-    String graceStart = GENERATION.format(clock.instant().minus(UNVERIFIED_GRACE));
+    String graceStart = GENERATION.format(clock.instant().minus(unverifiedGrace));
     List<String> out = new ArrayList<>();
     for (String g : generations(conf, dir)) {
       if (!kept.contains(g)

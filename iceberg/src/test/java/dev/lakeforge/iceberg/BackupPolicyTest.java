@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -207,6 +208,13 @@ class BackupPolicyTest {
     assertThat(generations(dir)).containsExactly("20261126T023000000Z", "20261126T030000000Z");
 
     spark.sql("INSERT INTO bp.sales.returns VALUES (3)");
+    assertThat(
+            policy(root, 1, "2026-11-27T03:00:00Z")
+                .unverifiedGrace(Duration.ofDays(2))
+                .plan(spark, "bp.sales.returns")
+                .deletions())
+        .as("a longer grace keeps the unverified one a day later")
+        .containsExactly("20261126T030000000Z");
     BackupPolicy.Result dayAfter =
         policy(root, 1, "2026-11-27T03:00:00Z").run(spark, "bp.sales.returns");
     assertThat(dayAfter.deleted())

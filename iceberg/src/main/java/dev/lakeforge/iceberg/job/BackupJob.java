@@ -91,8 +91,11 @@ public final class BackupJob implements SparkJob {
    * @param tables the tables to back up
    * @param keep verified generations kept per table (default 7)
    * @param rto the longest acceptable restore time (optional)
+   * @param unverifiedGrace how long an unverified generation is taken for a run still under way,
+   *     which retention leaves alone (default 12h; longer than the slowest backup and verification)
    */
-  public record Policy(Location to, List<String> tables, Integer keep, String rto) {
+  public record Policy(
+      Location to, List<String> tables, Integer keep, String rto, String unverifiedGrace) {
     public Policy {
       require(to != null, "to", "is required: the folder or bucket the backups go to");
       require(tables != null && !tables.isEmpty(), "tables", "name at least one table");
@@ -107,6 +110,20 @@ public final class BackupJob implements SparkJob {
           throw new SettingException("rto", e.getMessage());
         }
       }
+      try {
+        unverifiedGrace = unverifiedGrace == null ? "12h" : unverifiedGrace;
+        require(
+            !Units.duration(unverifiedGrace).isNegative(),
+            "unverifiedGrace",
+            "must not be negative, got " + unverifiedGrace);
+      } catch (IllegalArgumentException e) {
+        throw new SettingException("unverifiedGrace", e.getMessage());
+      }
+    }
+
+    /** The library's policy for these settings. */
+    BackupPolicy backups() {
+      return BackupPolicy.to(to).keep(keep).unverifiedGrace(Units.duration(unverifiedGrace));
     }
   }
 
@@ -168,7 +185,7 @@ public final class BackupJob implements SparkJob {
                   + ", keeping "
                   + policy.keep()
                   + " verified backup(s) of each");
-      BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
+      BackupPolicy backups = policy.backups();
       for (String t : policy.tables()) {
         SnapshotInfo current = LakeTable.of(ctx.spark(), t).current();
         BackupPolicy.Plan p = backups.plan(ctx.spark(), t);
@@ -268,7 +285,7 @@ public final class BackupJob implements SparkJob {
   }
 
   private JobOutcome runPolicy(JobContext ctx) {
-    BackupPolicy backups = BackupPolicy.to(policy.to()).keep(policy.keep());
+    BackupPolicy backups = policy.backups();
     Map<String, Object> details = new LinkedHashMap<>();
     List<String> failed = new ArrayList<>();
     Exception retryable = null; // the first failure a retry may mend, kept for its kind and trace
