@@ -363,15 +363,17 @@ final class Engine {
    */
   private static List<List<ScanShareable>> scanGroups(
       Dataset<Row> data, List<ScanShareable> plans, boolean gpu) {
+    // read (and checked) on every analysis, so that a mistyped value fails wherever it is set
+    boolean apart = !mode(data, Analysis.SKETCHES_APART, "auto", "false").equals("false");
     if (plans.isEmpty()) {
       return List.of();
     }
     List<ScanShareable> compiled = plans.stream().filter(p -> !p.sketch()).toList();
     List<ScanShareable> sketches = plans.stream().filter(ScanShareable::sketch).toList();
-    return compiled.isEmpty()
+    return !apart
+            || compiled.isEmpty()
             || sketches.isEmpty()
-            || !Sessions.isColumnarRead(data) // first: in this JVM, false over Connect
-            || mode(data, Analysis.SKETCHES_APART, "auto", "false").equals("false")
+            || !Sessions.isColumnarRead(data)
             || gpu
             || onGpu(data)
         ? List.of(plans)
