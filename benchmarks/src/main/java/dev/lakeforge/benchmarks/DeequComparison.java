@@ -99,6 +99,7 @@ public final class DeequComparison {
                 out.toString(),
                 Integer.toString(runs))
             .heap(HEAP)
+            .jvmArg("-XX:+UseG1GC") // as this JVM's command line names it
             .fullJit()
             .command();
     Process p = new ProcessBuilder(command).inheritIO().start();

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Data split by row-level results: rows that break no constraint, and rows that break some, with
@@ -110,6 +111,9 @@ public final class Split {
    * Staged#commit()} appends them, closing without a commit leaves the locations as they were. The
    * run holds both locations until it is closed: a second writer fails at once with a clear error
    * instead of mixing its rows in. (Over Spark Connect the rows are appended directly, at commit.)
+   * The annotated rows are persisted while they are counted and staged, unless they already are
+   * ({@link #annotated()} persisted by the caller, who then reads them for more, e.g. the metrics,
+   * and unpersists them).
    *
    * <pre>{@code
    * try (Split.Staged staged = split.stage("lake/orders_clean", "lake/quarantine/orders", "parquet")) {
@@ -149,7 +153,9 @@ public final class Split {
           Sessions.isClassic(spark)
               ? OutputCommit.begin(Sessions.hadoopConfiguration(spark), outputs)
               : null;
-      Dataset<Row> cached = annotated.persist();
+      // rows the caller keeps (persisted) stay kept; others are kept for the count and writes only
+      boolean ours = annotated.storageLevel().equals(StorageLevel.NONE());
+      Dataset<Row> cached = ours ? annotated.persist() : annotated;
       try {
         Row n =
             cached
@@ -176,7 +182,9 @@ public final class Split {
         close();
         throw e;
       } finally {
-        cached.unpersist();
+        if (ours) {
+          cached.unpersist();
+        }
       }
     }
 

@@ -95,15 +95,16 @@ public final class DeequBaseline {
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
         .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
     Dataset<Row> df = spark.read().parquet(args[0]);
-    // Memory over the runs, as DeequComparison measures its own: the heap in use after a collection
-    // at its highest, and the peak resident memory (Linux: VmHWM, reset here).
+    // Memory over the runs, as DeequComparison measures its own (PeakMemory.start, in the same
+    // order): the heap in use after a collection at its highest, and the peak resident memory
+    // (Linux: VmHWM, reset here, after the collection).
+    System.gc(); // a full collection: what the idle session holds, before any run
+    long heapAtStartKib = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
     try {
       Files.writeString(Path.of("/proc/self/clear_refs"), "5");
     } catch (java.io.IOException notLinux) {
       // the peak since the start, or none
     }
-    System.gc(); // a full collection: what the idle session holds, before any run
-    long heapAtStartKib = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
     AtomicLong heapAfterGc = new AtomicLong(-1);
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {

@@ -369,103 +369,117 @@ public final class QualityCheckJob implements SparkJob {
                 repositoryOption.uri(), Sessions.hadoopConfiguration(ctx.spark()));
     ResultKey key = ResultKey.now(input.input());
     MetricsQuery history = new MetricsQuery(key.tags(), Long.MIN_VALUE, key.timestamp());
-    if (repository != null) {
-      verification.compareWith(repository, key);
-    }
-    VerificationResult result = verification.run();
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("suite", suite.file().toString());
-    details.put("input", input.input());
-    details.put("status", result.status().name());
-    List<String> outputs = new ArrayList<>();
-    // All or nothing: rows are staged and every file is written aside; the rows are committed, then
-    // the files moved into place, then the metrics saved. A failure before the commit leaves
-    // nothing.
-    List<Path[]> files = new ArrayList<>();
     Split split =
         records == null || records.malformedCount() == 0
             ? verification.split()
             : verification.split().withMalformed(records.malformed());
-    if (records != null && records.malformedCount() > 0) {
-      ctx.print(
-          records.malformedCount()
-              + " malformed record(s) go to "
-              + badOut
-              + ", e.g. "
-              + records.firstReasons().get(0));
-      details.put("malformedRecords", records.malformedCount());
-    }
-    try (Split.Staged staged =
-        goodOut != null || badOut != null
-            ? split.stage(uri(goodOut), uri(badOut), outputFormat)
-            : null) {
-      if (reportOption != null) {
-        HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
-        if (!verification.rowLevelConstraints().isEmpty()) {
-          report.failingRows(verification.split().bad(), 20);
-        }
-        if (repository != null) {
-          report.history(repository, history);
-        }
-        files.add(aside(reportOption, report::writeTo));
+    // With outputs, the annotated rows are kept (persisted): the metrics, the counts and the writes
+    // all read them, so the input is read and parsed once, not once for the metrics and again for
+    // the split.
+    Dataset<Row> kept = goodOut != null || badOut != null ? split.annotated().persist() : null;
+    try {
+      Verification measured =
+          kept == null ? verification : suite.verification(kept.drop(Verification.REASONS));
+      if (repository != null) {
+        measured.compareWith(repository, key);
       }
-      Path resultFile =
-          resultOut != null
-              ? resultOut
-              : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
-      files.add(aside(resultFile, f -> write(f, result.toJson())));
-      if (metricsOut != null) {
-        files.add(aside(metricsOut, f -> write(f, result.metrics().successMetricsAsJson())));
-      }
-      if (staged != null) {
-        staged.commit();
-        Split.Counts counts = staged.counts();
+      VerificationResult result = measured.run();
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("suite", suite.file().toString());
+      details.put("input", input.input());
+      details.put("status", result.status().name());
+      List<String> outputs = new ArrayList<>();
+      // All or nothing: rows are staged and every file is written aside; the rows are committed,
+      // then
+      // the files moved into place, then the metrics saved. A failure before the commit leaves
+      // nothing.
+      List<Path[]> files = new ArrayList<>();
+      if (records != null && records.malformedCount() > 0) {
         ctx.print(
-            "rows: "
-                + counts.good()
-                + " good"
-                + (goodOut == null ? "" : " -> " + goodOut)
-                + ", "
-                + counts.bad()
-                + " bad"
-                + (badOut == null ? "" : " -> " + badOut));
-        details.put("goodRows", counts.good());
-        details.put("badRows", counts.bad());
-        addLocal(outputs, goodOut);
-        addLocal(outputs, badOut);
+            records.malformedCount()
+                + " malformed record(s) go to "
+                + badOut
+                + ", e.g. "
+                + records.firstReasons().get(0));
+        details.put("malformedRecords", records.malformedCount());
       }
-      for (Path[] f : files) {
-        Files.move(f[0], f[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try (Split.Staged staged =
+          goodOut != null || badOut != null
+              ? split.stage(uri(goodOut), uri(badOut), outputFormat)
+              : null) {
+        if (reportOption != null) {
+          HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
+          if (!verification.rowLevelConstraints().isEmpty()) {
+            report.failingRows(verification.split().bad(), 20);
+          }
+          if (repository != null) {
+            report.history(repository, history);
+          }
+          files.add(aside(reportOption, report::writeTo));
+        }
+        Path resultFile =
+            resultOut != null
+                ? resultOut
+                : reportDir.resolve(name() + "-" + ctx.runId() + "-result.json");
+        files.add(aside(resultFile, f -> write(f, result.toJson())));
+        if (metricsOut != null) {
+          files.add(aside(metricsOut, f -> write(f, result.metrics().successMetricsAsJson())));
+        }
+        if (staged != null) {
+          staged.commit();
+          Split.Counts counts = staged.counts();
+          ctx.print(
+              "rows: "
+                  + counts.good()
+                  + " good"
+                  + (goodOut == null ? "" : " -> " + goodOut)
+                  + ", "
+                  + counts.bad()
+                  + " bad"
+                  + (badOut == null ? "" : " -> " + badOut));
+          details.put("goodRows", counts.good());
+          details.put("badRows", counts.bad());
+          addLocal(outputs, goodOut);
+          addLocal(outputs, badOut);
+        }
+        for (Path[] f : files) {
+          Files.move(
+              f[0], f[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+      } finally {
+        files.forEach(f -> deleteQuietly(f[0]));
       }
+      if (repository != null) {
+        repository.save(key, result.metrics());
+      }
+      if (reportOption != null) {
+        ctx.print("report: " + reportOption);
+      }
+      ctx.print(result.summary().stripTrailing());
+      ctx.print("result: " + files.get(reportOption != null ? 1 : 0)[1]);
+      if (metricsOut != null) {
+        ctx.print("metrics: " + metricsOut);
+      }
+      long failed =
+          result.checkResults().stream()
+              .flatMap(c -> c.constraints().stream())
+              .filter(k -> !k.passed())
+              .count();
+      String summary =
+          "verification "
+              + result.status()
+              + ": "
+              + failed
+              + " failed constraint(s) on "
+              + input.describe();
+      JobOutcome outcome =
+          result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
+      return outcome.withDetails(details).withOutputs(outputs);
     } finally {
-      files.forEach(f -> deleteQuietly(f[0]));
+      if (kept != null) {
+        kept.unpersist();
+      }
     }
-    if (repository != null) {
-      repository.save(key, result.metrics());
-    }
-    if (reportOption != null) {
-      ctx.print("report: " + reportOption);
-    }
-    ctx.print(result.summary().stripTrailing());
-    ctx.print("result: " + files.get(reportOption != null ? 1 : 0)[1]);
-    if (metricsOut != null) {
-      ctx.print("metrics: " + metricsOut);
-    }
-    long failed =
-        result.checkResults().stream()
-            .flatMap(c -> c.constraints().stream())
-            .filter(k -> !k.passed())
-            .count();
-    String summary =
-        "verification "
-            + result.status()
-            + ": "
-            + failed
-            + " failed constraint(s) on "
-            + input.describe();
-    JobOutcome outcome =
-        result.hasErrors() ? JobOutcome.qualityGateFailed(summary) : JobOutcome.success(summary);
-    return outcome.withDetails(details).withOutputs(outputs);
   }
 
   /** Something to write to a file. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,6 +268,52 @@ class QualityCheckOutputsTest {
     assertThat(rows(spark, good))
         .as("every successful run's rows, once; none of a failed run's")
         .isEqualTo(2 * succeeded);
+  }
+
+  /**
+   * With outputs the metrics are computed from the annotated rows the split keeps: the input file
+   * is read as often as by a run without outputs, not once more for the split.
+   */
+  @Test
+  void withOutputsTheInputIsReadNoMoreOftenThanForTheMetricsAlone() throws IOException {
+    StringBuilder lines = new StringBuilder("order_id,status,amount\n");
+    for (int i = 0; i < 5_000; i++) {
+      lines.append(i).append(i % 7 == 0 ? ",LOST," : ",PAID,").append(i * 0.5).append('\n');
+    }
+    Path big = Files.writeString(dir.resolve("big-orders.csv"), lines.toString());
+    long metricsAlone = bytesRead(() -> launch("--input", big.toString()));
+    long withOutputs =
+        bytesRead(
+            () ->
+                launch(
+                    "--input",
+                    big.toString(),
+                    "--good-out",
+                    dir.resolve("big/good").toString(),
+                    "--bad-out",
+                    dir.resolve("big/bad").toString()));
+    assertThat(withOutputs - metricsAlone)
+        .as("bytes read beyond the metrics' reads, for a %d-byte input", Files.size(big))
+        .isLessThan(Files.size(big) / 2);
+  }
+
+  /** Bytes read from local files through Hadoop (as Spark reads them) while {@code run} runs. */
+  private static long bytesRead(Callable<Launched> run) {
+    long before = localBytesRead();
+    try {
+      Launched l = run.call();
+      assertThat(l.code()).as(l.all()).isIn(ExitCode.OK, ExitCode.QUALITY_GATE_FAILED);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return localBytesRead() - before;
+  }
+
+  private static long localBytesRead() {
+    return FileSystem.getAllStatistics().stream()
+        .filter(st -> st.getScheme().equals("file"))
+        .mapToLong(FileSystem.Statistics::getBytesRead)
+        .sum();
   }
 
   @Test
