@@ -43,7 +43,12 @@ public final class Units {
    */
   public static Duration duration(String text) {
     if (text != null && text.toUpperCase(Locale.ROOT).startsWith("PT")) {
-      return Duration.parse(text.toUpperCase(Locale.ROOT));
+      try {
+        return Duration.parse(text.toUpperCase(Locale.ROOT));
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "expected an ISO-8601 duration such as PT30M, got '" + text + "'", e);
+      }
     }
     Matcher m = text == null ? null : DURATION.matcher(text.trim());
     if (m == null || text.isBlank() || !m.matches()) {

@@ -130,7 +130,7 @@ public final class StandaloneCluster {
                             + " is not an executor of a live worker (it may have exited)"));
     processes.remove(worker);
     List<ProcessHandle> onNode = worker.descendants().toList();
-    worker.destroyForcibly();
+    worker.destroyForcibly().onExit().join(); // dead before the live ones are counted
     onNode.forEach(ProcessHandle::destroyForcibly);
     awaitWorkers((int) workers.stream().filter(Process::isAlive).count());
   }

@@ -245,6 +245,19 @@ class BackupPolicyTest {
         .contains("(3 rows); RPO 0.0 s, RTO ")
         .contains("1 verified backup(s) kept");
     assertThat(project.resolve("backups/bp.sales.refunds")).isDirectory();
+    Launched badGrace =
+        Launched.run(
+            "backup",
+            "--config",
+            config.toString(),
+            "--set",
+            "backup.policy.unverifiedGrace=PT12",
+            "--dry-run");
+    assertThat(badGrace.code()).as(badGrace.all()).isEqualTo(2);
+    assertThat(badGrace.err())
+        .contains("unverifiedGrace")
+        .contains("expected an ISO-8601 duration such as PT30M, got 'PT12'")
+        .doesNotContain("\tat ");
     Launched dry = Launched.run("backup", "--config", config.toString(), "--dry-run");
     assertThat(dry.code()).as(dry.all()).isZero();
     assertThat(dry.out())

@@ -8,15 +8,12 @@ import dev.lakeforge.testing.Launched;
 import dev.lakeforge.testing.SparkTest;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
@@ -207,43 +204,69 @@ class DiagnoseJobTest {
   /**
    * The files of a shuffle's map output go (a lost disk, a node cleaned under a running job)
    * between the stage that wrote them and the one that reads them: the reading task fails to fetch,
-   * Spark writes them again, and diagnose tells the fetch failure from the event log.
+   * Spark writes them again, and diagnose tells the fetch failure from the event log. In a JVM of
+   * its own ({@link LostShuffleOutput}): a fetch failure makes Spark forget every map output of its
+   * executor, which the other tests' session must not.
    */
   @Test
-  void aShuffleOutputLostBetweenStagesIsAFetchFailureToldFromTheEventLog(SparkSession spark)
-      throws Exception {
-    File[] localDirs = SparkEnv.get().blockManager().diskBlockManager().localDirs();
-    Set<Path> before = shuffleFiles(localDirs);
-    Path file =
-        eventLog(
-            spark,
-            "fetch",
-            () -> {
-              RDD<Row> shuffled = spark.range(0, 1000, 1, 2).toDF().repartition(2).rdd();
-              assertThat(shuffled.count()).isEqualTo(1000);
-              Set<Path> written = shuffleFiles(localDirs);
-              written.removeAll(before);
-              assertThat(written).as("the map output's files").isNotEmpty();
-              written.forEach(f -> f.toFile().delete());
-              // the map stage is done: only the reading stage runs, and cannot fetch
-              assertThat(shuffled.count()).as("Spark wrote the lost output again").isEqualTo(1000);
-            });
+  void aShuffleOutputLostBetweenStagesIsAFetchFailureToldFromTheEventLog() throws Exception {
+    Path events = Files.createDirectories(dir.resolve("fetch-events"));
+    ChildJvm.Result r =
+        ChildJvm.of(
+                LostShuffleOutput.class.getName(),
+                System.getProperty("java.class.path"),
+                events.toUri().toString())
+            .in(dir)
+            .run(BOUND);
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Path file;
+    try (Stream<Path> files = Files.list(events)) {
+      file = files.findFirst().orElseThrow();
+    }
     assertThat(diagnose(file).out())
         .contains("cause: shuffle fetch failure")
         .contains("FetchFailed")
         .contains("runbook: docs/runbooks.md#shuffle-fetch-failure");
   }
 
-  private static Set<Path> shuffleFiles(File[] localDirs) {
-    Set<Path> out = new HashSet<>();
-    for (File d : localDirs) {
-      try (Stream<Path> files = Files.walk(d.toPath())) {
-        files.filter(f -> f.getFileName().toString().startsWith("shuffle_")).forEach(out::add);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+  /** Counts a shuffled RDD twice, deleting its shuffle files in between; event log in args[0]. */
+  public static final class LostShuffleOutput {
+    public static void main(String[] args) throws IOException {
+      SparkSession spark =
+          SparkSession.builder()
+              .master("local[2]")
+              .config("spark.ui.enabled", "false")
+              .config("spark.eventLog.enabled", "true")
+              .config("spark.eventLog.dir", args[0])
+              .getOrCreate();
+      try {
+        RDD<Row> shuffled = spark.range(0, 1000, 1, 2).toDF().repartition(2).rdd();
+        check(shuffled.count() == 1000, "the first count");
+        File[] localDirs = SparkEnv.get().blockManager().diskBlockManager().localDirs();
+        List<Path> written = new ArrayList<>();
+        for (File d : localDirs) {
+          try (Stream<Path> files = Files.walk(d.toPath())) {
+            files
+                .filter(f -> f.getFileName().toString().startsWith("shuffle_"))
+                .forEach(written::add);
+          }
+        }
+        check(!written.isEmpty(), "the map output's files");
+        for (Path f : written) {
+          Files.delete(f);
+        }
+        // the map stage is done: only the reading stage runs, and cannot fetch
+        check(shuffled.count() == 1000, "the count after Spark wrote the lost output again");
+      } finally {
+        spark.stop();
       }
     }
-    return out;
+
+    private static void check(boolean holds, String what) {
+      if (!holds) {
+        throw new IllegalStateException("not as expected: " + what);
+      }
+    }
   }
 
   @Test

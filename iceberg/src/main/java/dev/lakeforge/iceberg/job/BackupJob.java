@@ -85,6 +85,7 @@ public final class BackupJob implements SparkJob {
    *     tables: [lake.sales.orders, lake.sales.customers]
    *     keep: 7                         # verified generations kept per table
    *     rto: 30m                        # exit 3 when a verification restore takes longer
+   *     unverifiedGrace: 12h            # an unverified backup this young is a run still going
    * }</pre>
    *
    * @param to the root of the backups (relative to the config's folder)
@@ -92,7 +93,8 @@ public final class BackupJob implements SparkJob {
    * @param keep verified generations kept per table (default 7)
    * @param rto the longest acceptable restore time (optional)
    * @param unverifiedGrace how long an unverified generation is taken for a run still under way,
-   *     which retention leaves alone (default 12h; longer than the slowest backup and verification)
+   *     which retention leaves alone (default 12h; longer than the slowest backup and verification;
+   *     0 lets retention delete any unverified generation older than the newest verified one)
    */
   public record Policy(
       Location to, List<String> tables, Integer keep, String rto, String unverifiedGrace) {
@@ -110,20 +112,21 @@ public final class BackupJob implements SparkJob {
           throw new SettingException("rto", e.getMessage());
         }
       }
-      try {
-        unverifiedGrace = unverifiedGrace == null ? "12h" : unverifiedGrace;
-        require(
-            !Units.duration(unverifiedGrace).isNegative(),
-            "unverifiedGrace",
-            "must not be negative, got " + unverifiedGrace);
-      } catch (IllegalArgumentException e) {
-        throw new SettingException("unverifiedGrace", e.getMessage());
+      if (unverifiedGrace != null) {
+        Duration grace;
+        try {
+          grace = Units.duration(unverifiedGrace);
+        } catch (IllegalArgumentException e) {
+          throw new SettingException("unverifiedGrace", e.getMessage());
+        }
+        require(!grace.isNegative(), "unverifiedGrace", "must not be negative, got " + grace);
       }
     }
 
-    /** The library's policy for these settings. */
+    /** The library's policy for these settings (its defaults where they give none). */
     BackupPolicy backups() {
-      return BackupPolicy.to(to).keep(keep).unverifiedGrace(Units.duration(unverifiedGrace));
+      BackupPolicy p = BackupPolicy.to(to).keep(keep);
+      return unverifiedGrace == null ? p : p.unverifiedGrace(Units.duration(unverifiedGrace));
     }
   }
 

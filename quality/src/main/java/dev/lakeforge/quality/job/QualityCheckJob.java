@@ -36,6 +36,7 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine.Option;
 
 /**
@@ -374,9 +375,15 @@ public final class QualityCheckJob implements SparkJob {
             ? verification.split()
             : verification.split().withMalformed(records.malformed());
     // With outputs, the annotated rows are kept (persisted): the metrics, the counts and the writes
-    // all read them, so the input is read and parsed once, not once for the metrics and again for
-    // the split.
-    Dataset<Row> kept = goodOut != null || badOut != null ? split.annotated().persist() : null;
+    // all read them, instead of the metrics reading the input and the split reading it again. Not
+    // over Connect, where the annotation is not lenient: a predicate that raises would fail the
+    // cache, and with it every metric, not only its own. Rows another run in this session already
+    // keeps (the same input and suite) stay its to unpersist.
+    boolean keep =
+        (goodOut != null || badOut != null)
+            && Sessions.isClassic(ctx.spark())
+            && split.annotated().storageLevel().equals(StorageLevel.NONE());
+    Dataset<Row> kept = keep ? split.annotated().persist() : null;
     try {
       Verification measured =
           kept == null ? verification : suite.verification(kept.drop(Verification.REASONS));
@@ -390,9 +397,8 @@ public final class QualityCheckJob implements SparkJob {
       details.put("status", result.status().name());
       List<String> outputs = new ArrayList<>();
       // All or nothing: rows are staged and every file is written aside; the rows are committed,
-      // then
-      // the files moved into place, then the metrics saved. A failure before the commit leaves
-      // nothing.
+      // then the files moved into place, then the metrics saved. A failure before the commit
+      // leaves nothing.
       List<Path[]> files = new ArrayList<>();
       if (records != null && records.malformedCount() > 0) {
         ctx.print(
@@ -410,7 +416,7 @@ public final class QualityCheckJob implements SparkJob {
         if (reportOption != null) {
           HtmlReport report = HtmlReport.of(result).title("Quality of " + input.input());
           if (!verification.rowLevelConstraints().isEmpty()) {
-            report.failingRows(verification.split().bad(), 20);
+            report.failingRows(split.bad(), 20);
           }
           if (repository != null) {
             report.history(repository, history);
