@@ -651,9 +651,28 @@ class ClusterIT {
       submitted.destroyForcibly();
       db.close(); // already closed unless the test failed before
     }
+    assertFailedCleanly(
+        conf.resolve("runs-catalog-down"),
+        log,
+        "terminating connection due to administrator command");
+
+    db = catalogDatabase(data, port);
+    try {
+      assertARunAgainLandsEachRowOnce(jdbcTable(url), connectors, config);
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * A run that lost a service mid-write: its report says a service was unavailable, and diagnose
+   * says so, with {@code evidence}.
+   */
+  private static void assertFailedCleanly(Path reports, Path log, String... evidence)
+      throws IOException {
     Path failed;
-    try (Stream<Path> reports = Files.list(conf.resolve("runs-catalog-down"))) {
-      failed = reports.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
+    try (Stream<Path> files = Files.list(reports)) {
+      failed = files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
     }
     RunReport report = report(failed);
     assertThat(report.status()).isEqualTo("FAILED");
@@ -661,34 +680,31 @@ class ClusterIT {
         .as(Files.readString(log))
         .containsEntry("errorKind", "UNAVAILABLE");
     Launched d = Launched.run("diagnose", log.toString(), failed.toString());
-    assertThat(d.out())
-        .as(d.all())
-        .contains("cause: unreachable service")
-        .contains("terminating connection due to administrator command");
+    assertThat(d.out()).as(d.all()).contains("cause: unreachable service").contains(evidence);
+  }
 
-    db = catalogDatabase(data, port);
-    try {
-      Table orders = jdbcTable(url);
-      assertThat(orders.snapshots()).as("the failed commit left no snapshot").hasSize(1);
-      assertThat(orders.currentSnapshot().summary().get("total-records"))
-          .isEqualTo(Integer.toString(ROWS));
-
-      submitWith(
-          connectors,
-          List.of(),
-          "sql",
-          "--config",
-          config.toString(),
-          "--file",
-          conf.resolve("slow-insert.sql").toString());
-      orders.refresh();
-      assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
-      assertThat(ids(orders))
-          .as("every row once")
-          .isEqualTo(LongStream.range(0, 1200).boxed().toList());
-    } finally {
-      db.close();
-    }
+  /**
+   * The table of the failed run kept its last commit; the same command, run again (the runbook's
+   * remedy), lands the slow insert's rows, each once.
+   */
+  private static void assertARunAgainLandsEachRowOnce(
+      Table orders, String[] connectors, Path config) throws IOException {
+    assertThat(orders.snapshots()).as("the failed write left no snapshot").hasSize(1);
+    assertThat(orders.currentSnapshot().summary().get("total-records"))
+        .isEqualTo(Integer.toString(ROWS));
+    submitWith(
+        connectors,
+        List.of(),
+        "sql",
+        "--config",
+        config.toString(),
+        "--file",
+        conf.resolve("slow-insert.sql").toString());
+    orders.refresh();
+    assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
+    assertThat(ids(orders))
+        .as("every row once")
+        .isEqualTo(LongStream.range(0, 1200).boxed().toList());
   }
 
   /**
@@ -746,42 +762,16 @@ class ClusterIT {
       submitted.destroyForcibly();
       s3.restart();
     }
-    Path failed;
-    try (Stream<Path> reports = Files.list(conf.resolve("runs-store-down"))) {
-      failed = reports.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow();
-    }
-    RunReport report = report(failed);
-    assertThat(report.status()).isEqualTo("FAILED");
-    assertThat(report.details())
-        .as(Files.readString(log))
-        .containsEntry("errorKind", "UNAVAILABLE");
-    Launched d = Launched.run("diagnose", log.toString(), failed.toString());
-    assertThat(d.out())
-        .as(d.all())
-        .contains("cause: unreachable service")
-        .contains("service unavailable: Connect to " + s3.endpoint().substring("http://".length()))
-        .contains("Connection refused");
+    assertFailedCleanly(
+        conf.resolve("runs-store-down"),
+        log,
+        "service unavailable: Connect to " + s3.endpoint().substring("http://".length()),
+        "Connection refused");
 
     Configuration hadoop = new Configuration();
     s3.hadoopConf().forEach(hadoop::set);
-    Table orders = new HadoopTables(hadoop).load("s3a://chaos/warehouse/shop/orders");
-    assertThat(orders.snapshots()).as("the failed write left no snapshot").hasSize(1);
-    assertThat(orders.currentSnapshot().summary().get("total-records"))
-        .isEqualTo(Integer.toString(ROWS));
-
-    submitWith(
-        connectors,
-        List.of(),
-        "sql",
-        "--config",
-        config.toString(),
-        "--file",
-        conf.resolve("slow-insert.sql").toString());
-    orders.refresh();
-    assertThat(orders.currentSnapshot().summary().get("total-records")).isEqualTo("1200");
-    assertThat(ids(orders))
-        .as("every row once")
-        .isEqualTo(LongStream.range(0, 1200).boxed().toList());
+    assertARunAgainLandsEachRowOnce(
+        new HadoopTables(hadoop).load("s3a://chaos/warehouse/shop/orders"), connectors, config);
   }
 
   /**
