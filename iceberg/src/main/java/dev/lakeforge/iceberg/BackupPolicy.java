@@ -210,10 +210,9 @@ public final class BackupPolicy {
     Configuration conf = Backup.hadoop(t);
     try {
       List<String> verified = backups(spark, conf, dir);
+      Verified newest = newest(conf, dir, verified);
       boolean newBackup =
-          iceberg.currentSnapshot() != null
-              && (verified.isEmpty()
-                  || !marker(conf, dir + "/" + verified.get(verified.size() - 1)).holds(iceberg));
+          iceberg.currentSnapshot() != null && (newest == null || !newest.holds(iceberg));
       List<String> after = new ArrayList<>(verified);
       if (newBackup) {
         after.add(GENERATION.format(clock.instant()));
@@ -245,8 +244,7 @@ public final class BackupPolicy {
     Configuration conf = Backup.hadoop(t);
     try {
       List<String> verified = backups(spark, conf, dir);
-      Verified newest =
-          verified.isEmpty() ? null : marker(conf, dir + "/" + verified.get(verified.size() - 1));
+      Verified newest = newest(conf, dir, verified);
       String generation = null;
       // a schema or partitioning change commits no snapshot, but a backup without it is stale
       if (newest == null || !newest.holds(iceberg)) {
@@ -486,6 +484,12 @@ public final class BackupPolicy {
       }
     }
     return out;
+  }
+
+  /** The marker of the newest of {@code verified} under {@code dir}; null when there is none. */
+  private static Verified newest(Configuration conf, String dir, List<String> verified)
+      throws IOException {
+    return verified.isEmpty() ? null : marker(conf, dir + "/" + verified.get(verified.size() - 1));
   }
 
   static Verified marker(Configuration conf, String generation) throws IOException {

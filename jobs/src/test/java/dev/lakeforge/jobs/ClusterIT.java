@@ -626,31 +626,10 @@ class ClusterIT {
             """
                 .formatted(url));
     String[] connectors = {"iceberg", "postgres"};
-    int ui = ServiceProcesses.freePort();
-    String[] args =
-        submitArgs(
-            connectors,
-            List.of("--conf", "spark.ui.port=" + ui),
-            "sql",
-            "--config",
-            config.toString(),
-            "--file",
-            conf.resolve("create-then-slow.sql").toString());
     Path log = home.resolve("catalog-down.log");
     EmbeddedPostgres db = catalogDatabase(data, port);
-    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
-    try {
-      awaitActiveTask(ui, submitted, log, "statement 4 (");
-      db.close(); // the catalog's database is gone until the job has ended
-      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
-          .as("the job ends without its catalog")
-          .isTrue();
-      assertThat(submitted.exitValue()).as(Files.readString(log)).isEqualTo(1);
-    } finally {
-      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
-      submitted.destroyForcibly();
-      db.close(); // already closed unless the test failed before
-    }
+    // the catalog's database is gone until the job has ended (closed again if the test failed)
+    failWhileDown(connectors, config, log, db::close, db::close);
     assertFailedCleanly(
         conf.resolve("runs-catalog-down"),
         log,
@@ -661,6 +640,44 @@ class ClusterIT {
       assertARunAgainLandsEachRowOnce(jdbcTable(url), connectors, config);
     } finally {
       db.close();
+    }
+  }
+
+  /** Stops or starts a service; may throw. */
+  private interface ServiceAction {
+    void run() throws Exception;
+  }
+
+  /**
+   * Submits create-then-slow.sql with {@code config}; once a task of its slow insert (statement 4)
+   * runs, takes a service away with {@code outage}, and sees the job end with exit code 1. {@code
+   * restore} runs whatever happens.
+   */
+  private static void failWhileDown(
+      String[] connectors, Path config, Path log, ServiceAction outage, ServiceAction restore)
+      throws Exception {
+    int ui = ServiceProcesses.freePort();
+    String[] args =
+        submitArgs(
+            connectors,
+            List.of("--conf", "spark.ui.port=" + ui),
+            "sql",
+            "--config",
+            config.toString(),
+            "--file",
+            conf.resolve("create-then-slow.sql").toString());
+    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
+    try {
+      awaitActiveTask(ui, submitted, log, "statement 4 (");
+      outage.run();
+      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
+          .as("the job ends without the service")
+          .isTrue();
+      assertThat(submitted.exitValue()).as(Files.readString(log)).isEqualTo(1);
+    } finally {
+      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
+      submitted.destroyForcibly();
+      restore.run();
     }
   }
 
@@ -738,30 +755,9 @@ class ClusterIT {
             sql: {file: create.sql}
             """);
     String[] connectors = {"iceberg", "s3"};
-    int ui = ServiceProcesses.freePort();
-    String[] args =
-        submitArgs(
-            connectors,
-            List.of("--conf", "spark.ui.port=" + ui),
-            "sql",
-            "--config",
-            config.toString(),
-            "--file",
-            conf.resolve("create-then-slow.sql").toString());
     Path log = home.resolve("store-down.log");
-    Process submitted = SparkDistribution.submit(args).in(shell).start(log);
-    try {
-      awaitActiveTask(ui, submitted, log, "statement 4 (");
-      s3.stop(); // the store refuses every connection until the job has ended
-      assertThat(submitted.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS))
-          .as("the job ends without its object store")
-          .isTrue();
-      assertThat(submitted.exitValue()).as(Files.readString(log)).isEqualTo(1);
-    } finally {
-      submitted.descendants().forEach(ProcessHandle::destroyForcibly);
-      submitted.destroyForcibly();
-      s3.restart();
-    }
+    // the store refuses every connection until the job has ended
+    failWhileDown(connectors, config, log, s3::stop, s3::restart);
     assertFailedCleanly(
         conf.resolve("runs-store-down"),
         log,
